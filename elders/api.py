@@ -1,0 +1,145 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from rest_framework import serializers
+
+from eldercare.api import ScopedModelViewSet
+from eldercare.errors import as_drf_error
+from regions.models import Region
+from regions.scope import sees_personal_data
+
+from . import selectors, services
+from .choices import Category, EconomicStatus, LivingArrangement, Status
+from .models import Elder
+from .rules import mask_id_number, mask_phone
+
+_STATUS_FIELDS = ("status", "death_date", "status_date")
+
+
+class ElderSerializer(serializers.ModelSerializer):
+    residence = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.all(), label=_("residence (community/village)")
+    )
+    hukou_region = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Region.objects.all(),
+        required=False,
+        allow_null=True,
+        label=_("household registration (hukou) region"),
+    )
+    age = serializers.SerializerMethodField(label=_("age"))
+    categories = serializers.SerializerMethodField(label=_("categories"))
+    status = serializers.ChoiceField(choices=Status.choices, required=False, label=_("status"))
+
+    class Meta:
+        model = Elder
+        fields = [
+            "id",
+            "id_number",
+            "name",
+            "sex",
+            "birth_date",
+            "age",
+            "residence",
+            "hukou_region",
+            "address",
+            "phone",
+            "living_arrangement",
+            "economic_status",
+            "disability_grade",
+            "is_left_behind",
+            "is_family_planning_special",
+            "is_childless_widowed",
+            "is_veteran",
+            "is_special_contribution",
+            "categories",
+            "status",
+            "status_date",
+            "death_date",
+            "registered_on",
+            "notes",
+        ]
+        read_only_fields = ["sex", "birth_date"]
+        # Uniqueness is checked by the model, whose message names the existing file's community.
+        extra_kwargs = {"id_number": {"validators": []}}
+
+    def get_age(self, obj: Elder) -> int:
+        return obj.age_on(timezone.localdate())
+
+    def get_categories(self, obj: Elder) -> list[str]:
+        return obj.categories()
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and not sees_personal_data(request.user):
+            data["id_number"] = mask_id_number(data["id_number"])
+            data["phone"] = mask_phone(data["phone"])
+        return data
+
+    def create(self, validated_data):
+        user = self.context["request"].user
+        status = {k: validated_data.pop(k) for k in _STATUS_FIELDS if k in validated_data}
+        try:
+            elder = services.register_elder(acting_user=user, **validated_data)
+            if status.get("status", Status.REGISTERED) != Status.REGISTERED:
+                elder = services.change_status(
+                    elder=elder,
+                    status=status["status"],
+                    on=status.get("death_date") or status.get("status_date") or timezone.localdate(),
+                    acting_user=user,
+                )
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        return elder
+
+    def update(self, instance, validated_data):
+        user = self.context["request"].user
+        status = {k: validated_data.pop(k) for k in _STATUS_FIELDS if k in validated_data}
+        try:
+            if validated_data:
+                instance = services.update_elder(elder=instance, acting_user=user, **validated_data)
+            new_status = status.get("status", instance.status)
+            if status and (new_status != instance.status or "death_date" in status):
+                instance = services.change_status(
+                    elder=instance,
+                    status=new_status,
+                    on=status.get("death_date") or status.get("status_date") or timezone.localdate(),
+                    acting_user=user,
+                )
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        return instance
+
+
+class ElderFilterSet(filters.FilterSet):
+    q = filters.CharFilter(method="search", label=_("name prefix, ID number or phone"))
+    region = filters.CharFilter(method="in_region", label=_("region code prefix"))
+    status = filters.ChoiceFilter(choices=Status.choices)
+    living_arrangement = filters.ChoiceFilter(choices=LivingArrangement.choices)
+    economic_status = filters.ChoiceFilter(choices=EconomicStatus.choices)
+    category = filters.ChoiceFilter(choices=Category.choices, method="in_category")
+
+    class Meta:
+        model = Elder
+        fields = ["status", "living_arrangement", "economic_status"]
+
+    def search(self, queryset, name, value):
+        return selectors.search(queryset, value)
+
+    def in_region(self, queryset, name, value):
+        region = Region.objects.filter(code=value.ljust(12, "0")).first() if value.isdigit() else None
+        return queryset.filter(residence__code__startswith=region.prefix if region else value)
+
+    def in_category(self, queryset, name, value):
+        return queryset.filter(selectors.category_q(value, timezone.localdate()))
+
+
+class ElderViewSet(ScopedModelViewSet):
+    """The elder registry. Elders outside the caller's region are not found (404)."""
+
+    queryset = Elder.objects.select_related("residence", "hukou_region")
+    serializer_class = ElderSerializer
+    filterset_class = ElderFilterSet
+    http_method_names = ["get", "post", "patch", "head", "options"]

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EldersConfig(AppConfig):
+    name = "elders"
+    verbose_name = _("Elder registry")
+
+    def ready(self) -> None:
+        from . import policy  # noqa: F401  registers the registry section of policy packs

@@ -1,0 +1,75 @@
+"""Read queries on the registry that pages, admin, API and exports share."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from regions.scope import restrict
+
+from . import rules
+from .choices import Category, EconomicStatus, LivingArrangement
+from .models import Elder
+
+# Age bands offered by list filters: (key, min age, max age or None).
+AGE_BANDS = (
+    ("60-69", 60, 69),
+    ("70-79", 70, 79),
+    ("80-89", 80, 89),
+    ("90-99", 90, 99),
+    ("100+", 100, None),
+)
+
+
+def elders_in_scope(user) -> QuerySet[Elder]:
+    return restrict(Elder.objects.select_related("residence"), user)
+
+
+def search(queryset: QuerySet[Elder], q: str) -> QuerySet[Elder]:
+    """Free text: an ID number (full or its last digits), a phone, or a name prefix."""
+    q = (q or "").strip()
+    if not q:
+        return queryset
+    upper = q.upper()
+    if len(upper) == 18:
+        return queryset.filter(id_number=upper)
+    if q.isdigit():
+        return queryset.filter(Q(phone=q) | Q(id_number__startswith=q))
+    return queryset.filter(name__startswith=q)
+
+
+def age_band_q(min_age: int | None, max_age: int | None, on: date) -> Q:
+    earliest, latest = rules.birth_date_bounds_for_age(min_age, max_age, on)
+    q = Q()
+    if latest is not None:
+        q &= Q(birth_date__lte=latest)
+    if earliest is not None:
+        q &= Q(birth_date__gte=earliest)
+    return q
+
+
+def category_q(category: str, on: date) -> Q:
+    """The database form of Elder.categories(): the same facts, one filter."""
+    match Category(category):
+        case Category.HIGH_AGE:
+            return age_band_q(80, None, on)
+        case Category.ALONE:
+            return Q(living_arrangement=LivingArrangement.ALONE)
+        case Category.EMPTY_NEST:
+            return Q(living_arrangement=LivingArrangement.EMPTY_NEST)
+        case Category.LEFT_BEHIND:
+            return Q(is_left_behind=True)
+        case Category.FAMILY_PLANNING_SPECIAL:
+            return Q(is_family_planning_special=True)
+        case Category.EXTREME_POVERTY | Category.DIBAO | Category.NEAR_DIBAO | Category.EXPENDITURE_HARDSHIP:
+            return Q(economic_status=EconomicStatus(category))
+        case Category.SEVERE_DISABILITY:
+            return Q(disability_grade__in=(1, 2))
+        case Category.CHILDLESS_WIDOWED:
+            return Q(is_childless_widowed=True)
+        case Category.VETERAN:
+            return Q(is_veteran=True)
+        case Category.SPECIAL_CONTRIBUTION:
+            return Q(is_special_contribution=True)
+    raise ValueError(category)

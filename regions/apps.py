@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class RegionsConfig(AppConfig):
+    name = "regions"
+    verbose_name = _("Regions and staff")
+
+    def ready(self) -> None:
+        from .roles import sync_role_groups
+
+        # Derived data only: the role groups follow the permission table in roles.py.
+        post_migrate.connect(sync_role_groups, sender=self)

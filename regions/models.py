@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .choices import Kind, Level, Role
+from .rules import scope_prefix
+
+
+class RegionQuerySet(models.QuerySet):
+    def restrict(self, user) -> RegionQuerySet:
+        from .scope import restrict
+
+        return restrict(self, user)
+
+
+class Region(models.Model):
+    """An administrative division; the 12-digit code is the key, so scope is a prefix test."""
+
+    code = models.CharField(
+        _("division code"),
+        max_length=12,
+        primary_key=True,
+        validators=[RegexValidator(r"^\d{12}$", _("A division code has 12 digits."))],
+    )
+    name = models.CharField(_("name"), max_length=100, db_index=True)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    kind = models.CharField(_("urban or rural"), max_length=5, choices=Kind.choices, blank=True)
+    households = models.PositiveIntegerField(_("households"), null=True, blank=True)
+
+    scope_field = "code"
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+        indexes = [models.Index(fields=["level", "code"], name="region_level_code_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def prefix(self) -> str:
+        return scope_prefix(self.code, self.level)
+
+    def contains(self, code: str) -> bool:
+        return code.startswith(self.prefix)
+
+    def ancestors(self) -> list[Region]:
+        """Outermost first, in one query (ancestors' codes are prefixes of this one's)."""
+        from .rules import candidate_ancestor_codes
+
+        found = {r.code: r for r in Region.objects.filter(code__in=candidate_ancestor_codes(self.code))}
+        return [found[c] for c in candidate_ancestor_codes(self.code) if c in found]
+
+    def full_name(self) -> str:
+        return "".join(r.name for r in [*self.ancestors()[1:], self])
+
+
+class StaffProfile(models.Model):
+    """A staff account's role and region of responsibility."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, db_index=True)
+    region = models.ForeignKey(Region, verbose_name=_("region of responsibility"), on_delete=models.PROTECT)
+    certificate_number = models.CharField(
+        _("certificate number"),
+        max_length=50,
+        blank=True,
+        help_text=_("Assessors: the number of their assessor certificate."),
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    history = HistoricalRecords()
+
+    scope_field = "region"
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+        ordering = ["user__username"]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()} ({self.get_role_display()}, {self.region})"

@@ -1,0 +1,97 @@
+"""What each role may do. The groups in the database follow this table after every migrate."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Role
+
+_VIEW_REGIONS = ["regions.view_region"]
+_REGISTRY_WRITE = [
+    "elders.view_elder",
+    "elders.add_elder",
+    "elders.change_elder",
+    "elders.view_eldercontact",
+    "elders.add_eldercontact",
+    "elders.change_eldercontact",
+    "elders.delete_eldercontact",
+]
+_REGISTRY_READ = ["elders.view_elder", "elders.view_eldercontact"]
+_POLICY_READ = ["policies.view_policypack", "policies.view_policysection"]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.CITY_ADMIN: [
+        *_VIEW_REGIONS,
+        "regions.change_region",
+        "regions.view_staffprofile",
+        "regions.add_staffprofile",
+        "regions.change_staffprofile",
+        "auth.view_user",
+        "auth.add_user",
+        "auth.change_user",
+        *_REGISTRY_WRITE,
+        "elders.import_elder",
+        "elders.export_elder",
+        *_POLICY_READ,
+        "policies.change_policysection",
+    ],
+    Role.DISTRICT_OFFICER: [
+        *_VIEW_REGIONS,
+        "regions.view_staffprofile",
+        *_REGISTRY_WRITE,
+        "elders.import_elder",
+        "elders.export_elder",
+        *_POLICY_READ,
+    ],
+    Role.STREET_OFFICER: [
+        *_VIEW_REGIONS,
+        "regions.view_staffprofile",
+        *_REGISTRY_WRITE,
+        "elders.export_elder",
+        *_POLICY_READ,
+    ],
+    Role.COMMUNITY_WORKER: [*_VIEW_REGIONS, *_REGISTRY_WRITE],
+    Role.ASSESSOR: [*_VIEW_REGIONS, *_REGISTRY_READ],
+    Role.LEADER: [*_VIEW_REGIONS, *_REGISTRY_READ, *_POLICY_READ],
+    Role.PROVIDER_STAFF: [*_VIEW_REGIONS, *_REGISTRY_READ],
+}
+
+# Roles that work in the Django admin (bureau, district and street staff).
+ADMIN_ROLES = {Role.CITY_ADMIN, Role.DISTRICT_OFFICER, Role.STREET_OFFICER}
+
+# Roles that need full ID numbers and phones; everyone else sees them masked in lists.
+PERSONAL_DATA_ROLES = {
+    Role.CITY_ADMIN,
+    Role.DISTRICT_OFFICER,
+    Role.STREET_OFFICER,
+    Role.COMMUNITY_WORKER,
+    Role.ASSESSOR,
+}
+
+# The level of the region each role is responsible for.
+ROLE_LEVELS = {
+    Role.CITY_ADMIN: ("province", "city"),
+    Role.DISTRICT_OFFICER: ("county",),
+    Role.STREET_OFFICER: ("town",),
+    Role.COMMUNITY_WORKER: ("village",),
+    Role.ASSESSOR: ("city", "county", "town", "village"),
+    Role.LEADER: ("province", "city", "county", "town", "village"),
+    Role.PROVIDER_STAFF: ("city", "county", "town", "village"),
+}
+
+ROLE_LEVEL_ERROR = _("A %(role)s is responsible for a region at level: %(levels)s.")
+
+
+def sync_role_groups(**kwargs) -> None:
+    """Make one group per role holding exactly the permissions of ROLE_PERMISSIONS."""
+    from django.contrib.auth.models import Group, Permission
+
+    wanted = {p for perms in ROLE_PERMISSIONS.values() for p in perms}
+    by_name = {}
+    for perm in Permission.objects.select_related("content_type").filter(
+        content_type__app_label__in={p.split(".")[0] for p in wanted}
+    ):
+        by_name[f"{perm.content_type.app_label}.{perm.codename}"] = perm
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=str(role.value))
+        group.permissions.set([by_name[p] for p in perms if p in by_name])

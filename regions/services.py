@@ -1,0 +1,202 @@
+"""Write operations on regions and staff accounts."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .choices import Level, Role
+from .models import Region, StaffProfile
+from .roles import ADMIN_ROLES, ROLE_LEVEL_ERROR, ROLE_LEVELS
+from .rules import kind_of_town, kind_of_village, pad_code
+
+DATA_DIR = Path(settings.BASE_DIR) / "data" / "regions"
+
+# (file stem, level, column holding the parent's significant code)
+_FILES = (
+    ("provinces", Level.PROVINCE, None),
+    ("cities", Level.CITY, "provinceCode"),
+    ("areas", Level.COUNTY, "cityCode"),
+    ("streets", Level.TOWN, "areaCode"),
+    ("villages", Level.VILLAGE, "streetCode"),
+)
+
+
+@dataclass
+class LoadResult:
+    created: int
+    updated: int
+    by_level: dict[str, int]
+
+
+def _open_csv(source: Path, stem: str) -> Iterator[dict[str, str]] | None:
+    for name, opener in ((f"{stem}.csv.gz", gzip.open), (f"{stem}.csv", open)):
+        path = source / name
+        if path.exists():
+            with opener(path, "rt", encoding="utf-8", newline="") as fh:
+                yield from csv.DictReader(io.StringIO(fh.read()))
+            return
+    return None
+
+
+def _wanted(code: str, prefix: str) -> bool:
+    # A row is wanted when it is under the prefix, or is one of the prefix's ancestors.
+    return code.startswith(prefix) or prefix.startswith(code)
+
+
+def load_regions(*, prefix: str = "", source: Path | None = None) -> LoadResult:
+    """Load (create or update) the divisions under a code prefix, with their ancestors.
+
+    Idempotent. Codes are stored padded to 12 digits. A record whose padded code equals its
+    parent's (东莞 441900 under city 4419) is folded into the parent: its children hang
+    directly under the city, as the statistics office publishes them.
+    """
+    if prefix and (not prefix.isdigit() or len(prefix) > 12):
+        raise ValidationError(_("A region prefix is 1 to 12 digits."))
+    source = source or DATA_DIR
+    rows: dict[str, dict] = {}
+    alias: dict[str, str] = {}  # folded padded code -> the padded code that replaces it
+    for stem, level, parent_col in _FILES:
+        for rec in _open_csv(source, stem) or ():
+            significant = rec["code"].strip()
+            if not _wanted(significant, prefix):
+                continue
+            code = pad_code(significant)
+            parent = pad_code(rec[parent_col].strip()) if parent_col else None
+            parent = alias.get(parent, parent)
+            if parent == code or code in rows:
+                alias[code] = parent or code
+                continue
+            kind = ""
+            if level == Level.VILLAGE:
+                kind = kind_of_village(code)
+            elif level == Level.TOWN:
+                kind = kind_of_town(code)
+            rows[code] = {
+                "code": code,
+                "name": rec["name"].strip(),
+                "level": level,
+                "parent_id": parent,
+                "kind": kind,
+            }
+    if not rows:
+        raise ValidationError(
+            _("No divisions under %(prefix)s in %(source)s.") % {"prefix": prefix, "source": source}
+        )
+    existing = set(Region.objects.filter(code__in=list(rows)).values_list("code", flat=True))
+    order = list(Level.values)
+    objs = [Region(**r) for r in sorted(rows.values(), key=lambda r: (order.index(r["level"]), r["code"]))]
+    with transaction.atomic():
+        Region.objects.bulk_create(
+            objs,
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=["code"],
+            update_fields=["name", "level", "parent", "kind"],
+        )
+    by_level: dict[str, int] = {}
+    for r in rows.values():
+        by_level[r["level"]] = by_level.get(r["level"], 0) + 1
+    return LoadResult(created=len(rows) - len(existing), updated=len(existing), by_level=by_level)
+
+
+@transaction.atomic
+def create_staff(
+    *,
+    username: str,
+    role: str,
+    region_code: str,
+    password: str | None,
+    certificate_number: str = "",
+    full_name: str = "",
+    acting_user=None,
+) -> tuple[StaffProfile, bool]:
+    """Create a staff account (or update the existing one of that username).
+
+    Returns the profile and whether the account was created.
+    """
+    if role not in Role.values:
+        raise ValidationError(
+            {
+                "role": _("Unknown role %(role)s; use one of: %(roles)s.")
+                % {"role": role, "roles": ", ".join(Role.values)}
+            }
+        )
+    code = (
+        region_code
+        if len(region_code) == 12
+        else (pad_code(region_code) if region_code.isdigit() else region_code)
+    )
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        parent = code[:9] if code.isdigit() else ""
+        nearby = list(
+            Region.objects.filter(code__startswith=parent[:6], level="village").values_list("code", "name")[
+                :5
+            ]
+        )
+        hint = "; ".join(f"{c} {n}" for c, n in nearby)
+        raise ValidationError(
+            {
+                "region": _(
+                    "Region %(code)s is not loaded (or is not a statistics division code); "
+                    "load it with 'python manage.py load_regions'. Loaded codes nearby: %(hint)s"
+                )
+                % {"code": region_code, "hint": hint or "-"}
+            }
+        )
+    levels = ROLE_LEVELS[Role(role)]
+    if region.level not in levels:
+        raise ValidationError(
+            {
+                "region": ROLE_LEVEL_ERROR
+                % {"role": Role(role).label, "levels": ", ".join(str(Level(v).label) for v in levels)}
+            }
+        )
+    if role == Role.ASSESSOR and not certificate_number:
+        existing = (
+            StaffProfile.objects.filter(user__username=username)
+            .values_list("certificate_number", flat=True)
+            .first()
+        )
+        if not existing:
+            raise ValidationError(
+                {"certificate_number": _("An assessor needs a certificate number (--certificate).")}
+            )
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    created = user is None
+    if created:
+        if not password:
+            raise ValidationError({"password": _("A new account needs a password.")})
+        user = User(username=username)
+    if full_name:
+        user.first_name = full_name
+    if password:
+        password_validation.validate_password(password, user)
+        user.set_password(password)
+    user.is_staff = Role(role) in ADMIN_ROLES
+    user.is_active = True
+    user.save()
+    profile = StaffProfile.objects.filter(user=user).first() or StaffProfile(user=user)
+    profile.role = role
+    profile.region = region
+    if certificate_number:
+        profile.certificate_number = certificate_number
+    if acting_user is not None:
+        profile._history_user = acting_user
+    profile.full_clean()
+    profile.save()
+    user.groups.set(Group.objects.filter(name=role))
+    return profile, created
