@@ -10,5 +10,6 @@ class RegionsConfig(AppConfig):
     def ready(self) -> None:
         from .roles import sync_role_groups
 
-        # Derived data only: the role groups follow the permission table in roles.py.
-        post_migrate.connect(sync_role_groups, sender=self)
+        # Derived data only: the role groups follow the permission table in roles.py. It
+        # runs after the last app's post_migrate, once every app's permissions exist.
+        post_migrate.connect(sync_role_groups)

@@ -84,7 +84,12 @@ ROLE_LEVEL_ERROR = _("A %(role)s is responsible for a region at level: %(levels)
 
 def sync_role_groups(**kwargs) -> None:
     """Make one group per role holding exactly the permissions of ROLE_PERMISSIONS."""
+    from django.apps import apps
     from django.contrib.auth.models import Group, Permission
+
+    sender = kwargs.get("app_config")
+    if sender is not None and sender is not list(apps.get_app_configs())[-1]:
+        return
 
     wanted = {p for perms in ROLE_PERMISSIONS.values() for p in perms}
     by_name = {}

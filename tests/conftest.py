@@ -1,0 +1,50 @@
+import os
+
+import pytest
+
+from regions.models import Region
+
+# Playwright's sync API runs an event loop in the test thread; Django's async-safety guard
+# would then refuse the ORM calls the same test makes to set up and check data.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashing costs ~0.3 s per account; tests create many accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the Wenzhou division tree once per test database (tests roll back around it)."""
+    from regions.services import load_regions
+
+    with django_db_blocker.unblock():
+        load_regions(prefix="3303")
+
+
+@pytest.fixture
+def wenzhou(db):
+    """The real division tree of Wenzhou (3303), as the demo city uses."""
+    if not Region.objects.filter(code="330300000000").exists():
+        from regions.services import load_regions
+
+        load_regions(prefix="3303")
+    return Region.objects.get(code="330300000000")
+
+
+@pytest.fixture
+def staff(wenzhou):
+    """One account per role, at the levels the scoping tests compare."""
+    from tests.factories import CITY, LUCHENG, WUMA, WUMA_GULOU, make_staff
+
+    return {
+        "city_admin": make_staff("city", "city_admin", CITY),
+        "district_officer": make_staff("district", "district_officer", LUCHENG),
+        "street_officer": make_staff("street", "street_officer", WUMA),
+        "community_worker": make_staff("worker", "community_worker", WUMA_GULOU),
+        "assessor": make_staff("assessor", "assessor", WUMA),
+        "leader": make_staff("leader", "leader", CITY),
+        "provider_staff": make_staff("provider", "provider_staff", LUCHENG),
+    }
