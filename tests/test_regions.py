@@ -1,0 +1,138 @@
+"""Division loading, staff accounts and the one scoping helper."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from elders.models import Elder
+from regions.models import Region, StaffProfile
+from regions.scope import in_scope, restrict, scope_prefix
+from regions.services import load_regions
+from tests.factories import WUMA, WUMA_GULOU, WUMA_MOCHI, ElderFactory, make_staff
+
+pytestmark = pytest.mark.django_db
+
+
+def test_loading_is_idempotent_and_keeps_the_tree(wenzhou):
+    before = Region.objects.filter(code__startswith="33").count()
+    result = load_regions(prefix="3303")
+    assert result.created == 0 and result.updated == before
+    gulou = Region.objects.get(code=WUMA_GULOU)
+    assert gulou.name == "鼓楼社区"
+    assert gulou.level == "village" and gulou.kind == "urban"
+    assert gulou.parent_id == WUMA and gulou.parent.parent_id == "330302000000"
+    assert gulou.prefix == WUMA_GULOU
+    assert gulou.full_name() == "温州市鹿城区五马街道鼓楼社区"
+    assert Region.objects.get(code="330300000000").prefix == "3303"
+
+
+def test_rural_villages_are_marked_rural(wenzhou):
+    village = Region.objects.filter(code__startswith="3303", level="village", code__regex=r"^\d{9}2").first()
+    assert village.kind == "rural"
+
+
+def test_dongguan_towns_hang_directly_under_the_city(db):
+    load_regions(prefix="4419")
+    city = Region.objects.get(code="441900000000")
+    assert city.level == "city"
+    towns = Region.objects.filter(parent=city, level="town")
+    assert towns.filter(name="东城街道").exists()
+    assert not Region.objects.filter(code__startswith="4419", level="county").exists()
+
+
+def test_load_regions_command_for_a_seed_city(db):
+    call_command("load_regions", "4113")
+    assert Region.objects.filter(code__startswith="4113", level="village").count() > 1000
+    assert Region.objects.get(code="410000000000").level == "province"
+
+
+def test_unknown_prefix_is_a_clear_error(db):
+    with pytest.raises(ValidationError):
+        load_regions(prefix="99")
+
+
+def test_create_staff_command_sets_role_group_and_region(wenzhou):
+    call_command(
+        "create_staff",
+        "w1",
+        "--role",
+        "community_worker",
+        "--region",
+        WUMA_GULOU,
+        "--password",
+        "Aa-long-pass-1",
+    )
+    user = get_user_model().objects.get(username="w1")
+    assert user.check_password("Aa-long-pass-1")
+    assert user.groups.filter(name="community_worker").exists()
+    assert user.staff_profile.region_id == WUMA_GULOU
+    assert user.has_perm("elders.add_elder") and not user.is_staff
+
+
+def test_create_staff_refuses_weak_password_wrong_level_and_missing_certificate(wenzhou):
+    with pytest.raises(CommandError, match="short|common|numeric"):
+        call_command(
+            "create_staff", "w2", "--role", "community_worker", "--region", WUMA_GULOU, "--password", "123"
+        )
+    with pytest.raises(CommandError, match="level"):
+        call_command(
+            "create_staff",
+            "w3",
+            "--role",
+            "community_worker",
+            "--region",
+            WUMA,
+            "--password",
+            "Aa-long-pass-1",
+        )
+    with pytest.raises(CommandError, match="certificate"):
+        call_command(
+            "create_staff", "a1", "--role", "assessor", "--region", WUMA, "--password", "Aa-long-pass-1"
+        )
+    call_command(
+        "create_staff",
+        "a1",
+        "--role",
+        "assessor",
+        "--region",
+        WUMA,
+        "--password",
+        "Aa-long-pass-1",
+        "--certificate",
+        "PG-2024-0001",
+    )
+    assert StaffProfile.objects.get(user__username="a1").certificate_number == "PG-2024-0001"
+    assert not get_user_model().objects.filter(username__in=["w2", "w3"]).exists()
+
+
+def test_scope_is_a_code_prefix(staff):
+    worker = staff["community_worker"]
+    assert scope_prefix(worker) == WUMA_GULOU
+    assert scope_prefix(staff["street_officer"]) == "330302006"
+    assert scope_prefix(staff["city_admin"]) == "3303"
+    assert in_scope(worker, WUMA_GULOU) and not in_scope(worker, WUMA_MOCHI)
+
+
+def test_no_profile_sees_nothing_and_superuser_everything(wenzhou):
+    ElderFactory()
+    nobody = get_user_model().objects.create_user("nobody", password="Aa-long-pass-1")
+    root = get_user_model().objects.create_superuser("root", password="Aa-long-pass-1")
+    assert restrict(Elder.objects.all(), nobody).count() == 0
+    assert restrict(Elder.objects.all(), root).count() == 1
+
+
+def test_regions_restrict_to_the_subtree(staff):
+    codes = set(Region.objects.restrict(staff["street_officer"]).values_list("code", flat=True))
+    assert WUMA in codes and WUMA_GULOU in codes
+    assert all(c.startswith("330302006") for c in codes)
+
+
+def test_inactive_account_sees_nothing(wenzhou):
+    user = make_staff("gone", "city_admin", "330300000000")
+    ElderFactory()
+    user.is_active = False
+    user.save()
+    user = get_user_model().objects.get(pk=user.pk)
+    assert restrict(Elder.objects.all(), user).count() == 0

@@ -1,0 +1,81 @@
+"""Security basics: lock-out, idle expiry, production start-up checks."""
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from tests.factories import PASSWORD
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.django_db
+
+
+def _manage(*args, **env):
+    dropped = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    full_env = {k: v for k, v in os.environ.items() if k not in dropped}
+    full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_repeated_failed_logins_lock_the_account_out(client, staff):
+    for _ in range(5):
+        resp = client.post("/accounts/login/", {"username": "worker", "password": "wrong-password"})
+        assert resp.status_code in (200, 429)
+    resp = client.post("/accounts/login/", {"username": "worker", "password": PASSWORD})
+    assert resp.status_code == 429  # even the right password is refused while locked
+    assert "_auth_user_id" not in client.session
+
+
+def test_right_password_logs_in_before_the_limit(client, staff):
+    client.post("/accounts/login/", {"username": "worker", "password": "wrong-password"})
+    resp = client.post("/accounts/login/", {"username": "worker", "password": PASSWORD})
+    assert resp.status_code == 302
+    assert client.session["_auth_user_id"] == str(staff["community_worker"].pk)
+
+
+def test_idle_session_expires(client, staff, settings):
+    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_COOKIE_AGE <= 3600
+    client.force_login(staff["community_worker"])
+    assert client.get("/").status_code == 200
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    resp = client.get("/")
+    assert resp.status_code == 302 and "/accounts/login/" in resp["Location"]
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = _manage("check", DEBUG="false", ALLOWED_HOSTS="portal.example.gov.cn")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = _manage("check", DEBUG="false", SECRET_KEY="x" * 60)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY="k8#Jx2!vQ9zR$wL5pT7&mN3bY6cF1hD4gS0aE8uI*oP^" * 2,
+        ALLOWED_HOSTS="portal.example.gov.cn",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
