@@ -29,7 +29,7 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("The demo city already exists (use --reset to rebuild it).")
-        self.stdout.write("\nDemo accounts (password for all: %s)\n" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})\n")
         self.stdout.write(f"{'username':<12}{'role':<20}region")
         for username, role, region in result.staff:
             self.stdout.write(f"{username:<12}{role:<20}{region}")
