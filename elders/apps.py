@@ -8,3 +8,36 @@ class EldersConfig(AppConfig):
 
     def ready(self) -> None:
         from . import policy  # noqa: F401  registers the registry section of policy packs
+        from .file_sections import register_section
+        from .selectors import file_history
+
+        register_section(
+            "basic",
+            title=_("Basic information"),
+            template="elders/sections/basic.html",
+            context=lambda request, elder: {
+                "residence_name": elder.residence.full_name(),
+                "categories": [str(dict(_category_labels()).get(c, c)) for c in elder.categories()],
+            },
+            order=10,
+        )
+        register_section(
+            "contacts",
+            title=_("Contacts and guardians"),
+            template="elders/sections/contacts.html",
+            context=lambda request, elder: {"contacts": list(elder.contacts.all())},
+            order=20,
+        )
+        register_section(
+            "history",
+            title=_("Change history"),
+            template="elders/sections/history.html",
+            context=lambda request, elder: {"entries": file_history(elder)},
+            order=90,
+        )
+
+
+def _category_labels():
+    from .choices import Category
+
+    return Category.choices

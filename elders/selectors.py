@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from regions.scope import restrict
 
@@ -73,3 +74,32 @@ def category_q(category: str, on: date) -> Q:
         case Category.SPECIAL_CONTRIBUTION:
             return Q(is_special_contribution=True)
     raise ValueError(category)
+
+
+def file_history(elder: Elder, limit: int = 50) -> list[dict]:
+    """Who changed what on a file, newest first: one query, diffs computed in memory."""
+    records = list(elder.history.select_related("history_user").order_by("-history_date")[: limit + 1])
+    labels = {f.name: f.verbose_name for f in Elder._meta.fields}
+    kinds = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+    entries = []
+    for newer, older in zip(records, [*records[1:], None], strict=False):
+        if len(entries) == limit:
+            break
+        changes = []
+        if older is not None and newer.history_type == "~":
+            delta = newer.diff_against(older, foreign_keys_are_objs=False)
+            changes = [
+                {"field": labels.get(c.field, c.field), "old": c.old, "new": c.new}
+                for c in delta.changes
+                if c.field not in {"updated_at"}
+            ]
+        entries.append(
+            {
+                "when": newer.history_date,
+                "who": newer.history_user.get_username() if newer.history_user else "",
+                "kind": kinds.get(newer.history_type, newer.history_type),
+                "changes": changes,
+                "reason": newer.history_change_reason or "",
+            }
+        )
+    return entries

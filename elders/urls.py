@@ -6,4 +6,8 @@ app_name = "elders"
 
 urlpatterns = [
     path("", views.my_elders, name="my-elders"),
+    path("elders/new/", views.elder_create, name="elder-create"),
+    path("elders/<int:pk>/", views.elder_detail, name="elder-detail"),
+    path("elders/<int:pk>/edit/", views.elder_edit, name="elder-edit"),
+    path("elders/<int:pk>/status/", views.elder_status, name="elder-status"),
 ]

@@ -1,10 +1,138 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Worker pages: thin views over elders.selectors and elders.services."""
 
-from . import selectors
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from regions.scope import sees_personal_data
+
+from . import selectors, services
+from .file_sections import sections
+from .forms import ElderFilterForm, ElderForm, StatusForm
+
+PAGE_SIZE = 30
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
 
 
 @login_required
+@permission_required("elders.view_elder", raise_exception=True)
 def my_elders(request):
-    elders = selectors.search(selectors.elders_in_scope(request.user), request.GET.get("q", ""))[:50]
-    return render(request, "elders/my_elders.html", {"elders": elders})
+    form = ElderFilterForm(request.GET or None)
+    qs = selectors.elders_in_scope(request.user)
+    status = "registered"
+    if form.is_valid():
+        data = form.cleaned_data
+        status = data["status"] if "status" in request.GET else "registered"
+        qs = selectors.search(qs, data["q"])
+        for field in ("living_arrangement", "economic_status"):
+            if data[field]:
+                qs = qs.filter(**{field: data[field]})
+        today = timezone.localdate()
+        if data["category"]:
+            qs = qs.filter(selectors.category_q(data["category"], today))
+        if data["age"]:
+            band = next(b for b in selectors.AGE_BANDS if b[0] == data["age"])
+            qs = qs.filter(selectors.age_band_q(band[1], band[2], today))
+    if status:
+        qs = qs.filter(status=status)
+    page = max(1, int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1)
+    # A street may hold 100,000 files: fetch one row more than a page instead of counting.
+    rows = list(qs.order_by("-id")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    has_next = len(rows) > PAGE_SIZE
+    context = {
+        "form": form,
+        "elders": rows[:PAGE_SIZE],
+        "page": page,
+        "has_next": has_next,
+        "today": timezone.localdate(),
+        "unmasked": sees_personal_data(request.user),
+        "querystring": _without_page(request.GET),
+    }
+    template = "elders/_elder_rows.html" if request.htmx else "elders/my_elders.html"
+    return render(request, template, context)
+
+
+def _without_page(params) -> str:
+    copy = params.copy()
+    copy.pop("page", None)
+    return copy.urlencode()
+
+
+@login_required
+@permission_required("elders.view_elder", raise_exception=True)
+def elder_detail(request, pk: int):
+    elder = get_object_or_404(selectors.elders_in_scope(request.user).select_related("hukou_region"), pk=pk)
+    rendered = [
+        {"key": s.key, "title": s.title, "template": s.template, "context": s.context(request, elder)}
+        for s in sections()
+    ]
+    return render(
+        request,
+        "elders/elder_detail.html",
+        {"elder": elder, "sections": rendered, "unmasked": sees_personal_data(request.user)},
+    )
+
+
+@login_required
+@permission_required("elders.add_elder", raise_exception=True)
+def elder_create(request):
+    form = ElderForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            elder = services.register_elder(acting_user=request.user, **form.service_data())
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The file of %(name)s was created.") % {"name": elder.name})
+            return redirect("elders:elder-detail", pk=elder.pk)
+    return render(request, "elders/elder_form.html", {"form": form, "creating": True})
+
+
+@login_required
+@permission_required("elders.change_elder", raise_exception=True)
+def elder_edit(request, pk: int):
+    elder = get_object_or_404(selectors.elders_in_scope(request.user), pk=pk)
+    form = ElderForm(request.POST or None, instance=elder, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_elder(elder=elder, acting_user=request.user, **form.service_data())
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The file was saved."))
+            return redirect("elders:elder-detail", pk=elder.pk)
+    return render(request, "elders/elder_form.html", {"form": form, "elder": elder, "creating": False})
+
+
+@login_required
+@permission_required("elders.change_elder", raise_exception=True)
+def elder_status(request, pk: int):
+    elder = get_object_or_404(selectors.elders_in_scope(request.user), pk=pk)
+    form = StatusForm(request.POST or None, initial={"status": elder.status})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_status(
+                elder=elder,
+                status=form.cleaned_data["status"],
+                on=form.cleaned_data["on"],
+                reason=form.cleaned_data["reason"],
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The status was changed."))
+            return redirect("elders:elder-detail", pk=elder.pk)
+    return render(request, "elders/elder_status.html", {"form": form, "elder": elder})

@@ -1,0 +1,15 @@
+from django.utils.functional import SimpleLazyObject
+
+
+def staff_profile(request):
+    """The signed-in account's role and region, for the page header (loaded only if shown)."""
+
+    def load():
+        from regions.models import StaffProfile
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return StaffProfile.objects.select_related("region").filter(user_id=user.pk).first()
+
+    return {"staff_profile": SimpleLazyObject(load)}

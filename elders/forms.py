@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import Region
+from regions.scope import restrict
+
+from .choices import Category, EconomicStatus, LivingArrangement, Status
+from .models import Elder
+from .selectors import AGE_BANDS
+from .services import EDITABLE_FIELDS
+
+
+class BootstrapErrorsMixin:
+    """Mark fields that have errors so Bootstrap shows them next to the field."""
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                classes = widget.attrs.get("class", "")
+                if "is-invalid" not in classes:
+                    widget.attrs["class"] = f"{classes} is-invalid".strip()
+
+
+class ElderForm(BootstrapErrorsMixin, forms.ModelForm):
+    """Register or edit a file. Saving goes through elders.services, never form.save()."""
+
+    hukou_code = forms.CharField(
+        label=_("household registration (hukou) region code"),
+        required=False,
+        max_length=12,
+        help_text=_("12-digit division code; leave empty if unknown."),
+    )
+
+    class Meta:
+        model = Elder
+        fields = [f for f in EDITABLE_FIELDS if f != "hukou_region"]
+        widgets = {
+            "registered_on": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel"}),
+            "id_number": forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        villages = restrict(Region.objects.filter(level="village"), user).order_by("code")
+        self.fields["residence"].queryset = villages
+        self.fields["residence"].label_from_instance = lambda r: f"{r.name} ({r.code})"
+        if not self.instance.pk:
+            only = list(villages[:2])
+            if len(only) == 1:
+                self.initial.setdefault("residence", only[0].pk)
+        elif self.instance.hukou_region_id:
+            self.initial["hukou_code"] = self.instance.hukou_region_id
+        for field in self.fields.values():
+            css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
+            if isinstance(field.widget, forms.Select):
+                css = "form-select"
+            field.widget.attrs.setdefault("class", css)
+
+    def clean_hukou_code(self) -> Region | None:
+        code = self.cleaned_data["hukou_code"].strip()
+        if not code:
+            return None
+        region = Region.objects.filter(code=code).first()
+        if region is None:
+            raise forms.ValidationError(_("No region has the code %(code)s.") % {"code": code})
+        return region
+
+    def service_data(self) -> dict:
+        data = {f: self.cleaned_data[f] for f in self._meta.fields if f in self.cleaned_data}
+        data["hukou_region"] = self.cleaned_data.get("hukou_code")
+        return data
+
+
+class StatusForm(BootstrapErrorsMixin, forms.Form):
+    status = forms.ChoiceField(label=_("status"), choices=Status.choices)
+    on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("reason"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("on", timezone.localdate())
+        for field in self.fields.values():
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            )
+
+
+def _blank(choices, label):
+    return [("", label), *choices]
+
+
+class ElderFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(
+        label=_("status"), required=False, choices=_blank(Status.choices, _("All statuses"))
+    )
+    living_arrangement = forms.ChoiceField(
+        label=_("living arrangement"),
+        required=False,
+        choices=_blank(LivingArrangement.choices, _("Any living arrangement")),
+    )
+    economic_status = forms.ChoiceField(
+        label=_("economic status"),
+        required=False,
+        choices=_blank(EconomicStatus.choices, _("Any economic status")),
+    )
+    category = forms.ChoiceField(
+        label=_("category"), required=False, choices=_blank(Category.choices, _("Any category"))
+    )
+    age = forms.ChoiceField(
+        label=_("age band"),
+        required=False,
+        choices=_blank([(key, key) for key, _lo, _hi in AGE_BANDS], _("Any age")),
+    )

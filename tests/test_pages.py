@@ -1,0 +1,135 @@
+"""Worker pages: list, file, register and edit, each scoped to the worker's region."""
+
+from datetime import date
+
+import pytest
+
+from elders.models import Elder
+from elders.rules import make_id_number
+from tests.factories import WUMA_GULOU, WUMA_MOCHI, ElderFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(**extra):
+    data = {
+        "id_number": make_id_number("330302", date(1944, 2, 3), 45),
+        "name": "陈阿公",
+        "residence": WUMA_GULOU,
+        "living_arrangement": "alone",
+        "economic_status": "ordinary",
+        "disability_grade": "0",
+        "registered_on": "2026-01-10",
+        "phone": "13900001111",
+    }
+    data.update(extra)
+    return data
+
+
+def test_my_elders_lists_only_my_community(client, staff):
+    mine = ElderFactory(name="本社区老人")
+    other = ElderFactory(name="隔壁社区老人", residence_id=WUMA_MOCHI)
+    client.force_login(staff["community_worker"])
+    page = client.get("/").content.decode()
+    assert mine.name in page and other.name not in page
+    client.force_login(staff["street_officer"])
+    page = client.get("/").content.decode()
+    assert mine.name in page and other.name in page
+
+
+def test_search_and_filters(client, staff):
+    a = ElderFactory(name="李大爷", living_arrangement="empty_nest")
+    b = ElderFactory(name="王奶奶", living_arrangement="alone")
+    client.force_login(staff["community_worker"])
+    page = client.get("/", {"q": "李"}).content.decode()
+    assert a.name in page and b.name not in page
+    page = client.get("/", {"q": b.id_number}).content.decode()
+    assert b.name in page and a.name not in page
+    page = client.get("/", {"category": "alone", "status": "registered"}).content.decode()
+    assert b.name in page and a.name not in page
+    partial = client.get("/", {"q": "王"}, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in partial and b.name in partial
+
+
+def test_other_communitys_file_is_404(client, staff):
+    other = ElderFactory(residence_id=WUMA_MOCHI)
+    client.force_login(staff["community_worker"])
+    assert client.get(f"/elders/{other.pk}/").status_code == 404
+    assert client.get(f"/elders/{other.pk}/edit/").status_code == 404
+
+
+def test_file_page_shows_everything_and_history(client, staff):
+    elder = ElderFactory(phone="13812345678", disability_grade=1)
+    client.force_login(staff["community_worker"])
+    client.post(
+        f"/elders/{elder.pk}/edit/",
+        form_data(id_number=elder.id_number, name=elder.name, address="解放街1号"),
+    )
+    page = client.get(f"/elders/{elder.pk}/").content.decode()
+    assert elder.id_number in page and "13812345678" in page
+    assert "解放街1号" in page
+    assert 'data-section="history"' in page and "worker" in page
+
+
+def test_leader_sees_masked_numbers(client, staff):
+    elder = ElderFactory(phone="13812345678")
+    client.force_login(staff["leader"])
+    page = client.get("/").content.decode()
+    assert elder.masked_id_number in page and elder.id_number not in page
+    assert "138****5678" in page
+    assert client.get("/elders/new/").status_code == 403
+
+
+def test_register_creates_the_file(client, staff):
+    client.force_login(staff["community_worker"])
+    resp = client.post("/elders/new/", form_data())
+    elder = Elder.objects.get()
+    assert resp.status_code == 302 and resp["Location"] == f"/elders/{elder.pk}/"
+    assert elder.created_by == staff["community_worker"] and elder.sex == "male"
+
+
+def test_bad_check_digit_is_shown_under_the_field_and_nothing_is_created(client, staff):
+    client.force_login(staff["community_worker"])
+    good = make_id_number("330302", date(1944, 2, 3), 45)
+    bad = good[:17] + ("0" if good[17] != "0" else "1")
+    resp = client.post("/elders/new/", form_data(id_number=bad))
+    assert resp.status_code == 200
+    page = resp.content.decode()
+    assert 'data-error-for="id_number"' in page and "is-invalid" in page
+    assert Elder.objects.count() == 0
+
+
+def test_duplicate_id_names_the_existing_community(client, staff):
+    existing = ElderFactory(residence_id=WUMA_MOCHI)
+    client.force_login(staff["community_worker"])
+    resp = client.post("/elders/new/", form_data(id_number=existing.id_number))
+    assert "墨池社区" in resp.content.decode()
+    assert Elder.objects.count() == 1
+
+
+def test_pages_speak_chinese_by_default(client, staff):
+    client.force_login(staff["community_worker"])
+    page = client.get("/elders/new/").content.decode()
+    assert "身份证号" in page and "居住情况" in page
+
+
+def test_status_change_records_death(client, staff):
+    elder = ElderFactory()
+    client.force_login(staff["community_worker"])
+    resp = client.post(
+        f"/elders/{elder.pk}/status/", {"status": "deceased", "on": "2026-02-01", "reason": "病故"}
+    )
+    assert resp.status_code == 302
+    elder.refresh_from_db()
+    assert elder.status == "deceased" and elder.death_date == date(2026, 2, 1)
+    assert elder.history.first().history_change_reason == "病故"
+
+
+def test_list_query_count_is_constant(client, staff, django_assert_max_num_queries):
+    client.force_login(staff["street_officer"])
+    ElderFactory.create_batch(5)
+    with django_assert_max_num_queries(12) as few:
+        client.get("/")
+    ElderFactory.create_batch(40, residence_id=WUMA_MOCHI)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/")
