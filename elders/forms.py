@@ -40,7 +40,7 @@ class ElderForm(BootstrapErrorsMixin, forms.ModelForm):
         model = Elder
         fields = [f for f in EDITABLE_FIELDS if f != "hukou_region"]
         widgets = {
-            "registered_on": forms.DateInput(attrs={"type": "date"}),
+            "registered_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 3}),
             "phone": forms.TextInput(attrs={"inputmode": "tel"}),
             "id_number": forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
@@ -48,6 +48,10 @@ class ElderForm(BootstrapErrorsMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # The registration date defaults to today, as the API's does.
+        self.fields["registered_on"].required = False
+        if not self.instance.pk:
+            self.initial.setdefault("registered_on", timezone.localdate())
         villages = restrict(Region.objects.filter(level="village"), user).order_by("code")
         self.fields["residence"].queryset = villages
         self.fields["residence"].label_from_instance = lambda r: f"{r.name} ({r.code})"
@@ -74,13 +78,15 @@ class ElderForm(BootstrapErrorsMixin, forms.ModelForm):
 
     def service_data(self) -> dict:
         data = {f: self.cleaned_data[f] for f in self._meta.fields if f in self.cleaned_data}
+        if not data.get("registered_on"):
+            data.pop("registered_on", None)
         data["hukou_region"] = self.cleaned_data.get("hukou_code")
         return data
 
 
 class StatusForm(BootstrapErrorsMixin, forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=Status.choices)
-    on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     reason = forms.CharField(label=_("reason"), max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):

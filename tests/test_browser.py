@@ -1,0 +1,58 @@
+"""In headless Chromium: a community worker registers an elder and finds them; a second
+worker of another community does not see them."""
+
+import re
+from datetime import date
+
+import pytest
+
+from elders.models import Elder
+from elders.rules import make_id_number
+from tests.browser import PHONE, browser, login, screenshot  # noqa: F401
+from tests.factories import PASSWORD, WUMA_MOCHI, make_staff
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_register_find_and_open_then_another_worker_cannot(live_server, browser, staff):  # noqa: F811
+    make_staff("worker2", "community_worker", WUMA_MOCHI)
+    number = make_id_number("330302", date(1938, 7, 15), 52)
+
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    login(page, live_server.url, "worker", PASSWORD)
+    assert page.url.rstrip("/") == live_server.url
+
+    page.goto(f"{live_server.url}/elders/new/")
+    page.fill("#id_id_number", number.lower())
+    page.fill("#id_name", "周阿婆")
+    page.select_option("#id_living_arrangement", "alone")
+    page.select_option("#id_economic_status", "dibao")
+    page.fill("#id_phone", "13700001234")
+    page.click("[data-testid=save]")
+    page.wait_for_url(re.compile(r".*/elders/\d+/$"))
+    assert "周阿婆" in page.inner_text("[data-testid=elder-name]")
+
+    page.goto(live_server.url + "/")
+    page.fill("#id_q", "周阿")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=周阿婆")
+    page.click("text=周阿婆")
+    page.wait_for_url(re.compile(r".*/elders/\d+/$"))
+    body = page.inner_text("body")
+    assert number in body and "独居" in body and "低保" in body
+    screenshot(page, "elder-file-phone.png")
+    file_url = page.url
+    context.close()
+
+    elder = Elder.objects.get(id_number=number)
+    assert elder.created_by.username == "worker"
+
+    other = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = other.new_page()
+    login(page, live_server.url, "worker2", PASSWORD)
+    page.goto(f"{live_server.url}/?q=周阿")
+    assert "周阿婆" not in page.inner_text("#elder-rows")
+    response = page.goto(file_url)
+    assert response.status == 404
+    other.close()
