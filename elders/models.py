@@ -270,6 +270,9 @@ class ExportLog(models.Model):
     unmasked = models.BooleanField(_("unmasked personal data"), default=False)
     scope = models.CharField(_("scope prefix"), max_length=12, blank=True)
 
+    # An export belongs to the region its author could see.
+    scope_lookup = "scope__startswith"
+
     class Meta:
         verbose_name = _("export log entry")
         verbose_name_plural = _("export log")

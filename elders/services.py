@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -52,41 +53,51 @@ def _apply(elder: Elder, data: dict[str, Any]) -> None:
         setattr(elder, field, value)
 
 
+def save_elder(*, elder: Elder, acting_user, reason: str = "") -> Elder:
+    """Validate and store a file the caller has filled in: the one place a file is written.
+
+    Creating needs the add permission, changing the change permission; the residence must
+    lie in the caller's region (before and after a move between communities).
+    """
+    creating = elder.pk is None
+    perm = "elders.add_elder" if creating else "elders.change_elder"
+    if not acting_user.has_perm(perm):
+        raise PermissionDenied(
+            _("You may not register elders.") if creating else _("You may not change elders' files.")
+        )
+    if not creating:
+        stored = Elder.objects.filter(pk=elder.pk).values_list("residence_id", flat=True).first()
+        if stored and not in_scope(acting_user, stored):
+            raise PermissionDenied(_("You may not change elders' files."))
+    if creating and elder.created_by_id is None and acting_user.is_authenticated:
+        elder.created_by = acting_user
+    _check_region(acting_user, elder.residence if elder.residence_id else None)
+    elder.full_clean()
+    elder._history_user = acting_user
+    if reason:
+        elder._change_reason = reason
+    elder.save()
+    return elder
+
+
 @transaction.atomic
 def register_elder(*, acting_user, **data: Any) -> Elder:
     """Open a new file. The ID number is validated and must not exist yet."""
-    if not acting_user.has_perm("elders.add_elder"):
-        raise PermissionDenied(_("You may not register elders."))
-    elder = Elder(created_by=acting_user if acting_user.is_authenticated else None)
+    elder = Elder()
     _apply(elder, data)
-    _check_region(acting_user, getattr(elder, "residence", None) if elder.residence_id else None)
-    elder.full_clean()
-    elder._history_user = acting_user
-    elder.save()
-    return elder
+    return save_elder(elder=elder, acting_user=acting_user)
 
 
 @transaction.atomic
 def update_elder(*, elder: Elder, acting_user, **data: Any) -> Elder:
     """Change a file's details (not its status: see change_status)."""
-    if not acting_user.has_perm("elders.change_elder"):
-        raise PermissionDenied(_("You may not change elders' files."))
-    _check_region(acting_user, elder.residence)
     _apply(elder, data)
-    if "residence" in data:
-        _check_region(acting_user, elder.residence)
-    elder.full_clean()
-    elder._history_user = acting_user
-    elder.save()
-    return elder
+    return save_elder(elder=elder, acting_user=acting_user)
 
 
 @transaction.atomic
 def change_status(*, elder: Elder, status: str, on: date, acting_user, reason: str = "") -> Elder:
     """Record moving away, death, or a return to the registry, with who and why."""
-    if not acting_user.has_perm("elders.change_elder"):
-        raise PermissionDenied(_("You may not change elders' files."))
-    _check_region(acting_user, elder.residence)
     if status not in Status.values:
         raise ValidationError({"status": _("Unknown status %(s)s.") % {"s": status}})
     if on > timezone.localdate():
@@ -94,8 +105,56 @@ def change_status(*, elder: Elder, status: str, on: date, acting_user, reason: s
     elder.status = status
     elder.status_date = on
     elder.death_date = on if status == Status.DECEASED else None
-    elder.full_clean()
-    elder._history_user = acting_user
-    elder._change_reason = reason
-    elder.save()
-    return elder
+    return save_elder(elder=elder, acting_user=acting_user, reason=reason)
+
+
+@dataclass
+class ImportReport:
+    """The outcome of an import: either every row written, or the bad rows and nothing written."""
+
+    total: int
+    created: int = 0
+    updated: int = 0
+    errors: list[dict] = field(default_factory=list)  # {"line": n, "field": f, "message": m}
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def import_elders(*, dataset, acting_user, dry_run: bool = False) -> ImportReport:
+    """Import a registry spreadsheet: validate the whole file, write only if every row is good.
+
+    Lines are numbered as the spreadsheet shows them (the heading is line 1).
+    """
+    from .resources import ElderResource
+
+    if not acting_user.has_perm("elders.import_elder"):
+        raise PermissionDenied(_("You may not import the registry."))
+    check = ElderResource(user=acting_user).import_data(dataset, dry_run=True, raise_errors=False)
+    report = ImportReport(total=len(dataset))
+    for line_no, row_errors in check.row_errors():
+        for error in row_errors:
+            report.errors.append({"line": line_no + 1, "field": "", "message": str(error.error)})
+    for invalid in check.invalid_rows:
+        for fname, messages in invalid.error_dict.items():
+            for message in messages:
+                report.errors.append({"line": invalid.number + 1, "field": fname, "message": str(message)})
+    report.errors.sort(key=lambda e: e["line"])
+    if report.errors or dry_run:
+        report.created = check.totals.get("new", 0)
+        report.updated = check.totals.get("update", 0)
+        return report
+    result = ElderResource(user=acting_user).import_data(dataset, dry_run=False, raise_errors=True)
+    report.created = result.totals.get("new", 0)
+    report.updated = result.totals.get("update", 0)
+    return report
+
+
+def log_export(*, acting_user, what: str, rows: int, file_format: str, unmasked: bool, scope: str) -> None:
+    """Every export of personal data leaves a trace: who, what, how many rows, masked or not."""
+    from .models import ExportLog
+
+    ExportLog.objects.create(
+        user=acting_user, what=what, rows=rows, file_format=file_format, unmasked=unmasked, scope=scope
+    )

@@ -69,8 +69,10 @@ def restrict(queryset: QuerySet, user) -> QuerySet:
         return queryset.none()
     if prefix == "":
         return queryset
-    field = queryset.model.scope_field
-    lookup = "code__startswith" if field == "code" else f"{field}__code__startswith"
+    lookup = getattr(queryset.model, "scope_lookup", None)
+    if lookup is None:
+        field = queryset.model.scope_field
+        lookup = "code__startswith" if field == "code" else f"{field}__code__startswith"
     return queryset.filter(**{lookup: prefix})
 
 

@@ -1,0 +1,55 @@
+"""What every admin screen shares: region scoping and lists that never count a huge table."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import Region
+from regions.scope import restrict
+
+admin.site.site_header = _("Basic elderly-care service portal")
+admin.site.site_title = _("Elderly-care portal")
+admin.site.index_title = _("Administration")
+
+
+class CappedCountPaginator(Paginator):
+    """Counts at most LIST_COUNT_CAP + 1 rows (a LIMITed subquery), never the whole table."""
+
+    @cached_property
+    def count(self) -> int:
+        cap = settings.LIST_COUNT_CAP
+        return self.object_list[: cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > settings.LIST_COUNT_CAP
+
+
+class CappedChangeList(ChangeList):
+    def get_results(self, request):
+        super().get_results(request)
+        self.count_capped = self.result_count > settings.LIST_COUNT_CAP
+        self.count_cap = settings.LIST_COUNT_CAP
+
+
+class ScopedAdminMixin:
+    """Admin querysets and region choices go through the one scoping helper."""
+
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return restrict(super().get_queryset(request), request.user)
+
+    def get_changelist(self, request, **kwargs):
+        return CappedChangeList
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Region:
+            kwargs["queryset"] = restrict(Region.objects.all(), request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -1,0 +1,225 @@
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import XLSX
+from simple_history.admin import SimpleHistoryAdmin
+
+from eldercare.admin_utils import ScopedAdminMixin
+from regions.models import Region
+from regions.scope import restrict, scope_prefix, sees_personal_data
+
+from . import selectors, services
+from .choices import Category
+from .models import Elder, ElderContact, ExportLog
+from .resources import ElderResource
+
+
+class RegionFilter(admin.SimpleListFilter):
+    """The districts and streets in the user's scope; filters by code prefix."""
+
+    title = _("region")
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        regions = restrict(Region.objects.filter(level__in=("county", "town")), request.user).order_by("code")
+        return [(r.code, f"{'— ' if r.level == 'town' else ''}{r.name}") for r in regions]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        region = Region.objects.filter(code=self.value()).first()
+        if region is None:
+            return queryset.none()
+        return queryset.filter(residence__code__startswith=region.prefix)
+
+
+class CategoryFilter(admin.SimpleListFilter):
+    title = _("category")
+    parameter_name = "category"
+
+    def lookups(self, request, model_admin):
+        return Category.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Category.values:
+            return queryset.filter(selectors.category_q(self.value(), timezone.localdate()))
+        return queryset
+
+
+class AgeBandFilter(admin.SimpleListFilter):
+    title = _("age band")
+    parameter_name = "age"
+
+    def lookups(self, request, model_admin):
+        return [(key, key) for key, _lo, _hi in selectors.AGE_BANDS]
+
+    def queryset(self, request, queryset):
+        for key, lo, hi in selectors.AGE_BANDS:
+            if self.value() == key:
+                return queryset.filter(selectors.age_band_q(lo, hi, timezone.localdate()))
+        return queryset
+
+
+class ElderContactInline(admin.TabularInline):
+    model = ElderContact
+    extra = 0
+    fields = ("name", "relation", "phone", "is_guardian", "notes")
+
+
+@admin.register(Elder)
+class ElderAdmin(ScopedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [ElderResource]
+    formats = [XLSX]
+    list_display = (
+        "name",
+        "sex",
+        "age_display",
+        "community",
+        "living_arrangement",
+        "economic_status",
+        "status",
+        "id_number",
+        "phone",
+    )
+    list_select_related = ("residence",)
+    list_filter = (
+        RegionFilter,
+        CategoryFilter,
+        "status",
+        "living_arrangement",
+        "economic_status",
+        AgeBandFilter,
+    )
+    search_fields = ("name",)  # the real search is selectors.search, below
+    search_help_text = _("Name (from its start), full ID number or its first digits, or phone.")
+    ordering = ("-id",)
+    list_per_page = 50
+    readonly_fields = ("sex", "birth_date", "created_by", "created_at", "updated_at")
+    raw_id_fields = ("residence", "hukou_region")
+    inlines = [ElderContactInline]
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "id_number",
+                    "name",
+                    "sex",
+                    "birth_date",
+                    "residence",
+                    "hukou_region",
+                    "address",
+                    "phone",
+                )
+            },
+        ),
+        (
+            _("Circumstances"),
+            {
+                "fields": (
+                    "living_arrangement",
+                    "economic_status",
+                    "disability_grade",
+                    "is_left_behind",
+                    "is_family_planning_special",
+                    "is_childless_widowed",
+                    "is_veteran",
+                    "is_special_contribution",
+                )
+            },
+        ),
+        (_("Status"), {"fields": ("status", "status_date", "death_date", "registered_on", "notes")}),
+        (_("Record"), {"fields": ("created_by", "created_at", "updated_at")}),
+    )
+
+    @admin.display(description=_("age"))
+    def age_display(self, obj: Elder) -> int:
+        return obj.age
+
+    @admin.display(description=_("community"), ordering="residence__name")
+    def community(self, obj: Elder) -> str:
+        return obj.residence.name
+
+    @admin.display(description=_("ID number"))
+    def masked_id_number(self, obj: Elder) -> str:
+        return obj.masked_id_number
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, obj: Elder) -> str:
+        return obj.masked_phone
+
+    def get_list_display(self, request):
+        if sees_personal_data(request.user):
+            return self.list_display
+        return tuple(
+            {"id_number": "masked_id_number", "phone": "masked_phone"}.get(f, f) for f in self.list_display
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        return selectors.search(queryset, search_term), False
+
+    def save_model(self, request, obj, form, change):
+        status_fields = {"status", "status_date", "death_date"}
+        try:
+            if change and status_fields & set(form.changed_data):
+                services.change_status(
+                    elder=obj,
+                    status=obj.status,
+                    on=obj.death_date or obj.status_date or timezone.localdate(),
+                    acting_user=request.user,
+                )
+            else:
+                services.save_elder(elder=obj, acting_user=request.user)
+        except ValidationError as exc:
+            # The form already validated the same rules; a scope error is what remains.
+            messages.error(request, "; ".join(exc.messages))
+            raise
+
+    # -- import / export ------------------------------------------------------------------
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def has_import_permission(self, request):
+        return request.user.has_perm("elders.import_elder")
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("elders.export_elder")
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        data = super().get_export_data(file_format, request, queryset, **kwargs)
+        services.log_export(
+            acting_user=request.user,
+            what="elders",
+            rows=queryset.count(),
+            file_format=file_format.get_title(),
+            unmasked=sees_personal_data(request.user),
+            scope=scope_prefix(request.user) or "",
+        )
+        return data
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(admin.ModelAdmin):
+    list_display = ("at", "user", "what", "rows", "file_format", "unmasked", "scope")
+    list_filter = ("unmasked", "what")
+    date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        return restrict(super().get_queryset(request), request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
