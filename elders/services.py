@@ -49,8 +49,8 @@ def _apply(elder: Elder, data: dict[str, Any]) -> None:
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(_("These fields cannot be set: %(f)s.") % {"f": ", ".join(sorted(unknown))})
-    for field, value in data.items():
-        setattr(elder, field, value)
+    for name, value in data.items():
+        setattr(elder, name, value)
 
 
 def save_elder(*, elder: Elder, acting_user, reason: str = "") -> Elder:
