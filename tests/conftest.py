@@ -48,3 +48,12 @@ def staff(wenzhou):
         "leader": make_staff("leader", "leader", CITY),
         "provider_staff": make_staff("provider", "provider_staff", LUCHENG),
     }
+
+
+@pytest.fixture
+def english():
+    """Messages in English, for tests that match their wording."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

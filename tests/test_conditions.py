@@ -92,6 +92,7 @@ def test_combinators_and_explanations(three):
         ("__import__('os')", "mapping"),
     ],
 )
+@pytest.mark.usefixtures("english")
 def test_malformed_conditions_are_refused(bad, where):
     with pytest.raises(ValidationError, match=where):
         conditions.validate(bad)

@@ -55,6 +55,7 @@ def test_impossible_date_is_refused():
         parse_id_number(first17 + check_character(first17), today=TODAY)
 
 
+@pytest.mark.usefixtures("english")
 def test_future_birth_date_is_refused():
     with pytest.raises(IdNumberError, match="future"):
         parse_id_number(make_id_number("330302", date(2027, 1, 1), 11), today=TODAY)
@@ -108,3 +109,8 @@ def test_age_is_completed_years_on_the_date():
 def test_masks_keep_only_what_identifies_the_region_and_tail():
     assert mask_id_number("330302194503080013") == "330302********0013"
     assert mask_phone("13812345678") == "138****5678"
+
+
+def test_messages_are_chinese_by_default():
+    with pytest.raises(IdNumberError, match="校验码错误"):
+        parse_id_number("110105194912310021", today=TODAY)

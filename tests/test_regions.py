@@ -71,6 +71,7 @@ def test_create_staff_command_sets_role_group_and_region(wenzhou):
     assert user.has_perm("elders.add_elder") and not user.is_staff
 
 
+@pytest.mark.usefixtures("english")
 def test_create_staff_refuses_weak_password_wrong_level_and_missing_certificate(wenzhou):
     with pytest.raises(CommandError, match="short|common|numeric"):
         call_command(
