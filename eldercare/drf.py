@@ -15,5 +15,27 @@ class RolePermission(permissions.DjangoModelPermissions):
 
 
 class Pagination(pagination.PageNumberPagination):
+    """Page numbers with a count that stops at LIST_COUNT_CAP + 1 rows.
+
+    A city-wide list would otherwise count millions of rows on every page; `count_capped`
+    tells the client that `count` is a lower bound.
+    """
+
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    @property
+    def django_paginator_class(self):
+        from eldercare.admin_utils import CappedCountPaginator
+
+        return CappedCountPaginator
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_capped"] = self.page.paginator.capped
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_capped"] = {"type": "boolean", "example": False}
+        return schema

@@ -223,3 +223,11 @@ def test_schema_and_offline_docs(staff):
     docs = c.get("/api/docs/")
     assert docs.status_code == 200
     assert b"drf_spectacular_sidecar" in docs.content  # served locally, no CDN
+
+
+def test_list_count_is_capped_instead_of_counting_everything(staff, settings):
+    settings.LIST_COUNT_CAP = 3
+    ElderFactory.create_batch(5)
+    body = client_for(staff["city_admin"]).get("/api/v1/elders/?page_size=2").json()
+    assert body["count"] == 4 and body["count_capped"] is True
+    assert len(body["results"]) == 2 and body["next"]
