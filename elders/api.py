@@ -31,6 +31,7 @@ class ElderSerializer(serializers.ModelSerializer):
     age = serializers.SerializerMethodField(label=_("age"))
     categories = serializers.SerializerMethodField(label=_("categories"))
     status = serializers.ChoiceField(choices=Status.choices, required=False, label=_("status"))
+    warnings = serializers.SerializerMethodField(label=_("warnings"))
 
     class Meta:
         model = Elder
@@ -59,6 +60,7 @@ class ElderSerializer(serializers.ModelSerializer):
             "death_date",
             "registered_on",
             "notes",
+            "warnings",
         ]
         read_only_fields = ["sex", "birth_date"]
         # Uniqueness is checked by the model, whose message names the existing file's community.
@@ -69,6 +71,12 @@ class ElderSerializer(serializers.ModelSerializer):
 
     def get_categories(self, obj: Elder) -> list[str]:
         return obj.categories()
+
+    def get_warnings(self, obj: Elder) -> list[str]:
+        # Only on a single file: a list would pay a query per row for it.
+        if self.context.get("view") is not None and self.context["view"].action == "list":
+            return []
+        return selectors.id_number_warnings(obj.id_number)
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

@@ -103,3 +103,31 @@ def file_history(elder: Elder, limit: int = 50) -> list[dict]:
             }
         )
     return entries
+
+
+def id_number_warnings(id_number: str) -> list[str]:
+    """Facts worth a second look that do not make a number invalid.
+
+    An address code that is not among today's counties is normal on older cards (counties
+    merge and are renamed), so it is reported, never refused.
+    """
+    from regions.models import Region
+    from regions.rules import pad_code
+
+    address = (id_number or "")[:6]
+    if len(address) != 6 or not address.isdigit():
+        return []
+    known = Region.objects.filter(code__in=[pad_code(address), pad_code(address[:4])]).values_list(
+        "code", flat=True
+    )
+    if pad_code(address) in known:
+        return []
+    if not Region.objects.filter(code__startswith=address[:2]).exists():
+        return []  # that province is not loaded here: nothing to compare with
+    return [
+        _(
+            "The address code %(code)s of this ID number is not a current county code; "
+            "old codes are normal on elders' cards, please check the other digits."
+        )
+        % {"code": address}
+    ]

@@ -96,6 +96,8 @@ def elder_create(request):
             _add_errors(form, exc)
         else:
             messages.success(request, _("The file of %(name)s was created.") % {"name": elder.name})
+            for warning in selectors.id_number_warnings(elder.id_number):
+                messages.warning(request, warning)
             return redirect("elders:elder-detail", pk=elder.pk)
     return render(request, "elders/elder_form.html", {"form": form, "creating": True})
 

@@ -231,3 +231,15 @@ def test_list_count_is_capped_instead_of_counting_everything(staff, settings):
     body = client_for(staff["city_admin"]).get("/api/v1/elders/?page_size=2").json()
     assert body["count"] == 4 and body["count_capped"] is True
     assert len(body["results"]) == 2 and body["next"]
+
+
+def test_old_address_code_is_a_warning_not_an_error(staff):
+    # 330321 (瓯海县) no longer exists, but elders still carry numbers issued there.
+    payload = new_elder_payload(id_number=make_id_number("330321", date(1941, 6, 1), 35))
+    resp = client_for(staff["community_worker"]).post("/api/v1/elders/", payload, format="json")
+    assert resp.status_code == 201
+    assert any("330321" in w for w in resp.json()["warnings"])
+    current = client_for(staff["community_worker"]).post(
+        "/api/v1/elders/", new_elder_payload(), format="json"
+    )
+    assert current.json()["warnings"] == []

@@ -133,3 +133,39 @@ def test_list_query_count_is_constant(client, staff, django_assert_max_num_queri
     ElderFactory.create_batch(40, residence_id=WUMA_MOCHI)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/")
+
+
+@pytest.mark.parametrize(
+    "role, visible",
+    [
+        ("city_admin", {"gulou", "mochi", "longwan"}),
+        ("district_officer", {"gulou", "mochi"}),
+        ("street_officer", {"gulou", "mochi"}),
+        ("community_worker", {"gulou"}),
+        ("assessor", {"gulou", "mochi"}),
+        ("leader", {"gulou", "mochi", "longwan"}),
+        ("provider_staff", {"gulou", "mochi"}),
+    ],
+)
+def test_every_role_sees_exactly_its_region_on_the_pages(client, staff, role, visible):
+    from tests.factories import LONGWAN, first_village_of
+
+    elders = {
+        "gulou": ElderFactory(name="鼓楼甲", residence_id=WUMA_GULOU),
+        "mochi": ElderFactory(name="墨池乙", residence_id=WUMA_MOCHI),
+        "longwan": ElderFactory(name="龙湾丙", residence_id=first_village_of(LONGWAN[:6])),
+    }
+    client.force_login(staff[role])
+    page = client.get("/").content.decode()
+    for key, elder in elders.items():
+        assert (elder.name in page) == (key in visible), key
+        assert client.get(f"/elders/{elder.pk}/").status_code == (200 if key in visible else 404)
+
+
+def test_register_with_an_old_address_code_warns(client, staff):
+    client.force_login(staff["community_worker"])
+    resp = client.post(
+        "/elders/new/", form_data(id_number=make_id_number("330321", date(1944, 2, 3), 47)), follow=True
+    )
+    assert "330321" in resp.content.decode()
+    assert Elder.objects.count() == 1
