@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "regions",
     "policies",
     "elders",
+    "assessments",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +191,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"AbilityGradeEnum": "assessments.choices.Grade"},
 }
 
 # Celery: with no broker the tasks run in-process (eager), so the demo needs no Redis.
@@ -205,7 +208,12 @@ CELERY_TASK_SOFT_TIME_LIMIT = 55 * 60
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The beat schedule is written once here; django-celery-beat stores it so operators can
 # see and pause entries in the admin. Apps add their entries as they gain periodic work.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "queue-due-reassessments": {
+        "task": "assessments.queue_due_reassessments",
+        "schedule": crontab(hour=1, minute=30),
+    },
+}
 
 # Lists in the admin never count a whole large table; past this they show "N+".
 LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=10_000)

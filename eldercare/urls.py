@@ -5,12 +5,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from assessments.api import AssessmentViewSet
 from elders.api import ElderViewSet
 from regions.api import RegionViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
 router.register("elders", ElderViewSet, basename="elder")
+router.register("assessments", AssessmentViewSet, basename="assessment")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -21,5 +23,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("assessments/", include("assessments.urls")),
     path("", include("elders.urls")),
 ]

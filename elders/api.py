@@ -9,7 +9,7 @@ from eldercare.errors import as_drf_error
 from regions.models import Region
 from regions.scope import sees_personal_data
 
-from . import selectors, services
+from . import conditions, selectors, services
 from .choices import Category, EconomicStatus, LivingArrangement, Status
 from .models import Elder
 from .rules import mask_id_number, mask_phone
@@ -32,6 +32,7 @@ class ElderSerializer(serializers.ModelSerializer):
     categories = serializers.SerializerMethodField(label=_("categories"))
     status = serializers.ChoiceField(choices=Status.choices, required=False, label=_("status"))
     warnings = serializers.SerializerMethodField(label=_("warnings"))
+    ability_grade = serializers.SerializerMethodField(label=_("ability grade"))
 
     class Meta:
         model = Elder
@@ -60,6 +61,7 @@ class ElderSerializer(serializers.ModelSerializer):
             "death_date",
             "registered_on",
             "notes",
+            "ability_grade",
             "warnings",
         ]
         read_only_fields = ["sex", "birth_date"]
@@ -71,6 +73,13 @@ class ElderSerializer(serializers.ModelSerializer):
 
     def get_categories(self, obj: Elder) -> list[str]:
         return obj.categories()
+
+    def get_ability_grade(self, obj: Elder) -> int | None:
+        """The current valid grade (annotated on lists; computed for a single file)."""
+        if hasattr(obj, "ability_grade"):
+            return obj.ability_grade
+        fact = conditions.facts().get("ability_grade")
+        return fact.value(obj, timezone.localdate()) if fact else None
 
     def get_warnings(self, obj: Elder) -> list[str]:
         # Only on a single file: a list would pay a query per row for it.
@@ -151,3 +160,10 @@ class ElderViewSet(ScopedModelViewSet):
     serializer_class = ElderSerializer
     filterset_class = ElderFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        fact = conditions.facts().get("ability_grade")
+        if fact is not None and fact.annotate is not None and self.request.method == "GET":
+            queryset = fact.annotate(queryset, timezone.localdate())
+        return queryset

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
@@ -118,7 +119,13 @@ def _rows(n: int, seed: int, villages: list[Region], today: date) -> Iterator[di
     for i in range(n):
         village = villages[i % len(villages)] if i < len(villages) else villages[rng.randrange(len(villages))]
         age = _age(rng)
-        born = today - timedelta(days=age * 365 + rng.randrange(365))
+        # Born between one and 364 days before their `age`-th birthday this year: aged exactly `age`.
+        anniversary = (
+            today.replace(year=today.year - age, day=28)
+            if (today.month, today.day) == (2, 29)
+            else (today.replace(year=today.year - age))
+        )
+        born = anniversary - timedelta(days=rng.randrange(0, 364))
         female = rng.random() < 0.54
         county = _COUNTY_CODES[rng.randrange(len(_COUNTY_CODES))]
         key = (county, born)
@@ -297,6 +304,10 @@ def seed(*, elders: int, seed: int = 20231001, reset: bool = False) -> SeedResul
     with transaction.atomic():
         existing = Elder.objects.filter(notes=DEMO_TAG)
         if reset:
+            if apps.is_installed("assessments"):
+                from assessments.models import Assessment
+
+                Assessment.objects.filter(elder__notes=DEMO_TAG).delete()
             ElderContact.objects.filter(elder__notes=DEMO_TAG).delete()
             Elder.history.filter(notes=DEMO_TAG).delete()
             existing.delete()
@@ -305,6 +316,10 @@ def seed(*, elders: int, seed: int = 20231001, reset: bool = False) -> SeedResul
         villages = demo_villages()
         made = _insert(_rows(elders, seed, villages, timezone.localdate()))
         _contacts(seed)
+        if apps.is_installed("assessments"):
+            from assessments.demo import seed_assessments
+
+            seed_assessments(seed=seed, elder_filter={"notes": DEMO_TAG})
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {Elder._meta.db_table}")

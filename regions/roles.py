@@ -18,6 +18,14 @@ _REGISTRY_WRITE = [
 ]
 _REGISTRY_READ = ["elders.view_elder", "elders.view_eldercontact"]
 _POLICY_READ = ["policies.view_policypack", "policies.view_policysection"]
+_ASSESSMENT_READ = [
+    "assessments.view_assessment",
+    "assessments.view_recognisedresult",
+    "assessments.view_assessmentrequest",
+]
+_ASSESSMENT_REQUEST = ["assessments.add_assessmentrequest", "assessments.change_assessmentrequest"]
+_ASSESSMENT_WRITE = ["assessments.add_assessment", "assessments.change_assessment"]
+_RECOGNISED_WRITE = ["assessments.add_recognisedresult"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CITY_ADMIN: [
@@ -34,6 +42,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "elders.export_elder",
         *_POLICY_READ,
         "policies.change_policysection",
+        *_ASSESSMENT_READ,
+        *_ASSESSMENT_REQUEST,
+        *_RECOGNISED_WRITE,
     ],
     Role.DISTRICT_OFFICER: [
         *_VIEW_REGIONS,
@@ -42,6 +53,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "elders.import_elder",
         "elders.export_elder",
         *_POLICY_READ,
+        *_ASSESSMENT_READ,
+        *_ASSESSMENT_REQUEST,
+        *_RECOGNISED_WRITE,
     ],
     Role.STREET_OFFICER: [
         *_VIEW_REGIONS,
@@ -49,10 +63,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_REGISTRY_WRITE,
         "elders.export_elder",
         *_POLICY_READ,
+        *_ASSESSMENT_READ,
+        *_ASSESSMENT_REQUEST,
+        *_RECOGNISED_WRITE,
     ],
-    Role.COMMUNITY_WORKER: [*_VIEW_REGIONS, *_REGISTRY_WRITE],
-    Role.ASSESSOR: [*_VIEW_REGIONS, *_REGISTRY_READ],
-    Role.LEADER: [*_VIEW_REGIONS, *_REGISTRY_READ, *_POLICY_READ],
+    Role.COMMUNITY_WORKER: [*_VIEW_REGIONS, *_REGISTRY_WRITE, *_ASSESSMENT_READ, *_ASSESSMENT_REQUEST],
+    Role.ASSESSOR: [*_VIEW_REGIONS, *_REGISTRY_READ, *_ASSESSMENT_READ, *_ASSESSMENT_WRITE],
+    Role.LEADER: [*_VIEW_REGIONS, *_REGISTRY_READ, *_POLICY_READ, *_ASSESSMENT_READ],
     Role.PROVIDER_STAFF: [*_VIEW_REGIONS, *_REGISTRY_READ],
 }
 

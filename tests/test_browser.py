@@ -8,13 +8,13 @@ import pytest
 
 from elders.models import Elder
 from elders.rules import make_id_number
-from tests.browser import PHONE, browser, login, screenshot  # noqa: F401
+from tests.browser import PHONE, login, screenshot
 from tests.factories import PASSWORD, WUMA_MOCHI, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_register_find_and_open_then_another_worker_cannot(live_server, browser, staff):  # noqa: F811
+def test_register_find_and_open_then_another_worker_cannot(live_server, browser, staff):
     make_staff("worker2", "community_worker", WUMA_MOCHI)
     number = make_id_number("330302", date(1938, 7, 15), 52)
 

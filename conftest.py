@@ -1,3 +1,5 @@
+"""Fixtures shared by every test folder (tests/ and the apps' own tests/)."""
+
 import os
 
 import pytest
@@ -57,3 +59,20 @@ def english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for the whole run (see tests/browser.py)."""
+    from tests.browser import CHROMIUM, require_chromium
+
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield b
+        b.close()

@@ -1,0 +1,54 @@
+"""The assessment section of a policy pack (policy_packs/<city>/assessment.yaml)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from policies.sections import register_section, sourced
+
+SECTION = "assessment"
+
+
+@dataclass(frozen=True)
+class AssessmentSettings:
+    interval_months: int
+    two_assessors: bool
+    stack_raises: bool
+    care_levels: dict[int, str]  # ability grade -> 照料护理等级
+
+
+def parse(data: dict) -> AssessmentSettings:
+    interval = sourced(data, "interval_months", section=SECTION, kind=int)
+    if not 1 <= interval <= 60:
+        raise ValidationError(_("'assessment.interval_months' must be between 1 and 60."))
+    two = sourced(data, "two_assessors", section=SECTION, kind=bool)
+    stack = sourced(data, "stack_raises", section=SECTION, kind=bool)
+    raw_levels = sourced(data, "care_levels", section=SECTION, kind=dict, default=None) or {}
+    levels = {}
+    for grade, label in raw_levels.items():
+        if int(grade) not in range(5) or not isinstance(label, str):
+            raise ValidationError(_("'assessment.care_levels' maps grades 0-4 to names."))
+        levels[int(grade)] = label
+    return AssessmentSettings(interval, two, stack, levels)
+
+
+def defaults() -> AssessmentSettings:
+    # National baseline: GB/T 42195-2022 grades; two assessors (MZ/T 039-2013); 12 months.
+    return AssessmentSettings(
+        interval_months=12,
+        two_assessors=True,
+        stack_raises=False,
+        care_levels={0: "能力完好", 1: "轻度失能", 2: "中度失能", 3: "重度失能", 4: "完全失能"},
+    )
+
+
+register_section(SECTION, parse=parse, defaults=defaults)
+
+
+def assessment_settings(region_code: str) -> AssessmentSettings:
+    from policies.selectors import get_section
+
+    return get_section(region_code, SECTION)

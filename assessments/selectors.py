@@ -1,0 +1,121 @@
+"""Which ability grade counts, and who is due for re-assessment. Set-based throughout."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
+
+from elders.models import Elder
+from regions.scope import restrict
+
+from .choices import AssessmentStatus, RequestStatus
+from .models import Assessment, AssessmentRequest, RecognisedResult
+
+
+@dataclass(frozen=True)
+class CurrentGrade:
+    grade: int
+    assessed_on: date
+    valid_until: date
+    source: str  # "own" or a RecognisedSource value
+    assessment_id: int | None
+
+
+def _own_valid(on: date):
+    return Assessment.objects.filter(
+        elder=OuterRef("pk"), status=AssessmentStatus.CONFIRMED, assessed_on__lte=on, valid_until__gte=on
+    ).order_by("-assessed_on", "-id")
+
+
+def _recognised_valid(on: date):
+    return RecognisedResult.objects.filter(
+        elder=OuterRef("pk"), assessed_on__lte=on, valid_until__gte=on
+    ).order_by("-assessed_on", "-id")
+
+
+def annotate_grade(queryset: QuerySet[Elder], on: date) -> QuerySet[Elder]:
+    """Add `ability_grade`: the newest confirmed, still valid result on a date, own or recognised.
+
+    An expired result does not count; a department's recognised result counts when no own
+    assessment is newer (mutual recognition instead of a duplicate assessment).
+    """
+    own, rec = _own_valid(on), _recognised_valid(on)
+    return queryset.annotate(
+        _own_grade=Subquery(own.values("grade")[:1], output_field=IntegerField()),
+        _own_on=Subquery(own.values("assessed_on")[:1]),
+        _rec_grade=Subquery(rec.values("grade")[:1], output_field=IntegerField()),
+        _rec_on=Subquery(rec.values("assessed_on")[:1]),
+    ).annotate(
+        ability_grade=Case(
+            When(_own_on__isnull=True, then="_rec_grade"),
+            When(Q(_rec_on__isnull=False) & Q(_rec_on__gt=F("_own_on")), then="_rec_grade"),
+            default="_own_grade",
+            output_field=IntegerField(),
+        )
+    )
+
+
+def current_grade(elder: Elder, on: date) -> CurrentGrade | None:
+    own = (
+        Assessment.objects.filter(
+            elder=elder, status=AssessmentStatus.CONFIRMED, assessed_on__lte=on, valid_until__gte=on
+        )
+        .order_by("-assessed_on", "-id")
+        .first()
+    )
+    rec = (
+        RecognisedResult.objects.filter(elder=elder, assessed_on__lte=on, valid_until__gte=on)
+        .order_by("-assessed_on", "-id")
+        .first()
+    )
+    if rec is not None and (own is None or rec.assessed_on > own.assessed_on):
+        return CurrentGrade(rec.grade, rec.assessed_on, rec.valid_until, rec.source, None)
+    if own is not None:
+        return CurrentGrade(own.grade, own.assessed_on, own.valid_until, "own", own.pk)
+    return None
+
+
+def assessments_in_scope(user) -> QuerySet[Assessment]:
+    return restrict(Assessment.objects.select_related("elder", "elder__residence", "created_by"), user)
+
+
+def due_assessments(on: date, *, within_days: int = 30) -> QuerySet[Assessment]:
+    """Each elder's latest confirmed assessment that expires within N days or has expired.
+
+    One query: a newer confirmed assessment of the same elder takes an assessment off the
+    list, and so does a newer valid recognised result; only registered elders are listed.
+    """
+    newer_own = Assessment.objects.filter(
+        elder=OuterRef("elder"), status=AssessmentStatus.CONFIRMED, assessed_on__gt=OuterRef("assessed_on")
+    )
+    newer_recognised = RecognisedResult.objects.filter(
+        elder=OuterRef("elder"),
+        assessed_on__gt=OuterRef("assessed_on"),
+        valid_until__gt=on + timedelta(days=within_days),
+    )
+    return (
+        Assessment.objects.select_related("elder", "elder__residence")
+        .filter(
+            status=AssessmentStatus.CONFIRMED,
+            valid_until__lte=on + timedelta(days=within_days),
+            elder__status="registered",
+        )
+        .filter(~Exists(newer_own), ~Exists(newer_recognised))
+        .order_by("valid_until", "id")
+    )
+
+
+def due_list(user, on: date, *, within_days: int = 30) -> QuerySet[Assessment]:
+    """The due list a user may see (the schedule task works on `due_assessments`)."""
+    return restrict(due_assessments(on, within_days=within_days), user)
+
+
+def open_requests(user) -> QuerySet[AssessmentRequest]:
+    return restrict(
+        AssessmentRequest.objects.filter(status=RequestStatus.OPEN).select_related(
+            "elder", "elder__residence", "requested_by"
+        ),
+        user,
+    ).order_by("requested_at")

@@ -1,0 +1,87 @@
+"""Assessor pages: the form scores live, drafts, submission, the second signature, the file."""
+
+import pytest
+
+from assessments.forms import item_field_name
+from assessments.instrument import ITEMS
+from assessments.models import Assessment, AssessmentRequest
+from tests.factories import WUMA, ElderFactory, make_staff
+
+pytestmark = pytest.mark.django_db
+
+
+def form_post(second=None, action="submit", **overrides):
+    data = {"assessed_on": "2026-11-01", "reason": "first", "action": action, "agency": "鹿城评估中心"}
+    for item in ITEMS:
+        data[item_field_name(item.code)] = str(item.max_score)
+    if second is not None:
+        data["second_assessor"] = str(second.pk)
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def second(staff):
+    return make_staff("assessor2", "assessor", WUMA)
+
+
+def test_live_panel_shows_subtotals_and_grade(client, staff, second):
+    elder = ElderFactory()
+    client.force_login(staff["assessor"])
+    resp = client.post(
+        f"/assessments/new/{elder.pk}/", form_post(action="preview", **{item_field_name("B.1.1"): "0"})
+    )
+    page = resp.content.decode()
+    assert 'data-subtotal="B.1">28<' in page and 'data-testid="live-total">86<' in page
+    assert "轻度失能" in page
+
+
+def test_missing_items_are_marked_and_nothing_is_saved(client, staff, second):
+    elder = ElderFactory()
+    data = form_post(second)
+    del data[item_field_name("B.2.3")]
+    client.force_login(staff["assessor"])
+    page = client.post(f"/assessments/new/{elder.pk}/", data).content.decode()
+    assert f'data-error-for="{item_field_name("B.2.3")}"' in page
+    assert not Assessment.objects.exists()
+
+
+def test_draft_then_submit_then_confirm_and_the_file_shows_the_grade(client, staff, second):
+    elder = ElderFactory()
+    client.force_login(staff["assessor"])
+    data = form_post(second, action="draft")
+    del data[item_field_name("B.4.5")]
+    resp = client.post(f"/assessments/new/{elder.pk}/", data)
+    draft = Assessment.objects.get()
+    assert resp.status_code == 302 and draft.status == "draft" and draft.grade is None
+    resp = client.post(
+        f"/assessments/{draft.pk}/edit/", form_post(action="submit", **{item_field_name("B.4.5"): "1"})
+    )
+    draft.refresh_from_db()
+    assert draft.status == "submitted" and draft.total_score == 87
+    client.post(f"/assessments/{draft.pk}/confirm/")
+    draft.refresh_from_db()
+    assert draft.status == "submitted"  # the creator cannot confirm
+    client.force_login(second)
+    client.post(f"/assessments/{draft.pk}/confirm/")
+    draft.refresh_from_db()
+    assert draft.status == "confirmed" and draft.confirmed_by == second
+    client.force_login(staff["community_worker"])
+    page = client.get(f"/elders/{elder.pk}/").content.decode()
+    assert "轻度失能" in page and 'data-section="assessments"' in page
+
+
+def test_worker_requests_an_assessment_onto_the_queue(client, staff):
+    elder = ElderFactory()
+    client.force_login(staff["community_worker"])
+    client.post(f"/assessments/request/{elder.pk}/")
+    client.post(f"/assessments/request/{elder.pk}/")
+    assert AssessmentRequest.objects.filter(elder=elder, status="open").count() == 1
+    client.force_login(staff["assessor"])
+    page = client.get("/assessments/due/").content.decode()
+    assert elder.name in page
+
+
+def test_worker_cannot_open_the_assessor_form(client, staff):
+    client.force_login(staff["community_worker"])
+    assert client.get(f"/assessments/new/{ElderFactory().pk}/").status_code == 403

@@ -1,0 +1,245 @@
+"""Assessor and worker pages: thin views over assessments.services and selectors."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from elders.selectors import elders_in_scope
+
+from . import rules, selectors, services
+from .choices import AssessmentStatus
+from .forms import AssessmentForm, item_field_name
+from .instrument import ITEM_CODES
+from .policy import assessment_settings
+
+_ITEM_MESSAGE = re.compile(r"^(B\.\d\.\d+)")
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """Put each service error next to its field; item errors go to that item's choices."""
+    for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
+        for message in errors:
+            found = _ITEM_MESSAGE.match(message) if field == "items" else None
+            if found and found.group(1) in ITEM_CODES:
+                form.add_error(item_field_name(found.group(1)), message)
+            elif field == "assessors":
+                form.add_error("second_assessor", message)
+            else:
+                form.add_error(field if field in form.fields else None, message)
+
+
+def _live(form, elder) -> dict:
+    """Subtotals and grade of what is filled so far, for the live panel."""
+    form.is_valid()
+    items = form.items()
+    settings = assessment_settings(elder.residence_id)
+    conditions = rules.Conditions(
+        coma=bool(form.cleaned_data.get("coma")),
+        dementia=bool(form.cleaned_data.get("dementia")),
+        psychiatric=bool(form.cleaned_data.get("psychiatric")),
+        risk_events_30d=sum(v or 0 for k, v in form.cleaned_data.items() if k.startswith("risk_")),
+    )
+    complete = conditions.coma or len(items) == len(ITEM_CODES)
+    result = rules.score(items, conditions, stack=settings.stack_raises) if complete else None
+    return {
+        "subtotals": rules.subtotals(items),
+        "scored": len(items),
+        "of": len(ITEM_CODES),
+        "total": result.total if result else sum(items.values()),
+        "complete": complete,
+        "grade": result.grade if result else None,
+        "grade_label": rules.grade_label(result.grade) if result else "",
+        "adjustments": result.adjustments if result else [],
+    }
+
+
+@login_required
+@permission_required("assessments.add_assessment", raise_exception=True)
+def new(request, elder_pk: int):
+    elder = get_object_or_404(elders_in_scope(request.user), pk=elder_pk)
+    form = AssessmentForm(request.POST or None, user=request.user, elder=elder)
+    if request.method == "POST" and request.POST.get("action") == "preview":
+        return render(request, "assessments/_live.html", {"live": _live(form, elder)})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        assessors = [request.user] + ([data["second_assessor"]] if data.get("second_assessor") else [])
+        submit = request.POST.get("action") == "submit"
+        try:
+            assessment = services.create_assessment(
+                acting_user=request.user,
+                elder=elder,
+                assessed_on=data["assessed_on"],
+                reason=data["reason"],
+                items=form.items(),
+                assessors=assessors,
+                coma=data["coma"],
+                dementia=data["dementia"],
+                psychiatric=data["psychiatric"],
+                risk_events=form.risk_events(),
+                agency=data["agency"],
+                submit=submit,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("The assessment was submitted.") if submit else _("The draft was saved.")
+            )
+            return redirect("assessments:detail", pk=assessment.pk)
+    return render(
+        request,
+        "assessments/form.html",
+        {"form": form, "elder": elder, "live": _live(form, elder) if form.is_bound else None},
+    )
+
+
+@login_required
+@permission_required("assessments.view_assessment", raise_exception=True)
+def detail(request, pk: int):
+    assessment = get_object_or_404(
+        selectors.assessments_in_scope(request.user).prefetch_related("assessors"), pk=pk
+    )
+    signers = list(assessment.assessors.all())
+    can_confirm = (
+        assessment.status == AssessmentStatus.SUBMITTED
+        and request.user in signers
+        and request.user.pk != assessment.created_by_id
+    )
+    from .instrument import ITEMS
+
+    rows = [
+        {
+            "item": item,
+            "score": assessment.items.get(item.code),
+            "anchor": (item.anchors[assessment.items[item.code]] if item.code in assessment.items else ""),
+        }
+        for item in ITEMS
+    ]
+    return render(
+        request,
+        "assessments/detail.html",
+        {
+            "a": assessment,
+            "signers": signers,
+            "can_confirm": can_confirm,
+            "rows": rows,
+            "grade_label": rules.grade_label(assessment.grade),
+        },
+    )
+
+
+@login_required
+@require_POST
+def confirm(request, pk: int):
+    assessment = get_object_or_404(selectors.assessments_in_scope(request.user), pk=pk)
+    try:
+        services.confirm_assessment(acting_user=request.user, assessment=assessment)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, _("The assessment was confirmed."))
+    return redirect("assessments:detail", pk=pk)
+
+
+@login_required
+@require_POST
+@permission_required("assessments.add_assessmentrequest", raise_exception=True)
+def request_assessment(request, elder_pk: int):
+    elder = get_object_or_404(elders_in_scope(request.user), pk=elder_pk)
+    try:
+        services.request_assessment(acting_user=request.user, elder=elder, reason="first")
+    except ValidationError as exc:
+        messages.warning(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The elder was put on the assessors' queue."))
+    return redirect("elders:elder-detail", pk=elder.pk)
+
+
+@login_required
+@permission_required("assessments.view_assessment", raise_exception=True)
+def due(request):
+    today = timezone.localdate()
+    page = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
+    size = 50
+    rows = list(selectors.due_list(request.user, today)[(page - 1) * size : page * size + 1])
+    return render(
+        request,
+        "assessments/due.html",
+        {
+            "rows": rows[:size],
+            "has_next": len(rows) > size,
+            "page": page,
+            "today": today,
+            "queue": list(selectors.open_requests(request.user)[:100]),
+        },
+    )
+
+
+@login_required
+@permission_required("assessments.add_assessment", raise_exception=True)
+def edit(request, pk: int):
+    """Continue a draft: fill the remaining items, save again or submit."""
+    assessment = get_object_or_404(
+        selectors.assessments_in_scope(request.user), pk=pk, status=AssessmentStatus.DRAFT
+    )
+    elder = assessment.elder
+    initial = {
+        "assessed_on": assessment.assessed_on,
+        "reason": assessment.reason,
+        "agency": assessment.agency,
+        "coma": assessment.coma,
+        "dementia": assessment.dementia,
+        "psychiatric": assessment.psychiatric,
+        **{item_field_name(code): score for code, score in assessment.items.items()},
+        **{f"risk_{kind}": n for kind, n in assessment.risk_events.items()},
+    }
+    form = AssessmentForm(request.POST or None, initial=initial, user=request.user, elder=elder)
+    form.fields.pop("second_assessor")
+    if request.method == "POST" and request.POST.get("action") == "preview":
+        return render(request, "assessments/_live.html", {"live": _live(form, elder)})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        submit = request.POST.get("action") == "submit"
+        try:
+            services.update_draft(
+                acting_user=request.user,
+                assessment=assessment,
+                submit=submit,
+                items=form.items(),
+                assessed_on=data["assessed_on"],
+                reason=data["reason"],
+                agency=data["agency"],
+                coma=data["coma"],
+                dementia=data["dementia"],
+                psychiatric=data["psychiatric"],
+                risk_events=form.risk_events(),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("The assessment was submitted.") if submit else _("The draft was saved.")
+            )
+            return redirect("assessments:detail", pk=assessment.pk)
+    return render(
+        request,
+        "assessments/form.html",
+        {
+            "form": form,
+            "elder": elder,
+            "draft": assessment,
+            "live": _live(form, elder) if form.is_bound else None,
+        },
+    )

@@ -1,0 +1,51 @@
+"""In headless Chromium on a phone: an assessor scores all 26 items and sees the grade live,
+submits; the second assessor confirms; the elder's file shows the grade."""
+
+import re
+
+import pytest
+
+from assessments.instrument import ITEMS
+from tests.browser import PHONE, login, screenshot
+from tests.factories import PASSWORD, WUMA, ElderFactory, make_staff
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_assess_on_a_phone_then_confirm(live_server, browser, staff):
+    second = make_staff("assessor2", "assessor", WUMA, full_name="李评估")
+    elder = ElderFactory(name="赵阿公")
+
+    ctx = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = ctx.new_page()
+    login(page, live_server.url, "assessor", PASSWORD)
+    page.goto(f"{live_server.url}/assessments/new/{elder.pk}/")
+    page.select_option("#id_second_assessor", str(second.pk))
+    for item in ITEMS:
+        # Full marks everywhere except self-care, where bathing and dressing need help.
+        score = {"B.1.3": 1, "B.1.4": 2, "B.1.5": 2}.get(item.code, item.max_score)
+        page.check(f"input[name='item_{item.code.replace('.', '_')}'][value='{score}']")
+    page.wait_for_function("document.querySelector('[data-testid=live-total]').textContent.trim() === '83'")
+    assert page.inner_text("[data-subtotal='B.1']") == "25"
+    assert page.inner_text("[data-testid=live-grade]") == "轻度失能"
+    page.check("#id_dementia")
+    page.wait_for_function(
+        "document.querySelector('[data-testid=live-grade]').textContent.trim() === '中度失能'"
+    )
+    screenshot(page, "assessment-form-phone.png")
+    page.click("[data-testid=submit]")
+    page.wait_for_url(re.compile(r".*/assessments/\d+/$"))
+    assert page.inner_text("[data-testid=status]") == "已提交"
+    assessment_url = page.url
+    ctx.close()
+
+    ctx = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = ctx.new_page()
+    login(page, live_server.url, "assessor2", PASSWORD)
+    page.goto(assessment_url)
+    page.click("[data-testid=confirm]")
+    page.wait_for_selector("text=评估已确认")
+    assert page.inner_text("[data-testid=status]") == "已确认"
+    page.goto(f"{live_server.url}/elders/{elder.pk}/")
+    assert "中度失能" in page.inner_text("[data-testid=current-grade]")
+    ctx.close()

@@ -1,0 +1,71 @@
+"""The demo city: deterministic, valid, spread like a real registry, every role can log in."""
+
+from collections import Counter
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+from django.test import RequestFactory
+from django.utils import timezone
+
+from assessments.models import Assessment
+from elders.demo import DEMO_PASSWORD, seed
+from elders.models import Elder
+from elders.rules import age_on, parse_id_number
+from regions.choices import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_builds_a_valid_spread_city_and_is_rerunnable(wenzhou, capsys):
+    call_command("seed_demo", "--elders", "300")
+    out = capsys.readouterr().out
+    elders = list(Elder.objects.select_related("residence"))
+    assert len(elders) == 300
+    today = timezone.localdate()
+    for e in elders:
+        parsed = parse_id_number(e.id_number, today=today)
+        assert (parsed.birth_date, parsed.sex) == (e.birth_date, e.sex)
+        assert 60 <= age_on(e.birth_date, today) <= 106
+        assert e.residence.level == "village" and e.residence_id.startswith("3303")
+    assert len(Counter(e.living_arrangement for e in elders)) >= 4
+    assert len(Counter(e.economic_status for e in elders)) >= 2
+    assert len({e.residence.parent_id for e in elders}) >= 5  # several streets
+    assert Assessment.objects.filter(status="confirmed").count() > 50
+    for role in Role.values:
+        assert role in out
+    assert DEMO_PASSWORD in out
+
+    call_command("seed_demo", "--elders", "300")
+    assert Elder.objects.count() == 300
+
+
+def test_every_demo_account_logs_in(wenzhou):
+    seed(elders=20)
+    request = RequestFactory().post("/accounts/login/")
+    for username in (
+        "city",
+        "district",
+        "street",
+        "worker",
+        "worker2",
+        "assessor",
+        "leader",
+        "provider",
+        "admin",
+    ):
+        assert authenticate(request, username=username, password=DEMO_PASSWORD) is not None, username
+    roles = set(
+        get_user_model()
+        .objects.filter(staff_profile__isnull=False)
+        .values_list("staff_profile__role", flat=True)
+    )
+    assert roles == set(Role.values)
+
+
+def test_same_seed_same_city(wenzhou):
+    seed(elders=50, seed=7)
+    first = list(Elder.objects.order_by("id_number").values_list("id_number", "name", "residence_id"))
+    seed(elders=50, seed=7, reset=True)
+    second = list(Elder.objects.order_by("id_number").values_list("id_number", "name", "residence_id"))
+    assert first == second
