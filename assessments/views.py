@@ -61,32 +61,17 @@ def _live(form, elder) -> dict:
     }
 
 
-@login_required
-@permission_required("assessments.add_assessment", raise_exception=True)
-def new(request, elder_pk: int):
-    elder = get_object_or_404(elders_in_scope(request.user), pk=elder_pk)
-    form = AssessmentForm(request.POST or None, user=request.user, elder=elder)
+def _form_page(request, form, elder, save, draft=None):
+    """The assessor form's flow, shared by a new assessment and a draft being continued.
+
+    `save(data, submit)` calls the service; a preview request only scores what is filled.
+    """
     if request.method == "POST" and request.POST.get("action") == "preview":
         return render(request, "assessments/_live.html", {"live": _live(form, elder)})
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        assessors = [request.user] + ([data["second_assessor"]] if data.get("second_assessor") else [])
         submit = request.POST.get("action") == "submit"
         try:
-            assessment = services.create_assessment(
-                acting_user=request.user,
-                elder=elder,
-                assessed_on=data["assessed_on"],
-                reason=data["reason"],
-                items=form.items(),
-                assessors=assessors,
-                coma=data["coma"],
-                dementia=data["dementia"],
-                psychiatric=data["psychiatric"],
-                risk_events=form.risk_events(),
-                agency=data["agency"],
-                submit=submit,
-            )
+            assessment = save(form.cleaned_data, submit)
         except ValidationError as exc:
             _add_errors(form, exc)
         except PermissionDenied as exc:
@@ -96,11 +81,45 @@ def new(request, elder_pk: int):
                 request, _("The assessment was submitted.") if submit else _("The draft was saved.")
             )
             return redirect("assessments:detail", pk=assessment.pk)
-    return render(
-        request,
-        "assessments/form.html",
-        {"form": form, "elder": elder, "live": _live(form, elder) if form.is_bound else None},
-    )
+    context = {
+        "form": form,
+        "elder": elder,
+        "draft": draft,
+        "live": _live(form, elder) if form.is_bound else None,
+    }
+    return render(request, "assessments/form.html", context)
+
+
+def _scored_fields(form, data) -> dict:
+    return {
+        "assessed_on": data["assessed_on"],
+        "reason": data["reason"],
+        "items": form.items(),
+        "coma": data["coma"],
+        "dementia": data["dementia"],
+        "psychiatric": data["psychiatric"],
+        "risk_events": form.risk_events(),
+        "agency": data["agency"],
+    }
+
+
+@login_required
+@permission_required("assessments.add_assessment", raise_exception=True)
+def new(request, elder_pk: int):
+    elder = get_object_or_404(elders_in_scope(request.user), pk=elder_pk)
+    form = AssessmentForm(request.POST or None, user=request.user, elder=elder)
+
+    def save(data, submit):
+        assessors = [request.user] + ([data["second_assessor"]] if data.get("second_assessor") else [])
+        return services.create_assessment(
+            acting_user=request.user,
+            elder=elder,
+            assessors=assessors,
+            submit=submit,
+            **_scored_fields(form, data),
+        )
+
+    return _form_page(request, form, elder, save)
 
 
 @login_required
@@ -205,41 +224,10 @@ def edit(request, pk: int):
     }
     form = AssessmentForm(request.POST or None, initial=initial, user=request.user, elder=elder)
     form.fields.pop("second_assessor")
-    if request.method == "POST" and request.POST.get("action") == "preview":
-        return render(request, "assessments/_live.html", {"live": _live(form, elder)})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        submit = request.POST.get("action") == "submit"
-        try:
-            services.update_draft(
-                acting_user=request.user,
-                assessment=assessment,
-                submit=submit,
-                items=form.items(),
-                assessed_on=data["assessed_on"],
-                reason=data["reason"],
-                agency=data["agency"],
-                coma=data["coma"],
-                dementia=data["dementia"],
-                psychiatric=data["psychiatric"],
-                risk_events=form.risk_events(),
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request, _("The assessment was submitted.") if submit else _("The draft was saved.")
-            )
-            return redirect("assessments:detail", pk=assessment.pk)
-    return render(
-        request,
-        "assessments/form.html",
-        {
-            "form": form,
-            "elder": elder,
-            "draft": assessment,
-            "live": _live(form, elder) if form.is_bound else None,
-        },
-    )
+
+    def save(data, submit):
+        return services.update_draft(
+            acting_user=request.user, assessment=assessment, submit=submit, **_scored_fields(form, data)
+        )
+
+    return _form_page(request, form, elder, save, draft=assessment)

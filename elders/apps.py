@@ -7,6 +7,8 @@ class EldersConfig(AppConfig):
     verbose_name = _("Elder registry")
 
     def ready(self) -> None:
+        from regions.scope import sees_personal_data
+
         from . import policy  # noqa: F401  registers the registry section of policy packs
         from .file_sections import register_section
         from .selectors import file_history
@@ -32,7 +34,9 @@ class EldersConfig(AppConfig):
             "history",
             title=_("Change history"),
             template="elders/sections/history.html",
-            context=lambda request, elder: {"entries": file_history(elder)},
+            context=lambda request, elder: {
+                "entries": file_history(elder, masked=not sees_personal_data(request.user))
+            },
             order=90,
         )
 

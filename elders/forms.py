@@ -8,7 +8,7 @@ from regions.models import Region
 from regions.scope import restrict
 
 from .choices import Category, EconomicStatus, LivingArrangement, Status
-from .models import Elder
+from .models import Elder, ElderContact
 from .selectors import AGE_BANDS
 from .services import EDITABLE_FIELDS
 
@@ -96,6 +96,23 @@ class StatusForm(BootstrapErrorsMixin, forms.Form):
             field.widget.attrs.setdefault(
                 "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             )
+
+
+class ContactForm(BootstrapErrorsMixin, forms.ModelForm):
+    class Meta:
+        model = ElderContact
+        fields = ["name", "relation", "phone", "is_guardian", "notes"]
+        widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-control"
+            if isinstance(field.widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(field.widget, forms.Select):
+                css = "form-select"
+            field.widget.attrs.setdefault("class", css)
 
 
 def _blank(choices, label):

@@ -76,8 +76,13 @@ def category_q(category: str, on: date) -> Q:
     raise ValueError(category)
 
 
-def file_history(elder: Elder, limit: int = 50) -> list[dict]:
-    """Who changed what on a file, newest first: one query, diffs computed in memory."""
+def file_history(elder: Elder, limit: int = 50, *, masked: bool = False) -> list[dict]:
+    """Who changed what on a file, newest first: one query, diffs computed in memory.
+
+    `masked` hides old and new ID numbers and phones as the page hides the current ones,
+    otherwise a corrected number would leak through the history to roles that may not see it.
+    """
+    maskers = {"id_number": rules.mask_id_number, "phone": rules.mask_phone} if masked else {}
     records = list(elder.history.select_related("history_user").order_by("-history_date")[: limit + 1])
     labels = {f.name: f.verbose_name for f in Elder._meta.fields}
     kinds = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
@@ -89,7 +94,11 @@ def file_history(elder: Elder, limit: int = 50) -> list[dict]:
         if older is not None and newer.history_type == "~":
             delta = newer.diff_against(older, foreign_keys_are_objs=False)
             changes = [
-                {"field": labels.get(c.field, c.field), "old": c.old, "new": c.new}
+                {
+                    "field": labels.get(c.field, c.field),
+                    "old": maskers[c.field](c.old or "") if c.field in maskers else c.old,
+                    "new": maskers[c.field](c.new or "") if c.field in maskers else c.new,
+                }
                 for c in delta.changes
                 if c.field not in {"updated_at"}
             ]

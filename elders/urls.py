@@ -10,4 +10,6 @@ urlpatterns = [
     path("elders/<int:pk>/", views.elder_detail, name="elder-detail"),
     path("elders/<int:pk>/edit/", views.elder_edit, name="elder-edit"),
     path("elders/<int:pk>/status/", views.elder_status, name="elder-status"),
+    path("elders/<int:pk>/contacts/new/", views.contact_add, name="contact-add"),
+    path("elders/<int:pk>/contacts/<int:contact_pk>/remove/", views.contact_remove, name="contact-remove"),
 ]

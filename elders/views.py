@@ -6,16 +6,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from regions.scope import sees_personal_data
 
 from . import selectors, services
 from .file_sections import sections
-from .forms import ElderFilterForm, ElderForm, StatusForm
+from .forms import ContactForm, ElderFilterForm, ElderForm, StatusForm
+from .models import ElderContact
 
 PAGE_SIZE = 30
+MAX_PAGE = 100_000
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -47,7 +52,7 @@ def my_elders(request):
             qs = qs.filter(selectors.age_band_q(band[1], band[2], today))
     if status:
         qs = qs.filter(status=status)
-    page = max(1, int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1)
+    page = _page_number(request.GET.get("page", ""))
     # A street may hold 100,000 files: fetch one row more than a page instead of counting.
     rows = list(qs.order_by("-id")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
     has_next = len(rows) > PAGE_SIZE
@@ -60,8 +65,18 @@ def my_elders(request):
         "unmasked": sees_personal_data(request.user),
         "querystring": _without_page(request.GET),
     }
-    template = "elders/_elder_rows.html" if request.htmx else "elders/my_elders.html"
-    return render(request, template, context)
+    # htmx restoring a page from history after a cache miss needs the whole page, not the rows.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "elders/_elder_rows.html" if partial else "elders/my_elders.html"
+    response = render(request, template, context)
+    # The same URL answers with rows or a whole page: caches must tell them apart.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _page_number(raw: str) -> int:
+    # A bound keeps a hand-typed page number from overflowing the database's OFFSET.
+    return min(max(1, int(raw)), MAX_PAGE) if raw.isascii() and raw.isdigit() and len(raw) < 10 else 1
 
 
 def _without_page(params) -> str:
@@ -138,3 +153,31 @@ def elder_status(request, pk: int):
             messages.success(request, _("The status was changed."))
             return redirect("elders:elder-detail", pk=elder.pk)
     return render(request, "elders/elder_status.html", {"form": form, "elder": elder})
+
+
+@login_required
+@permission_required("elders.change_elder", raise_exception=True)
+def contact_add(request, pk: int):
+    elder = get_object_or_404(selectors.elders_in_scope(request.user), pk=pk)
+    form = ContactForm(request.POST or None, instance=ElderContact(elder=elder))
+    if request.method == "POST" and form.is_valid():
+        # A contact carries no rule beyond its fields; scope came from the elder lookup above.
+        form.save()
+        messages.success(request, _("The contact was added."))
+        return redirect(_contacts_url(elder))
+    return render(request, "elders/contact_form.html", {"form": form, "elder": elder})
+
+
+@require_POST
+@login_required
+@permission_required("elders.change_elder", raise_exception=True)
+def contact_remove(request, pk: int, contact_pk: int):
+    elder = get_object_or_404(selectors.elders_in_scope(request.user), pk=pk)
+    contact = get_object_or_404(ElderContact.objects.filter(elder=elder), pk=contact_pk)
+    contact.delete()
+    messages.success(request, _("The contact %(name)s was removed.") % {"name": contact.name})
+    return redirect(_contacts_url(elder))
+
+
+def _contacts_url(elder) -> str:
+    return reverse("elders:elder-detail", args=[elder.pk]) + "#section-contacts"

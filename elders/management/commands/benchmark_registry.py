@@ -1,25 +1,13 @@
 """Registry at city scale: seed time, and the admin list against a trivial page (same run)."""
 
-import statistics
-import time
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
 
+from eldercare.benchmarking import median_ms
 from elders.demo import seed
-
-
-def _median_ms(fn, repeat: int) -> float:
-    fn()  # warm caches and connections
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
 
 
 class Command(BaseCommand):
@@ -69,31 +57,31 @@ class Command(BaseCommand):
                 )
                 cursor.fetchall()
 
-        trivial = _median_ms(get(anon, "/accounts/login/"), repeat)
+        trivial = median_ms(get(anon, "/accounts/login/"), repeat)
         rows = [
             ("trivial page (login form)", trivial),
-            ("raw SQL: first page of elders", _median_ms(raw_sql, repeat)),
+            ("raw SQL: first page of elders", median_ms(raw_sql, repeat)),
             (
                 "admin elder list (superuser, whole city)",
-                _median_ms(get(client, "/admin/elders/elder/"), repeat),
+                median_ms(get(client, "/admin/elders/elder/"), repeat),
             ),
-            ("admin elder list, page 50", _median_ms(get(client, "/admin/elders/elder/?p=50"), repeat)),
+            ("admin elder list, page 50", median_ms(get(client, "/admin/elders/elder/?p=50"), repeat)),
             (
                 "admin elder list, search by name prefix",
-                _median_ms(get(client, "/admin/elders/elder/?q=王"), repeat),
+                median_ms(get(client, "/admin/elders/elder/?q=王"), repeat),
             ),
             (
                 "admin elder list, street filter + status",
-                _median_ms(
+                median_ms(
                     get(client, "/admin/elders/elder/?region=330302006000&status__exact=registered"), repeat
                 ),
             ),
             (
                 "admin elder list (street officer)",
-                _median_ms(get(street_client, "/admin/elders/elder/"), repeat),
+                median_ms(get(street_client, "/admin/elders/elder/"), repeat),
             ),
-            ("worker page: my elders (street officer)", _median_ms(get(street_client, "/"), repeat)),
-            ("API /api/v1/elders/ (superuser)", _median_ms(get(client, "/api/v1/elders/"), repeat)),
+            ("worker page: my elders (street officer)", median_ms(get(street_client, "/"), repeat)),
+            ("API /api/v1/elders/ (superuser)", median_ms(get(client, "/api/v1/elders/"), repeat)),
         ]
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM elders_elder")
