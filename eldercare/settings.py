@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "policies",
     "elders",
     "assessments",
+    "services",
 ]
 
 MIDDLEWARE = [

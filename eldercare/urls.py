@@ -8,11 +8,14 @@ from rest_framework.routers import DefaultRouter
 from assessments.api import AssessmentViewSet
 from elders.api import ElderViewSet
 from regions.api import RegionViewSet
+from services.api import FollowUpViewSet, VisitViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
 router.register("elders", ElderViewSet, basename="elder")
 router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("visits", VisitViewSet, basename="visit")
+router.register("follow-ups", FollowUpViewSet, basename="followup")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -24,5 +27,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("assessments/", include("assessments.urls")),
+    path("visits/", include("services.urls")),
     path("", include("elders.urls")),
 ]

@@ -26,6 +26,9 @@ _ASSESSMENT_READ = [
 _ASSESSMENT_REQUEST = ["assessments.add_assessmentrequest", "assessments.change_assessmentrequest"]
 _ASSESSMENT_WRITE = ["assessments.add_assessment", "assessments.change_assessment"]
 _RECOGNISED_WRITE = ["assessments.add_recognisedresult"]
+_VISITS_READ = ["services.view_visit", "services.view_followup"]
+_VISITS_WRITE = ["services.add_visit"]
+_FOLLOW_UP_CLOSE = ["services.change_followup"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CITY_ADMIN: [
@@ -45,6 +48,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_ASSESSMENT_READ,
         *_ASSESSMENT_REQUEST,
         *_RECOGNISED_WRITE,
+        *_VISITS_READ,
+        *_FOLLOW_UP_CLOSE,
     ],
     Role.DISTRICT_OFFICER: [
         *_VIEW_REGIONS,
@@ -56,6 +61,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_ASSESSMENT_READ,
         *_ASSESSMENT_REQUEST,
         *_RECOGNISED_WRITE,
+        *_VISITS_READ,
+        *_FOLLOW_UP_CLOSE,
     ],
     Role.STREET_OFFICER: [
         *_VIEW_REGIONS,
@@ -66,10 +73,21 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_ASSESSMENT_READ,
         *_ASSESSMENT_REQUEST,
         *_RECOGNISED_WRITE,
+        *_VISITS_READ,
+        *_VISITS_WRITE,
+        *_FOLLOW_UP_CLOSE,
     ],
-    Role.COMMUNITY_WORKER: [*_VIEW_REGIONS, *_REGISTRY_WRITE, *_ASSESSMENT_READ, *_ASSESSMENT_REQUEST],
+    Role.COMMUNITY_WORKER: [
+        *_VIEW_REGIONS,
+        *_REGISTRY_WRITE,
+        *_ASSESSMENT_READ,
+        *_ASSESSMENT_REQUEST,
+        *_VISITS_READ,
+        *_VISITS_WRITE,
+        *_FOLLOW_UP_CLOSE,
+    ],
     Role.ASSESSOR: [*_VIEW_REGIONS, *_REGISTRY_READ, *_ASSESSMENT_READ, *_ASSESSMENT_WRITE],
-    Role.LEADER: [*_VIEW_REGIONS, *_REGISTRY_READ, *_POLICY_READ, *_ASSESSMENT_READ],
+    Role.LEADER: [*_VIEW_REGIONS, *_REGISTRY_READ, *_POLICY_READ, *_ASSESSMENT_READ, *_VISITS_READ],
     Role.PROVIDER_STAFF: [*_VIEW_REGIONS, *_REGISTRY_READ],
 }
 

@@ -1,0 +1,114 @@
+"""Read queries of the services app that pages, API and reports share. Set-based."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from elders import conditions
+from elders.models import Elder
+from elders.selectors import age_band_q
+from regions.scope import restrict, user_region_code
+
+from . import rules
+from .choices import FollowUpStatus, VisitOutcome
+from .models import FollowUp, Visit
+from .policy import VisitSettings, visit_settings
+
+
+def period_bounds(period: str) -> tuple[date, date, datetime, datetime]:
+    """First and last local day of a period, and the aware instants that bound it."""
+    first, last = rules.parse_period(period)
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(first, time.min), tz)
+    end = timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min), tz)
+    return first, last, start, end
+
+
+def settings_for(user) -> VisitSettings:
+    """The visit rule in force at the user's region (the nearest pack up the tree)."""
+    return visit_settings(user_region_code(user) or "000000000000")
+
+
+def counted_visits(settings: VisitSettings, start: datetime, end: datetime) -> QuerySet[Visit]:
+    """Visits in [start, end) that count towards the rate (a 'not found' visit does not)."""
+    return Visit.objects.filter(
+        visited_at__gte=start,
+        visited_at__lt=end,
+        method__in=settings.counted_methods,
+        outcome__in=settings.counted_outcomes,
+    )
+
+
+def target_group(queryset: QuerySet[Elder], settings: VisitSettings, on: date) -> QuerySet[Elder]:
+    """Registered elders of the queryset who are in the visit target group on a date."""
+    registered = queryset.filter(status="registered", registered_on__lte=on)
+    return conditions.filter_queryset(registered, settings.target_group, on)
+
+
+def due_list(user, period: str) -> QuerySet[Elder]:
+    """Target-group elders in the user's region with no counted visit in the period.
+
+    Longest-unvisited first (never visited at the top), with the facts behind the risk
+    marks annotated, in one query.
+    """
+    first, last, start, end = period_bounds(period)
+    on = min(last, timezone.localdate())
+    settings = settings_for(user)
+    visited = counted_visits(settings, start, end).filter(elder=OuterRef("pk"))
+    last_visit = Visit.objects.filter(elder=OuterRef("pk"), visited_at__lt=end).order_by("-visited_at")
+    high_age = age_band_q(80, None, on)
+    return (
+        target_group(restrict(Elder.objects.select_related("residence"), user), settings, on)
+        .filter(~Exists(visited))
+        .annotate(
+            last_visit_at=Subquery(last_visit.values("visited_at")[:1]),
+            last_outcome=Subquery(last_visit.values("outcome")[:1]),
+            is_high_age=ExpressionWrapper(high_age, output_field=BooleanField()),
+        )
+        .order_by(F("last_visit_at").asc(nulls_first=True), "id")
+    )
+
+
+def risk_marks(elder: Elder) -> list[str]:
+    """Short codes of why a due elder needs attention (facts annotated by due_list)."""
+    marks = []
+    if getattr(elder, "is_high_age", False):
+        marks.append("high_age")
+    if elder.living_arrangement == "alone":
+        marks.append("alone")
+    if elder.disability_grade in (1, 2):
+        marks.append("severe_disability")
+    if getattr(elder, "ability_grade", None) is not None and elder.ability_grade >= 3:
+        marks.append("disabled")
+    if getattr(elder, "last_outcome", None) == VisitOutcome.PROBLEM:
+        marks.append("problem_last_time")
+    if getattr(elder, "last_outcome", None) == VisitOutcome.NOT_FOUND:
+        marks.append("not_found_last_time")
+    if getattr(elder, "last_visit_at", None) is None:
+        marks.append("never_visited")
+    return marks
+
+
+def visits_in_scope(user) -> QuerySet[Visit]:
+    return restrict(Visit.objects.select_related("elder", "elder__residence", "visitor"), user)
+
+
+def visits_in_period(user, period: str) -> QuerySet[Visit]:
+    _first, _last, start, end = period_bounds(period)
+    return visits_in_scope(user).filter(visited_at__gte=start, visited_at__lt=end)
+
+
+def open_follow_ups(user) -> QuerySet[FollowUp]:
+    return restrict(
+        FollowUp.objects.filter(status=FollowUpStatus.OPEN).select_related(
+            "elder", "elder__residence", "visit", "visit__visitor", "assigned_to"
+        ),
+        user,
+    ).order_by("due_on", "id")
+
+
+def current_period() -> str:
+    return rules.period_of(timezone.localdate())

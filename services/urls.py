@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "services"
+
+urlpatterns = [
+    path("due/", views.due, name="due"),
+    path("new/<int:elder_pk>/", views.new_visit, name="new"),
+    path("mine/", views.my_visits, name="mine"),
+    path("follow-ups/", views.follow_ups, name="follow-ups"),
+    path("follow-ups/<int:pk>/close/", views.close_follow_up, name="close-follow-up"),
+]

@@ -1,0 +1,110 @@
+"""Worker pages for visits: due this month, the visit form, my visits, follow-ups."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from elders.selectors import elders_in_scope
+
+from . import rules, selectors, services
+from .forms import CloseForm, VisitForm
+
+PAGE_SIZE = 30
+
+RISK_LABELS = {
+    "high_age": gettext_lazy("80+"),
+    "alone": gettext_lazy("alone"),
+    "severe_disability": gettext_lazy("severe disability"),
+    "disabled": gettext_lazy("disabled"),
+    "problem_last_time": gettext_lazy("problem last time"),
+    "not_found_last_time": gettext_lazy("not found last time"),
+    "never_visited": gettext_lazy("never visited"),
+}
+
+
+def _period(request) -> str:
+    period = request.GET.get("period") or selectors.current_period()
+    try:
+        rules.parse_period(period)
+    except ValueError:
+        period = selectors.current_period()
+    return period
+
+
+@login_required
+@permission_required("services.view_visit", raise_exception=True)
+def due(request):
+    period = _period(request)
+    page = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
+    rows = list(selectors.due_list(request.user, period)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    items = [
+        {"elder": e, "risks": [RISK_LABELS[m] for m in selectors.risk_marks(e)]} for e in rows[:PAGE_SIZE]
+    ]
+    return render(
+        request,
+        "services/due.html",
+        {"rows": items, "period": period, "page": page, "has_next": len(rows) > PAGE_SIZE},
+    )
+
+
+@login_required
+@permission_required("services.add_visit", raise_exception=True)
+def new_visit(request, elder_pk: int):
+    elder = get_object_or_404(elders_in_scope(request.user), pk=elder_pk)
+    form = VisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_visit(acting_user=request.user, elder=elder, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The visit to %(name)s was recorded.") % {"name": elder.name})
+            return redirect(request.GET.get("next") or "services:due")
+    return render(request, "services/visit_form.html", {"form": form, "elder": elder})
+
+
+@login_required
+@permission_required("services.view_visit", raise_exception=True)
+def my_visits(request):
+    period = _period(request)
+    visits = selectors.visits_in_period(request.user, period).filter(visitor=request.user)[:200]
+    return render(request, "services/my_visits.html", {"visits": visits, "period": period})
+
+
+@login_required
+@permission_required("services.view_followup", raise_exception=True)
+def follow_ups(request):
+    return render(
+        request,
+        "services/follow_ups.html",
+        {"follow_ups": selectors.open_follow_ups(request.user)[:200], "form": CloseForm()},
+    )
+
+
+@login_required
+@require_POST
+@permission_required("services.change_followup", raise_exception=True)
+def close_follow_up(request, pk: int):
+    follow_up = get_object_or_404(selectors.open_follow_ups(request.user), pk=pk)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.close_follow_up(
+                acting_user=request.user, follow_up=follow_up, resolution=form.cleaned_data["resolution"]
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("The follow-up was closed."))
+    else:
+        messages.error(request, _("Say what was done."))
+    return redirect("services:follow-ups")
