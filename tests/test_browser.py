@@ -41,8 +41,27 @@ def test_register_find_and_open_then_another_worker_cannot(live_server, browser,
     page.wait_for_url(re.compile(r".*/elders/\d+/$"))
     body = page.inner_text("body")
     assert number in body and "独居" in body and "低保" in body
-    screenshot(page, "elder-file-phone.png")
     file_url = page.url
+
+    page.click("#section-contacts a[href$='/contacts/new/']")
+    page.fill("#id_name", "周小红")
+    page.select_option("#id_relation", "child")
+    page.fill("#id_phone", "13600005678")
+    page.check("#id_is_guardian")
+    page.click("[data-testid=save]")
+    page.wait_for_url(re.compile(r".*/elders/\d+/(#section-contacts)?$"))
+    assert "周小红" in page.inner_text("#section-contacts")
+    screenshot(page, "elder-file-phone.png")
+
+    # Removing asks first (htmx confirm); dismissing keeps the contact, accepting removes it.
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click("#section-contacts button[type=submit]")
+    page.wait_for_timeout(300)
+    assert "周小红" in page.inner_text("#section-contacts")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#section-contacts button[type=submit]")
+    page.wait_for_selector("#section-contacts >> text=周小红", state="detached")
+    assert not Elder.objects.get(id_number=number).contacts.exists()
     context.close()
 
     elder = Elder.objects.get(id_number=number)

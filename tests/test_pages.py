@@ -169,3 +169,107 @@ def test_register_with_an_old_address_code_warns(client, staff):
     )
     assert "330321" in resp.content.decode()
     assert Elder.objects.count() == 1
+
+
+def test_every_page_answers_for_a_community_worker(client, staff):
+    elder = ElderFactory()
+    client.force_login(staff["community_worker"])
+    for url in ("/", "/elders/new/", f"/elders/{elder.pk}/", f"/elders/{elder.pk}/edit/"):
+        assert client.get(url).status_code == 200, url
+    for url in (f"/elders/{elder.pk}/status/", f"/elders/{elder.pk}/contacts/new/"):
+        assert client.get(url).status_code == 200, url
+    # The worker's only community is offered, preselected.
+    form = client.get("/elders/new/").context["form"]
+    assert list(form.fields["residence"].queryset.values_list("code", flat=True)) == [WUMA_GULOU]
+    assert form["residence"].value() == WUMA_GULOU
+
+
+def test_pages_need_login_and_a_role(client, wenzhou, django_user_model):
+    elder = ElderFactory()
+    resp = client.get(f"/elders/{elder.pk}/")
+    assert resp.status_code == 302 and resp["Location"].startswith("/accounts/login/")
+    client.force_login(django_user_model.objects.create_user("nobody", password="x"))
+    assert client.get("/").status_code == 403
+    assert client.get(f"/elders/{elder.pk}/").status_code == 403
+
+
+def test_list_pages_without_counting_the_scope(client, staff, django_assert_max_num_queries):
+    ElderFactory.create_batch(31)
+    client.force_login(staff["street_officer"])
+    with django_assert_max_num_queries(12) as queries:
+        first = client.get("/")
+    assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+    assert len(first.context["elders"]) == 30 and "page=2" in first.content.decode()
+    second = client.get("/", {"page": "2"})
+    assert len(second.context["elders"]) == 1 and "page=3" not in second.content.decode()
+    assert client.get("/", {"page": "99999999999999999999"}).status_code == 200
+
+
+def test_filters_by_age_band_and_economic_status(client, staff):
+    old = ElderFactory(name="九十岁", born=date(1930, 1, 1), economic_status="dibao")
+    young = ElderFactory(name="六十五岁", born=date(1960, 1, 1))
+    client.force_login(staff["community_worker"])
+    page = client.get("/", {"age": "90-99"}).content.decode()
+    assert old.name in page and young.name not in page
+    page = client.get("/", {"economic_status": "dibao"}).content.decode()
+    assert old.name in page and young.name not in page
+
+
+def test_moved_elders_are_listed_only_when_asked(client, staff):
+    gone = ElderFactory(name="已迁出", status="moved")
+    client.force_login(staff["community_worker"])
+    assert gone.name not in client.get("/").content.decode()
+    assert gone.name in client.get("/", {"status": ""}).content.decode()
+    assert gone.name in client.get("/", {"status": "moved"}).content.decode()
+
+
+def test_htmx_gets_rows_but_history_restore_gets_the_page(client, staff):
+    ElderFactory(name="王奶奶")
+    client.force_login(staff["community_worker"])
+    rows = client.get("/", {"q": "王"}, headers={"HX-Request": "true"})
+    assert "<html" not in rows.content.decode() and "HX-Request" in rows["Vary"]
+    restore = client.get(
+        "/", {"q": "王"}, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert "<html" in restore.content.decode() and "王奶奶" in restore.content.decode()
+
+
+def test_history_hides_corrected_numbers_from_roles_without_personal_data(client, staff):
+    elder = ElderFactory(phone="13812345678")
+    client.force_login(staff["community_worker"])
+    client.post(f"/elders/{elder.pk}/edit/", form_data(id_number=elder.id_number, phone="13998765432"))
+    worker_page = client.get(f"/elders/{elder.pk}/").content.decode()
+    assert "13812345678" in worker_page  # the old number, in the history
+    client.force_login(staff["leader"])
+    page = client.get(f"/elders/{elder.pk}/").content.decode()
+    assert "13812345678" not in page and "13998765432" not in page
+    assert "138****5678" in page and "139****5432" in page
+
+
+def test_contacts_are_added_and_removed_on_the_file(client, staff):
+    elder = ElderFactory()
+    other = ElderFactory(residence_id=WUMA_MOCHI)
+    client.force_login(staff["community_worker"])
+    resp = client.post(
+        f"/elders/{elder.pk}/contacts/new/",
+        {"name": "陈小明", "relation": "child", "phone": "13500002222", "is_guardian": "on"},
+    )
+    assert resp.status_code == 302
+    page = client.get(f"/elders/{elder.pk}/").content.decode()
+    assert "陈小明" in page and "13500002222" in page
+    contact = elder.contacts.get()
+    assert contact.is_guardian
+
+    missing = client.post(f"/elders/{elder.pk}/contacts/new/", {"relation": "child"})
+    assert missing.status_code == 200 and 'data-error-for="name"' in missing.content.decode()
+    assert client.post(f"/elders/{other.pk}/contacts/new/", {"name": "x"}).status_code == 404
+    assert client.post(f"/elders/{other.pk}/contacts/{contact.pk}/remove/").status_code == 404
+    assert client.get(f"/elders/{elder.pk}/contacts/{contact.pk}/remove/").status_code == 405
+
+    client.force_login(staff["leader"])
+    assert client.post(f"/elders/{elder.pk}/contacts/{contact.pk}/remove/").status_code == 403
+    assert "135****2222" in client.get(f"/elders/{elder.pk}/").content.decode()
+
+    client.force_login(staff["community_worker"])
+    assert client.post(f"/elders/{elder.pk}/contacts/{contact.pk}/remove/").status_code == 302
+    assert not elder.contacts.exists()
