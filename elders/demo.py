@@ -304,9 +304,15 @@ def seed(*, elders: int, seed: int = 20231001, reset: bool = False) -> SeedResul
     with transaction.atomic():
         existing = Elder.objects.filter(notes=DEMO_TAG)
         if reset:
-            if apps.is_installed("assessments"):
-                from assessments.models import Assessment
+            if apps.is_installed("services"):
+                from services.models import FollowUp, Visit
 
+                FollowUp.objects.filter(elder__notes=DEMO_TAG).delete()
+                Visit.objects.filter(elder__notes=DEMO_TAG).delete()
+            if apps.is_installed("assessments"):
+                from assessments.models import Assessment, AssessmentRequest
+
+                AssessmentRequest.objects.filter(elder__notes=DEMO_TAG).delete()
                 Assessment.objects.filter(elder__notes=DEMO_TAG).delete()
             ElderContact.objects.filter(elder__notes=DEMO_TAG).delete()
             Elder.history.filter(notes=DEMO_TAG).delete()
@@ -320,6 +326,10 @@ def seed(*, elders: int, seed: int = 20231001, reset: bool = False) -> SeedResul
             from assessments.demo import seed_assessments
 
             seed_assessments(seed=seed, elder_filter={"notes": DEMO_TAG})
+        if apps.is_installed("services"):
+            from services.demo import seed_visits
+
+            seed_visits(seed=seed, elder_filter={"notes": DEMO_TAG})
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {Elder._meta.db_table}")
