@@ -192,7 +192,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"AbilityGradeEnum": "assessments.choices.Grade"},
+    "ENUM_NAME_OVERRIDES": {
+        "AbilityGradeEnum": "assessments.choices.Grade",
+        "ProblemEnum": "services.choices.Problem",
+    },
 }
 
 # Celery: with no broker the tasks run in-process (eager), so the demo needs no Redis.
