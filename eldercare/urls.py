@@ -8,7 +8,16 @@ from rest_framework.routers import DefaultRouter
 from assessments.api import AssessmentViewSet
 from elders.api import ElderViewSet
 from regions.api import RegionViewSet
-from services.api import FollowUpViewSet, VisitViewSet
+from services.api import (
+    CaregiverViewSet,
+    CatalogueItemViewSet,
+    CatalogueViewSet,
+    EntitlementsView,
+    FollowUpViewSet,
+    ProviderViewSet,
+    ServiceRecordViewSet,
+    VisitViewSet,
+)
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
@@ -16,12 +25,18 @@ router.register("elders", ElderViewSet, basename="elder")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("visits", VisitViewSet, basename="visit")
 router.register("follow-ups", FollowUpViewSet, basename="followup")
+router.register("catalogues", CatalogueViewSet, basename="catalogue")
+router.register("catalogue-items", CatalogueItemViewSet, basename="catalogueitem")
+router.register("providers", ProviderViewSet, basename="provider")
+router.register("caregivers", CaregiverViewSet, basename="caregiver")
+router.register("service-records", ServiceRecordViewSet, basename="servicerecord")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/v1/elders/<int:pk>/entitlements/", EntitlementsView.as_view(), name="elder-entitlements"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

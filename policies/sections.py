@@ -20,14 +20,23 @@ class SectionSpec:
     name: str
     parse: Callable[[dict], Any]
     defaults: Callable[[], Any]
+    # Some sections also become rows of their app (a catalogue, schemes): `apply` writes them
+    # when the pack is loaded, in the same transaction.
+    apply: Callable[..., Any] | None = None
 
 
 _SECTIONS: dict[str, SectionSpec] = {}
 _discovered = False
 
 
-def register_section(name: str, *, parse: Callable[[dict], Any], defaults: Callable[[], Any]) -> None:
-    _SECTIONS[name] = SectionSpec(name, parse, defaults)
+def register_section(
+    name: str,
+    *,
+    parse: Callable[[dict], Any],
+    defaults: Callable[[], Any],
+    apply: Callable[..., Any] | None = None,
+) -> None:
+    _SECTIONS[name] = SectionSpec(name, parse, defaults, apply)
 
 
 def get_spec(name: str) -> SectionSpec:

@@ -15,7 +15,7 @@ from regions.models import Region
 from regions.rules import pad_code
 
 from .models import PolicyPack, PolicySection
-from .sections import known_sections, parse_section
+from .sections import get_spec, known_sections, parse_section
 from .selectors import invalidate
 
 PACKS_DIR = Path(settings.BASE_DIR) / "policy_packs"
@@ -101,5 +101,8 @@ def load_policy_pack(*, name: str, region_code: str | None = None, acting_user=N
             if acting_user is not None:
                 row._history_user = acting_user
             row.save()
+            spec = get_spec(section)
+            if spec.apply is not None:
+                spec.apply(region=region, data=data, acting_user=acting_user)
         transaction.on_commit(invalidate)
     return PackLoadResult(pack=pack, region=region, sections=sorted(sections))

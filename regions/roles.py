@@ -29,6 +29,20 @@ _RECOGNISED_WRITE = ["assessments.add_recognisedresult"]
 _VISITS_READ = ["services.view_visit", "services.view_followup"]
 _VISITS_WRITE = ["services.add_visit"]
 _FOLLOW_UP_CLOSE = ["services.change_followup"]
+_CATALOGUE_READ = ["services.view_catalogue", "services.view_catalogueitem"]
+_CATALOGUE_WRITE = ["services.change_catalogue", "services.add_catalogue", "services.change_catalogueitem"]
+_PROVIDERS_READ = ["services.view_provider", "services.view_caregiver", "services.view_creditrecord"]
+_PROVIDERS_WRITE = [
+    "services.add_provider",
+    "services.change_provider",
+    "services.add_creditrecord",
+    "services.add_caregiver",
+    "services.change_caregiver",
+    "services.view_providerstaff",
+    "services.add_providerstaff",
+]
+_RECORDS_READ = ["services.view_servicerecord"]
+_RECORDS_WRITE = ["services.add_servicerecord"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CITY_ADMIN: [
@@ -50,6 +64,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_RECOGNISED_WRITE,
         *_VISITS_READ,
         *_FOLLOW_UP_CLOSE,
+        *_CATALOGUE_READ,
+        *_CATALOGUE_WRITE,
+        *_PROVIDERS_READ,
+        *_PROVIDERS_WRITE,
+        *_RECORDS_READ,
     ],
     Role.DISTRICT_OFFICER: [
         *_VIEW_REGIONS,
@@ -63,6 +82,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_RECOGNISED_WRITE,
         *_VISITS_READ,
         *_FOLLOW_UP_CLOSE,
+        *_CATALOGUE_READ,
+        *_CATALOGUE_WRITE,
+        *_PROVIDERS_READ,
+        *_PROVIDERS_WRITE,
+        *_RECORDS_READ,
     ],
     Role.STREET_OFFICER: [
         *_VIEW_REGIONS,
@@ -76,6 +100,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_VISITS_READ,
         *_VISITS_WRITE,
         *_FOLLOW_UP_CLOSE,
+        *_CATALOGUE_READ,
+        *_PROVIDERS_READ,
+        *_RECORDS_READ,
     ],
     Role.COMMUNITY_WORKER: [
         *_VIEW_REGIONS,
@@ -85,10 +112,36 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_VISITS_READ,
         *_VISITS_WRITE,
         *_FOLLOW_UP_CLOSE,
+        *_CATALOGUE_READ,
+        *_RECORDS_READ,
     ],
-    Role.ASSESSOR: [*_VIEW_REGIONS, *_REGISTRY_READ, *_ASSESSMENT_READ, *_ASSESSMENT_WRITE],
-    Role.LEADER: [*_VIEW_REGIONS, *_REGISTRY_READ, *_POLICY_READ, *_ASSESSMENT_READ, *_VISITS_READ],
-    Role.PROVIDER_STAFF: [*_VIEW_REGIONS, *_REGISTRY_READ],
+    Role.ASSESSOR: [
+        *_VIEW_REGIONS,
+        *_REGISTRY_READ,
+        *_ASSESSMENT_READ,
+        *_ASSESSMENT_WRITE,
+        *_CATALOGUE_READ,
+    ],
+    Role.LEADER: [
+        *_VIEW_REGIONS,
+        *_REGISTRY_READ,
+        *_POLICY_READ,
+        *_ASSESSMENT_READ,
+        *_VISITS_READ,
+        *_CATALOGUE_READ,
+        *_PROVIDERS_READ,
+        *_RECORDS_READ,
+    ],
+    Role.PROVIDER_STAFF: [
+        *_VIEW_REGIONS,
+        *_REGISTRY_READ,
+        *_CATALOGUE_READ,
+        *_PROVIDERS_READ,
+        *_RECORDS_READ,
+        *_RECORDS_WRITE,
+        "services.add_caregiver",
+        "services.change_caregiver",
+    ],
 }
 
 # Roles that work in the Django admin (bureau, district and street staff).

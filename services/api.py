@@ -1,19 +1,23 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from eldercare.api import ScopedViewSetMixin
+from eldercare.api import ScopedModelViewSet, ScopedViewSetMixin
 from eldercare.errors import as_drf_error
 from elders.models import Elder
-from regions.scope import restrict
+from regions.models import Region
+from regions.scope import in_scope, restrict
 
 from . import rules, selectors, services
 from .choices import Problem, VisitMethod, VisitOutcome
-from .models import FollowUp, Visit
+from .models import Caregiver, Catalogue, CatalogueItem, FollowUp, Provider, ServiceRecord, Visit
 
 
 class VisitSerializer(serializers.ModelSerializer):
@@ -144,3 +148,275 @@ class FollowUpViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         except DjangoPermissionDenied as exc:
             raise exceptions.PermissionDenied(str(exc)) from exc
         return Response(FollowUpSerializer(closed).data)
+
+
+# --- catalogue, providers, caregivers, service records, entitlements ----------------------------
+
+
+class CatalogueItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CatalogueItem
+        fields = [
+            "id",
+            "catalogue",
+            "code",
+            "category",
+            "name",
+            "target_group",
+            "content",
+            "standard",
+            "standard_level",
+            "standard_unit",
+            "department",
+            "application_path",
+            "legal_basis",
+        ]
+
+
+class CatalogueSerializer(serializers.ModelSerializer):
+    region = serializers.CharField(source="region_id", allow_null=True, read_only=True)
+    items = CatalogueItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Catalogue
+        fields = [
+            "id",
+            "region",
+            "title",
+            "version",
+            "effective_from",
+            "effective_to",
+            "status",
+            "parent",
+            "items",
+        ]
+
+
+class CatalogueViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published and draft lists: the national list is public to every account."""
+
+    serializer_class = CatalogueSerializer
+    filterset_fields = ["status", "version"]
+
+    def get_queryset(self):
+        from django.db.models import Q
+
+        scoped = restrict(Catalogue.objects.all(), self.request.user).values("pk")
+        return Catalogue.objects.filter(Q(pk__in=scoped) | Q(region__isnull=True)).prefetch_related("items")
+
+
+class CatalogueItemViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = CatalogueItemSerializer
+    filterset_fields = ["catalogue", "code", "category"]
+
+    def get_queryset(self):
+        from django.db.models import Q
+
+        scoped = restrict(Catalogue.objects.all(), self.request.user).values("pk")
+        return CatalogueItem.objects.filter(Q(catalogue__in=scoped) | Q(catalogue__region__isnull=True))
+
+
+class ProviderSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    blacklisted = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Provider
+        fields = [
+            "id",
+            "name",
+            "credit_code",
+            "kind",
+            "region",
+            "filing_status",
+            "filing_number",
+            "filed_on",
+            "address",
+            "phone",
+            "blacklisted",
+        ]
+
+    def get_blacklisted(self, obj) -> bool:
+        return getattr(obj, "is_blacklisted", False)
+
+    def validate(self, attrs):
+        instance = Provider(**{**attrs})
+        try:
+            instance.clean()
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        attrs["credit_code"] = instance.credit_code
+        request = self.context["request"]
+        if not in_scope(request.user, attrs["region"].code):
+            raise serializers.ValidationError(
+                {"region": _("This region is outside your region of responsibility.")}
+            )
+        return attrs
+
+
+class ProviderViewSet(ScopedModelViewSet):
+    serializer_class = ProviderSerializer
+    filterset_fields = ["kind", "filing_status"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        from django.db.models import Exists, OuterRef, Q
+
+        from .models import CreditRecord
+
+        today = timezone.localdate()
+        black = CreditRecord.objects.filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+            provider=OuterRef("pk"),
+            kind="blacklist",
+            starts_on__lte=today,
+        )
+        return restrict(Provider.objects.annotate(is_blacklisted=Exists(black)), self.request.user)
+
+
+class CaregiverSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Caregiver
+        fields = [
+            "id",
+            "provider",
+            "id_number",
+            "name",
+            "skill_level",
+            "certificate_number",
+            "certificate_expires",
+            "active",
+        ]
+
+    def validate(self, attrs):
+        probe = Caregiver(**{k: v for k, v in attrs.items()})
+        try:
+            probe.clean()
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        attrs["id_number"] = probe.id_number
+        return attrs
+
+
+class CaregiverViewSet(ScopedModelViewSet):
+    queryset = Caregiver.objects.all()
+    serializer_class = CaregiverSerializer
+    filterset_fields = ["provider", "skill_level", "active"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+
+class ServiceRecordSerializer(serializers.ModelSerializer):
+    elder = serializers.PrimaryKeyRelatedField(queryset=Elder.objects.none())
+
+    class Meta:
+        model = ServiceRecord
+        fields = [
+            "id",
+            "elder",
+            "item",
+            "kind",
+            "provider",
+            "caregiver",
+            "started_at",
+            "duration_minutes",
+            "funding",
+            "amount",
+            "notes",
+            "recorded_by",
+            "created_at",
+        ]
+        read_only_fields = ["recorded_by", "created_at"]
+        validators = []  # duplicates are refused by the service with the constraint's message
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["elder"].queryset = restrict(Elder.objects.all(), request.user)
+            self.fields["provider"].queryset = restrict(Provider.objects.all(), request.user)
+
+    def create(self, validated):
+        try:
+            return services.record_service(acting_user=self.context["request"].user, **validated)
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+
+
+class ServiceRecordViewSet(
+    ScopedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = ServiceRecord.objects.select_related("elder", "provider")
+    serializer_class = ServiceRecordSerializer
+    filterset_fields = ["elder", "provider", "kind", "funding"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        own = services.provider_of(self.request.user)
+        return queryset.filter(provider=own) if own is not None else queryset
+
+
+class _EntitlementRowSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    category = serializers.CharField()
+    reasons = serializers.ListField(child=serializers.CharField(), required=False)
+    missing = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class _CatalogueRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    version = serializers.CharField()
+    region = serializers.CharField(allow_null=True)
+
+
+class EntitlementsSerializer(serializers.Serializer):
+    elder = serializers.IntegerField()
+    catalogue = _CatalogueRefSerializer(allow_null=True)
+    qualifies = _EntitlementRowSerializer(many=True)
+    nearly = _EntitlementRowSerializer(many=True)
+
+
+class EntitlementsView(APIView):
+    """GET /api/v1/elders/{id}/entitlements/: what the elder qualifies for, and nearly."""
+
+    def get_queryset(self):
+        return restrict(Elder.objects.select_related("residence"), self.request.user)
+
+    @extend_schema(responses=EntitlementsSerializer)
+    def get(self, request, pk: int):
+        from django.shortcuts import get_object_or_404
+
+        elder = get_object_or_404(self.get_queryset(), pk=pk)
+        found = selectors.entitlements_for(elder, timezone.localdate())
+        catalogue = found["catalogue"]
+
+        def row(entry, key):
+            return {
+                "code": entry["code"],
+                "name": entry["name"],
+                "category": entry["category"],
+                key: entry[key],
+            }
+
+        return Response(
+            {
+                "elder": elder.pk,
+                "catalogue": None
+                if catalogue is None
+                else {
+                    "id": catalogue.pk,
+                    "title": catalogue.title,
+                    "version": catalogue.version,
+                    "region": catalogue.region_id,
+                },
+                "qualifies": [row(e, "reasons") for e in found["qualifies"]],
+                "nearly": [row(e, "missing") for e in found["nearly"]],
+            }
+        )

@@ -7,7 +7,7 @@ class ServicesConfig(AppConfig):
     verbose_name = _("Services and visits")
 
     def ready(self) -> None:
-        from . import policy  # noqa: F401  registers the visits section of policy packs
+        from . import catalogue, policy  # noqa: F401  register the pack sections visits and catalogue
         from .integration import register
 
         register()

@@ -16,9 +16,24 @@ def _file_context(request, elder) -> dict:
     }
 
 
+def _entitlements_context(request, elder) -> dict:
+    from django.utils import timezone
+
+    from .selectors import entitlements_for
+
+    return entitlements_for(elder, timezone.localdate())
+
+
 def register() -> None:
     from elders.file_sections import register_section
 
+    register_section(
+        "entitlements",
+        title=_("Basic services the elder is entitled to"),
+        template="services/entitlements_section.html",
+        context=_entitlements_context,
+        order=25,
+    )
     register_section(
         "visits",
         title=_("Caring visits"),

@@ -7,7 +7,19 @@ from simple_history.models import HistoricalRecords
 
 from elders.models import Elder
 
-from .choices import FollowUpStatus, Problem, VisitMethod, VisitOutcome
+from .choices import (
+    CatalogueStatus,
+    CreditKind,
+    FilingStatus,
+    FollowUpStatus,
+    Funding,
+    ItemCategory,
+    Problem,
+    ProviderKind,
+    ServiceKind,
+    VisitMethod,
+    VisitOutcome,
+)
 
 
 class Visit(models.Model):
@@ -91,3 +103,291 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.elder} {self.get_problem_display()} ({self.get_status_display()})"
+
+
+class CatalogueQuerySet(models.QuerySet):
+    def restrict(self, user):
+        from regions.scope import restrict
+
+        return restrict(self, user)
+
+
+class Catalogue(models.Model):
+    """A region's published basic elderly-care service list (基本养老服务清单), one version."""
+
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Empty for the national list."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    version = models.CharField(_("version"), max_length=20)
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=CatalogueStatus.choices, default=CatalogueStatus.DRAFT
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("list it must cover"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    history = HistoricalRecords()
+
+    scope_field = "region"
+    objects = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("service catalogue")
+        verbose_name_plural = _("service catalogues")
+        ordering = ["region", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "version"], name="catalogue_region_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.version})"
+
+
+class CatalogueItem(models.Model):
+    """One service of a list: who qualifies (a condition), what they get, by which standard."""
+
+    catalogue = models.ForeignKey(
+        Catalogue, verbose_name=_("catalogue"), on_delete=models.CASCADE, related_name="items"
+    )
+    code = models.CharField(
+        _("code"),
+        max_length=20,
+        help_text=_("Stable across levels: a county item covers the city item of the same code."),
+    )
+    category = models.CharField(_("category"), max_length=10, choices=ItemCategory.choices)
+    name = models.CharField(_("name"), max_length=200)
+    target_group = models.JSONField(_("target group (condition)"))
+    content = models.TextField(_("content"), blank=True)
+    standard = models.TextField(_("standard"), blank=True)
+    standard_level = models.DecimalField(
+        _("standard level"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    standard_unit = models.CharField(_("unit of the standard level"), max_length=30, blank=True)
+    department = models.CharField(_("responsible department"), max_length=200, blank=True)
+    application_path = models.TextField(_("how to apply"), blank=True)
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+
+    scope_field = "catalogue__region"
+
+    class Meta:
+        verbose_name = _("catalogue item")
+        verbose_name_plural = _("catalogue items")
+        ordering = ["catalogue", "code"]
+        constraints = [models.UniqueConstraint(fields=["catalogue", "code"], name="catalogue_item_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from elders import conditions
+
+        try:
+            conditions.validate(self.target_group, path="target_group")
+        except ValidationError as exc:
+            raise ValidationError({"target_group": exc.messages}) from exc
+
+
+class Provider(models.Model):
+    """A filed (备案) provider of elder-care services."""
+
+    name = models.CharField(_("name"), max_length=200)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=ProviderKind.choices)
+    region = models.ForeignKey("regions.Region", verbose_name=_("region served"), on_delete=models.PROTECT)
+    filing_status = models.CharField(
+        _("filing status"), max_length=8, choices=FilingStatus.choices, default=FilingStatus.PENDING
+    )
+    filing_number = models.CharField(_("filing number"), max_length=50, blank=True)
+    filed_on = models.DateField(_("filed on"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    history = HistoricalRecords()
+
+    scope_field = "region"
+
+    class Meta:
+        verbose_name = _("provider")
+        verbose_name_plural = _("providers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from .rules import uscc_error
+
+        error = uscc_error(self.credit_code or "")
+        if error:
+            raise ValidationError({"credit_code": error})
+        self.credit_code = self.credit_code.strip().upper()
+
+
+class CreditRecord(models.Model):
+    """A warning or a blacklisting of a provider, with its reason and dates."""
+
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("provider"), on_delete=models.CASCADE, related_name="credit_records"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=CreditKind.choices)
+    reason = models.TextField(_("reason"))
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True, help_text=_("Empty while in force."))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT
+    )
+    history = HistoricalRecords()
+
+    scope_field = "provider__region"
+
+    class Meta:
+        verbose_name = _("credit record")
+        verbose_name_plural = _("credit records")
+        ordering = ["-starts_on"]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.get_kind_display()} {self.starts_on}"
+
+
+class ProviderStaff(models.Model):
+    """Which provider a provider_staff account works for: they record that provider's services."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="provider_link",
+    )
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("provider"), on_delete=models.CASCADE, related_name="staff_accounts"
+    )
+
+    class Meta:
+        verbose_name = _("provider account")
+        verbose_name_plural = _("provider accounts")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.provider}"
+
+
+class Caregiver(models.Model):
+    """A caregiver (养老护理员) employed by a provider, with skill level and certificate."""
+
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("employer"), on_delete=models.PROTECT, related_name="caregivers"
+    )
+    id_number = models.CharField(_("ID number"), max_length=18, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    skill_level = models.PositiveSmallIntegerField(
+        _("vocational skill level"),
+        choices=[
+            (5, _("Level 5 (junior)")),
+            (4, _("Level 4 (intermediate)")),
+            (3, _("Level 3 (senior)")),
+            (2, _("Level 2 (technician)")),
+            (1, _("Level 1 (senior technician)")),
+        ],
+        null=True,
+        blank=True,
+    )
+    certificate_number = models.CharField(_("certificate number"), max_length=50, blank=True)
+    certificate_expires = models.DateField(_("certificate expires"), null=True, blank=True)
+    active = models.BooleanField(_("employed"), default=True)
+    history = HistoricalRecords()
+
+    scope_field = "provider__region"
+
+    class Meta:
+        verbose_name = _("caregiver")
+        verbose_name_plural = _("caregivers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+        from django.utils import timezone
+
+        from elders.rules import IdNumberError, parse_id_number
+
+        try:
+            self.id_number = parse_id_number(self.id_number, today=timezone.localdate()).number
+        except IdNumberError as exc:
+            raise ValidationError({"id_number": str(exc)}) from exc
+
+
+class ServiceRecord(models.Model):
+    """A service delivered to an elder: which item, by whom, when, how long, funded how."""
+
+    elder = models.ForeignKey(
+        Elder, verbose_name=_("elder"), on_delete=models.PROTECT, related_name="service_records"
+    )
+    item = models.ForeignKey(
+        CatalogueItem, verbose_name=_("catalogue item"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    kind = models.CharField(_("kind of service"), max_length=12, choices=ServiceKind.choices)
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="service_records"
+    )
+    caregiver = models.ForeignKey(
+        Caregiver, verbose_name=_("caregiver"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    started_at = models.DateTimeField(_("started at"))
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"))
+    funding = models.CharField(_("funding"), max_length=10, choices=Funding.choices)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=10, decimal_places=2)
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    scope_field = "elder__residence"
+
+    class Meta:
+        verbose_name = _("service record")
+        verbose_name_plural = _("service records")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["provider", "started_at"], name="service_provider_time_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["elder", "item", "caregiver", "started_at"],
+                name="service_record_unique",
+                violation_error_message=_(
+                    "This service is already recorded (same elder, item, caregiver and start)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0),
+                name="service_amount_not_negative",
+                violation_error_message=_("The amount cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.elder} {self.get_kind_display()} {self.started_at:%Y-%m-%d}"

@@ -112,3 +112,57 @@ def open_follow_ups(user) -> QuerySet[FollowUp]:
 
 def current_period() -> str:
     return rules.period_of(timezone.localdate())
+
+
+# --- providers, catalogue, entitlements --------------------------------------------------------
+
+
+def is_blacklisted(provider, on: date) -> bool:
+    from django.db.models import Q as _Q
+
+    from .choices import CreditKind
+
+    return provider.credit_records.filter(
+        _Q(ends_on__isnull=True) | _Q(ends_on__gte=on), kind=CreditKind.BLACKLIST, starts_on__lte=on
+    ).exists()
+
+
+def catalogue_in_force(region_code: str):
+    """The published list nearest the region: its own, the county's, the city's, else national."""
+    from regions.rules import candidate_ancestor_codes
+
+    from .choices import CatalogueStatus
+    from .models import Catalogue
+
+    codes = [*candidate_ancestor_codes(region_code), region_code]
+    found = {
+        c.region_id: c
+        for c in Catalogue.objects.filter(region_id__in=codes, status=CatalogueStatus.PUBLISHED).order_by(
+            "effective_from"
+        )
+    }
+    for code in reversed(codes):
+        if code in found:
+            return found[code]
+    return (
+        Catalogue.objects.filter(region__isnull=True, status=CatalogueStatus.PUBLISHED)
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+def entitlements_for(elder: Elder, on: date) -> dict:
+    """The catalogue items an elder qualifies for (with the reasons) and those they nearly
+    qualify for (exactly one condition failed: what is missing)."""
+    catalogue = catalogue_in_force(elder.residence_id)
+    qualifies, nearly = [], []
+    if catalogue is not None:
+        cache: dict = {}
+        for item in catalogue.items.all():
+            outcome = conditions.explain(item.target_group, elder, on, _cache=cache)
+            row = {"code": item.code, "name": item.name, "category": item.category, "item": item}
+            if outcome.held:
+                qualifies.append({**row, "reasons": [r["text"] for r in outcome.passed()]})
+            elif len(outcome.failed()) == 1:
+                nearly.append({**row, "missing": [r["text"] for r in outcome.failed()]})
+    return {"catalogue": catalogue, "qualifies": qualifies, "nearly": nearly}

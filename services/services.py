@@ -87,3 +87,99 @@ def close_follow_up(*, acting_user, follow_up: FollowUp, resolution: str) -> Fol
     follow_up._history_user = acting_user
     follow_up.save()
     return follow_up
+
+
+# --- providers, caregivers, service records ---------------------------------------------------
+
+
+def provider_of(user):
+    """The provider a provider_staff account works for, or None."""
+    from .models import ProviderStaff
+
+    link = ProviderStaff.objects.select_related("provider").filter(user_id=user.pk).first()
+    return link.provider if link else None
+
+
+@transaction.atomic
+def record_blacklisting(
+    *, acting_user, provider, reason: str, starts_on, ends_on=None, warning_only: bool = False
+):
+    from .choices import CreditKind
+    from .models import CreditRecord
+
+    if not acting_user.has_perm("services.add_creditrecord"):
+        raise PermissionDenied(_("You may not record credit events."))
+    if not in_scope(acting_user, provider.region_id):
+        raise PermissionDenied(_("This provider is outside your region of responsibility."))
+    record = CreditRecord(
+        provider=provider,
+        kind=CreditKind.WARNING if warning_only else CreditKind.BLACKLIST,
+        reason=reason,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        recorded_by=acting_user,
+    )
+    record.full_clean()
+    record._history_user = acting_user
+    record.save()
+    return record
+
+
+@transaction.atomic
+def record_service(
+    *,
+    acting_user,
+    elder: Elder,
+    kind: str,
+    provider,
+    started_at,
+    duration_minutes: int,
+    funding: str,
+    amount,
+    item=None,
+    caregiver=None,
+    notes: str = "",
+):
+    """Record a delivered service. Provider staff record only their own provider's services;
+    a blacklisted provider gets no new records; the same service is not recorded twice."""
+    from .models import ServiceRecord
+    from .selectors import is_blacklisted
+
+    if not acting_user.has_perm("services.add_servicerecord"):
+        raise PermissionDenied(_("You may not record services."))
+    if not in_scope(acting_user, elder.residence_id):
+        raise PermissionDenied(_("This elder is outside your region of responsibility."))
+    own = provider_of(acting_user)
+    if own is not None and own.pk != provider.pk:
+        raise ValidationError({"provider": _("You record services of your own provider only.")})
+    if is_blacklisted(provider, timezone.localtime(started_at).date()):
+        raise ValidationError(
+            {"provider": _("%(p)s is blacklisted and cannot be given new service records.") % {"p": provider}}
+        )
+    if caregiver is not None and caregiver.provider_id != provider.pk:
+        raise ValidationError({"caregiver": _("This caregiver does not work for %(p)s.") % {"p": provider}})
+    if started_at > timezone.now():
+        raise ValidationError({"started_at": _("A service cannot start in the future.")})
+    # The unique constraint cannot see duplicates whose item or caregiver is empty (NULLs differ
+    # in SQL), so the same question is asked here with empty values compared as equal.
+    if ServiceRecord.objects.filter(
+        elder=elder, item=item, caregiver=caregiver, started_at=started_at
+    ).exists():
+        raise ValidationError(_("This service is already recorded (same elder, item, caregiver and start)."))
+    record = ServiceRecord(
+        elder=elder,
+        item=item,
+        kind=kind,
+        provider=provider,
+        caregiver=caregiver,
+        started_at=started_at,
+        duration_minutes=duration_minutes,
+        funding=funding,
+        amount=amount,
+        notes=notes,
+        recorded_by=acting_user,
+    )
+    record.full_clean()
+    record._history_user = acting_user
+    record.save()
+    return record

@@ -1,0 +1,299 @@
+"""Catalogues: the coverage check, publishing, entitlements; providers and service records."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from policies.services import load_policy_pack
+from services import rules
+from services.catalogue import publish_catalogue
+from services.models import Caregiver, Catalogue, CatalogueItem, Provider, ProviderStaff
+from services.services import record_blacklisting, record_service
+from tests.factories import LUCHENG, WUMA, ElderFactory, id_number_for
+
+pytestmark = pytest.mark.django_db
+AGE80 = {"fact": "age", "op": "gte", "value": 80}
+
+
+def api(user):
+    c = APIClient()
+    c.force_authenticate(user)
+    return c
+
+
+def uscc(body: str = "91330302MA2C0001") -> str:
+    body = (body + "0" * 17)[:17]
+    return body + rules.uscc_check_character(body)
+
+
+class TestCoverageRules:
+    parent = [
+        {"code": "N03", "name": "高龄津贴", "target_group": AGE80, "standard_level": Decimal("100")},
+        {
+            "code": "N10",
+            "name": "探访",
+            "target_group": {"fact": "categories", "op": "has_any", "value": ["alone"]},
+            "standard_level": None,
+        },
+    ]
+
+    def test_complete_and_wider_list_has_no_gaps(self):
+        child = [
+            {
+                "code": "N03",
+                "name": "",
+                "target_group": {"fact": "age", "op": "gte", "value": 70},
+                "standard_level": Decimal("120"),
+            },
+            {
+                "code": "N10",
+                "name": "",
+                "target_group": {"fact": "categories", "op": "has_any", "value": ["alone", "empty_nest"]},
+                "standard_level": None,
+            },
+            {"code": "C01", "name": "", "target_group": AGE80, "standard_level": None},
+        ]
+        assert rules.coverage_gaps(self.parent, child) == []
+
+    def test_missing_item_narrower_group_and_lower_standard_are_gaps(self):
+        child = [
+            {
+                "code": "N03",
+                "name": "",
+                "target_group": {"fact": "age", "op": "gte", "value": 85},
+                "standard_level": Decimal("80"),
+            }
+        ]
+        kinds = {(g["code"], g["kind"]) for g in rules.coverage_gaps(self.parent, child)}
+        assert kinds == {("N03", "narrower"), ("N03", "lower_standard"), ("N10", "missing")}
+
+    def test_an_extra_condition_is_narrower_or_unverified_never_passed(self):
+        child = [
+            {
+                "code": "N03",
+                "name": "",
+                "target_group": {"all": [AGE80, {"fact": "hukou", "op": "under", "value": "3303"}]},
+                "standard_level": Decimal("100"),
+            },
+            self.parent[1],
+        ]
+        gaps = rules.coverage_gaps(self.parent, child)
+        assert [g["code"] for g in gaps] == ["N03"] and gaps[0]["kind"] in {"narrower", "unverified"}
+
+    def test_widening_with_any_passes(self):
+        assert rules.no_narrower(
+            {"any": [AGE80, {"fact": "living_arrangement", "op": "eq", "value": "alone"}]}, AGE80
+        )
+
+
+@pytest.fixture
+def packs(wenzhou):
+    load_policy_pack(name="national")
+    load_policy_pack(name="wenzhou", region_code="3303")
+
+
+def test_packs_publish_national_and_city_lists(packs):
+    national = Catalogue.objects.get(region__isnull=True)
+    city = Catalogue.objects.get(region_id="330300000000")
+    assert national.status == city.status == "published"
+    assert city.parent == national
+    assert city.items.filter(code="WZ01").exists()
+    assert set(national.items.values_list("code", flat=True)) <= set(
+        city.items.values_list("code", flat=True)
+    )
+
+
+def test_a_county_list_missing_or_narrowing_an_item_is_refused_and_a_complete_one_publishes(packs, staff):
+    city = Catalogue.objects.get(region_id="330300000000")
+    county = Catalogue.objects.create(
+        region_id=LUCHENG, title="鹿城区清单", version="2024", effective_from="2024-01-01", parent=city
+    )
+    for item in city.items.exclude(code="N03"):
+        CatalogueItem.objects.create(
+            catalogue=county,
+            code=item.code,
+            category=item.category,
+            name=item.name,
+            target_group=item.target_group,
+            standard_level=item.standard_level,
+        )
+    with pytest.raises(ValidationError, match="N03"):
+        publish_catalogue(catalogue=county, acting_user=staff["district_officer"])
+    CatalogueItem.objects.create(
+        catalogue=county,
+        code="N03",
+        category="material",
+        name="高龄津贴",
+        target_group={"fact": "age", "op": "gte", "value": 90},
+    )
+    with pytest.raises(ValidationError, match="N03"):
+        publish_catalogue(catalogue=county, acting_user=staff["district_officer"])
+    CatalogueItem.objects.filter(catalogue=county, code="N03").update(
+        target_group={"fact": "age", "op": "gte", "value": 75}
+    )
+    publish_catalogue(catalogue=county, acting_user=staff["district_officer"])
+    county.refresh_from_db()
+    assert county.status == "published"
+
+
+def test_entitlements_with_reasons_and_near_misses(packs, staff):
+    from assessments.models import RecognisedResult
+
+    elder = ElderFactory(
+        born=timezone.localdate().replace(year=timezone.localdate().year - 81),
+        economic_status="dibao",
+        living_arrangement="alone",
+    )
+    body = api(staff["community_worker"]).get(f"/api/v1/elders/{elder.pk}/entitlements/").json()
+    qualifies = {row["code"] for row in body["qualifies"]}
+    assert {"N03", "N04", "N08", "N10"} <= qualifies
+    assert "N09" not in qualifies
+    nearly = {row["code"]: row for row in body["nearly"]}
+    assert (
+        "N06" in nearly
+        and "ability grade" in nearly["N06"]["missing"][0]
+        or "能力等级" in nearly["N06"]["missing"][0]
+    )
+    RecognisedResult.objects.create(
+        elder=elder,
+        source="disability",
+        assessed_on=timezone.localdate() - timedelta(days=1),
+        grade=4,
+        valid_until=timezone.localdate() + timedelta(days=30),
+        recorded_by=staff["street_officer"],
+    )
+    body = api(staff["community_worker"]).get(f"/api/v1/elders/{elder.pk}/entitlements/").json()
+    assert "N06" in {row["code"] for row in body["qualifies"]}
+
+
+def test_entitlements_outside_region_is_404(packs, staff):
+    from tests.factories import WUMA_MOCHI
+
+    other = ElderFactory(residence_id=WUMA_MOCHI)
+    assert api(staff["community_worker"]).get(f"/api/v1/elders/{other.pk}/entitlements/").status_code == 404
+
+
+@pytest.fixture
+def provider(staff):
+    p = Provider(
+        name="鹿城安康居家养老服务中心",
+        credit_code=uscc(),
+        kind="home_care",
+        region_id=LUCHENG,
+        filing_status="filed",
+    )
+    p.full_clean()
+    p.save()
+    return p
+
+
+def test_credit_code_is_checked(wenzhou):
+    bad = uscc()[:-1] + ("0" if uscc()[-1] != "0" else "1")
+    with pytest.raises(ValidationError, match="check|校验"):
+        Provider(name="x", credit_code=bad, kind="canteen", region_id=WUMA).full_clean()
+    assert rules.uscc_error("91350100M000100Y43") is None
+
+
+def test_service_records_refuse_duplicates_blacklisted_and_foreign_caregivers(staff, provider):
+    elder = ElderFactory()
+    carer = Caregiver(
+        provider=provider,
+        id_number=id_number_for(timezone.localdate().replace(year=1975), female=True),
+        name="护理员甲",
+        skill_level=4,
+    )
+    carer.full_clean()
+    carer.save()
+    ProviderStaff.objects.create(user=staff["provider_staff"], provider=provider)
+    started = timezone.now() - timedelta(hours=3)
+    c = api(staff["provider_staff"])
+    body = {
+        "elder": elder.pk,
+        "kind": "bath",
+        "provider": provider.pk,
+        "caregiver": carer.pk,
+        "started_at": started.isoformat(),
+        "duration_minutes": 60,
+        "funding": "government",
+        "amount": "45.00",
+    }
+    assert c.post("/api/v1/service-records/", body, format="json").status_code == 201
+    dup = c.post("/api/v1/service-records/", body, format="json")
+    assert dup.status_code == 400
+    other = Provider(name="别家", credit_code=uscc("91330302MA2C0002"), kind="home_care", region_id=LUCHENG)
+    other.full_clean()
+    other.save()
+    assert (
+        c.post(
+            "/api/v1/service-records/",
+            {
+                **body,
+                "provider": other.pk,
+                "caregiver": None,
+                "started_at": (started - timedelta(hours=1)).isoformat(),
+            },
+            format="json",
+        ).status_code
+        == 400
+    )
+    record_blacklisting(
+        acting_user=staff["district_officer"],
+        provider=provider,
+        reason="虚报服务时长",
+        starts_on=timezone.localdate() - timedelta(days=1),
+    )
+    resp = c.post(
+        "/api/v1/service-records/",
+        {**body, "started_at": (started - timedelta(hours=2)).isoformat()},
+        format="json",
+    )
+    assert resp.status_code == 400 and "provider" in resp.json()
+    listed = api(staff["district_officer"]).get("/api/v1/providers/").json()["results"]
+    assert [p["blacklisted"] for p in listed if p["id"] == provider.pk] == [True]
+
+
+def test_service_record_amount_is_decimal(staff, provider):
+    ProviderStaff.objects.create(user=staff["provider_staff"], provider=provider)
+    record = record_service(
+        acting_user=staff["provider_staff"],
+        elder=ElderFactory(),
+        kind="meal",
+        provider=provider,
+        started_at=timezone.now() - timedelta(hours=1),
+        duration_minutes=30,
+        funding="self_paid",
+        amount=Decimal("12.50"),
+    )
+    record.refresh_from_db()
+    assert record.amount == Decimal("12.50")
+
+
+def test_providers_list_is_scoped(staff, provider):
+    from tests.factories import LONGWAN
+
+    far = Provider(name="龙湾某中心", credit_code=uscc("91330303MA2C0003"), kind="station", region_id=LONGWAN)
+    far.full_clean()
+    far.save()
+    ids = {p["id"] for p in api(staff["street_officer"]).get("/api/v1/providers/").json()["results"]}
+    assert ids == set()  # both serve wider areas than the street
+    ids = {p["id"] for p in api(staff["district_officer"]).get("/api/v1/providers/").json()["results"]}
+    assert ids == {provider.pk}
+    assert api(staff["district_officer"]).get(f"/api/v1/providers/{far.pk}/").status_code == 404
+
+
+def test_file_page_and_admin_compare_show_entitlements_and_gaps(client, packs, staff):
+    elder = ElderFactory(economic_status="extreme_poverty")
+    client.force_login(staff["community_worker"])
+    page = client.get(f"/elders/{elder.pk}/").content.decode()
+    assert 'data-section="entitlements"' in page and "特困人员供养" in page
+    city = Catalogue.objects.get(region_id="330300000000")
+    county = Catalogue.objects.create(region_id=LUCHENG, title="鹿城区清单", version="2024", effective_from="2024-01-01", parent=city)
+    client.force_login(staff["district_officer"])
+    page = client.get(f"/admin/services/catalogue/{county.pk}/compare/").content.decode()
+    assert "N03" in page and "高龄津贴" in page
+    page = client.get(f"/admin/services/catalogue/{county.pk}/change/").content.decode()
+    assert "N01" in page
