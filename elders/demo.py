@@ -305,8 +305,9 @@ def seed(*, elders: int, seed: int = 20231001, reset: bool = False) -> SeedResul
         existing = Elder.objects.filter(notes=DEMO_TAG)
         if reset:
             if apps.is_installed("services"):
-                from services.models import FollowUp, Visit
+                from services.models import FollowUp, ServiceRecord, Visit
 
+                ServiceRecord.objects.filter(elder__notes=DEMO_TAG).delete()
                 FollowUp.objects.filter(elder__notes=DEMO_TAG).delete()
                 Visit.objects.filter(elder__notes=DEMO_TAG).delete()
             if apps.is_installed("assessments"):
@@ -327,9 +328,10 @@ def seed(*, elders: int, seed: int = 20231001, reset: bool = False) -> SeedResul
 
             seed_assessments(seed=seed, elder_filter={"notes": DEMO_TAG})
         if apps.is_installed("services"):
-            from services.demo import seed_visits
+            from services.demo import seed_providers, seed_visits
 
             seed_visits(seed=seed, elder_filter={"notes": DEMO_TAG})
+            seed_providers(seed=seed, elder_filter={"notes": DEMO_TAG})
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {Elder._meta.db_table}")

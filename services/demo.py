@@ -114,3 +114,99 @@ def _flush(pending: list[Visit], today) -> int:
     )
     pending.clear()
     return len(made)
+
+
+def seed_providers(*, seed: int, elder_filter: dict, records: int = 2_000) -> int:
+    """Filed providers of 鹿城区 with caregivers, the demo provider account, and service records."""
+    from decimal import Decimal
+
+    from elders.rules import make_id_number
+
+    from .models import Caregiver, CatalogueItem, Provider, ProviderStaff, ServiceRecord
+    from .rules import uscc_check_character
+
+    rng = random.Random(seed + 13)
+    specs = (
+        ("鹿城区五马街道居家养老服务中心", "station", "330302006000"),
+        ("温州安康居家养老服务有限公司", "home_care", "330302000000"),
+        ("鹿城区松台街道老年食堂", "canteen", "330302026000"),
+        ("温州颐乐护理服务中心", "social_org", "330302000000"),
+    )
+    providers = []
+    for i, (name, kind, region) in enumerate(specs):
+        body = f"5233030{2 + i:01d}MJ{rng.randrange(10**7):07d}"[:17]
+        provider, _created = Provider.objects.get_or_create(
+            name=name,
+            defaults={
+                "credit_code": body + uscc_check_character(body),
+                "kind": kind,
+                "region_id": region,
+                "filing_status": "filed",
+                "filing_number": f"鹿民养备{2023}{i + 1:03d}",
+                "filed_on": timezone.localdate() - timedelta(days=400 - 30 * i),
+            },
+        )
+        providers.append(provider)
+    carers = []
+    for provider in providers:
+        for j in range(4):
+            born = timezone.localdate().replace(
+                year=1968 + rng.randrange(20), month=rng.randrange(1, 13), day=rng.randrange(1, 28)
+            )
+            number = make_id_number("330302", born, (provider.pk * 10 + j) * 2 % 1000)
+            carer, _created = Caregiver.objects.get_or_create(
+                id_number=number,
+                defaults={
+                    "provider": provider,
+                    "name": rng.choice("王李张刘陈") + rng.choice(("秀英", "丽华", "建芳", "美玲")),
+                    "skill_level": rng.choice((5, 5, 4, 4, 3)),
+                    "certificate_number": f"YLHLY{rng.randrange(10**8):08d}",
+                    "certificate_expires": timezone.localdate() + timedelta(days=rng.randrange(-60, 900)),
+                },
+            )
+            carers.append(carer)
+    User = get_user_model()
+    account = User.objects.filter(username="provider").first()
+    if account is not None:
+        ProviderStaff.objects.get_or_create(user=account, defaults={"provider": providers[1]})
+    if ServiceRecord.objects.exists():
+        return 0
+    items = {i.code: i for i in CatalogueItem.objects.filter(catalogue__region_id="330300000000")}
+    elders = list(
+        Elder.objects.filter(
+            status="registered", residence__code__startswith="330302", **elder_filter
+        ).values_list("pk", flat=True)[:3000]
+    )
+    kinds = (
+        ("meal", 0.45, Decimal("12.00"), 30),
+        ("cleaning", 0.2, Decimal("40.00"), 90),
+        ("bath", 0.12, Decimal("50.00"), 60),
+        ("medical", 0.08, Decimal("30.00"), 60),
+        ("home_care", 0.1, Decimal("45.00"), 90),
+        ("respite", 0.05, Decimal("150.00"), 480),
+    )
+    made = []
+    recorder = account or User.objects.get(username="admin")
+    tz = timezone.get_current_timezone()
+    for _i in range(records if elders else 0):
+        kind, _w, price, minutes = rng.choices(kinds, weights=[k[1] for k in kinds])[0]
+        carer = rng.choice(carers)
+        day = timezone.localdate() - timedelta(days=rng.randrange(1, 365))
+        made.append(
+            ServiceRecord(
+                elder_id=rng.choice(elders),
+                item=items.get("WZ01") if kind != "meal" else None,
+                kind=kind,
+                provider_id=carer.provider_id,
+                caregiver=carer,
+                started_at=datetime.combine(
+                    day, time(8 + rng.randrange(10), rng.choice((0, 15, 30, 45))), tzinfo=tz
+                ),
+                duration_minutes=minutes,
+                funding=rng.choice(("government", "government", "self_paid")),
+                amount=price,
+                recorded_by=recorder,
+            )
+        )
+    ServiceRecord.objects.bulk_create(made, ignore_conflicts=True)
+    return len(made)

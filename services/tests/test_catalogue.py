@@ -291,7 +291,9 @@ def test_file_page_and_admin_compare_show_entitlements_and_gaps(client, packs, s
     page = client.get(f"/elders/{elder.pk}/").content.decode()
     assert 'data-section="entitlements"' in page and "特困人员供养" in page
     city = Catalogue.objects.get(region_id="330300000000")
-    county = Catalogue.objects.create(region_id=LUCHENG, title="鹿城区清单", version="2024", effective_from="2024-01-01", parent=city)
+    county = Catalogue.objects.create(
+        region_id=LUCHENG, title="鹿城区清单", version="2024", effective_from="2024-01-01", parent=city
+    )
     client.force_login(staff["district_officer"])
     page = client.get(f"/admin/services/catalogue/{county.pk}/compare/").content.decode()
     assert "N03" in page and "高龄津贴" in page
