@@ -44,7 +44,7 @@ def register() -> None:
     from elders.conditions import _NUM_OPS, Fact, register_fact
     from elders.file_sections import register_section
 
-    from .selectors import annotate_grade
+    from .selectors import alias_grade
 
     register_fact(
         Fact(
@@ -54,7 +54,7 @@ def register() -> None:
             _NUM_OPS | {"is_null"},
             value=_grade_value,
             lookup="ability_grade",
-            annotate=annotate_grade,
+            annotate=alias_grade,
         )
     )
     register_section(

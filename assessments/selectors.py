@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from elders.models import Elder
 from regions.scope import restrict
@@ -35,26 +36,49 @@ def _recognised_valid(on: date):
     ).order_by("-assessed_on", "-id")
 
 
-def annotate_grade(queryset: QuerySet[Elder], on: date) -> QuerySet[Elder]:
-    """Add `ability_grade`: the newest confirmed, still valid result on a date, own or recognised.
+def grade_expression(on: date):
+    """The newest confirmed, still valid result on a date, own or recognised, as one expression.
 
     An expired result does not count; a department's recognised result counts when no own
-    assessment is newer (mutual recognition instead of a duplicate assessment).
+    assessment is newer (mutual recognition instead of a duplicate assessment). Two
+    correlated subqueries, each refusing to answer when the other source is newer.
     """
     own, rec = _own_valid(on), _recognised_valid(on)
-    return queryset.annotate(
-        _own_grade=Subquery(own.values("grade")[:1], output_field=IntegerField()),
-        _own_on=Subquery(own.values("assessed_on")[:1]),
-        _rec_grade=Subquery(rec.values("grade")[:1], output_field=IntegerField()),
-        _rec_on=Subquery(rec.values("assessed_on")[:1]),
-    ).annotate(
-        ability_grade=Case(
-            When(_own_on__isnull=True, then="_rec_grade"),
-            When(Q(_rec_on__isnull=False) & Q(_rec_on__gt=F("_own_on")), then="_rec_grade"),
-            default="_own_grade",
-            output_field=IntegerField(),
+    own_unless_newer_rec = own.filter(
+        ~Exists(
+            RecognisedResult.objects.filter(
+                elder=OuterRef("elder"),
+                assessed_on__lte=on,
+                valid_until__gte=on,
+                assessed_on__gt=OuterRef("assessed_on"),
+            )
         )
     )
+    rec_unless_newer_own = rec.filter(
+        ~Exists(
+            Assessment.objects.filter(
+                elder=OuterRef("elder"),
+                status=AssessmentStatus.CONFIRMED,
+                assessed_on__lte=on,
+                valid_until__gte=on,
+                assessed_on__gte=OuterRef("assessed_on"),
+            )
+        )
+    )
+    return Coalesce(
+        Subquery(own_unless_newer_rec.values("grade")[:1], output_field=IntegerField()),
+        Subquery(rec_unless_newer_own.values("grade")[:1], output_field=IntegerField()),
+    )
+
+
+def annotate_grade(queryset: QuerySet[Elder], on: date) -> QuerySet[Elder]:
+    """Add `ability_grade` to each row (selected: for lists that show it)."""
+    return queryset.annotate(ability_grade=grade_expression(on))
+
+
+def alias_grade(queryset: QuerySet[Elder], on: date) -> QuerySet[Elder]:
+    """Make `ability_grade` filterable without selecting it (conditions filter on it)."""
+    return queryset.alias(ability_grade=grade_expression(on))
 
 
 def current_grade(elder: Elder, on: date) -> CurrentGrade | None:

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -76,8 +77,8 @@ class ElderSerializer(serializers.ModelSerializer):
 
     def get_ability_grade(self, obj: Elder) -> int | None:
         """The current valid grade (annotated on lists; computed for a single file)."""
-        if hasattr(obj, "ability_grade"):
-            return obj.ability_grade
+        if hasattr(obj, "current_grade"):
+            return obj.current_grade
         fact = conditions.facts().get("ability_grade")
         return fact.value(obj, timezone.localdate()) if fact else None
 
@@ -165,5 +166,7 @@ class ElderViewSet(ScopedModelViewSet):
         queryset = super().get_queryset()
         fact = conditions.facts().get("ability_grade")
         if fact is not None and fact.annotate is not None and self.request.method == "GET":
-            queryset = fact.annotate(queryset, timezone.localdate())
+            queryset = fact.annotate(queryset, timezone.localdate()).annotate(
+                current_grade=F("ability_grade")
+            )
         return queryset

@@ -103,7 +103,13 @@ class Elder(models.Model):
             ("export_elder", _("Can export the elder registry")),
         ]
         indexes = [
-            models.Index(fields=["residence", "status"], name="elder_residence_status_idx"),
+            # Pattern opclasses (PostgreSQL; ignored elsewhere) so "everything under this
+            # street" (a LIKE prefix) and the status use one index together.
+            models.Index(
+                fields=["residence", "status"],
+                name="elder_residence_status_idx",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
             models.Index(fields=["status", "living_arrangement"], name="elder_status_living_idx"),
             models.Index(fields=["economic_status"], name="elder_economic_idx"),
         ]

@@ -103,7 +103,9 @@ class VisitViewSet(
             rules.parse_period(period)
         except ValueError as exc:
             raise exceptions.ValidationError({"period": str(exc)}) from exc
-        page = self.paginate_queryset(selectors.due_list(request.user, period))
+        page = selectors.mark_risks(
+            list(self.paginate_queryset(selectors.due_list(request.user, period))), period
+        )
         return self.get_paginated_response(DueRowSerializer(page, many=True).data)
 
 

@@ -59,17 +59,40 @@ def due_list(user, period: str) -> QuerySet[Elder]:
     settings = settings_for(user)
     visited = counted_visits(settings, start, end).filter(elder=OuterRef("pk"))
     last_visit = Visit.objects.filter(elder=OuterRef("pk"), visited_at__lt=end).order_by("-visited_at")
-    high_age = age_band_q(80, None, on)
+    # Only what the order needs is computed for every due elder; the page's risk facts
+    # are fetched for its rows alone (mark_risks).
     return (
         target_group(restrict(Elder.objects.select_related("residence"), user), settings, on)
         .filter(~Exists(visited))
-        .annotate(
-            last_visit_at=Subquery(last_visit.values("visited_at")[:1]),
-            last_outcome=Subquery(last_visit.values("outcome")[:1]),
-            is_high_age=ExpressionWrapper(high_age, output_field=BooleanField()),
-        )
+        .annotate(last_visit_at=Subquery(last_visit.values("visited_at")[:1]))
         .order_by(F("last_visit_at").asc(nulls_first=True), "id")
     )
+
+
+def mark_risks(rows: list[Elder], period: str) -> list[Elder]:
+    """Add the facts behind the risk marks to a page of due elders, in one query."""
+    if not rows:
+        return rows
+    _first, last, _start, end = period_bounds(period)
+    on = min(last, timezone.localdate())
+    last_visit = Visit.objects.filter(elder=OuterRef("pk"), visited_at__lt=end).order_by("-visited_at")
+    facts = Elder.objects.filter(pk__in=[e.pk for e in rows]).annotate(
+        last_outcome=Subquery(last_visit.values("outcome")[:1]),
+        is_high_age=ExpressionWrapper(age_band_q(80, None, on), output_field=BooleanField()),
+    )
+    grade = conditions.facts().get("ability_grade")
+    if grade is not None and grade.annotate is not None:
+        facts = grade.annotate(facts, on).annotate(current_grade=F("ability_grade"))
+    by_pk = {
+        f["pk"]: f
+        for f in facts.values("pk", "last_outcome", "is_high_age", *(["current_grade"] if grade else []))
+    }
+    for elder in rows:
+        found = by_pk.get(elder.pk, {})
+        elder.last_outcome = found.get("last_outcome")
+        elder.is_high_age = found.get("is_high_age", False)
+        elder.current_grade = found.get("current_grade")
+    return rows
 
 
 def risk_marks(elder: Elder) -> list[str]:
@@ -81,7 +104,7 @@ def risk_marks(elder: Elder) -> list[str]:
         marks.append("alone")
     if elder.disability_grade in (1, 2):
         marks.append("severe_disability")
-    if getattr(elder, "ability_grade", None) is not None and elder.ability_grade >= 3:
+    if getattr(elder, "current_grade", None) is not None and elder.current_grade >= 3:
         marks.append("disabled")
     if getattr(elder, "last_outcome", None) == VisitOutcome.PROBLEM:
         marks.append("problem_last_time")

@@ -43,6 +43,7 @@ def due(request):
     period = _period(request)
     page = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
     rows = list(selectors.due_list(request.user, period)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    selectors.mark_risks(rows[:PAGE_SIZE], period)
     items = [
         {"elder": e, "risks": [RISK_LABELS[m] for m in selectors.risk_marks(e)]} for e in rows[:PAGE_SIZE]
     ]

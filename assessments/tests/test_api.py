@@ -183,3 +183,33 @@ def test_daily_task_runs_through_celery(team):
     result = queue_due_reassessments_task.delay()
     assert result.get() == {WUMA_GULOU[:9]: 1}
     assert AssessmentRequest.objects.get().elder == elder
+
+
+def test_an_own_assessment_newer_than_a_recognised_result_wins_and_vice_versa(team, staff):
+    first, second, _ = team
+    elder = ElderFactory()
+    today = timezone.localdate()
+    RecognisedResult.objects.create(
+        elder=elder,
+        source="health",
+        assessed_on=today - timedelta(days=30),
+        grade=4,
+        valid_until=today + timedelta(days=300),
+        recorded_by=staff["street_officer"],
+    )
+    body = payload(elder, [first, second], assessed_on=str(today - timedelta(days=5)))
+    created = client_for(first).post("/api/v1/assessments/", body, format="json").json()
+    client_for(second).post(f"/api/v1/assessments/{created['id']}/confirm/")
+    row = client_for(first).get(f"/api/v1/elders/?q={elder.id_number}").json()["results"][0]
+    assert row["ability_grade"] == 2  # own, newer
+    RecognisedResult.objects.create(
+        elder=elder,
+        source="ltc_insurance",
+        assessed_on=today - timedelta(days=1),
+        grade=3,
+        valid_until=today + timedelta(days=300),
+        recorded_by=staff["street_officer"],
+    )
+    row = client_for(first).get(f"/api/v1/elders/?q={elder.id_number}").json()["results"][0]
+    assert row["ability_grade"] == 3  # recognised, newer
+    assert client_for(first).get(f"/api/v1/elders/{elder.pk}/").json()["ability_grade"] == 3
