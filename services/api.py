@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
@@ -25,6 +26,15 @@ class VisitSerializer(serializers.ModelSerializer):
     method = serializers.ChoiceField(choices=VisitMethod.choices)
     outcome = serializers.ChoiceField(choices=VisitOutcome.choices)
     problems = serializers.ListField(child=serializers.ChoiceField(choices=Problem.choices), required=False)
+    follow_up_by = serializers.DateField(
+        required=False, write_only=True, help_text=_("Follow up problems by this date.")
+    )
+    follow_up_assignee = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True),
+        required=False,
+        write_only=True,
+        help_text=_("Account that follows the problems up."),
+    )
 
     class Meta:
         model = Visit
@@ -32,6 +42,8 @@ class VisitSerializer(serializers.ModelSerializer):
             "id",
             "elder",
             "visited_at",
+            "follow_up_by",
+            "follow_up_assignee",
             "method",
             "outcome",
             "problems",

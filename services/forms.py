@@ -28,6 +28,12 @@ class VisitForm(BootstrapErrorsMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    follow_up_by = forms.DateField(
+        label=_("follow up by"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+        help_text=_("When problems were found; empty: the pack's default."),
+    )
     notes = forms.CharField(
         label=_("notes"), widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}), required=False
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -28,8 +28,11 @@ def record_visit(
     outcome: str,
     problems: list[str] | None = None,
     notes: str = "",
+    follow_up_by: date | None = None,
+    follow_up_assignee=None,
 ) -> Visit:
-    """Record a visit; each problem found opens a follow-up for the street."""
+    """Record a visit; each problem found opens a follow-up for the street, due by the date
+    given (or the pack's default number of days) and assigned to someone if named."""
     if not acting_user.has_perm("services.add_visit"):
         raise PermissionDenied(_("You may not record visits."))
     if not in_scope(acting_user, elder.residence_id):
@@ -45,6 +48,12 @@ def record_visit(
         outcome=outcome,
         problems=problems,
     )
+    if follow_up_by is not None and follow_up_by < timezone.localtime(visited_at).date():
+        errors["follow_up_by"] = _("The follow-up date is before the visit.")
+    if follow_up_assignee is not None and not in_scope(follow_up_assignee, elder.residence_id):
+        errors["follow_up_assignee"] = _(
+            "The person named for the follow-up does not cover this elder's region."
+        )
     if errors:
         raise ValidationError(errors)
     visit = Visit(
@@ -60,11 +69,15 @@ def record_visit(
     visit._history_user = acting_user
     visit.save()
     if problems:
-        due = timezone.localtime(visited_at).date() + timedelta(
-            days=visit_settings(elder.residence_id).follow_up_days
+        due = follow_up_by or (
+            timezone.localtime(visited_at).date()
+            + timedelta(days=visit_settings(elder.residence_id).follow_up_days)
         )
         FollowUp.objects.bulk_create(
-            [FollowUp(visit=visit, elder=elder, problem=p, due_on=due) for p in problems]
+            [
+                FollowUp(visit=visit, elder=elder, problem=p, due_on=due, assigned_to=follow_up_assignee)
+                for p in problems
+            ]
         )
     return visit
 

@@ -234,3 +234,23 @@ def test_due_list_and_visit_list_query_counts_are_constant(staff, django_assert_
     with django_assert_max_num_queries(baseline):
         assert c.get(f"/api/v1/visits/due/?period={period_now()}").json()["count"] == 23
         assert c.get("/api/v1/visits/").json()["count"] == 13
+
+
+def test_follow_up_date_and_assignee_can_be_given(staff):
+    day = timezone.localdate() + timedelta(days=3)
+    resp = api(staff["community_worker"]).post(
+        "/api/v1/visits/",
+        {
+            "elder": ElderFactory().pk,
+            "visited_at": timezone.now().isoformat(),
+            "method": "home",
+            "outcome": "problem",
+            "problems": ["subsidy"],
+            "follow_up_by": str(day),
+            "follow_up_assignee": staff["street_officer"].pk,
+        },
+        format="json",
+    )
+    assert resp.status_code == 201, resp.json()
+    follow_up = FollowUp.objects.get()
+    assert follow_up.due_on == day and follow_up.assigned_to == staff["street_officer"]
