@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "elders",
     "assessments",
     "services",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +214,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The beat schedule is written once here; django-celery-beat stores it so operators can
 # see and pause entries in the admin. Apps add their entries as they gain periodic work.
 CELERY_BEAT_SCHEDULE: dict = {
+    "compute-monthly-stats": {
+        "task": "reports.compute_monthly_stats",
+        "schedule": crontab(day_of_month=1, hour=2, minute=0),
+    },
     "queue-due-reassessments": {
         "task": "assessments.queue_due_reassessments",
         "schedule": crontab(hour=1, minute=30),
