@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from assessments.api import AssessmentViewSet
 from elders.api import ElderViewSet
 from regions.api import RegionViewSet
+from reports.api import MonthlyStatViewSet
 from services.api import (
     CaregiverViewSet,
     CatalogueItemViewSet,
@@ -30,6 +31,7 @@ router.register("catalogue-items", CatalogueItemViewSet, basename="catalogueitem
 router.register("providers", ProviderViewSet, basename="provider")
 router.register("caregivers", CaregiverViewSet, basename="caregiver")
 router.register("service-records", ServiceRecordViewSet, basename="servicerecord")
+router.register("stats", MonthlyStatViewSet, basename="stat")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -43,5 +45,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("assessments/", include("assessments.urls")),
     path("visits/", include("services.urls")),
+    path("dashboard/", include("reports.urls")),
     path("", include("elders.urls")),
 ]

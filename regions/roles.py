@@ -43,6 +43,7 @@ _PROVIDERS_WRITE = [
 ]
 _RECORDS_READ = ["services.view_servicerecord"]
 _RECORDS_WRITE = ["services.add_servicerecord"]
+_REPORTS_READ = ["reports.view_monthlystat", "reports.view_statrun"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CITY_ADMIN: [
@@ -69,6 +70,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_PROVIDERS_READ,
         *_PROVIDERS_WRITE,
         *_RECORDS_READ,
+        *_REPORTS_READ,
     ],
     Role.DISTRICT_OFFICER: [
         *_VIEW_REGIONS,
@@ -87,6 +89,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_PROVIDERS_READ,
         *_PROVIDERS_WRITE,
         *_RECORDS_READ,
+        *_REPORTS_READ,
     ],
     Role.STREET_OFFICER: [
         *_VIEW_REGIONS,
@@ -103,6 +106,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CATALOGUE_READ,
         *_PROVIDERS_READ,
         *_RECORDS_READ,
+        *_REPORTS_READ,
     ],
     Role.COMMUNITY_WORKER: [
         *_VIEW_REGIONS,
@@ -114,6 +118,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_FOLLOW_UP_CLOSE,
         *_CATALOGUE_READ,
         *_RECORDS_READ,
+        *_REPORTS_READ,
     ],
     Role.ASSESSOR: [
         *_VIEW_REGIONS,
@@ -131,6 +136,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CATALOGUE_READ,
         *_PROVIDERS_READ,
         *_RECORDS_READ,
+        *_REPORTS_READ,
     ],
     Role.PROVIDER_STAFF: [
         *_VIEW_REGIONS,

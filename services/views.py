@@ -5,12 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from elders.selectors import elders_in_scope
+from regions.models import Region
+from regions.scope import restrict
 
 from . import rules, selectors, services
 from .forms import CloseForm, VisitForm
@@ -42,7 +45,15 @@ def _period(request) -> str:
 def due(request):
     period = _period(request)
     page = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
-    rows = list(selectors.due_list(request.user, period)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    due = selectors.due_list(request.user, period)
+    region = None
+    if request.GET.get("region"):
+        # The dashboard links here for one street or community of the user's region.
+        region = restrict(Region.objects.filter(code=request.GET["region"]), request.user).first()
+        if region is None:
+            raise Http404(_("This region is outside your region of responsibility."))
+        due = due.filter(residence__code__startswith=region.prefix)
+    rows = list(due[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
     selectors.mark_risks(rows[:PAGE_SIZE], period)
     items = [
         {"elder": e, "risks": [RISK_LABELS[m] for m in selectors.risk_marks(e)]} for e in rows[:PAGE_SIZE]
@@ -50,7 +61,7 @@ def due(request):
     return render(
         request,
         "services/due.html",
-        {"rows": items, "period": period, "page": page, "has_next": len(rows) > PAGE_SIZE},
+        {"rows": items, "period": period, "page": page, "has_next": len(rows) > PAGE_SIZE, "region": region},
     )
 
 

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("print/", views.printable, name="print"),
+    path("report.xlsx", views.workbook, name="workbook"),
+]

@@ -1,0 +1,132 @@
+"""The leaders' dashboard and the month's report (printable page and Excel workbook)."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from regions.models import Region
+from regions.scope import in_scope, restrict, user_region_code
+from services.policy import visit_settings
+
+from . import selectors
+from .metrics import METRICS
+
+
+def _region_and_period(request):
+    code = request.GET.get("region") or user_region_code(request.user) or "330300000000"
+    region = restrict(Region.objects.filter(code=code), request.user).first()
+    if region is None:
+        raise Http404(_("This region is outside your region of responsibility."))
+    period = request.GET.get("period") or selectors.latest_period(request.user, region)
+    return region, period
+
+
+def _context(request):
+    region, period = _region_and_period(request)
+    figures = selectors.figures(request.user, region, period) if period else {}
+    children = selectors.by_child(request.user, region, period, "visit_rate") if period else []
+    trend = selectors.trend(request.user, region, "visit_rate")
+    target = visit_settings(region.code).target_rate
+    rows = [
+        {"code": code, "label": label, "kind": kind, "definition": definition, "stat": figures.get(code)}
+        for code, (label, kind, definition) in METRICS.items()
+    ]
+    return {
+        "region": region,
+        "ancestors": [r for r in region.ancestors() if in_scope(request.user, r.code)],
+        "period": period,
+        "figures": figures,
+        "rows": rows,
+        "children": children,
+        "worst": children[0][0].code if children else None,
+        "trend": trend,
+        "target": target,
+        "run": selectors.freshness(period) if period else None,
+        "chart": {
+            "trend": {"periods": [s.period for s in trend], "values": [float(s.value) for s in trend]},
+            "children": {
+                "names": [r.name for r, _s in children],
+                "codes": [r.code for r, _s in children],
+                "values": [float(s.value) for _r, s in children],
+            },
+            "care": [
+                {"name": str(METRICS[m][0]), "value": figures[m].numerator}
+                for m in ("care_home", "care_community", "care_institution")
+                if m in figures
+            ],
+            "grades": [figures[f"grade_{g}"].numerator if f"grade_{g}" in figures else 0 for g in range(5)],
+            "target": target,
+        },
+    }
+
+
+@login_required
+@permission_required("reports.view_monthlystat", raise_exception=True)
+def dashboard(request):
+    return render(request, "reports/dashboard.html", _context(request))
+
+
+@login_required
+@permission_required("reports.view_monthlystat", raise_exception=True)
+def printable(request):
+    return render(request, "reports/printable.html", _context(request))
+
+
+@login_required
+@permission_required("reports.view_monthlystat", raise_exception=True)
+def workbook(request):
+    """The month's report as Excel: one sheet per section, Chinese headings, region codes."""
+    from openpyxl import Workbook
+
+    region, period = _region_and_period(request)
+    sections = {
+        _("Visits"): [m for m in METRICS if m.startswith(("visit", "target_"))],
+        _("Assessments"): ["registered_elders", "assessment_coverage", *[f"grade_{g}" for g in range(5)]],
+        _("9073"): ["care_home", "care_community", "care_institution"],
+    }
+    stats = selectors.stats_in_scope(request.user).filter(
+        period=period, region__code__startswith=region.prefix
+    )
+    by_metric: dict[str, list] = {}
+    for s in stats.select_related("region").order_by("region_id"):
+        by_metric.setdefault(s.metric, []).append(s)
+    book = Workbook()
+    book.remove(book.active)
+    for title, metrics in sections.items():
+        sheet = book.create_sheet(str(title))
+        sheet.append(
+            [
+                _("Period"),
+                _("Region code"),
+                _("Region"),
+                _("Metric"),
+                _("Numerator"),
+                _("Denominator"),
+                _("Value"),
+            ]
+        )
+        for metric in metrics:
+            for s in by_metric.get(metric, []):
+                sheet.append(
+                    [
+                        s.period,
+                        s.region_id,
+                        s.region.name,
+                        str(METRICS[metric][0]),
+                        s.numerator,
+                        s.denominator,
+                        float(s.value),
+                    ]
+                )
+    buffer = BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="report-{region.code}-{period}.xlsx"'
+    return response
