@@ -332,6 +332,13 @@ def seed(*, elders: int, seed: int = 20231001, reset: bool = False) -> SeedResul
 
             seed_visits(seed=seed, elder_filter={"notes": DEMO_TAG})
             seed_providers(seed=seed, elder_filter={"notes": DEMO_TAG})
+    if apps.is_installed("reports"):
+        # The dashboard reads stored figures: compute the closed months the demo visits cover.
+        from reports.services import compute_month
+        from services.demo import closed_months
+
+        for period in closed_months(timezone.localdate(), 12):
+            compute_month(period, triggered_by="seed_demo")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {Elder._meta.db_table}")

@@ -39,6 +39,11 @@ def _months(today, n: int) -> list[str]:
     return list(reversed(months))
 
 
+def closed_months(today, n: int) -> list[str]:
+    """The n months before this one, oldest first."""
+    return _months(today, n + 1)[:-1]
+
+
 def seed_visits(*, seed: int, elder_filter: dict, months: int = 12, batch: int = 20_000) -> int:
     """Visits over the last N months for the visit target group of the demo elders."""
     rng = random.Random(seed + 11)
