@@ -8,7 +8,7 @@ from rest_framework.routers import DefaultRouter
 from assessments.api import AssessmentViewSet
 from elders.api import ElderViewSet
 from regions.api import RegionViewSet
-from reports.api import MonthlyStatViewSet
+from reports.api import MonthlyStatViewSet, TargetViewSet
 from services.api import (
     CaregiverViewSet,
     CatalogueItemViewSet,
@@ -32,6 +32,7 @@ router.register("providers", ProviderViewSet, basename="provider")
 router.register("caregivers", CaregiverViewSet, basename="caregiver")
 router.register("service-records", ServiceRecordViewSet, basename="servicerecord")
 router.register("stats", MonthlyStatViewSet, basename="stat")
+router.register("targets", TargetViewSet, basename="target")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

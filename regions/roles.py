@@ -43,7 +43,7 @@ _PROVIDERS_WRITE = [
 ]
 _RECORDS_READ = ["services.view_servicerecord"]
 _RECORDS_WRITE = ["services.add_servicerecord"]
-_REPORTS_READ = ["reports.view_monthlystat", "reports.view_statrun"]
+_REPORTS_READ = ["reports.view_monthlystat", "reports.view_statrun", "reports.view_target"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CITY_ADMIN: [

@@ -56,4 +56,14 @@ METRICS: dict[str, tuple] = {
         "rate",
         _("Registered elders living in an institution."),
     ),
+    "caregivers_per_10k": (
+        _("Caregivers per 10,000 elders"),
+        "per10k",
+        _("Caregivers employed by filed providers of the region, per 10,000 registered elders."),
+    ),
+    "caregivers_certified": (
+        _("Certified caregivers"),
+        "rate",
+        _("Share of employed caregivers with a certificate valid at the end of the month."),
+    ),
 }

@@ -14,7 +14,7 @@ from django.utils import timezone
 from elders import conditions
 from elders.models import Elder
 from regions.models import Region
-from services.models import ServiceRecord, Visit
+from services.models import Caregiver, ServiceRecord, Visit
 from services.policy import visit_settings
 from services.selectors import period_bounds
 
@@ -159,6 +159,19 @@ def village_figures(period: str) -> dict[str, dict[str, tuple[int, int | None]]]
             out["assessment_coverage"][code] = (row["graded"], n)
             for g in range(5):
                 out[f"grade_{g}"][code] = (row[f"grade_{g}"], None)
+    carers = Caregiver.objects.filter(active=True, provider__filing_status="filed")
+    for code, row in _by_village(
+        carers,
+        "provider__region_id",
+        n=Count("id"),
+        certified=Count("id", filter=Q(certificate_expires__gte=last) & ~Q(certificate_number="")),
+    ).items():
+        out["caregivers_certified"][code] = (row["certified"], row["n"])
+        out["caregivers_per_10k"][code] = (row["n"], 0)
+    # Elders are the denominator of the per-10,000 figure wherever caregivers are counted.
+    for code, (n, _den) in list(out["registered_elders"].items()):
+        num, _zero = out["caregivers_per_10k"].get(code, (0, 0))
+        out["caregivers_per_10k"][code] = (num, n)
     return out
 
 
@@ -187,8 +200,10 @@ def roll_up(village: dict[str, dict[str, tuple]]) -> dict[tuple[str, str], tuple
 
 
 def _value(metric: str, num: int, den: int | None) -> Decimal:
-    if METRICS[metric][1] == "rate":
-        return (Decimal(num) * 100 / Decimal(den)).quantize(Decimal("0.0001")) if den else Decimal(0)
+    kind = METRICS[metric][1]
+    if kind in ("rate", "per10k"):
+        scale = 100 if kind == "rate" else 10_000
+        return (Decimal(num) * scale / Decimal(den)).quantize(Decimal("0.0001")) if den else Decimal(0)
     return Decimal(num)
 
 

@@ -7,7 +7,9 @@ from io import BytesIO
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from regions.models import Region
 from regions.scope import in_scope, restrict, user_region_code
@@ -15,6 +17,14 @@ from services.policy import visit_settings
 
 from . import selectors
 from .metrics import METRICS
+
+STATUS_LABELS = {
+    "met": gettext_lazy("met"),
+    "on_track": gettext_lazy("on track"),
+    "at_risk": gettext_lazy("at risk"),
+    "missed": gettext_lazy("missed"),
+    "no_data": gettext_lazy("no data yet"),
+}
 
 
 def _region_and_period(request):
@@ -47,6 +57,8 @@ def _context(request):
         "trend": trend,
         "target": target,
         "run": selectors.freshness(period) if period else None,
+        "targets": selectors.target_progress(request.user, region, timezone.localdate()),
+        "status_labels": STATUS_LABELS,
         "chart": {
             "trend": {"periods": [s.period for s in trend], "values": [float(s.value) for s in trend]},
             "children": {

@@ -169,3 +169,51 @@ def test_celery_task_computes_last_month(september):
     assert compute_monthly_stats_task.delay(PERIOD).get()["written"] > 0
     assert stat("330300000000").denominator == 6
     _ = timedelta
+
+
+def test_caregivers_per_10000_elders_and_certified_share(september, staff):
+    from services.models import Caregiver, Provider
+    from services.rules import uscc_check_character
+    from tests.factories import id_number_for
+
+    body = "91330302MA2C00010"
+    provider = Provider.objects.create(
+        name="甲",
+        credit_code=body + uscc_check_character(body),
+        kind="home_care",
+        region_id="330302000000",
+        filing_status="filed",
+    )
+    for i, expires in enumerate((date(2027, 1, 1), date(2026, 8, 1))):
+        Caregiver.objects.create(
+            provider=provider,
+            id_number=id_number_for(date(1975, 1, 1 + i)),
+            name=f"护{i}",
+            certificate_number="C1",
+            certificate_expires=expires,
+        )
+    compute_month(PERIOD)
+    lucheng = stat("330302000000", "caregivers_per_10k")
+    registered = stat("330302000000", "registered_elders").numerator
+    assert (lucheng.numerator, lucheng.denominator) == (2, registered)
+    assert float(lucheng.value) == pytest.approx(2 / registered * 10_000)
+    certified = stat("330302000000", "caregivers_certified")
+    assert (certified.numerator, certified.denominator) == (1, 2)
+
+
+def test_targets_from_the_pack_with_progress(september, staff, client):
+    from policies.services import load_policy_pack
+
+    load_policy_pack(name="wenzhou", region_code="3303")
+    compute_month(PERIOD)
+    c = APIClient()
+    c.force_authenticate(staff["leader"])
+    rows = {r["indicator"]: r for r in c.get("/api/v1/targets/").json()["results"]}
+    visit = rows["visit_rate"]
+    assert visit["region"] == "330300000000" and visit["deadline"] == "2025-12-31"
+    assert visit["latest_period"] == PERIOD and visit["status"] == "missed"  # 33.3 % after the 2025 deadline
+    assert visit["units"][0] == "市民政局"
+    assert rows["canteens"]["status"] == "no_data"
+    client.force_login(staff["leader"])
+    page = client.get(f"/dashboard/?period={PERIOD}").content.decode()
+    assert 'data-testid="targets"' in page and 'data-status="missed"' in page
