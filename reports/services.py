@@ -89,9 +89,10 @@ def mark_visited(period: str) -> int:
             method__in=settings.counted_methods,
             outcome__in=settings.counted_outcomes,
         )
-        VisitRoster.objects.filter(period=period, residence_code__startswith=city).update(
-            visited=Exists(counted)
-        )
+        roster = VisitRoster.objects.filter(period=period, residence_code__startswith=city)
+        # Only flags that change are written: a re-run over an unchanged month updates nothing.
+        roster.filter(visited=False).filter(Exists(counted)).update(visited=True)
+        roster.filter(visited=True).filter(~Exists(counted)).update(visited=False)
     return VisitRoster.objects.filter(period=period, visited=True).count()
 
 
