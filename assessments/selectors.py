@@ -143,3 +143,39 @@ def open_requests(user) -> QuerySet[AssessmentRequest]:
         ),
         user,
     ).order_by("requested_at")
+
+
+def grades_by_residence(on: date, elders: QuerySet[Elder]) -> dict[str, dict[int, int]]:
+    """Village code -> grade -> number of the given elders with that current grade.
+
+    The same rule as `grade_expression`, counted from the results' side: a city has far
+    fewer valid results than elders, so this scans results instead of asking every elder.
+    """
+    from django.db.models import Count, Q
+
+    own_valid = Assessment.objects.filter(
+        status=AssessmentStatus.CONFIRMED, assessed_on__lte=on, valid_until__gte=on
+    )
+    rec_valid = RecognisedResult.objects.filter(assessed_on__lte=on, valid_until__gte=on)
+    newer_own = own_valid.filter(elder=OuterRef("elder")).filter(
+        Q(assessed_on__gt=OuterRef("assessed_on"))
+        | Q(assessed_on=OuterRef("assessed_on"), pk__gt=OuterRef("pk"))
+    )
+    own = own_valid.filter(elder__in=elders.values("pk")).filter(
+        ~Exists(newer_own),
+        ~Exists(rec_valid.filter(elder=OuterRef("elder"), assessed_on__gt=OuterRef("assessed_on"))),
+    )
+    newer_rec = rec_valid.filter(elder=OuterRef("elder")).filter(
+        Q(assessed_on__gt=OuterRef("assessed_on"))
+        | Q(assessed_on=OuterRef("assessed_on"), pk__gt=OuterRef("pk"))
+    )
+    rec = rec_valid.filter(elder__in=elders.values("pk")).filter(
+        ~Exists(newer_rec),
+        ~Exists(own_valid.filter(elder=OuterRef("elder"), assessed_on__gte=OuterRef("assessed_on"))),
+    )
+    out: dict[str, dict[int, int]] = {}
+    for source in (own, rec):
+        for row in source.values("elder__residence_id", "grade").annotate(n=Count("id")).order_by():
+            bucket = out.setdefault(row["elder__residence_id"], {})
+            bucket[row["grade"]] = bucket.get(row["grade"], 0) + row["n"]
+    return out

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
@@ -134,32 +135,27 @@ def village_figures(period: str) -> dict[str, dict[str, tuple[int, int | None]]]
             out[metric][code] = (row[metric], None)
     served = ServiceRecord.objects.filter(elder_id=OuterRef("pk"), started_at__gte=start, started_at__lt=end)
     registered = registered_at(last)
-    grade = conditions.facts().get("ability_grade")
-    if grade is not None and grade.annotate is not None:
-        registered = grade.annotate(registered, last)
-        grade_counts = {f"grade_{g}": Count("id", filter=Q(ability_grade=g)) for g in range(5)}
-        graded = {"graded": Count("id", filter=Q(ability_grade__isnull=False))}
-    else:
-        grade_counts, graded = {}, {}
-    registered = registered.alias(served=Exists(served))
     for code, row in _by_village(
-        registered,
+        registered.alias(served=Exists(served)),
         "residence_id",
         n=Count("id"),
         inst=Count("id", filter=Q(living_arrangement="institution")),
         comm=Count("id", filter=Q(served=True) & ~Q(living_arrangement="institution")),
-        **grade_counts,
-        **graded,
     ).items():
         n = row["n"]
         out["registered_elders"][code] = (n, None)
         out["care_institution"][code] = (row["inst"], n)
         out["care_community"][code] = (row["comm"], n)
         out["care_home"][code] = (n - row["inst"] - row["comm"], n)
-        if graded:
-            out["assessment_coverage"][code] = (row["graded"], n)
+    if apps.is_installed("assessments"):
+        from assessments.selectors import grades_by_residence
+
+        grades = grades_by_residence(last, registered)
+        for code, (n, _none) in out["registered_elders"].items():
+            counts = grades.get(code, {})
+            out["assessment_coverage"][code] = (sum(counts.values()), n)
             for g in range(5):
-                out[f"grade_{g}"][code] = (row[f"grade_{g}"], None)
+                out[f"grade_{g}"][code] = (counts.get(g, 0), None)
     carers = Caregiver.objects.filter(active=True, provider__filing_status="filed")
     for code, row in _by_village(
         carers,

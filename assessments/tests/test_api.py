@@ -213,3 +213,37 @@ def test_an_own_assessment_newer_than_a_recognised_result_wins_and_vice_versa(te
     row = client_for(first).get(f"/api/v1/elders/?q={elder.id_number}").json()["results"][0]
     assert row["ability_grade"] == 3  # recognised, newer
     assert client_for(first).get(f"/api/v1/elders/{elder.pk}/").json()["ability_grade"] == 3
+
+
+def test_grade_counts_from_the_results_side_equal_the_per_elder_expression(team, staff):
+    from collections import Counter
+
+    from assessments.selectors import annotate_grade, grades_by_residence
+    from elders.models import Elder
+
+    first, second, _ = team
+    today = timezone.localdate()
+    cases = [(5, None), (400, None), (20, (10, 3)), (10, (30, 4)), (None, (15, 1)), (None, None), (3, (3, 4))]
+    for own_days, recognised in cases:
+        elder = ElderFactory()
+        if own_days is not None:
+            body = payload(elder, [first, second], assessed_on=str(today - timedelta(days=own_days)))
+            created = client_for(first).post("/api/v1/assessments/", body, format="json").json()
+            client_for(second).post(f"/api/v1/assessments/{created['id']}/confirm/")
+        if recognised is not None:
+            days, grade = recognised
+            RecognisedResult.objects.create(
+                elder=elder,
+                source="health",
+                assessed_on=today - timedelta(days=days),
+                grade=grade,
+                valid_until=today + timedelta(days=100),
+                recorded_by=staff["street_officer"],
+            )
+    per_elder = Counter(
+        g
+        for g in annotate_grade(Elder.objects.all(), today).values_list("ability_grade", flat=True)
+        if g is not None
+    )
+    from_results = grades_by_residence(today, Elder.objects.all())[WUMA_GULOU]
+    assert dict(per_elder) == from_results == {2: 3, 3: 1, 1: 1}  # expired and none: ungraded
