@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "elders",
     "assessments",
     "services",
+    "subsidies",
     "reports",
 ]
 

@@ -19,6 +19,7 @@ from services.api import (
     ServiceRecordViewSet,
     VisitViewSet,
 )
+from subsidies.api import EligibilityView
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
@@ -40,6 +41,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
     path("api/v1/elders/<int:pk>/entitlements/", EntitlementsView.as_view(), name="elder-entitlements"),
+    path("api/v1/elders/<int:pk>/eligibility/", EligibilityView.as_view(), name="elder-eligibility"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -43,6 +43,12 @@ _PROVIDERS_WRITE = [
 ]
 _RECORDS_READ = ["services.view_servicerecord"]
 _RECORDS_WRITE = ["services.add_servicerecord"]
+_SCHEMES_READ = ["subsidies.view_scheme", "subsidies.view_regionalparameter"]
+_SCHEMES_WRITE = [
+    "subsidies.change_scheme",
+    "subsidies.add_regionalparameter",
+    "subsidies.change_regionalparameter",
+]
 _REPORTS_READ = ["reports.view_monthlystat", "reports.view_statrun", "reports.view_target"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -71,6 +77,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_PROVIDERS_WRITE,
         *_RECORDS_READ,
         *_REPORTS_READ,
+        *_SCHEMES_READ,
+        *_SCHEMES_WRITE,
     ],
     Role.DISTRICT_OFFICER: [
         *_VIEW_REGIONS,
@@ -90,6 +98,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_PROVIDERS_WRITE,
         *_RECORDS_READ,
         *_REPORTS_READ,
+        *_SCHEMES_READ,
     ],
     Role.STREET_OFFICER: [
         *_VIEW_REGIONS,
@@ -107,6 +116,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_PROVIDERS_READ,
         *_RECORDS_READ,
         *_REPORTS_READ,
+        *_SCHEMES_READ,
     ],
     Role.COMMUNITY_WORKER: [
         *_VIEW_REGIONS,
@@ -119,6 +129,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CATALOGUE_READ,
         *_RECORDS_READ,
         *_REPORTS_READ,
+        *_SCHEMES_READ,
     ],
     Role.ASSESSOR: [
         *_VIEW_REGIONS,
@@ -137,6 +148,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_PROVIDERS_READ,
         *_RECORDS_READ,
         *_REPORTS_READ,
+        *_SCHEMES_READ,
     ],
     Role.PROVIDER_STAFF: [
         *_VIEW_REGIONS,

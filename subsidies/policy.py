@@ -1,0 +1,90 @@
+"""The schemes section of a policy pack (policy_packs/<city>/schemes.yaml)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from elders import conditions
+from policies.sections import register_section, sourced
+
+from .choices import Beneficiary, Frequency, PaymentForm
+from .rules import rule_errors
+
+SECTION = "schemes"
+_REQUIRED = (
+    "code",
+    "name",
+    "legal_basis",
+    "effective_from",
+    "beneficiary",
+    "frequency",
+    "payment_form",
+    "eligibility",
+    "amount_rule",
+)
+
+
+def parse(data: dict) -> list[dict]:
+    rows = sourced(data, "schemes", section=SECTION, kind=list)
+    for i, row in enumerate(rows):
+        where = f"schemes[{i}]"
+        for key in _REQUIRED:
+            if key not in row:
+                raise ValidationError(_("%(where)s needs '%(key)s'.") % {"where": where, "key": key})
+        if row["beneficiary"] not in Beneficiary.values or row["frequency"] not in Frequency.values:
+            raise ValidationError(_("%(where)s: unknown beneficiary or frequency.") % {"where": where})
+        if row["payment_form"] not in PaymentForm.values:
+            raise ValidationError(_("%(where)s: unknown payment form.") % {"where": where})
+        conditions.validate(row["eligibility"], path=f"{where}.eligibility")
+        problems = rule_errors(row["amount_rule"])
+        if problems:
+            raise ValidationError([f"{where}: {p}" for p in problems])
+    return rows
+
+
+def defaults() -> list[dict]:
+    return []
+
+
+def apply(*, region, data: dict, acting_user=None) -> int:
+    """Loading a pack writes its schemes; an amount the bureau already set in the admin is kept
+    only when the pack leaves it open (the pack never overwrites a number with nothing)."""
+    from .models import Scheme
+
+    rows = parse(data)
+    for row in rows:
+        existing = Scheme.objects.filter(code=row["code"]).first()
+        fields = {
+            "name": row["name"],
+            "region": region,
+            "legal_basis": row["legal_basis"],
+            "effective_from": date.fromisoformat(str(row["effective_from"])),
+            "effective_to": date.fromisoformat(str(row["effective_to"])) if row.get("effective_to") else None,
+            "beneficiary": row["beneficiary"],
+            "frequency": row["frequency"],
+            "payment_form": row["payment_form"],
+            "eligibility": row["eligibility"],
+            "amount_rule": row["amount_rule"],
+            "exclusivity_group": row.get("exclusivity_group", ""),
+            "application_needed": row.get("application_needed", True),
+            "review_levels": row.get("review_levels", ["street", "district"]),
+            "notice_days": row.get("notice_days"),
+            "active": row.get("active", True),
+            "inactive_reason": row.get("inactive_reason", ""),
+        }
+        if existing is not None and not fields["active"] and existing.active:
+            fields.pop("amount_rule")
+            fields.pop("active")
+            fields.pop("inactive_reason")
+        scheme = existing or Scheme(code=row["code"])
+        for key, value in fields.items():
+            setattr(scheme, key, value)
+        scheme.full_clean()
+        scheme.save()
+    return len(rows)
+
+
+register_section(SECTION, parse=parse, defaults=defaults, apply=apply)

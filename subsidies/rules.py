@@ -1,0 +1,134 @@
+"""Subsidy amounts: pure functions over a scheme's amount rule and an elder's facts. Decimal only.
+
+An amount rule is data from the policy pack. Kinds:
+  fixed               {"kind": "fixed", "amount": "100.00"}
+  by_age_band         {"kind": "by_age_band", "bands": [{"min": 80, "max": 89, "amount": "50"}, ...]}
+  by_grade            {"kind": "by_grade", "amounts": {"0": "100", ..., "4": "300"}}  (ability grade)
+  by_self_care        {"kind": "by_self_care", "amounts": {"self_care": ..., "semi": ..., "disabled": ...}}
+  cost_share          {"kind": "cost_share", "share": "0.5", "cap": "1000"}
+  by_skill_level      {"kind": "by_skill_level", "amounts": {"5": "200", "1": "2000"}}
+  parameter_multiple  {"kind": "parameter_multiple", "parameter": "dibao_standard", "multiple": "1.3"}
+A rule that cannot give an amount (a level the document leaves open, a missing cost or
+parameter) gives None: the scheme pays nothing until the bureau sets the number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext as _
+
+CENT = Decimal("0.01")
+KINDS = (
+    "fixed",
+    "by_age_band",
+    "by_grade",
+    "by_self_care",
+    "cost_share",
+    "by_skill_level",
+    "parameter_multiple",
+)
+
+
+@dataclass(frozen=True)
+class Facts:
+    age: int | None = None
+    grade: int | None = None
+    cost: Decimal | None = None
+    skill_level: int | None = None
+    parameters: dict[str, Decimal] = field(default_factory=dict)
+
+
+def self_care_level(grade: int | None) -> str | None:
+    """特困 self-care tiers from the ability grade: intact or mild = self-care, moderate = semi,
+    severe or complete = disabled (失能 means grade 3 or 4 in this project's packs)."""
+    if grade is None:
+        return None
+    return "self_care" if grade <= 1 else ("semi" if grade == 2 else "disabled")
+
+
+def _money(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def rule_errors(rule: dict) -> list[str]:
+    kind = rule.get("kind")
+    if kind not in KINDS:
+        return [
+            _("Unknown amount rule %(kind)s; use one of %(kinds)s.")
+            % {"kind": kind, "kinds": ", ".join(KINDS)}
+        ]
+    needs = {
+        "fixed": ("amount",),
+        "by_age_band": ("bands",),
+        "by_grade": ("amounts",),
+        "by_self_care": ("amounts",),
+        "cost_share": ("share",),
+        "by_skill_level": ("amounts",),
+        "parameter_multiple": ("parameter", "multiple"),
+    }[kind]
+    return [
+        _("The amount rule %(kind)s needs '%(key)s'.") % {"kind": kind, "key": k}
+        for k in needs
+        if k not in rule
+    ]
+
+
+def amount(rule: dict, facts: Facts) -> Decimal | None:
+    """The amount per payment for these facts, or None when the rule cannot give one."""
+    kind = rule["kind"]
+    if kind == "fixed":
+        return _money(rule["amount"])
+    if kind == "by_age_band":
+        if facts.age is None:
+            return None
+        for band in rule["bands"]:
+            if facts.age >= band["min"] and (band.get("max") is None or facts.age <= band["max"]):
+                return _money(band.get("amount"))
+        return None
+    if kind == "by_grade":
+        return None if facts.grade is None else _money(rule["amounts"].get(str(facts.grade)))
+    if kind == "by_self_care":
+        level = self_care_level(facts.grade)
+        return None if level is None else _money(rule["amounts"].get(level))
+    if kind == "cost_share":
+        if facts.cost is None:
+            return None
+        share = facts.cost * Decimal(str(rule["share"]))
+        cap = _money(rule.get("cap"))
+        return _money(min(share, cap) if cap is not None else share)
+    if kind == "by_skill_level":
+        return None if facts.skill_level is None else _money(rule["amounts"].get(str(facts.skill_level)))
+    if kind == "parameter_multiple":
+        base = facts.parameters.get(rule["parameter"])
+        return None if base is None else _money(base * Decimal(str(rule["multiple"])))
+    raise ValueError(kind)
+
+
+def choose_higher(rows: list[dict]) -> list[dict]:
+    """择高: within each exclusivity group only the eligible scheme with the highest amount pays.
+
+    Rows: {"scheme": code, "group": str|None, "eligible": bool, "amount": Decimal|None, ...}.
+    Returns the rows with `excluded_by` set on the losers (ties: the first code wins).
+    """
+    best: dict[str, dict] = {}
+    for row in rows:
+        group = row.get("group")
+        if not group or not row["eligible"] or row["amount"] is None:
+            continue
+        current = best.get(group)
+        if (
+            current is None
+            or row["amount"] > current["amount"]
+            or (row["amount"] == current["amount"] and row["scheme"] < current["scheme"])
+        ):
+            best[group] = row
+    for row in rows:
+        winner = best.get(row.get("group") or "")
+        row["excluded_by"] = (
+            winner["scheme"] if winner is not None and winner is not row and row["eligible"] else None
+        )
+    return rows

@@ -1,0 +1,69 @@
+"""Which schemes an elder qualifies for, with the reasons and the amount. Set-based reads."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from elders import conditions
+from elders.models import Elder
+from regions.rules import candidate_ancestor_codes
+
+from . import rules
+from .choices import Beneficiary
+from .models import RegionalParameter, Scheme
+
+
+def schemes_in_force(region_code: str, on: date, *, beneficiary: str = Beneficiary.ELDER) -> QuerySet[Scheme]:
+    """Active schemes of the region, the regions above it, and the nation, effective on a date."""
+    codes = [*candidate_ancestor_codes(region_code), region_code]
+    return (
+        Scheme.objects.filter(
+            Q(region_id__in=codes) | Q(region__isnull=True),
+            active=True,
+            beneficiary=beneficiary,
+            effective_from__lte=on,
+        )
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+        .order_by("code")
+    )
+
+
+def parameters_for(region_code: str, on: date) -> dict[str, Decimal]:
+    """The newest value of each regional parameter, the nearest region first."""
+    codes = [*candidate_ancestor_codes(region_code), region_code]
+    depth = {code: i for i, code in enumerate(codes)}
+    found: dict[str, tuple[int, date, Decimal]] = {}
+    for p in RegionalParameter.objects.filter(region_id__in=codes, effective_from__lte=on):
+        key = (depth[p.region_id], p.effective_from)
+        if p.name not in found or key > found[p.name][:2]:
+            found[p.name] = (*key, p.value)
+    return {name: value for name, (_d, _e, value) in found.items()}
+
+
+def eligibility_for(elder: Elder, on: date) -> list[dict]:
+    """Every active scheme of the elder's region: eligible or not, why, the amount, 择高 applied."""
+    cache: dict = {}
+    grade_fact = conditions.facts().get("ability_grade")
+    grade = grade_fact.value(elder, on) if grade_fact else None
+    facts = rules.Facts(age=elder.age_on(on), grade=grade, parameters=parameters_for(elder.residence_id, on))
+    rows = []
+    for scheme in schemes_in_force(elder.residence_id, on):
+        outcome = conditions.explain(scheme.eligibility, elder, on, _cache=cache)
+        value = rules.amount(scheme.amount_rule, facts) if outcome.held else None
+        rows.append(
+            {
+                "scheme": scheme.code,
+                "name": scheme.name,
+                "group": scheme.exclusivity_group or None,
+                "eligible": outcome.held,
+                "amount": value,
+                "frequency": scheme.frequency,
+                "reasons": [r["text"] for r in (outcome.passed() if outcome.held else outcome.failed())],
+                "legal_basis": scheme.legal_basis,
+                "application_needed": scheme.application_needed,
+            }
+        )
+    return rules.choose_higher(rows)
