@@ -4,7 +4,17 @@ from rest_framework import pagination, permissions
 
 
 class RolePermission(permissions.DjangoModelPermissions):
-    """Model permissions from the user's role group; reading needs the view permission too."""
+    """Model permissions from the user's role group; reading needs the view permission too.
+
+    A viewset's non-CRUD actions (review, close, ...) name their own permissions in
+    `action_permissions`, since a POST to them is a change, not a creation.
+    """
+
+    def has_permission(self, request, view):
+        required = getattr(view, "action_permissions", {}).get(getattr(view, "action", None))
+        if required is not None:
+            return bool(request.user and request.user.is_authenticated and request.user.has_perms(required))
+        return super().has_permission(request, view)
 
     perms_map = {
         **permissions.DjangoModelPermissions.perms_map,

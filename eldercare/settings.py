@@ -197,6 +197,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AbilityGradeEnum": "assessments.choices.Grade",
         "ProblemEnum": "services.choices.Problem",
+        "RegionLevelEnum": "regions.choices.Level",
+        "ReviewLevelEnum": "subsidies.choices.Level",
     },
 }
 

@@ -19,7 +19,7 @@ from services.api import (
     ServiceRecordViewSet,
     VisitViewSet,
 )
-from subsidies.api import EligibilityView
+from subsidies.api import ApplicationViewSet, EligibilityView, EntitlementViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
@@ -34,6 +34,8 @@ router.register("caregivers", CaregiverViewSet, basename="caregiver")
 router.register("service-records", ServiceRecordViewSet, basename="servicerecord")
 router.register("stats", MonthlyStatViewSet, basename="stat")
 router.register("targets", TargetViewSet, basename="target")
+router.register("subsidy-applications", ApplicationViewSet, basename="subsidyapplication")
+router.register("entitlements", EntitlementViewSet, basename="entitlement")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

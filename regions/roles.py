@@ -49,6 +49,9 @@ _SCHEMES_WRITE = [
     "subsidies.add_regionalparameter",
     "subsidies.change_regionalparameter",
 ]
+_APPLICATIONS_READ = ["subsidies.view_application", "subsidies.view_entitlement", "subsidies.view_reviewstep"]
+_APPLICATIONS_SUBMIT = ["subsidies.add_application"]
+_APPLICATIONS_REVIEW = ["subsidies.change_application"]
 _REPORTS_READ = ["reports.view_monthlystat", "reports.view_statrun", "reports.view_target"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -79,6 +82,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_REPORTS_READ,
         *_SCHEMES_READ,
         *_SCHEMES_WRITE,
+        *_APPLICATIONS_READ,
+        *_APPLICATIONS_REVIEW,
     ],
     Role.DISTRICT_OFFICER: [
         *_VIEW_REGIONS,
@@ -99,6 +104,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_RECORDS_READ,
         *_REPORTS_READ,
         *_SCHEMES_READ,
+        *_APPLICATIONS_READ,
+        *_APPLICATIONS_REVIEW,
     ],
     Role.STREET_OFFICER: [
         *_VIEW_REGIONS,
@@ -117,6 +124,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_RECORDS_READ,
         *_REPORTS_READ,
         *_SCHEMES_READ,
+        *_APPLICATIONS_READ,
+        *_APPLICATIONS_REVIEW,
     ],
     Role.COMMUNITY_WORKER: [
         *_VIEW_REGIONS,
@@ -130,6 +139,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_RECORDS_READ,
         *_REPORTS_READ,
         *_SCHEMES_READ,
+        *_APPLICATIONS_READ,
+        *_APPLICATIONS_SUBMIT,
     ],
     Role.ASSESSOR: [
         *_VIEW_REGIONS,
@@ -149,6 +160,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_RECORDS_READ,
         *_REPORTS_READ,
         *_SCHEMES_READ,
+        *_APPLICATIONS_READ,
     ],
     Role.PROVIDER_STAFF: [
         *_VIEW_REGIONS,

@@ -145,6 +145,7 @@ class CloseSerializer(serializers.Serializer):
 class FollowUpViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = FollowUp.objects.all()
     serializer_class = FollowUpSerializer
+    action_permissions = {"close": ["services.change_followup"]}
     filterset_fields = ["status", "elder", "problem"]
 
     @action(detail=True, methods=["post"], serializer_class=CloseSerializer)

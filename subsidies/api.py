@@ -1,13 +1,21 @@
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from eldercare.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
+from eldercare.errors import as_drf_error
 from elders.models import Elder
 from regions.scope import restrict
 
+from . import services
+from .choices import Decision
+from .models import Application, Entitlement, ReviewStep, Scheme
 from .selectors import eligibility_for
 
 
@@ -33,3 +41,108 @@ class EligibilityView(APIView):
         elder = get_object_or_404(self.get_queryset(), pk=pk)
         rows = eligibility_for(elder, timezone.localdate())
         return Response(EligibilityRowSerializer(rows, many=True).data)
+
+
+# --- applications and entitlements ------------------------------------------------------------
+
+
+class ReviewStepSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReviewStep
+        fields = ["level", "reviewer", "decision", "comment", "decided_at"]
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    elder = serializers.PrimaryKeyRelatedField(queryset=Elder.objects.none())
+    scheme = serializers.SlugRelatedField(slug_field="code", queryset=Scheme.objects.filter(active=True))
+    steps = ReviewStepSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "elder",
+            "scheme",
+            "status",
+            "level",
+            "submitted_by",
+            "submitted_at",
+            "notice_until",
+            "steps",
+        ]
+        read_only_fields = ["status", "level", "submitted_by", "submitted_at", "notice_until"]
+        validators = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["elder"].queryset = restrict(Elder.objects.all(), request.user)
+
+    def create(self, validated):
+        try:
+            return services.submit_application(acting_user=self.context["request"].user, **validated)
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+
+
+class ReviewSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=Decision.choices)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ResubmitSerializer(serializers.Serializer):
+    """No body: a returned application goes back to its first review level."""
+
+
+class ApplicationViewSet(
+    ScopedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Subsidy applications: submitted by the community, reviewed level by level."""
+
+    queryset = Application.objects.select_related("scheme").prefetch_related("steps")
+    serializer_class = ApplicationSerializer
+    filterset_fields = ["status", "level", "elder"]
+    action_permissions = {
+        "review": ["subsidies.change_application"],
+        "resubmit": ["subsidies.add_application"],
+    }
+
+    def _run(self, fn, **kwargs):
+        try:
+            application = fn(acting_user=self.request.user, application=self.get_object(), **kwargs)
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        return Response(ApplicationSerializer(application, context=self.get_serializer_context()).data)
+
+    @action(detail=True, methods=["post"], serializer_class=ReviewSerializer)
+    def review(self, request, pk=None):
+        body = ReviewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._run(services.review_application, **body.validated_data)
+
+    @action(detail=True, methods=["post"], serializer_class=ResubmitSerializer)
+    def resubmit(self, request, pk=None):
+        return self._run(services.resubmit_application)
+
+
+class EntitlementSerializer(serializers.ModelSerializer):
+    scheme = serializers.CharField(source="scheme.code")
+
+    class Meta:
+        model = Entitlement
+        fields = ["id", "elder", "scheme", "status", "first_period", "last_period", "amount"]
+
+
+class EntitlementViewSet(ScopedReadOnlyViewSet):
+    queryset = Entitlement.objects.select_related("scheme")
+    serializer_class = EntitlementSerializer
+    filterset_fields = ["elder", "status"]

@@ -17,3 +17,31 @@ class Frequency(models.TextChoices):
 class PaymentForm(models.TextChoices):
     CASH = "cash", _("Cash to the person")
     SERVICE_CREDIT = "service_credit", _("Service credit paid to a provider")
+
+
+class ApplicationStatus(models.TextChoices):
+    UNDER_REVIEW = "under_review", _("Under review")
+    RETURNED = "returned", _("Returned with a reason")
+    IN_NOTICE = "in_notice", _("In public notice")
+    APPROVED = "approved", _("Approved")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+OPEN_STATUSES = ("under_review", "returned", "in_notice")
+
+
+class Level(models.TextChoices):
+    STREET = "street", _("Street/town")
+    DISTRICT = "district", _("District/county")
+    CITY = "city", _("City")
+
+
+class Decision(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    REJECT = "reject", _("Reject")
+
+
+class EntitlementStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    STOPPED = "stopped", _("Stopped")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +8,16 @@ from simple_history.models import HistoricalRecords
 
 from regions.models import Region
 
-from .choices import Beneficiary, Frequency, PaymentForm
+from .choices import (
+    OPEN_STATUSES,
+    ApplicationStatus,
+    Beneficiary,
+    Decision,
+    EntitlementStatus,
+    Frequency,
+    Level,
+    PaymentForm,
+)
 
 
 class Scheme(models.Model):
@@ -102,3 +112,109 @@ class RegionalParameter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} {self.name}={self.value}"
+
+
+class Application(models.Model):
+    """An application for a scheme, climbing the scheme's review levels."""
+
+    elder = models.ForeignKey(
+        "elders.Elder", verbose_name=_("elder"), on_delete=models.PROTECT, related_name="applications"
+    )
+    scheme = models.ForeignKey(
+        Scheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="applications"
+    )
+    status = models.CharField(
+        _("status"), max_length=14, choices=ApplicationStatus.choices, default=ApplicationStatus.UNDER_REVIEW
+    )
+    level = models.CharField(_("waiting at level"), max_length=10, choices=Level.choices, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"))
+    notice_until = models.DateField(_("public notice until"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    scope_field = "elder__residence"
+
+    class Meta:
+        verbose_name = _("subsidy application")
+        verbose_name_plural = _("subsidy applications")
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["elder", "scheme"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="application_one_open",
+                violation_error_message=_("This elder already has an open application for this scheme."),
+            )
+        ]
+        indexes = [models.Index(fields=["status", "level"], name="application_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.elder} {self.scheme.code} ({self.get_status_display()})"
+
+
+class ReviewStep(models.Model):
+    """One decision on an application: who, at which level, when, what, why."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="steps"
+    )
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"))
+
+    class Meta:
+        verbose_name = _("review step")
+        verbose_name_plural = _("review steps")
+        ordering = ["decided_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.level} {self.decision}"
+
+
+class Entitlement(models.Model):
+    """An approved right to a scheme's payments, from a first month on."""
+
+    elder = models.ForeignKey(
+        "elders.Elder", verbose_name=_("elder"), on_delete=models.PROTECT, related_name="entitlements"
+    )
+    scheme = models.ForeignKey(
+        Scheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="entitlements"
+    )
+    application = models.OneToOneField(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entitlement",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=EntitlementStatus.choices, default=EntitlementStatus.ACTIVE
+    )
+    first_period = models.CharField(_("first paid month"), max_length=7)
+    last_period = models.CharField(_("last paid month"), max_length=7, blank=True)
+    amount = models.DecimalField(_("amount per payment"), max_digits=10, decimal_places=2)
+    history = HistoricalRecords()
+
+    scope_field = "elder__residence"
+
+    class Meta:
+        verbose_name = _("entitlement")
+        verbose_name_plural = _("entitlements")
+        ordering = ["elder", "scheme"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["elder", "scheme"], condition=~Q(status="stopped"), name="entitlement_one_live"
+            ),
+        ]
+        indexes = [models.Index(fields=["scheme", "status"], name="entitlement_scheme_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.elder} {self.scheme.code} {self.get_status_display()}"

@@ -43,12 +43,16 @@ def parameters_for(region_code: str, on: date) -> dict[str, Decimal]:
     return {name: value for name, (_d, _e, value) in found.items()}
 
 
+def facts_for(elder: Elder, on: date) -> rules.Facts:
+    grade_fact = conditions.facts().get("ability_grade")
+    grade = grade_fact.value(elder, on) if grade_fact else None
+    return rules.Facts(age=elder.age_on(on), grade=grade, parameters=parameters_for(elder.residence_id, on))
+
+
 def eligibility_for(elder: Elder, on: date) -> list[dict]:
     """Every active scheme of the elder's region: eligible or not, why, the amount, 择高 applied."""
     cache: dict = {}
-    grade_fact = conditions.facts().get("ability_grade")
-    grade = grade_fact.value(elder, on) if grade_fact else None
-    facts = rules.Facts(age=elder.age_on(on), grade=grade, parameters=parameters_for(elder.residence_id, on))
+    facts = facts_for(elder, on)
     rows = []
     for scheme in schemes_in_force(elder.residence_id, on):
         outcome = conditions.explain(scheme.eligibility, elder, on, _cache=cache)

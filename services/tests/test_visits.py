@@ -254,3 +254,24 @@ def test_follow_up_date_and_assignee_can_be_given(staff):
     assert resp.status_code == 201, resp.json()
     follow_up = FollowUp.objects.get()
     assert follow_up.due_on == day and follow_up.assigned_to == staff["street_officer"]
+
+
+def test_street_officer_closes_a_follow_up_through_the_api(staff):
+    record_visit(
+        acting_user=staff["community_worker"],
+        elder=ElderFactory(),
+        visited_at=timezone.now(),
+        method="home",
+        outcome="problem",
+        problems=["living"],
+    )
+    follow_up = FollowUp.objects.get()
+    c = api(staff["street_officer"])
+    resp = c.post(f"/api/v1/follow-ups/{follow_up.pk}/close/", {"resolution": "已协调修缮"}, format="json")
+    assert resp.status_code == 200 and resp.json()["status"] == "closed"
+    assert (
+        api(staff["leader"])
+        .post(f"/api/v1/follow-ups/{follow_up.pk}/close/", {"resolution": "x"}, format="json")
+        .status_code
+        == 403
+    )

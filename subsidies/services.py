@@ -1,0 +1,152 @@
+"""Applications and their review, entitlements: one transaction each, role and scope checked."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from elders import conditions
+from elders.models import Elder
+from regions.choices import Role
+from regions.scope import in_scope, user_role
+
+from . import rules
+from .choices import ApplicationStatus, Decision, EntitlementStatus, Level
+from .models import Application, Entitlement, ReviewStep, Scheme
+
+LEVEL_ROLES = {
+    Level.STREET: Role.STREET_OFFICER,
+    Level.DISTRICT: Role.DISTRICT_OFFICER,
+    Level.CITY: Role.CITY_ADMIN,
+}
+
+
+def next_month(day: date) -> str:
+    """Approved in month M, paid from month M+1 (the packs' convention)."""
+    return f"{(day.replace(day=1) + timedelta(days=32)):%Y-%m}"
+
+
+@transaction.atomic
+def submit_application(*, acting_user, elder: Elder, scheme: Scheme) -> Application:
+    """The community worker's submission is the community step; review starts at the next level.
+    Refused, with the conditions that failed, when the elder does not qualify today."""
+    if not acting_user.has_perm("subsidies.add_application"):
+        raise PermissionDenied(_("You may not submit subsidy applications."))
+    if not in_scope(acting_user, elder.residence_id):
+        raise PermissionDenied(_("This elder is outside your region of responsibility."))
+    if not scheme.active or not scheme.application_needed:
+        raise ValidationError({"scheme": _("%(s)s takes no applications.") % {"s": scheme}})
+    outcome = conditions.explain(scheme.eligibility, elder, timezone.localdate())
+    if not outcome.held:
+        raise ValidationError({"conditions": [r["text"] for r in outcome.failed()]})
+    levels = scheme.review_levels or [Level.STREET]
+    application = Application(
+        elder=elder, scheme=scheme, submitted_by=acting_user, submitted_at=timezone.now(), level=levels[0]
+    )
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        raise ValidationError(_("This elder already has an open application for this scheme.")) from None
+    return application
+
+
+@transaction.atomic
+def resubmit_application(*, acting_user, application: Application) -> Application:
+    """A returned application goes back to the first level; its earlier steps stay on record."""
+    application = Application.objects.select_for_update().select_related("scheme").get(pk=application.pk)
+    if application.status != ApplicationStatus.RETURNED:
+        raise ValidationError(_("Only a returned application can be resubmitted."))
+    if not in_scope(acting_user, application.elder.residence_id):
+        raise PermissionDenied(_("This elder is outside your region of responsibility."))
+    application.status = ApplicationStatus.UNDER_REVIEW
+    application.level = (application.scheme.review_levels or [Level.STREET])[0]
+    application.submitted_at = timezone.now()
+    application.save()
+    return application
+
+
+@transaction.atomic
+def review_application(
+    *, acting_user, application: Application, decision: str, comment: str = ""
+) -> Application:
+    """One level's decision. Approval moves up a level, then into public notice or approval;
+    rejection returns it to the community with the reason."""
+    application = (
+        Application.objects.select_for_update().select_related("scheme", "elder").get(pk=application.pk)
+    )
+    if application.status != ApplicationStatus.UNDER_REVIEW:
+        raise ValidationError(_("This application is not waiting for a review."))
+    if user_role(acting_user) != LEVEL_ROLES[Level(application.level)]:
+        raise PermissionDenied(
+            _("This application waits for the %(level)s review.") % {"level": Level(application.level).label}
+        )
+    if not in_scope(acting_user, application.elder.residence_id):
+        raise PermissionDenied(_("This elder is outside your region of responsibility."))
+    if decision not in Decision.values:
+        raise ValidationError({"decision": _("Approve or reject.")})
+    if decision == Decision.REJECT and not comment.strip():
+        raise ValidationError({"comment": _("Give the reason for returning the application.")})
+    now = timezone.now()
+    ReviewStep.objects.create(
+        application=application,
+        level=application.level,
+        reviewer=acting_user,
+        decision=decision,
+        comment=comment,
+        decided_at=now,
+    )
+    if decision == Decision.REJECT:
+        application.status = ApplicationStatus.RETURNED
+    else:
+        levels = application.scheme.review_levels or [Level.STREET]
+        position = levels.index(application.level)
+        if position + 1 < len(levels):
+            application.level = levels[position + 1]
+        elif application.scheme.notice_days:
+            application.status = ApplicationStatus.IN_NOTICE
+            application.notice_until = timezone.localdate() + timedelta(days=application.scheme.notice_days)
+        else:
+            _approve(application, now)
+    application._history_user = acting_user
+    application.save()
+    return application
+
+
+def _approve(application: Application, now) -> Entitlement:
+    application.status = ApplicationStatus.APPROVED
+    application.decided_at = now
+    from .selectors import facts_for
+
+    value = rules.amount(application.scheme.amount_rule, facts_for(application.elder, timezone.localdate()))
+    if value is None:
+        raise ValidationError(
+            _("The amount of %(s)s cannot be determined for this elder yet.") % {"s": application.scheme}
+        )
+    return Entitlement.objects.create(
+        elder=application.elder,
+        scheme=application.scheme,
+        application=application,
+        first_period=next_month(timezone.localdate()),
+        amount=value,
+        status=EntitlementStatus.ACTIVE,
+    )
+
+
+@transaction.atomic
+def close_notices(*, on: date) -> int:
+    """Public notice over without objection: the application is approved (daily job)."""
+    done = 0
+    for application in (
+        Application.objects.select_for_update()
+        .select_related("scheme", "elder")
+        .filter(status=ApplicationStatus.IN_NOTICE, notice_until__lt=on)
+    ):
+        _approve(application, timezone.now())
+        application.save()
+        done += 1
+    return done
