@@ -221,6 +221,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.compute_monthly_stats",
         "schedule": crontab(day_of_month=1, hour=2, minute=0),
     },
+    "run-disbursement": {
+        "task": "subsidies.run_disbursement",
+        "schedule": crontab(day_of_month=1, hour=1, minute=0),
+    },
+    "close-subsidy-notices": {
+        "task": "subsidies.close_notices",
+        "schedule": crontab(hour=0, minute=30),
+    },
     "queue-due-reassessments": {
         "task": "assessments.queue_due_reassessments",
         "schedule": crontab(hour=1, minute=30),

@@ -19,7 +19,7 @@ from services.api import (
     ServiceRecordViewSet,
     VisitViewSet,
 )
-from subsidies.api import ApplicationViewSet, EligibilityView, EntitlementViewSet
+from subsidies.api import ApplicationViewSet, EligibilityView, EntitlementViewSet, PaymentViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
@@ -36,6 +36,7 @@ router.register("stats", MonthlyStatViewSet, basename="stat")
 router.register("targets", TargetViewSet, basename="target")
 router.register("subsidy-applications", ApplicationViewSet, basename="subsidyapplication")
 router.register("entitlements", EntitlementViewSet, basename="entitlement")
+router.register("payments", PaymentViewSet, basename="payment")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

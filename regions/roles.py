@@ -49,7 +49,13 @@ _SCHEMES_WRITE = [
     "subsidies.add_regionalparameter",
     "subsidies.change_regionalparameter",
 ]
-_APPLICATIONS_READ = ["subsidies.view_application", "subsidies.view_entitlement", "subsidies.view_reviewstep"]
+_APPLICATIONS_READ = [
+    "subsidies.view_application",
+    "subsidies.view_entitlement",
+    "subsidies.view_reviewstep",
+    "subsidies.view_payment",
+    "subsidies.view_disbursementbatch",
+]
 _APPLICATIONS_SUBMIT = ["subsidies.add_application"]
 _APPLICATIONS_REVIEW = ["subsidies.change_application"]
 _REPORTS_READ = ["reports.view_monthlystat", "reports.view_statrun", "reports.view_target"]

@@ -2,6 +2,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -15,7 +16,7 @@ from regions.scope import restrict
 
 from . import services
 from .choices import Decision
-from .models import Application, Entitlement, ReviewStep, Scheme
+from .models import Application, Entitlement, Payment, ReviewStep, Scheme
 from .selectors import eligibility_for
 
 
@@ -146,3 +147,29 @@ class EntitlementViewSet(ScopedReadOnlyViewSet):
     queryset = Entitlement.objects.select_related("scheme")
     serializer_class = EntitlementSerializer
     filterset_fields = ["elder", "status"]
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    elder = serializers.IntegerField(source="entitlement.elder_id")
+    scheme = serializers.CharField(source="entitlement.scheme.code")
+
+    class Meta:
+        model = Payment
+        fields = ["id", "period", "elder", "scheme", "amount", "status", "batch"]
+
+
+class PaymentFilterSet(filters.FilterSet):
+    period = filters.CharFilter()
+    elder = filters.NumberFilter(field_name="entitlement__elder_id")
+
+    class Meta:
+        model = Payment
+        fields = ["period", "status"]
+
+
+class PaymentViewSet(ScopedReadOnlyViewSet):
+    """GET /api/v1/payments/?period=YYYY-MM&elder=ID"""
+
+    queryset = Payment.objects.select_related("entitlement", "entitlement__scheme")
+    serializer_class = PaymentSerializer
+    filterset_class = PaymentFilterSet

@@ -218,3 +218,78 @@ class Entitlement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.elder} {self.scheme.code} {self.get_status_display()}"
+
+
+class DisbursementBatch(models.Model):
+    """One month's payments of one scheme in one region; approval locks it."""
+
+    period = models.CharField(_("period"), max_length=7)
+    scheme = models.ForeignKey(
+        Scheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="batches"
+    )
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=[("draft", _("Pending approval")), ("approved", _("Approved"))],
+        default="draft",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    scope_field = "region"
+
+    class Meta:
+        verbose_name = _("disbursement batch")
+        verbose_name_plural = _("disbursement batches")
+        ordering = ["-period", "scheme"]
+        constraints = [models.UniqueConstraint(fields=["period", "scheme", "region"], name="batch_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.scheme.code} {self.region_id}"
+
+
+class Payment(models.Model):
+    """One payment of one entitlement for one month: never two (database constraint)."""
+
+    batch = models.ForeignKey(
+        DisbursementBatch, verbose_name=_("batch"), on_delete=models.PROTECT, related_name="payments"
+    )
+    entitlement = models.ForeignKey(
+        Entitlement, verbose_name=_("entitlement"), on_delete=models.PROTECT, related_name="payments"
+    )
+    period = models.CharField(_("month paid for"), max_length=7)
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=[("pending", _("Pending")), ("paid", _("Paid")), ("returned", _("Returned"))],
+        default="pending",
+    )
+
+    scope_field = "entitlement__elder__residence"
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-period", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entitlement", "period"],
+                name="payment_one_per_entitlement_period",
+                violation_error_message=_("This entitlement is already paid for this month."),
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="payment_not_negative"),
+        ]
+        indexes = [models.Index(fields=["period", "batch"], name="payment_period_batch_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.entitlement} {self.period} {self.amount}"

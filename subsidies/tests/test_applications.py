@@ -6,53 +6,13 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
-from assessments.models import RecognisedResult
-from policies.services import load_policy_pack
-from regions.models import Region
-from regions.services import load_regions
 from subsidies.models import Entitlement, Scheme
 from subsidies.services import close_notices, next_month
-from tests.factories import ElderFactory, make_staff
+from subsidies.tests.helpers import api, poor_disabled_in_institution
+from tests.factories import ElderFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def jl(db):
-    load_regions(prefix="2201")
-    load_policy_pack(name="jilin", region_code="22")
-    towns = list(Region.objects.filter(code__startswith="2201", level="town").order_by("code")[:2])
-    village = Region.objects.filter(parent=towns[0], level="village").order_by("code").first()
-    return {
-        "village": village,
-        "worker": make_staff("jw", "community_worker", village.code),
-        "street": make_staff("js", "street_officer", towns[0].code),
-        "other_street": make_staff("js2", "street_officer", towns[1].code),
-        "district": make_staff("jd", "district_officer", towns[0].code[:6].ljust(12, "0")),
-    }
-
-
-def api(user):
-    c = APIClient()
-    c.force_authenticate(user)
-    return c
-
-
-def poor_disabled_in_institution(jl):
-    elder = ElderFactory(
-        residence_id=jl["village"].code, economic_status="dibao", living_arrangement="institution"
-    )
-    RecognisedResult.objects.create(
-        elder=elder,
-        source="health",
-        assessed_on=timezone.localdate() - timedelta(days=2),
-        grade=3,
-        valid_until=timezone.localdate() + timedelta(days=300),
-        recorded_by=jl["worker"],
-    )
-    return elder
 
 
 def test_submission_is_refused_with_the_failed_conditions(jl):

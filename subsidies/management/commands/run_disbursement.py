@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from services.rules import parse_period
+from subsidies.disbursement import run_disbursement
+
+
+class Command(BaseCommand):
+    help = "Create a month's subsidy payments (pending approval), with arrears. Running it twice changes nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--period", required=True, help="YYYY-MM")
+        parser.add_argument("--region", help="code prefix of a region (default: all)")
+
+    def handle(self, *args, period, region, **options):
+        try:
+            parse_period(period)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        result = run_disbursement(period=period, region_code=region)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{period}: {result.payments:,} payments in {result.batches} batches; "
+                f"{result.stopped} entitlements stopped by registry changes."
+            )
+        )

@@ -1,0 +1,96 @@
+"""Payment rolls: the Jilin case end to end, death mid-month, idempotence, arrears."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import IntegrityError
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from elders.services import change_status
+from services.rules import period_of
+from subsidies.disbursement import months_between, run_disbursement
+from subsidies.models import Entitlement, Payment
+from subsidies.tests.helpers import poor_disabled_in_institution
+
+pytestmark = pytest.mark.django_db
+
+
+def months_ago(n: int) -> str:
+    day = timezone.localdate().replace(day=1)
+    for _ in range(n):
+        day = (day - timedelta(days=1)).replace(day=1)
+    return period_of(day)
+
+
+@pytest.fixture
+def approved(jl):
+    elder = poor_disabled_in_institution(jl)
+    c = APIClient()
+    c.force_authenticate(jl["worker"])
+    app = c.post(
+        "/api/v1/subsidy-applications/", {"elder": elder.pk, "scheme": "JL-INSTITUTION-STAY"}, format="json"
+    ).json()
+    for reviewer in ("street", "district"):
+        c.force_authenticate(jl[reviewer])
+        c.post(f"/api/v1/subsidy-applications/{app['id']}/review/", {"decision": "approve"}, format="json")
+    entitlement = Entitlement.objects.get(elder=elder)
+    # As if approved four months ago: paid from the month after that.
+    Entitlement.objects.filter(pk=entitlement.pk).update(first_period=months_ago(3))
+    elder.registered_on = timezone.localdate() - timedelta(days=700)
+    elder.save()
+    return elder, jl
+
+
+def test_jilin_month_death_mid_month_is_paid_and_the_next_is_not(approved):
+    elder, jl = approved
+    first = months_ago(3)
+    result = run_disbursement(period=first)
+    assert result.payments == 1
+    payment = Payment.objects.get()
+    assert (payment.period, payment.amount) == (first, Decimal("300.00"))
+    again = run_disbursement(period=first)
+    assert again.payments == 0 and Payment.objects.count() == 1
+    # Died in the middle of the month before last.
+    death_month_first = timezone.localdate().replace(day=1)
+    for _ in range(2):
+        death_month_first = (death_month_first - timedelta(days=1)).replace(day=1)
+    change_status(
+        elder=elder, status="deceased", on=death_month_first + timedelta(days=14), acting_user=jl["street"]
+    )
+    run_disbursement(period=months_ago(2))
+    assert set(Payment.objects.values_list("period", flat=True)) == {months_ago(3), months_ago(2)}
+    run_disbursement(period=months_ago(1))
+    assert set(Payment.objects.values_list("period", flat=True)) == {months_ago(3), months_ago(2)}
+    assert Entitlement.objects.get(elder=elder).status == "stopped"
+
+
+def test_arrears_are_paid_in_the_first_run_and_the_command_and_api_agree(approved, capsys):
+    elder, jl = approved
+    call_command("run_disbursement", "--period", months_ago(1))
+    assert sorted(Payment.objects.values_list("period", flat=True)) == [
+        months_ago(3),
+        months_ago(2),
+        months_ago(1),
+    ]
+    call_command("run_disbursement", "--period", months_ago(1))
+    assert Payment.objects.count() == 3
+    c = APIClient()
+    c.force_authenticate(jl["worker"])
+    rows = c.get(f"/api/v1/payments/?period={months_ago(2)}&elder={elder.pk}").json()["results"]
+    assert [(r["scheme"], r["amount"]) for r in rows] == [("JL-INSTITUTION-STAY", "300.00")]
+
+
+def test_the_database_refuses_a_second_payment_for_a_month(approved):
+    run_disbursement(period=months_ago(3))
+    payment = Payment.objects.get()
+    with pytest.raises(IntegrityError):
+        Payment.objects.create(
+            batch=payment.batch, entitlement=payment.entitlement, period=payment.period, amount=payment.amount
+        )
+
+
+def test_months_between_crosses_years():
+    assert months_between("2025-11", "2026-02") == ["2025-11", "2025-12", "2026-01", "2026-02"]
