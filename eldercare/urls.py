@@ -19,7 +19,13 @@ from services.api import (
     ServiceRecordViewSet,
     VisitViewSet,
 )
-from subsidies.api import ApplicationViewSet, EligibilityView, EntitlementViewSet, PaymentViewSet
+from subsidies.api import (
+    ApplicationViewSet,
+    BatchViewSet,
+    EligibilityView,
+    EntitlementViewSet,
+    PaymentViewSet,
+)
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
@@ -37,6 +43,7 @@ router.register("targets", TargetViewSet, basename="target")
 router.register("subsidy-applications", ApplicationViewSet, basename="subsidyapplication")
 router.register("entitlements", EntitlementViewSet, basename="entitlement")
 router.register("payments", PaymentViewSet, basename="payment")
+router.register("disbursement-batches", BatchViewSet, basename="disbursementbatch")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

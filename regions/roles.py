@@ -58,6 +58,7 @@ _APPLICATIONS_READ = [
 ]
 _APPLICATIONS_SUBMIT = ["subsidies.add_application"]
 _APPLICATIONS_REVIEW = ["subsidies.change_application"]
+_BATCH_APPROVE = ["subsidies.change_disbursementbatch"]
 _REPORTS_READ = ["reports.view_monthlystat", "reports.view_statrun", "reports.view_target"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -90,6 +91,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_SCHEMES_WRITE,
         *_APPLICATIONS_READ,
         *_APPLICATIONS_REVIEW,
+        *_BATCH_APPROVE,
     ],
     Role.DISTRICT_OFFICER: [
         *_VIEW_REGIONS,
@@ -112,6 +114,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_SCHEMES_READ,
         *_APPLICATIONS_READ,
         *_APPLICATIONS_REVIEW,
+        *_BATCH_APPROVE,
     ],
     Role.STREET_OFFICER: [
         *_VIEW_REGIONS,

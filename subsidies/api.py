@@ -14,9 +14,9 @@ from eldercare.errors import as_drf_error
 from elders.models import Elder
 from regions.scope import restrict
 
-from . import services
+from . import disbursement, services
 from .choices import Decision
-from .models import Application, Entitlement, Payment, ReviewStep, Scheme
+from .models import Application, DisbursementBatch, Entitlement, Payment, ReviewStep, Scheme
 from .selectors import eligibility_for
 
 
@@ -173,3 +173,53 @@ class PaymentViewSet(ScopedReadOnlyViewSet):
     queryset = Payment.objects.select_related("entitlement", "entitlement__scheme")
     serializer_class = PaymentSerializer
     filterset_class = PaymentFilterSet
+
+
+class BatchSerializer(serializers.ModelSerializer):
+    scheme = serializers.CharField(source="scheme.code")
+    region = serializers.CharField(source="region_id")
+
+    class Meta:
+        model = DisbursementBatch
+        fields = ["id", "period", "scheme", "region", "status", "created_at", "approved_at", "approved_by"]
+
+
+class BatchViewSet(ScopedReadOnlyViewSet):
+    """Payment rolls: cross-checks and the diff before approval; approval locks; roster for the bank."""
+
+    queryset = DisbursementBatch.objects.select_related("scheme")
+    serializer_class = BatchSerializer
+    filterset_fields = ["period", "status"]
+    action_permissions = {"approve": ["subsidies.change_disbursementbatch"]}
+
+    @action(detail=True, methods=["get"])
+    def checks(self, request, pk=None):
+        return Response(disbursement.cross_checks(self.get_object()))
+
+    @action(detail=True, methods=["get"])
+    def diff(self, request, pk=None):
+        return Response(disbursement.diff_against_previous(self.get_object()))
+
+    @action(detail=True, methods=["post"], serializer_class=ResubmitSerializer)
+    def approve(self, request, pk=None):
+        try:
+            batch = disbursement.approve_batch(acting_user=request.user, batch=self.get_object())
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        return Response(BatchSerializer(batch).data)
+
+    @action(detail=True, methods=["get"])
+    def roster(self, request, pk=None):
+        from django.http import HttpResponse
+
+        try:
+            content = disbursement.roster_workbook(acting_user=request.user, batch=self.get_object())
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = 'attachment; filename="roster.xlsx"'
+        return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, time
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -73,10 +74,11 @@ def run_disbursement(*, period: str, region_code: str | None = None) -> RunResul
             "pk", "scheme_id", "amount", "first_period", "last_period", city=F("elder__residence_id")
         )
     )
+    # A returned payment does not count as paid: its month is paid again in this run.
     paid = set(
-        Payment.objects.filter(entitlement_id__in=[r["pk"] for r in rows]).values_list(
-            "entitlement_id", "period"
-        )
+        Payment.objects.filter(entitlement_id__in=[r["pk"] for r in rows])
+        .exclude(status="returned")
+        .values_list("entitlement_id", "period")
     )
     batches: dict[tuple[int, str], DisbursementBatch] = {}
     new: list[Payment] = []
@@ -87,6 +89,8 @@ def run_disbursement(*, period: str, region_code: str | None = None) -> RunResul
             batches[key], _created = DisbursementBatch.objects.get_or_create(
                 period=period, scheme_id=row["scheme_id"], region_id=city
             )
+        if batches[key].status == "approved":
+            continue  # an approved roll is locked: latecomers are paid as arrears next month
         end = min(period, row["last_period"]) if row["last_period"] else period
         for month in months_between(row["first_period"], end):
             if (row["pk"], month) not in paid:
@@ -99,3 +103,198 @@ def run_disbursement(*, period: str, region_code: str | None = None) -> RunResul
 
 def current_period() -> str:
     return period_of(timezone.localdate())
+
+
+# --- before approval: cross-checks and the diff against last month -----------------------------
+
+
+def cross_checks(batch: DisbursementBatch, *, no_visit_months: int = 3) -> list[dict]:
+    """Payments that deserve a second look before the roll is approved, each with its reason.
+
+    One grouped query per check: the elder has died or moved, now lives in an institution
+    while the scheme is for elders at home, was not visited for N months, has no valid
+    assessment though the scheme's amount depends on it, or shares a bank account with
+    another payee.
+    """
+    from datetime import timedelta
+
+    from django.db.models import Count, Exists, OuterRef
+    from django.utils.translation import gettext as _
+
+    from elders import conditions
+    from services.models import Visit
+
+    _first, last = parse_period(batch.period)
+    payments = Payment.objects.filter(batch=batch).exclude(status="returned")
+    found: list[dict] = []
+
+    def flag(qs, reason):
+        for pid, elder_id, name in qs.values_list("pk", "entitlement__elder_id", "entitlement__elder__name"):
+            found.append({"payment": pid, "elder": elder_id, "name": name, "reason": str(reason)})
+
+    flag(payments.filter(entitlement__elder__status="deceased"), _("the elder has died"))
+    flag(payments.filter(entitlement__elder__status="moved"), _("the elder has moved away"))
+    from elders.models import Elder
+
+    still = conditions.filter_queryset(Elder.objects.all(), batch.scheme.eligibility, last).values("pk")
+    flag(
+        payments.exclude(entitlement__elder_id__in=still),
+        _("no longer meets the scheme's conditions (for example now lives in an institution)"),
+    )
+    since = timezone.make_aware(datetime.combine(last - timedelta(days=30 * no_visit_months), time.min))
+    recent = Visit.objects.filter(elder_id=OuterRef("entitlement__elder_id"), visited_at__gte=since)
+    flag(payments.filter(~Exists(recent)), _("no visit in the last %(n)d months") % {"n": no_visit_months})
+    rule = batch.scheme.amount_rule.get("kind")
+    if rule in ("by_grade", "by_self_care") or "ability_grade" in str(batch.scheme.eligibility):
+        grade = conditions.facts().get("ability_grade")
+        if grade is not None:
+            ungraded = (
+                grade.annotate(Elder.objects.all(), last).filter(ability_grade__isnull=True).values("pk")
+            )
+            flag(payments.filter(entitlement__elder_id__in=ungraded), _("no valid ability assessment"))
+    shared = (
+        Entitlement.objects.exclude(payee_account="")
+        .values("payee_account")
+        .annotate(n=Count("elder_id", distinct=True))
+        .filter(n__gt=1)
+        .values("payee_account")
+    )
+    flag(payments.filter(entitlement__payee_account__in=shared), _("bank account used by several people"))
+    return found
+
+
+def diff_against_previous(batch: DisbursementBatch) -> dict[str, list[dict]]:
+    """Added, stopped and changed entitlements compared with last month's roll of the same scheme."""
+    from datetime import timedelta
+
+    first, _last = parse_period(batch.period)
+    previous = period_of(first - timedelta(days=1))
+
+    def rows(period):
+        return {
+            r["entitlement_id"]: r
+            for r in Payment.objects.filter(
+                batch__scheme=batch.scheme, batch__region=batch.region, batch__period=period
+            )
+            .exclude(status="returned")
+            .values(
+                "entitlement_id",
+                "amount",
+                "entitlement__elder__name",
+                "entitlement__status",
+                "entitlement__last_period",
+            )
+        }
+
+    now, before = rows(batch.period), rows(previous)
+    return {
+        "added": [
+            {"entitlement": k, "name": v["entitlement__elder__name"], "amount": v["amount"]}
+            for k, v in now.items()
+            if k not in before
+        ],
+        "stopped": [
+            {
+                "entitlement": k,
+                "name": v["entitlement__elder__name"],
+                "reason": v["entitlement__status"],
+                "last_period": v["entitlement__last_period"],
+            }
+            for k, v in before.items()
+            if k not in now
+        ],
+        "changed": [
+            {
+                "entitlement": k,
+                "name": v["entitlement__elder__name"],
+                "before": before[k]["amount"],
+                "after": v["amount"],
+            }
+            for k, v in now.items()
+            if k in before and before[k]["amount"] != v["amount"]
+        ],
+    }
+
+
+@transaction.atomic
+def approve_batch(*, acting_user, batch: DisbursementBatch) -> DisbursementBatch:
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.utils.translation import gettext as _
+
+    from regions.scope import in_scope
+
+    if not acting_user.has_perm("subsidies.change_disbursementbatch"):
+        raise PermissionDenied(_("You may not approve payment rolls."))
+    if not in_scope(acting_user, batch.region_id):
+        raise PermissionDenied(_("This roll is outside your region of responsibility."))
+    batch = DisbursementBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status == "approved":
+        raise ValidationError(_("This roll is already approved."))
+    batch.status = "approved"
+    batch.approved_by = acting_user
+    batch.approved_at = timezone.now()
+    batch.save()
+    return batch
+
+
+@transaction.atomic
+def mark_returned(*, acting_user, payment: Payment, reason: str) -> Payment:
+    """The bank returned a payment: it no longer counts and is re-issued in a later run."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the bank returned it.")})
+    payment.status = "returned"
+    payment.return_reason = reason.strip()
+    payment.save(update_fields=["status", "return_reason"])
+    return payment
+
+
+def roster_workbook(*, acting_user, batch: DisbursementBatch) -> bytes:
+    """The approved roll for the bank, as Excel; the export is logged."""
+    from io import BytesIO
+
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+    from openpyxl import Workbook
+
+    from elders.services import log_export
+    from regions.scope import scope_prefix
+
+    if batch.status != "approved":
+        raise ValidationError(_("Only an approved roll goes to the bank."))
+    book = Workbook()
+    sheet = book.active
+    sheet.title = batch.period
+    sheet.append(
+        [_("ID number"), _("Name"), _("Payee"), _("Bank account"), _("Month"), _("Amount"), _("Scheme")]
+    )
+    rows = (
+        Payment.objects.filter(batch=batch)
+        .exclude(status="returned")
+        .values_list(
+            "entitlement__elder__id_number",
+            "entitlement__elder__name",
+            "entitlement__payee_name",
+            "entitlement__payee_account",
+            "period",
+            "amount",
+            "entitlement__scheme__code",
+        )
+    )
+    count = 0
+    for row in rows.iterator():
+        sheet.append([*row[:5], float(row[5]), row[6]])
+        count += 1
+    log_export(
+        acting_user=acting_user,
+        what=f"payment roll {batch.scheme.code} {batch.period}",
+        rows=count,
+        file_format="xlsx",
+        unmasked=True,
+        scope=scope_prefix(acting_user) or "",
+    )
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

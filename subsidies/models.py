@@ -201,6 +201,8 @@ class Entitlement(models.Model):
     first_period = models.CharField(_("first paid month"), max_length=7)
     last_period = models.CharField(_("last paid month"), max_length=7, blank=True)
     amount = models.DecimalField(_("amount per payment"), max_digits=10, decimal_places=2)
+    payee_name = models.CharField(_("payee"), max_length=50, blank=True)
+    payee_account = models.CharField(_("payee bank account"), max_length=40, blank=True, db_index=True)
     history = HistoricalRecords()
 
     scope_field = "elder__residence"
@@ -274,6 +276,7 @@ class Payment(models.Model):
         choices=[("pending", _("Pending")), ("paid", _("Paid")), ("returned", _("Returned"))],
         default="pending",
     )
+    return_reason = models.CharField(_("why returned"), max_length=200, blank=True)
 
     scope_field = "entitlement__elder__residence"
 
@@ -282,8 +285,10 @@ class Payment(models.Model):
         verbose_name_plural = _("payments")
         ordering = ["-period", "id"]
         constraints = [
+            # A returned payment does not count: it is re-issued in a later batch for the same month.
             models.UniqueConstraint(
                 fields=["entitlement", "period"],
+                condition=~Q(status="returned"),
                 name="payment_one_per_entitlement_period",
                 violation_error_message=_("This entitlement is already paid for this month."),
             ),

@@ -94,3 +94,59 @@ def test_the_database_refuses_a_second_payment_for_a_month(approved):
 
 def test_months_between_crosses_years():
     assert months_between("2025-11", "2026-02") == ["2025-11", "2025-12", "2026-01", "2026-02"]
+
+
+def test_checks_diff_approval_lock_roster_and_reissue(approved):
+    from elders.models import ExportLog
+    from subsidies.disbursement import approve_batch, cross_checks, diff_against_previous, mark_returned
+    from subsidies.models import DisbursementBatch
+    from tests.factories import make_staff
+
+    elder, jl = approved
+    city = make_staff("jc", "city_admin", "220100000000")
+    run_disbursement(period=months_ago(3))
+    run_disbursement(period=months_ago(2))
+    batch = DisbursementBatch.objects.get(period=months_ago(2))
+    reasons = {c["reason"] for c in cross_checks(batch)}
+    assert any("visit" in r or "探访" in r for r in reasons)  # never visited
+    Entitlement.objects.filter(elder=elder).update(payee_account="6222000011112222")
+    other = poor_disabled_in_institution(jl)
+    Entitlement.objects.create(
+        elder=other,
+        scheme=Entitlement.objects.get(elder=elder).scheme,
+        first_period=months_ago(2),
+        amount=Decimal("300.00"),
+        payee_account="6222000011112222",
+    )
+    run_disbursement(period=months_ago(2))
+    assert any("account" in c["reason"] or "账户" in c["reason"] for c in cross_checks(batch))
+    diff = diff_against_previous(batch)
+    assert (
+        [d["name"] for d in diff["added"]] == [other.name] and diff["stopped"] == [] and diff["changed"] == []
+    )
+    c = APIClient()
+    c.force_authenticate(jl["worker"])
+    assert c.post(f"/api/v1/disbursement-batches/{batch.pk}/approve/").status_code == 403
+    c.force_authenticate(city)
+    assert c.get(f"/api/v1/disbursement-batches/{batch.pk}/roster/").status_code == 400  # not approved yet
+    assert c.post(f"/api/v1/disbursement-batches/{batch.pk}/approve/").json()["status"] == "approved"
+    late = poor_disabled_in_institution(jl)
+    Entitlement.objects.create(
+        elder=late, scheme=batch.scheme, first_period=months_ago(2), amount=Decimal("300.00")
+    )
+    run_disbursement(period=months_ago(2))
+    assert not Payment.objects.filter(entitlement__elder=late).exists()  # the approved roll is locked
+    roster = c.get(f"/api/v1/disbursement-batches/{batch.pk}/roster/")
+    assert (
+        roster.status_code == 200
+        and ExportLog.objects.filter(user=city, what__contains="payment roll").exists()
+    )
+    returned = Payment.objects.get(entitlement__elder=elder, period=months_ago(2))
+    mark_returned(acting_user=city, payment=returned, reason="账户已销户")
+    run_disbursement(period=months_ago(1))
+    reissued = (
+        Payment.objects.filter(entitlement__elder=elder, period=months_ago(2)).exclude(pk=returned.pk).get()
+    )
+    assert reissued.batch.period == months_ago(1) and reissued.status == "pending"
+    assert Payment.objects.filter(entitlement__elder=late, period=months_ago(2)).exists()  # paid as arrears
+    _ = approve_batch
