@@ -11,6 +11,10 @@ from policies.sections import register_section, sourced
 
 SECTION = "assessment"
 
+# Groups a pack may say must hold a valid assessment (吉林: every institution resident and
+# every subsidy recipient). Data for the facility and subsidy checks to read.
+COVERAGE_GROUPS = ("institution_residents", "subsidy_recipients")
+
 
 @dataclass(frozen=True)
 class AssessmentSettings:
@@ -18,6 +22,11 @@ class AssessmentSettings:
     two_assessors: bool
     stack_raises: bool
     care_levels: dict[int, str]  # ability grade -> 照料护理等级
+    # Who may ask for an assessment (国家基本养老服务清单 and 东莞: 65 and over on request).
+    on_request_min_age: int = 65
+    # Results of 卫健/医保/残联 are recognised instead of assessing again (东莞: 互认).
+    mutual_recognition: bool = True
+    required_for: tuple[str, ...] = ()
 
 
 def parse(data: dict) -> AssessmentSettings:
@@ -32,11 +41,23 @@ def parse(data: dict) -> AssessmentSettings:
         if int(grade) not in range(5) or not isinstance(label, str):
             raise ValidationError(_("'assessment.care_levels' maps grades 0-4 to names."))
         levels[int(grade)] = label
-    return AssessmentSettings(interval, two, stack, levels)
+    min_age = sourced(data, "on_request_min_age", section=SECTION, kind=int, default=65)
+    if not 60 <= min_age <= 120:
+        raise ValidationError(_("'assessment.on_request_min_age' must be between 60 and 120."))
+    mutual = sourced(data, "mutual_recognition", section=SECTION, kind=bool, default=True)
+    required = tuple(sourced(data, "required_for", section=SECTION, kind=list, default=None) or ())
+    unknown = [g for g in required if g not in COVERAGE_GROUPS]
+    if unknown:
+        raise ValidationError(
+            _("'assessment.required_for' has unknown groups: %(groups)s; known: %(known)s.")
+            % {"groups": ", ".join(map(str, unknown)), "known": ", ".join(COVERAGE_GROUPS)}
+        )
+    return AssessmentSettings(interval, two, stack, levels, min_age, mutual, required)
 
 
 def defaults() -> AssessmentSettings:
-    # National baseline: GB/T 42195-2022 grades; two assessors (MZ/T 039-2013); 12 months.
+    # National baseline: GB/T 42195-2022 grades; two assessors (MZ/T 039-2013); 12 months;
+    # assessment for 65+ on request (国家基本养老服务清单).
     return AssessmentSettings(
         interval_months=12,
         two_assessors=True,

@@ -105,9 +105,14 @@ def create_assessment(
     psychiatric: bool = False,
     risk_events: dict[str, int] | None = None,
     agency: str = "",
-    submit: bool = True,
+    submit: bool | None = None,
 ) -> Assessment:
-    """Record an assessment. With every item scored (or a coma) and `submit`, it is submitted."""
+    """Record an assessment, scored here and never by the caller.
+
+    `submit=None` submits it when every item is scored (or the elder is in a coma) and keeps
+    it a draft otherwise; True insists on submitting (missing items are an error), False
+    keeps a draft the assessor finishes later.
+    """
     _require_assessor(acting_user, elder)
     if reason not in Reason.values:
         raise ValidationError({"reason": _("Unknown reason %(r)s.") % {"r": reason}})
@@ -121,6 +126,8 @@ def create_assessment(
         assessors.insert(0, acting_user)
     _check_assessors(assessors, elder, two_required=settings.two_assessors)
     complete = coma or all(code in items for code in ITEM_CODES)
+    if submit is None:
+        submit = complete
     if submit and not complete:
         missing = [c for c in ITEM_CODES if c not in items]
         raise ValidationError({"items": [_("%(code)s is not scored.") % {"code": c} for c in missing]})
