@@ -225,6 +225,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "subsidies.run_disbursement",
         "schedule": crontab(day_of_month=1, hour=1, minute=0),
     },
+    "enrol-and-stop-entitlements": {
+        "task": "subsidies.enrol_and_stop",
+        "schedule": crontab(hour=0, minute=45),
+    },
     "close-subsidy-notices": {
         "task": "subsidies.close_notices",
         "schedule": crontab(hour=0, minute=30),

@@ -24,6 +24,7 @@ from subsidies.api import (
     BatchViewSet,
     EligibilityView,
     EntitlementViewSet,
+    GapView,
     PaymentViewSet,
 )
 
@@ -52,6 +53,7 @@ urlpatterns = [
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
     path("api/v1/elders/<int:pk>/entitlements/", EntitlementsView.as_view(), name="elder-entitlements"),
     path("api/v1/elders/<int:pk>/eligibility/", EligibilityView.as_view(), name="elder-eligibility"),
+    path("api/v1/subsidy-gaps/", GapView.as_view(), name="subsidy-gaps"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

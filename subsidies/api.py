@@ -223,3 +223,48 @@ class BatchViewSet(ScopedReadOnlyViewSet):
         )
         response["Content-Disposition"] = 'attachment; filename="roster.xlsx"'
         return response
+
+
+class GapRowSerializer(serializers.Serializer):
+    elder = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    residence = serializers.CharField(source="residence_id")
+    id_number = serializers.SerializerMethodField()
+
+    def get_id_number(self, obj) -> str:
+        from elders.rules import mask_id_number
+        from regions.scope import sees_personal_data
+
+        return (
+            obj.id_number
+            if sees_personal_data(self.context["request"].user)
+            else mask_id_number(obj.id_number)
+        )
+
+
+class GapView(APIView):
+    """GET /api/v1/subsidy-gaps/?scheme=CODE&kind=unclaimed|ineligible — 应享未享, or receiving but no
+    longer eligible, in the caller's region (ID numbers masked for roles without personal data)."""
+
+    def get_queryset(self):
+        return restrict(Elder.objects.all(), self.request.user)
+
+    @extend_schema(responses=GapRowSerializer(many=True))
+    def get(self, request):
+        from eldercare.drf import Pagination
+
+        from .selectors import no_longer_eligible, unclaimed
+
+        scheme = get_object_or_404(Scheme, code=request.query_params.get("scheme", ""), active=True)
+        kind = request.query_params.get("kind", "unclaimed")
+        on = timezone.localdate()
+        if kind == "ineligible":
+            elders = Elder.objects.filter(pk__in=no_longer_eligible(scheme, on).values("elder_id"))
+        else:
+            elders = unclaimed(scheme, on)
+        rows = restrict(elders, request.user).order_by("residence_id", "id")
+        paginator = Pagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response(
+            GapRowSerializer(page, many=True, context={"request": request}).data
+        )

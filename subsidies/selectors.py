@@ -71,3 +71,27 @@ def eligibility_for(elder: Elder, on: date) -> list[dict]:
             }
         )
     return rules.choose_higher(rows)
+
+
+def eligible_elders(scheme: Scheme, on: date) -> QuerySet[Elder]:
+    """Registered elders of the scheme's region who meet its conditions on a date (one query)."""
+    elders = Elder.objects.filter(status="registered")
+    if scheme.region_id:
+        elders = elders.filter(residence__code__startswith=scheme.region.prefix)
+    return conditions.filter_queryset(elders, scheme.eligibility, on)
+
+
+def unclaimed(scheme: Scheme, on: date) -> QuerySet[Elder]:
+    """应享未享: eligible, but without a live entitlement to the scheme."""
+    from .models import Entitlement
+
+    live = Entitlement.objects.filter(scheme=scheme).exclude(status="stopped").values("elder_id")
+    return eligible_elders(scheme, on).exclude(pk__in=live)
+
+
+def no_longer_eligible(scheme: Scheme, on: date):
+    """Receiving, but no longer meeting the scheme's conditions."""
+    from .models import Entitlement
+
+    still = eligible_elders(scheme, on).values("pk")
+    return Entitlement.objects.filter(scheme=scheme).exclude(status="stopped").exclude(elder_id__in=still)

@@ -150,3 +150,49 @@ def close_notices(*, on: date) -> int:
         application.save()
         done += 1
     return done
+
+
+@transaction.atomic
+def enrol_and_stop(*, on: date) -> dict[str, int]:
+    """The daily job: enrol newly eligible elders in automatic schemes (免申即享, e.g. turning 80)
+    and stop entitlements whose elders no longer qualify (paid through this month)."""
+    from django.db.models import F
+
+    from elders.rules import age_on
+    from services.rules import period_of
+
+    from .selectors import no_longer_eligible, parameters_for, unclaimed
+
+    grade = conditions.facts().get("ability_grade")
+    enrolled = stopped = 0
+    for scheme in Scheme.objects.filter(active=True, beneficiary="elder").select_related("region"):
+        if not scheme.application_needed:
+            candidates = unclaimed(scheme, on)
+            fields = ["pk", "birth_date", "residence_id"]
+            if grade is not None and grade.annotate is not None:
+                candidates = grade.annotate(candidates, on).annotate(current_grade=F("ability_grade"))
+                fields.append("current_grade")
+            params: dict[str, dict] = {}  # per city: regional parameters are read once, not per elder
+            new = []
+            for row in candidates.values(*fields).iterator():
+                city = row["residence_id"][:4].ljust(12, "0")
+                if city not in params:
+                    params[city] = parameters_for(row["residence_id"], on)
+                facts = rules.Facts(
+                    age=age_on(row["birth_date"], on), grade=row.get("current_grade"), parameters=params[city]
+                )
+                value = rules.amount(scheme.amount_rule, facts)
+                if value is not None:
+                    new.append(
+                        Entitlement(
+                            elder_id=row["pk"], scheme=scheme, first_period=next_month(on), amount=value
+                        )
+                    )
+            Entitlement.objects.bulk_create(new, batch_size=5_000, ignore_conflicts=True)
+            enrolled += len(new)
+        lost = list(no_longer_eligible(scheme, on).values_list("pk", flat=True))
+        Entitlement.objects.filter(pk__in=lost).update(
+            status=EntitlementStatus.STOPPED, last_period=period_of(on)
+        )
+        stopped += len(lost)
+    return {"enrolled": enrolled, "stopped": stopped}

@@ -18,3 +18,11 @@ def run_disbursement_task(period: str | None = None) -> dict:
 def close_notices_task() -> int:
     """Daily: applications whose public notice ended are approved."""
     return close_notices(on=timezone.localdate())
+
+
+@shared_task(name="subsidies.enrol_and_stop")
+def enrol_and_stop_task() -> dict:
+    """Daily: automatic enrolment and stops for lost eligibility."""
+    from .services import enrol_and_stop
+
+    return enrol_and_stop(on=timezone.localdate())
