@@ -66,4 +66,19 @@ METRICS: dict[str, tuple] = {
         "rate",
         _("Share of employed caregivers with a certificate valid at the end of the month."),
     ),
+    "subsidy_recipients": (
+        _("Subsidy recipients"),
+        "count",
+        _("Elders with at least one payment for the month (returned payments excluded)."),
+    ),
+    "subsidy_amount": (
+        _("Subsidy paid (yuan)"),
+        "money",
+        _("Payments for the month; the numerator is in fen, the value in yuan."),
+    ),
+    "recipients_assessed": (
+        _("Assessment coverage of subsidy recipients"),
+        "rate",
+        _("Elders with a live entitlement at the end of the month who hold a valid ability assessment."),
+    ),
 }

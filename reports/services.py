@@ -156,6 +156,32 @@ def village_figures(period: str) -> dict[str, dict[str, tuple[int, int | None]]]
             out["assessment_coverage"][code] = (sum(counts.values()), n)
             for g in range(5):
                 out[f"grade_{g}"][code] = (counts.get(g, 0), None)
+    if apps.is_installed("subsidies"):
+        from django.db.models import Sum
+
+        from subsidies.models import Entitlement, Payment
+
+        payments = Payment.objects.filter(period=period).exclude(status="returned")
+        for code, row in _by_village(
+            payments,
+            "entitlement__elder__residence_id",
+            people=Count("entitlement__elder_id", distinct=True),
+            total=Sum("amount"),
+        ).items():
+            out["subsidy_recipients"][code] = (row["people"], None)
+            out["subsidy_amount"][code] = (int((row["total"] or 0) * 100), None)
+        if apps.is_installed("assessments"):
+            from assessments.selectors import grades_by_residence
+
+            recipients = registered.filter(
+                pk__in=Entitlement.objects.filter(first_period__lte=period)
+                .exclude(status="stopped", last_period__lt=period)
+                .exclude(status="suspended")
+                .values("elder_id")
+            )
+            graded = grades_by_residence(last, recipients)
+            for code, row in _by_village(recipients, "residence_id", n=Count("id")).items():
+                out["recipients_assessed"][code] = (sum(graded.get(code, {}).values()), row["n"])
     carers = Caregiver.objects.filter(active=True, provider__filing_status="filed")
     for code, row in _by_village(
         carers,
@@ -198,6 +224,8 @@ def roll_up(village: dict[str, dict[str, tuple]]) -> dict[tuple[str, str], tuple
 
 def _value(metric: str, num: int, den: int | None) -> Decimal:
     kind = METRICS[metric][1]
+    if kind == "money":
+        return (Decimal(num) / 100).quantize(Decimal("0.01"))
     if kind in ("rate", "per10k"):
         scale = 100 if kind == "rate" else 10_000
         return (Decimal(num) * scale / Decimal(den)).quantize(Decimal("0.0001")) if den else Decimal(0)

@@ -150,3 +150,30 @@ def test_checks_diff_approval_lock_roster_and_reissue(approved):
     assert reissued.batch.period == months_ago(1) and reissued.status == "pending"
     assert Payment.objects.filter(entitlement__elder=late, period=months_ago(2)).exists()  # paid as arrears
     _ = approve_batch
+
+
+def test_monthly_figures_count_recipients_amounts_and_their_assessment_coverage(approved):
+    from assessments.models import RecognisedResult
+    from reports.models import MonthlyStat
+    from reports.services import compute_month
+
+    elder, jl = approved
+    # Assessed well before the month being reported, so the result is valid at its end.
+    RecognisedResult.objects.filter(elder=elder).update(assessed_on=timezone.localdate() - timedelta(days=90))
+    run_disbursement(period=months_ago(1))
+    compute_month(months_ago(1))
+    village = elder.residence_id
+
+    def stat(metric):
+        return MonthlyStat.objects.get(
+            period=months_ago(1), region_id=village, metric=metric, is_current=True
+        )
+
+    assert stat("subsidy_recipients").numerator == 1
+    assert stat("subsidy_amount").numerator == 30000 and stat("subsidy_amount").value == Decimal("300.00")
+    covered = stat("recipients_assessed")
+    assert (covered.numerator, covered.denominator) == (1, 1)
+    city = MonthlyStat.objects.get(
+        period=months_ago(1), region_id="220100000000", metric="subsidy_amount", is_current=True
+    )
+    assert city.value == Decimal("300.00")
