@@ -30,12 +30,19 @@ _VISITS_READ = ["services.view_visit", "services.view_followup"]
 _VISITS_WRITE = ["services.add_visit"]
 _FOLLOW_UP_CLOSE = ["services.change_followup"]
 _CATALOGUE_READ = ["services.view_catalogue", "services.view_catalogueitem"]
-_CATALOGUE_WRITE = ["services.change_catalogue", "services.add_catalogue", "services.change_catalogueitem"]
+_CATALOGUE_WRITE = [
+    "services.change_catalogue",
+    "services.add_catalogue",
+    "services.add_catalogueitem",
+    "services.change_catalogueitem",
+    "services.delete_catalogueitem",
+]
 _PROVIDERS_READ = ["services.view_provider", "services.view_caregiver", "services.view_creditrecord"]
 _PROVIDERS_WRITE = [
     "services.add_provider",
     "services.change_provider",
     "services.add_creditrecord",
+    "services.change_creditrecord",
     "services.add_caregiver",
     "services.change_caregiver",
     "services.view_providerstaff",

@@ -11,6 +11,7 @@ from regions.scope import restrict
 
 from . import catalogue as catalogue_ops
 from . import rules
+from .choices import CatalogueStatus
 from .models import (
     Caregiver,
     Catalogue,
@@ -85,6 +86,21 @@ class CatalogueItemInline(admin.StackedInline):
         "legal_basis",
     )
 
+    # A published list is what elders were told: it changes only by a new version (or by
+    # reloading its pack, which re-runs the coverage check), never by editing it in place.
+    def has_add_permission(self, request, obj=None):
+        return _is_draft(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return _is_draft(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _is_draft(obj) and super().has_delete_permission(request, obj)
+
+
+def _is_draft(catalogue) -> bool:
+    return catalogue is None or catalogue.status == CatalogueStatus.DRAFT
+
 
 @admin.register(Catalogue)
 class CatalogueAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
@@ -109,11 +125,12 @@ class CatalogueAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     @admin.display(description=_("coverage of the list above"))
     def coverage_gaps(self, obj):
-        if obj.pk is None or obj.parent_id is None:
+        above = catalogue_ops.covering_list(obj) if obj.pk is not None else None
+        if above is None:
             return "—"
-        gaps = catalogue_ops.gaps(obj)
+        gaps = catalogue_ops.gaps(obj, above)
         if not gaps:
-            return _("Covers every item of %(parent)s.") % {"parent": obj.parent}
+            return _("Covers every item of %(parent)s.") % {"parent": above}
         return format_html_join(
             "\n", "<div>{} {}: {}</div>", ((g["code"], g["name"], rules.GAP_LABELS[g["kind"]]) for g in gaps)
         )
@@ -144,13 +161,18 @@ class CatalogueAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         ]
 
     def compare_view(self, request, pk: int):
-        """This list beside the list above it, item by item."""
+        """This list beside the list above it (or any other readable list, `?with=<id>`),
+        item by item."""
         child = get_object_or_404(self.get_queryset(request), pk=pk)
-        parent = child.parent
+        other = request.GET.get("with", "")
+        if other.isdigit():
+            parent = get_object_or_404(self.get_queryset(request), pk=int(other))
+        else:
+            parent = catalogue_ops.covering_list(child)
         ours = {i.code: i for i in child.items.all()}
         theirs = {i.code: i for i in parent.items.all()} if parent else {}
         gap_by_code: dict[str, list[str]] = {}
-        for gap in catalogue_ops.gaps(child):
+        for gap in catalogue_ops.gaps(child, parent):
             gap_by_code.setdefault(gap["code"], []).append(str(rules.GAP_LABELS[gap["kind"]]))
         rows = [
             {
@@ -199,12 +221,21 @@ class CreditRecordAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     raw_id_fields = ("provider",)
     readonly_fields = ("recorded_by",)
 
+    def get_readonly_fields(self, request, obj=None):
+        # Once on file a record only gets an end date (lifting it), through the service.
+        if obj is not None:
+            return ("provider", "kind", "reason", "starts_on", "recorded_by")
+        return self.readonly_fields
+
     def save_model(self, request, obj, form, change):
-        from .services import record_blacklisting
+        from .services import lift_credit_record, record_blacklisting
 
         if change:
-            obj._history_user = request.user
-            super().save_model(request, obj, form, change)
+            if "ends_on" in form.changed_data and obj.ends_on is not None:
+                try:
+                    lift_credit_record(acting_user=request.user, record=obj, ends_on=obj.ends_on)
+                except ValidationError as exc:
+                    self.message_user(request, "; ".join(exc.messages), messages.ERROR)
             return
         saved = record_blacklisting(
             acting_user=request.user,

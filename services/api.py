@@ -208,16 +208,13 @@ class CatalogueSerializer(serializers.ModelSerializer):
 
 
 class CatalogueViewSet(viewsets.ReadOnlyModelViewSet):
-    """Published and draft lists: the national list is public to every account."""
+    """Lists of the user's region and below, the lists above it and the national list."""
 
     serializer_class = CatalogueSerializer
     filterset_fields = ["status", "version"]
 
     def get_queryset(self):
-        from django.db.models import Q
-
-        scoped = restrict(Catalogue.objects.all(), self.request.user).values("pk")
-        return Catalogue.objects.filter(Q(pk__in=scoped) | Q(region__isnull=True)).prefetch_related("items")
+        return selectors.readable_catalogues(self.request.user).prefetch_related("items")
 
 
 class CatalogueItemViewSet(viewsets.ReadOnlyModelViewSet):
@@ -225,10 +222,8 @@ class CatalogueItemViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["catalogue", "code", "category"]
 
     def get_queryset(self):
-        from django.db.models import Q
-
-        scoped = restrict(Catalogue.objects.all(), self.request.user).values("pk")
-        return CatalogueItem.objects.filter(Q(catalogue__in=scoped) | Q(catalogue__region__isnull=True))
+        readable = selectors.readable_catalogues(self.request.user).values("pk")
+        return CatalogueItem.objects.filter(catalogue__in=readable)
 
 
 class ProviderSerializer(serializers.ModelSerializer):
@@ -255,14 +250,22 @@ class ProviderSerializer(serializers.ModelSerializer):
         return getattr(obj, "is_blacklisted", False)
 
     def validate(self, attrs):
-        instance = Provider(**{**attrs})
+        # A PATCH sends only what changes: check the provider as it will be after the change.
+        current = (
+            {"credit_code": self.instance.credit_code, "region": self.instance.region}
+            if self.instance
+            else {}
+        )
+        merged = {**current, **attrs}
+        instance = Provider(**merged)
         try:
             instance.clean()
         except DjangoValidationError as exc:
             raise as_drf_error(exc) from exc
-        attrs["credit_code"] = instance.credit_code
+        if "credit_code" in attrs:
+            attrs["credit_code"] = instance.credit_code
         request = self.context["request"]
-        if not in_scope(request.user, attrs["region"].code):
+        if "region" in attrs and not in_scope(request.user, attrs["region"].code):
             raise serializers.ValidationError(
                 {"region": _("This region is outside your region of responsibility.")}
             )
@@ -286,7 +289,10 @@ class ProviderViewSet(ScopedModelViewSet):
             kind="blacklist",
             starts_on__lte=today,
         )
-        return restrict(Provider.objects.annotate(is_blacklisted=Exists(black)), self.request.user)
+        return restrict(
+            Provider.objects.select_related("region").annotate(is_blacklisted=Exists(black)),
+            self.request.user,
+        )
 
 
 class CaregiverSerializer(serializers.ModelSerializer):
@@ -303,8 +309,17 @@ class CaregiverSerializer(serializers.ModelSerializer):
             "active",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # A caregiver can only be filed with (or moved to) a provider in the user's region.
+            self.fields["provider"].queryset = restrict(Provider.objects.all(), request.user)
+
     def validate(self, attrs):
-        probe = Caregiver(**{k: v for k, v in attrs.items()})
+        if "id_number" not in attrs:
+            return attrs  # a PATCH that keeps the ID number keeps a validated one
+        probe = Caregiver(id_number=attrs["id_number"])
         try:
             probe.clean()
         except DjangoValidationError as exc:
@@ -349,6 +364,9 @@ class ServiceRecordSerializer(serializers.ModelSerializer):
         if request is not None:
             self.fields["elder"].queryset = restrict(Elder.objects.all(), request.user)
             self.fields["provider"].queryset = restrict(Provider.objects.all(), request.user)
+            self.fields["item"].queryset = CatalogueItem.objects.filter(
+                catalogue__in=selectors.readable_catalogues(request.user).values("pk")
+            )
 
     def create(self, validated):
         try:

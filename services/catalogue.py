@@ -81,10 +81,23 @@ def parent_catalogue(region_code: str | None) -> Catalogue | None:
     )
 
 
-def gaps(catalogue: Catalogue) -> list[dict]:
-    if catalogue.parent is None:
+def covering_list(catalogue: Catalogue) -> Catalogue | None:
+    """The list this one must cover: the published list in force above its region.
+
+    The recorded `parent` is only a fallback (no published list above yet): a list whose
+    parent was left empty, or points at a superseded version, is still checked against the
+    list in force, so the check cannot be skipped by how the draft was filled in.
+    """
+    if catalogue.region_id is None:
+        return None
+    return parent_catalogue(catalogue.region_id) or catalogue.parent
+
+
+def gaps(catalogue: Catalogue, above: Catalogue | None = None) -> list[dict]:
+    above = above or covering_list(catalogue)
+    if above is None:
         return []
-    return rules.coverage_gaps(item_dicts(catalogue.parent), item_dicts(catalogue))
+    return rules.coverage_gaps(item_dicts(above), item_dicts(catalogue))
 
 
 @transaction.atomic
@@ -94,7 +107,8 @@ def publish_catalogue(*, catalogue: Catalogue, acting_user=None) -> Catalogue:
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied(_("You may not publish catalogues."))
-    found = gaps(catalogue)
+    above = covering_list(catalogue)
+    found = gaps(catalogue, above)
     if found:
         raise ValidationError(
             [
@@ -106,6 +120,7 @@ def publish_catalogue(*, catalogue: Catalogue, acting_user=None) -> Catalogue:
     Catalogue.objects.filter(region=catalogue.region, status=CatalogueStatus.PUBLISHED).exclude(
         pk=catalogue.pk
     ).update(status=CatalogueStatus.SUPERSEDED)
+    catalogue.parent = above
     catalogue.status = CatalogueStatus.PUBLISHED
     catalogue.published_at = timezone.now()
     catalogue.published_by = acting_user

@@ -6,6 +6,7 @@ import calendar
 import re
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -83,6 +84,14 @@ def uscc_error(code: str) -> str | None:
     return None
 
 
+def validate_uscc(code: str) -> str:
+    """The code in its canonical form (upper case, trimmed); ValidationError when impossible."""
+    error = uscc_error(code)
+    if error:
+        raise ValidationError(error, code="uscc")
+    return code.strip().upper()
+
+
 # --- catalogue coverage: a lower list offers every item of the list above, no less ------------
 
 
@@ -119,7 +128,9 @@ def no_narrower(child: dict, parent: dict) -> bool | None:
         return True if True in answers else None
     if "all" in child:
         answers = [no_narrower(c, parent) for c in child["all"]]
-        return False if False in answers else None
+        if False in answers:
+            return False
+        return True if all(a is True for a in answers) else None
     if "not" in child or "not" in parent or "fact" not in child or "fact" not in parent:
         return None
     if child["fact"] != parent["fact"]:
@@ -127,26 +138,72 @@ def no_narrower(child: dict, parent: dict) -> bool | None:
     return _leaf_no_narrower(child["op"], child.get("value"), parent["op"], parent.get("value"))
 
 
+_INF = float("inf")
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _interval(op: str, value) -> tuple[float, float] | None:
+    """A whole-number test as the closed interval it accepts (gt 79 and gte 80 are the same)."""
+    if op == "between" and all(_is_int(v) for v in value):
+        return value[0], value[1]
+    if not _is_int(value):
+        return None
+    return {
+        "eq": (value, value),
+        "gte": (value, _INF),
+        "gt": (value + 1, _INF),
+        "lte": (-_INF, value),
+        "lt": (-_INF, value - 1),
+    }.get(op)
+
+
+def _as_set_test(op: str, value) -> tuple[str, frozenset] | None:
+    """`has x` is `has_any [x]`; `eq v` is `in [v]`: one shape per question."""
+    if op == "has":
+        return "has_any", frozenset([value])
+    if op == "eq":
+        return "in", frozenset([value])
+    if op in {"has_any", "has_all", "in", "not_in"}:
+        return op, frozenset(value)
+    return None
+
+
 def _leaf_no_narrower(cop: str, cval, pop: str, pval) -> bool | None:
-    if cop == pop:
-        if cop in {"gte", "gt"}:
-            return cval <= pval
-        if cop in {"lte", "lt"}:
-            return cval >= pval
-        if cop in {"in", "has_any"}:
-            return set(cval) >= set(pval)
-        if cop in {"not_in", "has_all"}:
-            return set(cval) <= set(pval)
-        if cop == "between":
-            return cval[0] <= pval[0] and cval[1] >= pval[1]
-        if cop == "under":
-            return str(pval).startswith(str(cval))
-        if cop in {"eq", "has"}:
-            return cval == pval
-    if cop == "in" and pop == "eq":
-        return pval in cval
-    if cop == "has_any" and pop == "has":
-        return pval in cval
+    """Both tests are on the same fact. True/False only where the answer follows from the
+    shapes alone; an unknown value (None) satisfies no comparison, so shapes that accept it on
+    one side only (ne, not_in, is_null) are left undecided."""
+    if cop == pop == "under":
+        return str(pval).startswith(str(cval))
+    if cop == pop == "is_null":
+        return cval == pval
+    civ, piv = _interval(cop, cval), _interval(pop, pval)
+    if civ is not None and piv is not None:
+        if piv[0] > piv[1]:
+            return True  # the parent accepts nobody
+        return civ[0] <= piv[0] and civ[1] >= piv[1]
+    if cop == "in" and piv is not None and all(_is_int(v) for v in cval):
+        if piv[1] - piv[0] + 1 > len(set(cval)):
+            return False  # too few values to cover the range (an open range included)
+        return set(range(int(piv[0]), int(piv[1]) + 1)) <= set(cval)
+    if pop == "in" and civ is not None and all(_is_int(v) for v in pval):
+        return all(civ[0] <= v <= civ[1] for v in pval)
+    child, parent = _as_set_test(cop, cval), _as_set_test(pop, pval)
+    if child is None or parent is None:
+        return None
+    (cop, cset), (pop, pset) = child, parent
+    if cop == pop and cop in {"has_any", "in"}:
+        return cset >= pset
+    if cop == pop and cop in {"has_all", "not_in"}:
+        return cset <= pset
+    if cop == "has_any" and pop == "has_all":
+        return True if cset & pset else None
+    if cop == "has_all" and pop == "has_any" and len(pset) == 1:
+        return cset <= pset
+    if cop == "not_in" and pop == "in":
+        return not (cset & pset)
     return None
 
 

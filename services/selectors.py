@@ -10,7 +10,7 @@ from django.utils import timezone
 from elders import conditions
 from elders.models import Elder
 from elders.selectors import age_band_q
-from regions.scope import restrict, user_region_code
+from regions.scope import restrict, scope_prefix, user_region_code
 
 from . import rules
 from .choices import FollowUpStatus, VisitOutcome
@@ -150,34 +150,54 @@ def is_blacklisted(provider, on: date) -> bool:
     ).exists()
 
 
-def catalogue_in_force(region_code: str):
-    """The published list nearest the region: its own, the county's, the city's, else national."""
+def readable_catalogues(user) -> QuerySet:
+    """Lists a user may read: those of their region and below, the lists above their region
+    (which are the ones that apply to the elders they serve) and the national list. Only
+    reading widens upwards; changing a list stays with `restrict`."""
+    from django.db.models import Q
+
+    from regions.rules import candidate_ancestor_codes
+
+    from .models import Catalogue
+
+    if scope_prefix(user) is None:
+        return Catalogue.objects.none()
+    code = user_region_code(user)
+    above = candidate_ancestor_codes(code) if code else []
+    return restrict(Catalogue.objects.all(), user) | Catalogue.objects.filter(
+        Q(region_id__in=above) | Q(region__isnull=True)
+    )
+
+
+def catalogue_in_force(region_code: str, on: date | None = None):
+    """The published list nearest the region that is in force on the day: its own, the
+    county's, the city's, else the national list (one query)."""
+    from django.db.models import Q
+
     from regions.rules import candidate_ancestor_codes
 
     from .choices import CatalogueStatus
     from .models import Catalogue
 
+    on = on or timezone.localdate()
     codes = [*candidate_ancestor_codes(region_code), region_code]
-    found = {
-        c.region_id: c
-        for c in Catalogue.objects.filter(region_id__in=codes, status=CatalogueStatus.PUBLISHED).order_by(
-            "effective_from"
-        )
-    }
+    candidates = Catalogue.objects.filter(
+        Q(region_id__in=codes) | Q(region__isnull=True),
+        Q(effective_to__isnull=True) | Q(effective_to__gte=on),
+        status=CatalogueStatus.PUBLISHED,
+        effective_from__lte=on,
+    ).order_by("effective_from")
+    found = {c.region_id: c for c in candidates}
     for code in reversed(codes):
         if code in found:
             return found[code]
-    return (
-        Catalogue.objects.filter(region__isnull=True, status=CatalogueStatus.PUBLISHED)
-        .order_by("-effective_from")
-        .first()
-    )
+    return found.get(None)
 
 
 def entitlements_for(elder: Elder, on: date) -> dict:
     """The catalogue items an elder qualifies for (with the reasons) and those they nearly
     qualify for (exactly one condition failed: what is missing)."""
-    catalogue = catalogue_in_force(elder.residence_id)
+    catalogue = catalogue_in_force(elder.residence_id, on)
     qualifies, nearly = [], []
     if catalogue is not None:
         cache: dict = {}

@@ -139,6 +139,30 @@ def record_blacklisting(
 
 
 @transaction.atomic
+def lift_credit_record(*, acting_user, record, ends_on: date, reason: str = ""):
+    """End a warning or blacklisting on a day; the record and its reason stay on file."""
+    from .models import CreditRecord
+
+    if not acting_user.has_perm("services.change_creditrecord"):
+        raise PermissionDenied(_("You may not change credit records."))
+    record = CreditRecord.objects.select_for_update().select_related("provider").get(pk=record.pk)
+    if not in_scope(acting_user, record.provider.region_id):
+        raise PermissionDenied(_("This provider is outside your region of responsibility."))
+    if ends_on < record.starts_on:
+        raise ValidationError(
+            {"ends_on": _("A record cannot end before it starts (%(d)s).") % {"d": record.starts_on}}
+        )
+    if record.ends_on is not None and record.ends_on <= ends_on:
+        raise ValidationError({"ends_on": _("This record already ended on %(d)s.") % {"d": record.ends_on}})
+    record.ends_on = ends_on
+    if reason.strip():
+        record.reason = f"{record.reason}\n{reason.strip()}"
+    record._history_user = acting_user
+    record.save(update_fields=["ends_on", "reason"])
+    return record
+
+
+@transaction.atomic
 def record_service(
     *,
     acting_user,
@@ -173,6 +197,11 @@ def record_service(
         raise ValidationError({"caregiver": _("This caregiver does not work for %(p)s.") % {"p": provider}})
     if started_at > timezone.now():
         raise ValidationError({"started_at": _("A service cannot start in the future.")})
+    if elder.death_date and timezone.localtime(started_at).date() > elder.death_date:
+        # A service after death is how falsified records usually show: refuse it outright.
+        raise ValidationError(
+            {"started_at": _("The service is after the elder's death (%(d)s).") % {"d": elder.death_date}}
+        )
     # The unique constraint cannot see duplicates whose item or caregiver is empty (NULLs differ
     # in SQL), so the same question is asked here with empty values compared as equal.
     if ServiceRecord.objects.filter(

@@ -1,6 +1,6 @@
 """Catalogues: the coverage check, publishing, entitlements; providers and service records."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,7 +13,9 @@ from services import rules
 from services.catalogue import publish_catalogue
 from services.models import Caregiver, Catalogue, CatalogueItem, Provider, ProviderStaff
 from services.services import record_blacklisting, record_service
-from tests.factories import LUCHENG, WUMA, ElderFactory, id_number_for
+from tests.factories import CITY, LONGWAN, LUCHENG, WUMA, WUMA_GULOU, ElderFactory, id_number_for
+
+LONGWAN_VILLAGE_PREFIX = LONGWAN[:6] + "001"
 
 pytestmark = pytest.mark.django_db
 AGE80 = {"fact": "age", "op": "gte", "value": 80}
@@ -299,3 +301,168 @@ def test_file_page_and_admin_compare_show_entitlements_and_gaps(client, packs, s
     assert "N03" in page and "高龄津贴" in page
     page = client.get(f"/admin/services/catalogue/{county.pk}/change/").content.decode()
     assert "N01" in page
+
+
+def _copy_items(source: Catalogue, target: Catalogue, **overrides_by_code) -> None:
+    CatalogueItem.objects.bulk_create(
+        [
+            CatalogueItem(
+                **{
+                    "catalogue": target,
+                    "code": item.code,
+                    "category": item.category,
+                    "name": item.name,
+                    "target_group": item.target_group,
+                    "standard_level": item.standard_level,
+                    **overrides_by_code.get(item.code, {}),
+                }
+            )
+            for item in source.items.all()
+        ]
+    )
+
+
+def test_a_county_list_with_a_lower_standard_is_refused(packs, staff):
+    city = Catalogue.objects.get(region_id="330300000000")
+    level = city.items.get(code="N10").standard_level
+    assert level is not None
+    county = Catalogue.objects.create(
+        region_id=LUCHENG, title="鹿城区清单", version="2024", effective_from="2024-01-01", parent=city
+    )
+    _copy_items(city, county, N10={"standard_level": level - 1})
+    with pytest.raises(ValidationError, match="N10"):
+        publish_catalogue(catalogue=county, acting_user=staff["district_officer"])
+    CatalogueItem.objects.filter(catalogue=county, code="N10").update(standard_level=level + 1)
+    publish_catalogue(catalogue=county, acting_user=staff["district_officer"])
+    assert Catalogue.objects.get(pk=county.pk).status == "published"
+
+
+def test_leaving_the_parent_empty_does_not_skip_the_check(packs, staff):
+    city = Catalogue.objects.get(region_id="330300000000")
+    county = Catalogue.objects.create(
+        region_id=LUCHENG, title="鹿城区清单", version="2024", effective_from="2024-01-01"
+    )
+    _copy_items(city, county)
+    CatalogueItem.objects.filter(catalogue=county, code="WZ01").delete()
+    with pytest.raises(ValidationError, match="WZ01"):
+        publish_catalogue(catalogue=county, acting_user=staff["district_officer"])
+    county.refresh_from_db()
+    assert county.status == "draft"
+
+
+def test_a_list_is_checked_against_the_version_in_force_above_it(packs, staff):
+    old_city = Catalogue.objects.get(region_id="330300000000")
+    county = Catalogue.objects.create(
+        region_id=LUCHENG, title="鹿城区清单", version="2024", effective_from="2024-01-01", parent=old_city
+    )
+    _copy_items(old_city, county)
+    new_city = Catalogue.objects.create(
+        region_id=CITY, title="温州市清单", version="2025", effective_from="2025-01-01"
+    )
+    _copy_items(old_city, new_city)
+    CatalogueItem.objects.create(
+        catalogue=new_city, code="WZ02", category="care", name="助餐服务", target_group=AGE80
+    )
+    publish_catalogue(catalogue=new_city, acting_user=staff["city_admin"])
+    assert Catalogue.objects.get(pk=old_city.pk).status == "superseded"
+    with pytest.raises(ValidationError, match="WZ02"):
+        publish_catalogue(catalogue=county, acting_user=staff["district_officer"])
+    CatalogueItem.objects.create(
+        catalogue=county, code="WZ02", category="care", name="助餐服务", target_group=AGE80
+    )
+    publish_catalogue(catalogue=county, acting_user=staff["district_officer"])
+    assert Catalogue.objects.get(pk=county.pk).parent == new_city
+
+
+def test_publishing_needs_the_permission(packs, staff):
+    city = Catalogue.objects.get(region_id="330300000000")
+    county = Catalogue.objects.create(
+        region_id=LUCHENG, title="鹿城区清单", version="2024", effective_from="2024-01-01"
+    )
+    _copy_items(city, county)
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        publish_catalogue(catalogue=county, acting_user=staff["community_worker"])
+
+
+def test_entitlements_come_from_the_nearest_list_in_force_on_the_day(packs, staff):
+    from services.selectors import catalogue_in_force, entitlements_for
+
+    city = Catalogue.objects.get(region_id="330300000000")
+    county = Catalogue.objects.create(
+        region_id=LUCHENG, title="鹿城区清单", version="2024", effective_from="2024-01-01", parent=city
+    )
+    _copy_items(city, county)
+    CatalogueItem.objects.create(
+        catalogue=county, code="LC01", category="caring", name="鹿城探访", target_group=AGE80
+    )
+    publish_catalogue(catalogue=county, acting_user=staff["district_officer"])
+    assert catalogue_in_force(WUMA_GULOU) == county
+    assert catalogue_in_force(LONGWAN_VILLAGE_PREFIX + "001") == city
+    assert catalogue_in_force(WUMA_GULOU, date(2023, 12, 31)) == city  # before the county list took effect
+    elder = ElderFactory(born=timezone.localdate().replace(year=timezone.localdate().year - 85))
+    found = entitlements_for(elder, timezone.localdate())
+    assert found["catalogue"] == county
+    row = next(r for r in found["qualifies"] if r["code"] == "LC01")
+    assert row["reasons"] and "85" in row["reasons"][0]
+    Catalogue.objects.filter(pk=county.pk).update(effective_to=timezone.localdate() - timedelta(days=1))
+    assert entitlements_for(elder, timezone.localdate())["catalogue"] == city
+
+
+def test_a_published_lists_items_are_not_edited_in_place(client, packs, staff):
+    city = Catalogue.objects.get(region_id="330300000000")
+    client.force_login(staff["city_admin"])
+    page = client.get(f"/admin/services/catalogue/{city.pk}/change/").content.decode()
+    assert "N01" in page and 'name="items-0-name"' not in page
+    draft = Catalogue.objects.create(
+        region_id=LUCHENG, title="鹿城区清单", version="2024", effective_from="2024-01-01"
+    )
+    _copy_items(city, draft)
+    page = client.get(f"/admin/services/catalogue/{draft.pk}/change/").content.decode()
+    assert 'name="items-0-name"' in page
+    # the gaps of a draft without a recorded parent are shown against the list in force
+    CatalogueItem.objects.filter(catalogue=draft, code="N03").delete()
+    page = client.get(f"/admin/services/catalogue/{draft.pk}/change/").content.decode()
+    assert "N03" in page
+
+
+def test_admin_compares_any_two_readable_lists(client, packs, staff):
+    national = Catalogue.objects.get(region__isnull=True)
+    city = Catalogue.objects.get(region_id="330300000000")
+    client.force_login(staff["district_officer"])
+    # a district officer compares their own lists (against the list in force above by default)
+    assert client.get(f"/admin/services/catalogue/{city.pk}/compare/").status_code == 404
+    client.force_login(staff["city_admin"])
+    page = client.get(f"/admin/services/catalogue/{city.pk}/compare/?with={national.pk}").content.decode()
+    assert "WZ01" in page and str(national) in page
+
+
+@pytest.mark.parametrize(
+    ("name", "prefix", "own_codes"),
+    [
+        ("dongguan", "4419", {"DG01"}),
+        ("xianning", "4212", {"XN01"}),
+        ("jilin", "22", {"JL01", "JL02", "JL03"}),
+        ("nanyang", "4113", {"NY01"}),
+        ("wenzhou", "3303", {"WZ01"}),
+    ],
+)
+def test_every_seed_list_covers_the_national_list_and_names_its_basis(db, name, prefix, own_codes):
+    from regions.services import load_regions
+
+    load_regions(prefix=prefix)
+    load_policy_pack(name="national")
+    load_policy_pack(name=name, region_code=prefix)
+    listed = Catalogue.objects.get(region_id=prefix.ljust(12, "0"))
+    assert listed.status == "published", publish_gaps(listed)
+    codes = set(listed.items.values_list("code", flat=True))
+    national = set(Catalogue.objects.get(region__isnull=True).items.values_list("code", flat=True))
+    assert national | own_codes <= codes
+    assert not listed.items.filter(legal_basis="").exists()
+
+
+def publish_gaps(catalogue):
+    from services.catalogue import gaps
+
+    return gaps(catalogue)
