@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "assessments",
     "services",
     "subsidies",
+    "facilities",
     "reports",
 ]
 
@@ -236,6 +237,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "queue-due-reassessments": {
         "task": "assessments.queue_due_reassessments",
         "schedule": crontab(hour=1, minute=30),
+    },
+    # Before the subsidy jobs, so deaths and moves leave the wait-lists the same night.
+    "update-waitlists": {
+        "task": "facilities.update_waitlists",
+        "schedule": crontab(hour=0, minute=15),
     },
 }
 

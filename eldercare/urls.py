@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from assessments.api import AssessmentViewSet
 from elders.api import ElderViewSet
+from facilities.api import FacilityViewSet, FamilyCareBedViewSet, ResidencyViewSet, WaitlistEntryViewSet
 from regions.api import RegionViewSet
 from reports.api import MonthlyStatViewSet, TargetViewSet
 from services.api import (
@@ -45,6 +46,10 @@ router.register("subsidy-applications", ApplicationViewSet, basename="subsidyapp
 router.register("entitlements", EntitlementViewSet, basename="entitlement")
 router.register("payments", PaymentViewSet, basename="payment")
 router.register("disbursement-batches", BatchViewSet, basename="disbursementbatch")
+router.register("facilities", FacilityViewSet, basename="facility")
+router.register("residencies", ResidencyViewSet, basename="residency")
+router.register("waitlist-entries", WaitlistEntryViewSet, basename="waitlistentry")
+router.register("family-care-beds", FamilyCareBedViewSet, basename="familycarebed")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -61,5 +66,6 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("visits/", include("services.urls")),
     path("dashboard/", include("reports.urls")),
+    path("facilities/", include("facilities.urls")),
     path("", include("elders.urls")),
 ]

@@ -158,3 +158,24 @@ def log_export(*, acting_user, what: str, rows: int, file_format: str, unmasked:
     ExportLog.objects.create(
         user=acting_user, what=what, rows=rows, file_format=file_format, unmasked=unmasked, scope=scope
     )
+
+
+@transaction.atomic
+def record_residency_change(
+    *, elder: Elder, living_arrangement: str, acting_user, reason: str, died_on: date | None = None
+) -> Elder:
+    """A facility's admission or discharge updates the file (living arrangement, death).
+
+    The facility's staff may not edit files; the admission itself is their authority for
+    these two facts, and the file's history records who reported them and why.
+    """
+    elder.living_arrangement = living_arrangement
+    if died_on is not None:
+        elder.status = Status.DECEASED
+        elder.status_date = died_on
+        elder.death_date = died_on
+    elder.full_clean()
+    elder._history_user = acting_user
+    elder._change_reason = reason
+    elder.save()
+    return elder

@@ -66,6 +66,27 @@ _APPLICATIONS_READ = [
 _APPLICATIONS_SUBMIT = ["subsidies.add_application"]
 _APPLICATIONS_REVIEW = ["subsidies.change_application"]
 _BATCH_APPROVE = ["subsidies.change_disbursementbatch"]
+_FACILITIES_READ = [
+    "facilities.view_facility",
+    "facilities.view_starrating",
+    "facilities.view_statuschange",
+    "facilities.view_residency",
+    "facilities.view_waitlistentry",
+    "facilities.view_waitlistevent",
+    "facilities.view_familycarebed",
+    "facilities.view_communityprofile",
+]
+_FACILITIES_WRITE = [
+    "facilities.add_facility",
+    "facilities.change_facility",
+    "facilities.add_starrating",
+    "facilities.add_communityprofile",
+    "facilities.change_communityprofile",
+]
+_RESIDENTS_WRITE = ["facilities.add_residency", "facilities.change_residency"]
+_WAITLIST_APPLY = ["facilities.add_waitlistentry"]
+_WAITLIST_MANAGE = ["facilities.change_waitlistentry"]
+_FAMILY_BEDS_WRITE = ["facilities.add_familycarebed", "facilities.change_familycarebed"]
 _REPORTS_READ = ["reports.view_monthlystat", "reports.view_statrun", "reports.view_target"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -99,6 +120,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_APPLICATIONS_READ,
         *_APPLICATIONS_REVIEW,
         *_BATCH_APPROVE,
+        *_FACILITIES_READ,
+        *_FACILITIES_WRITE,
+        *_RESIDENTS_WRITE,
+        *_WAITLIST_MANAGE,
+        *_FAMILY_BEDS_WRITE,
     ],
     Role.DISTRICT_OFFICER: [
         *_VIEW_REGIONS,
@@ -122,6 +148,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_APPLICATIONS_READ,
         *_APPLICATIONS_REVIEW,
         *_BATCH_APPROVE,
+        *_FACILITIES_READ,
+        *_FACILITIES_WRITE,
+        *_RESIDENTS_WRITE,
+        *_WAITLIST_MANAGE,
+        *_FAMILY_BEDS_WRITE,
     ],
     Role.STREET_OFFICER: [
         *_VIEW_REGIONS,
@@ -142,6 +173,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_SCHEMES_READ,
         *_APPLICATIONS_READ,
         *_APPLICATIONS_REVIEW,
+        *_FACILITIES_READ,
+        *_WAITLIST_APPLY,
+        *_WAITLIST_MANAGE,
+        *_FAMILY_BEDS_WRITE,
     ],
     Role.COMMUNITY_WORKER: [
         *_VIEW_REGIONS,
@@ -157,6 +192,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_SCHEMES_READ,
         *_APPLICATIONS_READ,
         *_APPLICATIONS_SUBMIT,
+        *_FACILITIES_READ,
+        *_WAITLIST_APPLY,
     ],
     Role.ASSESSOR: [
         *_VIEW_REGIONS,
@@ -177,6 +214,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_REPORTS_READ,
         *_SCHEMES_READ,
         *_APPLICATIONS_READ,
+        *_FACILITIES_READ,
     ],
     Role.PROVIDER_STAFF: [
         *_VIEW_REGIONS,
@@ -187,6 +225,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_RECORDS_WRITE,
         "services.add_caregiver",
         "services.change_caregiver",
+        *_FACILITIES_READ,
+        *_RESIDENTS_WRITE,
     ],
 }
 

@@ -1,0 +1,376 @@
+"""Reading facilities: scope, occupancy, standards checks, the wait-list queue, space. Set-based."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
+
+from elders.choices import Status
+from elders.models import Elder
+from regions.choices import Role
+from regions.models import Region
+from regions.scope import has_role, restrict
+
+from . import rules
+from .choices import OPEN_WAITLIST_STATUSES, FacilityStatus
+from .models import Facility, FamilyCareBed, Residency, WaitlistEntry
+from .policy import FacilitySettings, facility_settings
+
+STANDARD_FIELDS = (
+    "beds",
+    "nursing_beds",
+    "floor_area_m2",
+    "land_area_mu",
+    "caregivers",
+    "nurses",
+    "doctors",
+    "social_workers",
+    "managers",
+    "other_staff",
+)
+
+
+def county_of(region_code: str) -> str:
+    """Packs are loaded for cities and counties; facility rules resolve at the county."""
+    return region_code[:6] + "000000"
+
+
+def facilities_in_scope(user) -> QuerySet[Facility]:
+    return restrict(Facility.objects.select_related("region", "operator"), user)
+
+
+def managed_facilities(user) -> QuerySet[Facility]:
+    """The facilities whose residents the user may admit and discharge.
+
+    Facility staff (provider_staff) manage only the facilities their provider operates;
+    bureau staff with the change permission manage every facility of their region.
+    """
+    scoped = facilities_in_scope(user)
+    if has_role(user, Role.PROVIDER_STAFF):
+        return scoped.filter(operator__staff_accounts__user=user)
+    if user.has_perm("facilities.change_facility"):
+        return scoped
+    return scoped.none()
+
+
+def current_residents_subquery() -> Subquery:
+    counted = (
+        Residency.objects.filter(facility=OuterRef("pk"), discharged_on__isnull=True)
+        .order_by()
+        .values("facility")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def with_occupancy(queryset: QuerySet[Facility]) -> QuerySet[Facility]:
+    return queryset.annotate(residents=current_residents_subquery())
+
+
+def current_residencies(facility: Facility) -> QuerySet[Residency]:
+    return (
+        Residency.objects.filter(facility=facility, discharged_on__isnull=True)
+        .select_related("elder", "elder__residence")
+        .order_by("bed", "admitted_on")
+    )
+
+
+def resident_grades(facility_ids, on: date) -> dict[int, dict[int | None, int]]:
+    """Facility -> current ability grade (None: no valid result) -> current residents.
+
+    One grouped query: each current resident's grade is the registry's one rule
+    (assessments.selectors.grade_expression), so an expired assessment does not count.
+    """
+    from assessments.selectors import grade_expression
+
+    out: dict[int, dict[int | None, int]] = defaultdict(dict)
+    rows = (
+        Elder.objects.filter(
+            residencies__discharged_on__isnull=True, residencies__facility_id__in=facility_ids
+        )
+        .annotate(facility_id=F("residencies__facility_id"), grade=grade_expression(on))
+        .values("facility_id", "grade")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        out[row["facility_id"]][row["grade"]] = row["n"]
+    return out
+
+
+@dataclass
+class FacilityReport:
+    """A facility's standards: construction rules of its kind and, if it takes residents, staffing."""
+
+    facility: dict
+    checks: list[rules.Check] = field(default_factory=list)
+    has_standard: bool = False
+
+    @property
+    def met(self) -> bool:
+        return all(c.met for c in self.checks)
+
+    @property
+    def failed(self) -> list[rules.Check]:
+        return [c for c in self.checks if not c.met]
+
+
+def _report(row: dict, settings: FacilitySettings, grades: dict[int | None, int]) -> FacilityReport:
+    report = FacilityReport(row)
+    kind_rules = settings.standards.get(row["kind"], ())
+    report.checks = rules.check_standards(kind_rules, row)
+    staffing = settings.staffing
+    if staffing is not None and row["kind"] in staffing.applies_to:
+        report.checks.append(rules.check_staffing(row["caregivers"], grades, staffing))
+    report.has_standard = bool(report.checks)
+    return report
+
+
+def facility_report(facility: Facility, on: date) -> FacilityReport:
+    row = {f: getattr(facility, f) for f in STANDARD_FIELDS}
+    row.update(id=facility.pk, name=facility.name, kind=facility.kind, region_id=facility.region_id)
+    grades = resident_grades([facility.pk], on).get(facility.pk, {})
+    return _report(row, facility_settings(county_of(facility.region_id)), grades)
+
+
+def standards_report(
+    user, on: date, *, only_failing: bool = True, region: Region | None = None
+) -> list[FacilityReport]:
+    """Every facility of the user's region checked against its city's standards.
+
+    Two queries whatever the size: the facilities' figures, and residents per facility and
+    ability grade; the rules themselves are pure functions over those rows.
+    """
+    facilities = facilities_in_scope(user).exclude(status=FacilityStatus.CLOSED)
+    if region is not None:
+        facilities = facilities.filter(region__code__startswith=region.prefix)
+    rows = list(
+        facilities.order_by("region_id", "name").values(
+            "id", "name", "kind", "ownership", "status", "region_id", "region__name", *STANDARD_FIELDS
+        )
+    )
+    settings_by_county = {c: facility_settings(c) for c in {county_of(r["region_id"]) for r in rows}}
+    residential = [
+        r["id"]
+        for r in rows
+        if (s := settings_by_county[county_of(r["region_id"])].staffing) is not None
+        and r["kind"] in s.applies_to
+    ]
+    grades = resident_grades(residential, on) if residential else {}
+    reports = [
+        _report(r, settings_by_county[county_of(r["region_id"])], grades.get(r["id"], {})) for r in rows
+    ]
+    if only_failing:
+        reports = [r for r in reports if r.has_standard and not r.met]
+    return reports
+
+
+# --- the wait-list ---------------------------------------------------------------------
+
+
+def queue(facility: Facility) -> QuerySet[WaitlistEntry]:
+    """The facility's open entries in order, each with its `position` (1 = next to be offered).
+
+    Only elders still on the registry hold a place: a death or move recorded in the registry
+    takes the applicant off the queue at once, before the daily job closes the entry. Do not
+    filter the result further: a WHERE would renumber (use `with_positions` for that).
+    """
+    return (
+        WaitlistEntry.objects.filter(
+            facility=facility, status__in=OPEN_WAITLIST_STATUSES, elder__status=Status.REGISTERED
+        )
+        .select_related("elder", "elder__residence")
+        .annotate(position=Window(RowNumber(), order_by=[F("tier"), F("applied_on"), F("id")]))
+        .order_by("tier", "applied_on", "id")
+    )
+
+
+def position_expression():
+    """A row's place in its facility's queue as a correlated count (exact under any filter).
+
+    `queue()` numbers with a window function, which is right only for the whole queue; lists
+    filtered by elder or region use this instead.
+    """
+    ahead = (
+        WaitlistEntry.objects.filter(
+            facility=OuterRef("facility"), status__in=OPEN_WAITLIST_STATUSES, elder__status=Status.REGISTERED
+        )
+        .filter(
+            Q(tier__lt=OuterRef("tier"))
+            | Q(tier=OuterRef("tier"), applied_on__lt=OuterRef("applied_on"))
+            | Q(tier=OuterRef("tier"), applied_on=OuterRef("applied_on"), id__lt=OuterRef("id"))
+        )
+        .order_by()
+        .values("facility")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + 1
+
+
+def with_positions(queryset: QuerySet[WaitlistEntry]) -> QuerySet[WaitlistEntry]:
+    """Open entries of registered elders get their position; others get none."""
+    return queryset.annotate(
+        position=Case(
+            When(
+                Q(status__in=OPEN_WAITLIST_STATUSES, elder__status=Status.REGISTERED),
+                then=position_expression(),
+            ),
+            default=None,
+            output_field=IntegerField(),
+        )
+    )
+
+
+def position_of(entry: WaitlistEntry) -> int | None:
+    """An entry's place in its facility's queue (None once it has left the queue)."""
+    return (
+        with_positions(WaitlistEntry.objects.filter(pk=entry.pk)).values_list("position", flat=True).first()
+    )
+
+
+def positions_for_elder(elder: Elder) -> list[dict]:
+    """The elder's open entries with their positions, for the elder file."""
+    out = []
+    entries = with_positions(
+        WaitlistEntry.objects.filter(elder=elder, status__in=OPEN_WAITLIST_STATUSES).select_related(
+            "facility"
+        )
+    )
+    for entry in entries:
+        out.append({"entry": entry, "position": entry.position})
+    return out
+
+
+def waitlist_in_scope(user) -> QuerySet[WaitlistEntry]:
+    return restrict(WaitlistEntry.objects.select_related("facility", "elder"), user)
+
+
+# --- family care beds, space -------------------------------------------------------------
+
+
+def family_beds_in_scope(user) -> QuerySet[FamilyCareBed]:
+    return restrict(FamilyCareBed.objects.select_related("elder", "provider"), user)
+
+
+@dataclass(frozen=True)
+class SpaceRow:
+    region: Region
+    households: int | None
+    estate: str
+    population: int | None
+    actual_m2: Decimal
+    required_m2: Decimal | None
+    small_sites: int
+    source: str
+
+    @property
+    def shortfall_m2(self) -> Decimal | None:
+        if self.required_m2 is None:
+            return None
+        return max(self.required_m2 - self.actual_m2, Decimal(0))
+
+
+def space_report(user, *, region: Region | None = None) -> list[SpaceRow]:
+    """Per community: households, required elder-care space from the pack, actual space, shortfall.
+
+    Three queries: the communities, their profiles, and the space of their facilities.
+    """
+    from .models import CommunityProfile
+
+    communities = restrict(Region.objects.filter(level="village"), user)
+    if region is not None:
+        communities = communities.filter(code__startswith=region.prefix)
+    communities = list(communities.order_by("code"))
+    if not communities:
+        return []
+    codes = [c.code for c in communities]
+    settings_by_county = {c: facility_settings(c) for c in {county_of(code) for code in codes}}
+    profiles = {p.region_id: p for p in CommunityProfile.objects.filter(region_id__in=codes)}
+    kinds = {k for s in settings_by_county.values() if s.space for k in s.space.kinds}
+    counted = Facility.objects.filter(
+        region_id__in=codes, kind__in=kinds, status__in=[FacilityStatus.BUILT, FacilityStatus.OPERATING]
+    )
+    space = {
+        r["region_id"]: r
+        for r in counted.values("region_id")
+        .annotate(total=Coalesce(Sum("floor_area_m2"), Value(Decimal(0))), sites=Count("id"))
+        .order_by()
+    }
+    small: dict[Decimal, dict[str, int]] = {}
+    out = []
+    for community in communities:
+        standard = settings_by_county[county_of(community.code)].space
+        if standard is None:
+            continue
+        minimum = standard.min_site_m2
+        if minimum is not None and minimum not in small:
+            # One query per distinct minimum (one per city in practice), not per community.
+            small[minimum] = {
+                r["region_id"]: r["n"]
+                for r in counted.filter(floor_area_m2__lt=minimum)
+                .values("region_id")
+                .annotate(n=Count("id"))
+                .order_by()
+            }
+        profile = profiles.get(community.code)
+        estate = profile.estate if profile else "new"
+        population = profile.population if profile else None
+        out.append(
+            SpaceRow(
+                community,
+                community.households,
+                estate,
+                population,
+                space.get(community.code, {}).get("total") or Decimal(0),
+                rules.required_space(
+                    standard, households=community.households, estate=estate, population=population
+                ),
+                small.get(minimum, {}).get(community.code, 0) if minimum is not None else 0,
+                standard.source,
+            )
+        )
+    return out
+
+
+def occupancy_totals(queryset: QuerySet[Facility]) -> dict:
+    totals = queryset.aggregate(beds=Coalesce(Sum("beds"), 0), nursing_beds=Coalesce(Sum("nursing_beds"), 0))
+    totals["residents"] = Residency.objects.filter(
+        facility__in=queryset.values("pk"), discharged_on__isnull=True
+    ).count()
+    return totals
+
+
+def elder_residency(elder: Elder) -> Residency | None:
+    return (
+        Residency.objects.filter(elder=elder, discharged_on__isnull=True).select_related("facility").first()
+    )
+
+
+def residencies_for(user) -> QuerySet[Residency]:
+    """Residencies the user sees: their region's facilities; facility staff only their own facilities."""
+    scoped = restrict(
+        Residency.objects.select_related("elder", "facility").order_by("-admitted_on", "-id"), user
+    )
+    if has_role(user, Role.PROVIDER_STAFF):
+        scoped = scoped.filter(facility__operator__staff_accounts__user=user)
+    return scoped

@@ -1,0 +1,559 @@
+"""Write operations on facilities, residents, the wait-list and family care beds.
+
+Admin, worker pages and the API all come through here; each operation checks the caller's
+region and role, validates, and writes in one transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from elders import conditions
+from elders.choices import LivingArrangement, Status
+from elders.models import Elder
+from elders.services import record_residency_change
+from regions.scope import in_scope
+
+from .choices import (
+    OPEN_WAITLIST_STATUSES,
+    PUBLIC_OWNERSHIPS,
+    RESIDENTIAL_KINDS,
+    BedStatus,
+    DischargeReason,
+    FacilityStatus,
+    Function,
+    WaitlistEventKind,
+    WaitlistStatus,
+)
+from .models import Facility, FamilyCareBed, Residency, StarRating, StatusChange, WaitlistEntry, WaitlistEvent
+from .policy import FacilitySettings, Tier, facility_settings
+from .selectors import county_of, managed_facilities, position_of, queue
+
+
+def _check_facility_scope(user, facility: Facility) -> None:
+    if not in_scope(user, facility.region_id):
+        raise PermissionDenied(_("This facility is outside your region of responsibility."))
+
+
+# --- the registry of facilities ------------------------------------------------------------
+
+
+@transaction.atomic
+def save_facility(
+    *, facility: Facility, acting_user, status_on: date | None = None, note: str = ""
+) -> Facility:
+    """Store a facility; a change of status is recorded with its date."""
+    creating = facility.pk is None
+    if not acting_user.has_perm("facilities.add_facility" if creating else "facilities.change_facility"):
+        raise PermissionDenied(_("You may not change the facility registry."))
+    if facility.region_id:
+        _check_facility_scope(acting_user, facility)
+    previous = (
+        None if creating else Facility.objects.filter(pk=facility.pk).values_list("status", flat=True).first()
+    )
+    if previous != facility.status:
+        facility.status_since = status_on or facility.status_since or timezone.localdate()
+    facility.full_clean()
+    facility._history_user = acting_user
+    facility.save()
+    if previous != facility.status:
+        StatusChange.objects.create(
+            facility=facility,
+            status=facility.status,
+            on=facility.status_since,
+            note=note,
+            recorded_by=acting_user,
+        )
+    return facility
+
+
+@transaction.atomic
+def record_star_rating(
+    *, acting_user, facility: Facility, star: int, rated_on: date, evaluator: str, certificate: str = ""
+) -> StarRating:
+    if not acting_user.has_perm("facilities.add_starrating"):
+        raise PermissionDenied(_("You may not record star ratings."))
+    _check_facility_scope(acting_user, facility)
+    rating = StarRating(
+        facility=facility,
+        star=star,
+        rated_on=rated_on,
+        evaluator=evaluator,
+        certificate=certificate,
+        recorded_by=acting_user,
+    )
+    rating.full_clean()
+    rating.save()
+    latest = (
+        StarRating.objects.filter(facility=facility)
+        .order_by("-rated_on", "-id")
+        .values_list("star", flat=True)
+    )
+    Facility.objects.filter(pk=facility.pk).update(star=latest[0])
+    facility.star = latest[0]
+    return rating
+
+
+# --- residents -------------------------------------------------------------------------------
+
+
+def takes_residents(facility: Facility) -> bool:
+    return facility.kind in RESIDENTIAL_KINDS or Function.FULL_TIME_CARE in (facility.functions or [])
+
+
+def _check_manages(user, facility: Facility) -> None:
+    if not managed_facilities(user).filter(pk=facility.pk).exists():
+        raise PermissionDenied(_("You may not admit or discharge residents of this facility."))
+
+
+@transaction.atomic
+def admit(
+    *,
+    acting_user,
+    facility: Facility,
+    elder: Elder,
+    admitted_on: date,
+    bed: str = "",
+    notes: str = "",
+) -> Residency:
+    """Admit an elder: one current residency per elder, a free bed, the file marked as in an institution.
+
+    The elder's open wait-list entries close: the one for this facility as admitted, any
+    other as left (the elder now has a bed).
+    """
+    _check_manages(acting_user, facility)
+    facility = Facility.objects.select_for_update().get(pk=facility.pk)
+    if not takes_residents(facility):
+        raise ValidationError({"facility": _("%(f)s does not take residents.") % {"f": facility.name}})
+    if facility.status != FacilityStatus.OPERATING:
+        raise ValidationError({"facility": _("%(f)s is not operating.") % {"f": facility.name}})
+    if elder.status != Status.REGISTERED:
+        raise ValidationError({"elder": _("%(name)s is no longer on the registry.") % {"name": elder.name}})
+    if admitted_on > timezone.localdate():
+        raise ValidationError({"admitted_on": _("The date is in the future.")})
+    if elder.birth_date and admitted_on < elder.birth_date:
+        raise ValidationError({"admitted_on": _("The date is before the elder's birth.")})
+    current = (
+        Residency.objects.filter(elder=elder, discharged_on__isnull=True).select_related("facility").first()
+    )
+    if current is not None:
+        raise ValidationError(
+            {
+                "elder": _("%(name)s already lives in %(f)s; discharge or transfer first.")
+                % {"name": elder.name, "f": current.facility.name}
+            }
+        )
+    residents = Residency.objects.filter(facility=facility, discharged_on__isnull=True).count()
+    if residents >= facility.beds:
+        raise ValidationError(
+            {
+                "facility": _("%(f)s has no free bed (%(n)d of %(n)d taken).")
+                % {"f": facility.name, "n": facility.beds}
+            }
+        )
+    residency = Residency(
+        facility=facility,
+        elder=elder,
+        bed=bed,
+        admitted_on=admitted_on,
+        notes=notes,
+        admitted_by=acting_user,
+        previous_living_arrangement=elder.living_arrangement
+        if elder.living_arrangement != LivingArrangement.INSTITUTION
+        else "",
+    )
+    residency.full_clean(exclude=["elder"])
+    try:
+        with transaction.atomic():
+            residency._history_user = acting_user
+            residency.save()
+    except IntegrityError as exc:  # a concurrent admission of the same elder
+        raise ValidationError(
+            {"elder": _("%(name)s already lives in a facility.") % {"name": elder.name}}
+        ) from exc
+    record_residency_change(
+        elder=elder,
+        living_arrangement=LivingArrangement.INSTITUTION,
+        acting_user=acting_user,
+        reason=_("Admitted to %(f)s") % {"f": facility.name},
+    )
+    _close_entries_on_admission(elder, facility, acting_user)
+    return residency
+
+
+def _close_entries_on_admission(elder: Elder, facility: Facility, acting_user) -> None:
+    today = timezone.localdate()
+    entries = list(WaitlistEntry.objects.filter(elder=elder, status__in=OPEN_WAITLIST_STATUSES))
+    events = []
+    for entry in entries:
+        here = entry.facility_id == facility.pk
+        entry.status = WaitlistStatus.ADMITTED if here else WaitlistStatus.LEFT
+        entry.closed_on = today
+        events.append(
+            WaitlistEvent(
+                entry=entry,
+                kind=WaitlistEventKind.ADMITTED if here else WaitlistEventKind.LEFT,
+                reason=_("Admitted to %(f)s") % {"f": facility.name},
+                by=acting_user,
+            )
+        )
+    WaitlistEntry.objects.bulk_update(entries, ["status", "closed_on"])
+    WaitlistEvent.objects.bulk_create(events)
+
+
+@transaction.atomic
+def discharge(*, acting_user, residency: Residency, on: date, reason: str, notes: str = "") -> Residency:
+    """End a residency. A death is written to the registry; going home restores the living arrangement."""
+    _check_manages(acting_user, residency.facility)
+    if residency.discharged_on is not None:
+        raise ValidationError(_("This residency has already ended."))
+    if reason not in DischargeReason.values:
+        raise ValidationError({"reason": _("Choose why the elder left.")})
+    if on > timezone.localdate():
+        raise ValidationError({"discharged_on": _("The date is in the future.")})
+    if on < residency.admitted_on:
+        raise ValidationError({"discharged_on": _("The date is before the admission.")})
+    residency.discharged_on = on
+    residency.discharge_reason = reason
+    residency.discharged_by = acting_user
+    if notes:
+        residency.notes = notes
+    residency._history_user = acting_user
+    residency.save()
+    elder = residency.elder
+    why = _("Left %(f)s: %(reason)s") % {
+        "f": residency.facility.name,
+        "reason": DischargeReason(reason).label,
+    }
+    if reason == DischargeReason.DEATH:
+        record_residency_change(
+            elder=elder,
+            living_arrangement=elder.living_arrangement,
+            acting_user=acting_user,
+            reason=why,
+            died_on=on,
+        )
+    elif reason in (DischargeReason.HOME, DischargeReason.HOSPITAL):
+        record_residency_change(
+            elder=elder,
+            living_arrangement=residency.previous_living_arrangement or LivingArrangement.WITH_OTHERS,
+            acting_user=acting_user,
+            reason=why,
+        )
+    return residency
+
+
+# --- the public wait-list ----------------------------------------------------------------------
+
+
+def tier_for(elder: Elder, on: date, settings: FacilitySettings) -> tuple[int, Tier, str]:
+    """The first of the pack's tiers whose condition the elder meets, with the reason in words."""
+    for index, tier in enumerate(settings.tiers):
+        if tier.condition is None:
+            return index, tier, tier.label
+        outcome = conditions.explain(tier.condition, elder, on)
+        if outcome.held:
+            reasons = "; ".join(r["text"] for r in outcome.passed())
+            return index, tier, f"{tier.label}: {reasons}"[:300]
+    raise AssertionError("the last tier has no condition")  # guaranteed by the pack parser
+
+
+def _check_waitlist_write(user, facility: Facility) -> None:
+    if not user.has_perm("facilities.add_waitlistentry"):
+        raise PermissionDenied(_("You may not enter applications on the wait-list."))
+
+
+@transaction.atomic
+def apply_for_bed(
+    *, acting_user, facility: Facility, elder: Elder, applied_on: date | None = None
+) -> WaitlistEntry:
+    """Put an elder on a public facility's wait-list, in the tier the pack gives."""
+    _check_waitlist_write(acting_user, facility)
+    if not in_scope(acting_user, elder.residence_id):
+        raise PermissionDenied(_("This elder is outside your region of responsibility."))
+    if facility.ownership not in PUBLIC_OWNERSHIPS or not takes_residents(facility):
+        raise ValidationError({"facility": _("Only public facilities with beds keep a wait-list.")})
+    if elder.status != Status.REGISTERED:
+        raise ValidationError({"elder": _("%(name)s is no longer on the registry.") % {"name": elder.name}})
+    applied_on = applied_on or timezone.localdate()
+    if applied_on > timezone.localdate():
+        raise ValidationError({"applied_on": _("The date is in the future.")})
+    if WaitlistEntry.objects.filter(
+        facility=facility, elder=elder, status__in=OPEN_WAITLIST_STATUSES
+    ).exists():
+        raise ValidationError({"elder": _("%(name)s is already on this wait-list.") % {"name": elder.name}})
+    index, tier, why = tier_for(elder, applied_on, facility_settings(county_of(facility.region_id)))
+    entry = WaitlistEntry.objects.create(
+        facility=facility,
+        elder=elder,
+        applied_on=applied_on,
+        tier=index,
+        tier_code=tier.code,
+        tier_reason=why,
+        created_by=acting_user,
+    )
+    WaitlistEvent.objects.create(
+        entry=entry, kind=WaitlistEventKind.APPLIED, to_tier=index, reason=why, by=acting_user
+    )
+    return entry
+
+
+def _check_waitlist_manage(user, entry: WaitlistEntry) -> None:
+    if not user.has_perm("facilities.change_waitlistentry"):
+        raise PermissionDenied(_("You may not manage the wait-list."))
+    _check_facility_scope(user, entry.facility)
+
+
+@transaction.atomic
+def change_tier(*, acting_user, entry: WaitlistEntry, tier_code: str, reason: str) -> WaitlistEntry:
+    """An officer moves an applicant to another tier; the reason is required and logged."""
+    _check_waitlist_manage(acting_user, entry)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the applicant moves.")})
+    tiers = facility_settings(county_of(entry.facility.region_id)).tiers
+    codes = [t.code for t in tiers]
+    if tier_code not in codes:
+        raise ValidationError({"tier": _("Unknown tier %(t)s.") % {"t": tier_code}})
+    if entry.status not in OPEN_WAITLIST_STATUSES:
+        raise ValidationError(_("This application is no longer on the wait-list."))
+    new = codes.index(tier_code)
+    WaitlistEvent.objects.create(
+        entry=entry,
+        kind=WaitlistEventKind.TIER_CHANGED,
+        from_tier=entry.tier,
+        to_tier=new,
+        reason=reason,
+        by=acting_user,
+    )
+    entry.tier, entry.tier_code, entry.tier_reason, entry.tier_fixed = (
+        new,
+        tier_code,
+        f"{tiers[new].label}: {reason}"[:300],
+        True,
+    )
+    entry.save(update_fields=["tier", "tier_code", "tier_reason", "tier_fixed"])
+    return entry
+
+
+def recompute_tiers(on: date | None = None) -> int:
+    """Re-derive every open, not hand-set entry's tier from the registry (daily job).
+
+    Set-based: one query per tier of each city's list, then one bulk update and one bulk
+    insert of the logged changes. Returns how many entries moved.
+    """
+    on = on or timezone.localdate()
+    open_entries = WaitlistEntry.objects.filter(status__in=OPEN_WAITLIST_STATUSES, tier_fixed=False)
+    counties = {county_of(r) for r in open_entries.values_list("facility__region_id", flat=True).distinct()}
+    moved = 0
+    for county in sorted(counties):
+        settings = facility_settings(county)
+        entries = open_entries.filter(facility__region__code__startswith=county[:6])
+        elders = Elder.objects.filter(pk__in=entries.values("elder_id"))
+        tier_of: dict[int, int] = {}
+        for index, tier in enumerate(settings.tiers):
+            if tier.condition is None:
+                break
+            for pk in conditions.filter_queryset(
+                elders.exclude(pk__in=list(tier_of)), tier.condition, on
+            ).values_list("pk", flat=True):
+                tier_of.setdefault(pk, index)
+        last = len(settings.tiers) - 1
+        changed, events = [], []
+        for entry in entries.only("pk", "tier", "tier_code", "elder_id"):
+            new = tier_of.get(entry.elder_id, last)
+            if new != entry.tier:
+                tier = settings.tiers[new]
+                reason = _("Registry changed: now %(tier)s") % {"tier": tier.label}
+                events.append(
+                    WaitlistEvent(
+                        entry=entry,
+                        kind=WaitlistEventKind.TIER_CHANGED,
+                        from_tier=entry.tier,
+                        to_tier=new,
+                        reason=reason,
+                    )
+                )
+                entry.tier, entry.tier_code, entry.tier_reason = new, tier.code, reason[:300]
+                changed.append(entry)
+        with transaction.atomic():
+            WaitlistEntry.objects.bulk_update(changed, ["tier", "tier_code", "tier_reason"], batch_size=2000)
+            WaitlistEvent.objects.bulk_create(events, batch_size=2000)
+        moved += len(changed)
+    return moved
+
+
+def _ineligible_reason(entry: WaitlistEntry, resident_elsewhere: set[int]) -> str | None:
+    if entry.elder_id in resident_elsewhere:
+        return _("already lives in a facility")
+    return None
+
+
+@transaction.atomic
+def offer_vacancy(*, acting_user, facility: Facility, skips: dict[int, str] | None = None) -> WaitlistEntry:
+    """Offer a free bed to the first eligible applicant in queue order.
+
+    Passing over someone ahead needs a recorded reason (`skips`: entry id → reason);
+    applicants who cannot take a bed (already resident elsewhere) are passed over with the
+    reason written by the system. Every pass-over is logged.
+    """
+    if not acting_user.has_perm("facilities.change_waitlistentry"):
+        raise PermissionDenied(_("You may not manage the wait-list."))
+    _check_facility_scope(acting_user, facility)
+    facility = Facility.objects.select_for_update().get(pk=facility.pk)
+    skips = {int(k): (v or "").strip() for k, v in (skips or {}).items()}
+    residents = Residency.objects.filter(facility=facility, discharged_on__isnull=True).count()
+    held = WaitlistEntry.objects.filter(facility=facility, status=WaitlistStatus.OFFERED).count()
+    if residents + held >= facility.beds:
+        raise ValidationError(_("%(f)s has no free bed to offer.") % {"f": facility.name})
+    waiting = [e for e in queue(facility) if e.status == WaitlistStatus.WAITING]
+    resident_elsewhere = set(
+        Residency.objects.filter(
+            elder_id__in=[e.elder_id for e in waiting], discharged_on__isnull=True
+        ).values_list("elder_id", flat=True)
+    )
+    events = []
+    chosen = None
+    for entry in waiting:
+        system_reason = _ineligible_reason(entry, resident_elsewhere)
+        if system_reason is None and entry.pk not in skips:
+            chosen = entry
+            break
+        reason = system_reason or skips[entry.pk]
+        if not reason:
+            raise ValidationError(
+                {
+                    "skips": _("Give a reason for passing over %(name)s (position %(pos)d).")
+                    % {"name": entry.elder.name, "pos": entry.position}
+                }
+            )
+        events.append(
+            WaitlistEvent(entry=entry, kind=WaitlistEventKind.SKIPPED, reason=reason, by=acting_user)
+        )
+    if chosen is None:
+        raise ValidationError(_("Nobody on the wait-list can take the bed."))
+    WaitlistEvent.objects.bulk_create(events)
+    chosen.status = WaitlistStatus.OFFERED
+    chosen.save(update_fields=["status"])
+    WaitlistEvent.objects.create(
+        entry=chosen,
+        kind=WaitlistEventKind.OFFERED,
+        reason=_("Position %(pos)d, %(tier)s, applied %(date)s")
+        % {"pos": chosen.position, "tier": chosen.tier_code, "date": chosen.applied_on.isoformat()},
+        by=acting_user,
+    )
+    return chosen
+
+
+@transaction.atomic
+def decline_offer(*, acting_user, entry: WaitlistEntry, reason: str) -> WaitlistEntry:
+    _check_waitlist_manage(acting_user, entry)
+    if entry.status != WaitlistStatus.OFFERED:
+        raise ValidationError(_("No bed is on offer to this applicant."))
+    return _close(entry, WaitlistStatus.DECLINED, WaitlistEventKind.DECLINED, reason, acting_user)
+
+
+@transaction.atomic
+def withdraw(*, acting_user, entry: WaitlistEntry, reason: str) -> WaitlistEntry:
+    if not (
+        acting_user.has_perm("facilities.change_waitlistentry")
+        or acting_user.has_perm("facilities.add_waitlistentry")
+    ):
+        raise PermissionDenied(_("You may not manage the wait-list."))
+    if not in_scope(acting_user, entry.elder.residence_id) and not in_scope(
+        acting_user, entry.facility.region_id
+    ):
+        raise PermissionDenied(_("This application is outside your region of responsibility."))
+    if entry.status not in OPEN_WAITLIST_STATUSES:
+        raise ValidationError(_("This application is no longer on the wait-list."))
+    return _close(entry, WaitlistStatus.WITHDRAWN, WaitlistEventKind.WITHDRAWN, reason, acting_user)
+
+
+def _close(entry: WaitlistEntry, status: str, kind: str, reason: str, user) -> WaitlistEntry:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason.")})
+    entry.status, entry.closed_on = status, timezone.localdate()
+    entry.save(update_fields=["status", "closed_on"])
+    WaitlistEvent.objects.create(entry=entry, kind=kind, reason=reason, by=user)
+    return entry
+
+
+def close_departed_entries(on: date | None = None) -> int:
+    """Entries of elders who died or moved away leave the list (daily job), logged. Set-based."""
+    on = on or timezone.localdate()
+    gone = list(
+        WaitlistEntry.objects.filter(status__in=OPEN_WAITLIST_STATUSES)
+        .exclude(elder__status=Status.REGISTERED)
+        .values_list("pk", "elder__status")
+    )
+    if not gone:
+        return 0
+    labels = dict(Status.choices)
+    with transaction.atomic():
+        WaitlistEvent.objects.bulk_create(
+            [
+                WaitlistEvent(entry_id=pk, kind=WaitlistEventKind.LEFT, reason=str(labels[status]))
+                for pk, status in gone
+            ]
+        )
+        WaitlistEntry.objects.filter(pk__in=[pk for pk, _status in gone]).update(
+            status=WaitlistStatus.LEFT, closed_on=on
+        )
+    return len(gone)
+
+
+def entry_position(entry: WaitlistEntry) -> int | None:
+    return position_of(entry)
+
+
+# --- family care beds ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_up_family_bed(
+    *,
+    acting_user,
+    elder: Elder,
+    provider,
+    set_up_on: date,
+    equipment: list[str],
+    service_package: str,
+    monthly_hours,
+) -> FamilyCareBed:
+    if not acting_user.has_perm("facilities.add_familycarebed"):
+        raise PermissionDenied(_("You may not set up family care beds."))
+    if not in_scope(acting_user, elder.residence_id):
+        raise PermissionDenied(_("This elder is outside your region of responsibility."))
+    if elder.status != Status.REGISTERED:
+        raise ValidationError({"elder": _("%(name)s is no longer on the registry.") % {"name": elder.name}})
+    if FamilyCareBed.objects.filter(elder=elder).exclude(status=BedStatus.CLOSED).exists():
+        raise ValidationError({"elder": _("%(name)s already has a family care bed.") % {"name": elder.name}})
+    bed = FamilyCareBed(
+        elder=elder,
+        provider=provider,
+        set_up_on=set_up_on,
+        equipment=list(equipment),
+        service_package=service_package,
+        monthly_hours=monthly_hours,
+    )
+    bed.full_clean()
+    bed._history_user = acting_user
+    bed.save()
+    return bed
+
+
+@transaction.atomic
+def close_family_bed(*, acting_user, bed: FamilyCareBed, on: date, reason: str = "") -> FamilyCareBed:
+    if not acting_user.has_perm("facilities.change_familycarebed"):
+        raise PermissionDenied(_("You may not change family care beds."))
+    if not in_scope(acting_user, bed.elder.residence_id):
+        raise PermissionDenied(_("This elder is outside your region of responsibility."))
+    bed.status, bed.closed_on = BedStatus.CLOSED, on
+    bed._history_user = acting_user
+    bed._change_reason = reason
+    bed.save()
+    return bed

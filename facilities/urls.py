@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "facilities"
+
+urlpatterns = [
+    path("", views.facility_list, name="list"),
+    path("shortfalls/", views.shortfalls, name="shortfalls"),
+    path("space/", views.space, name="space"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/admit/", views.admit, name="admit"),
+    path("<int:pk>/offer/", views.offer, name="offer"),
+    path("residencies/<int:pk>/discharge/", views.discharge, name="discharge"),
+    path("apply/<int:elder_pk>/", views.apply, name="apply"),
+]

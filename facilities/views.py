@@ -1,0 +1,198 @@
+"""Facility pages: the list, one facility (standards, residents, wait-list), reports, applying."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from elders.selectors import elders_in_scope
+
+from . import selectors, services
+from .choices import PUBLIC_OWNERSHIPS, RESIDENTIAL_KINDS, WaitlistStatus
+from .forms import AdmitForm, ApplyForm, DischargeForm, FacilityFilterForm
+from .models import Facility
+
+
+def _errors(exc: Exception) -> str:
+    return " ".join(getattr(exc, "messages", None) or [str(exc)])
+
+
+@login_required
+@permission_required("facilities.view_facility", raise_exception=True)
+def facility_list(request):
+    form = FacilityFilterForm(request.GET or None)
+    facilities = selectors.with_occupancy(selectors.facilities_in_scope(request.user))
+    if form.is_valid():
+        if form.cleaned_data["kind"]:
+            facilities = facilities.filter(kind=form.cleaned_data["kind"])
+        if form.cleaned_data["status"]:
+            facilities = facilities.filter(status=form.cleaned_data["status"])
+    managed = set(selectors.managed_facilities(request.user).values_list("pk", flat=True)[:50])
+    page = Paginator(facilities.order_by("region_id", "name"), 50).get_page(request.GET.get("page"))
+    return render(request, "facilities/list.html", {"page": page, "form": form, "managed": managed})
+
+
+@login_required
+@permission_required("facilities.view_facility", raise_exception=True)
+def detail(request, pk: int):
+    facility = get_object_or_404(selectors.with_occupancy(selectors.facilities_in_scope(request.user)), pk=pk)
+    manages = selectors.managed_facilities(request.user).filter(pk=pk).exists()
+    can_see_residents = (
+        manages or request.user.has_perm("facilities.change_facility") or not _is_provider(request)
+    )
+    residents = list(selectors.current_residencies(facility)) if can_see_residents else []
+    queue = list(selectors.queue(facility)) if facility.ownership in PUBLIC_OWNERSHIPS else []
+    return render(
+        request,
+        "facilities/detail.html",
+        {
+            "facility": facility,
+            "report": selectors.facility_report(facility, timezone.localdate()),
+            "residents": residents,
+            "vacancy": max(facility.beds - facility.residents, 0),
+            "queue": queue,
+            "next_waiting": next((e for e in queue if e.status == WaitlistStatus.WAITING), None),
+            "offered": [e for e in queue if e.status == WaitlistStatus.OFFERED],
+            "manages": manages,
+            "takes_residents": services.takes_residents(facility),
+            "admit_form": AdmitForm(initial={"id_number": request.GET.get("id_number", "")}),
+            "discharge_form": DischargeForm(),
+            "ratings": list(facility.star_ratings.all()[:5]),
+        },
+    )
+
+
+def _is_provider(request) -> bool:
+    from regions.choices import Role
+    from regions.scope import has_role
+
+    return has_role(request.user, Role.PROVIDER_STAFF)
+
+
+@login_required
+@require_POST
+@permission_required("facilities.add_residency", raise_exception=True)
+def admit(request, pk: int):
+    facility = get_object_or_404(selectors.managed_facilities(request.user), pk=pk)
+    form = AdmitForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the elder's ID number and the admission date."))
+        return redirect("facilities:detail", pk=pk)
+    elder = (
+        elders_in_scope(request.user).filter(id_number=form.cleaned_data["id_number"].strip().upper()).first()
+    )
+    if elder is None:
+        messages.error(request, _("No elder with this ID number in your region."))
+        return redirect("facilities:detail", pk=pk)
+    try:
+        services.admit(
+            acting_user=request.user,
+            facility=facility,
+            elder=elder,
+            admitted_on=form.cleaned_data["admitted_on"],
+            bed=form.cleaned_data["bed"],
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("%(name)s was admitted.") % {"name": elder.name})
+    return redirect("facilities:detail", pk=pk)
+
+
+@login_required
+@require_POST
+@permission_required("facilities.change_residency", raise_exception=True)
+def discharge(request, pk: int):
+    residency = get_object_or_404(selectors.residencies_for(request.user), pk=pk, discharged_on__isnull=True)
+    form = DischargeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.discharge(
+                acting_user=request.user,
+                residency=residency,
+                on=form.cleaned_data["discharged_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("%(name)s was discharged.") % {"name": residency.elder.name})
+    else:
+        messages.error(request, _("Give the date and the reason."))
+    return redirect("facilities:detail", pk=residency.facility_id)
+
+
+@login_required
+@require_POST
+@permission_required("facilities.change_waitlistentry", raise_exception=True)
+def offer(request, pk: int):
+    facility = get_object_or_404(selectors.facilities_in_scope(request.user), pk=pk)
+    # A reason typed next to an applicant passes them over for this bed.
+    skips = {
+        int(key.removeprefix("skip_")): value.strip()
+        for key, value in request.POST.items()
+        if key.startswith("skip_") and key.removeprefix("skip_").isdigit() and value.strip()
+    }
+    try:
+        entry = services.offer_vacancy(acting_user=request.user, facility=facility, skips=skips)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("The bed was offered to %(name)s.") % {"name": entry.elder.name})
+    return redirect("facilities:detail", pk=pk)
+
+
+@login_required
+@permission_required("facilities.view_facility", raise_exception=True)
+def shortfalls(request):
+    """Every facility of the user's region that falls short of its city's standards."""
+    reports = selectors.standards_report(request.user, timezone.localdate())
+    return render(request, "facilities/shortfalls.html", {"reports": reports[:500], "total": len(reports)})
+
+
+@login_required
+@permission_required("facilities.view_facility", raise_exception=True)
+def space(request):
+    rows = selectors.space_report(request.user)
+    short = [r for r in rows if r.shortfall_m2]
+    return render(
+        request, "facilities/space.html", {"rows": rows[:1000], "total": len(rows), "short": len(short)}
+    )
+
+
+@login_required
+@permission_required("facilities.add_waitlistentry", raise_exception=True)
+def apply(request, elder_pk: int):
+    elder = get_object_or_404(elders_in_scope(request.user), pk=elder_pk)
+    # The public facilities of the elder's city are a published list, not region-scoped data:
+    # an elder may wait for a bed outside the worker's street.
+    facilities = Facility.objects.filter(
+        ownership__in=PUBLIC_OWNERSHIPS,
+        kind__in=RESIDENTIAL_KINDS,
+        region__code__startswith=elder.residence_id[:4],
+    ).order_by("name")
+    form = ApplyForm(request.POST or None, facilities=facilities)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.apply_for_bed(
+                acting_user=request.user,
+                facility=form.cleaned_data["facility"],
+                elder=elder,
+                applied_on=form.cleaned_data["applied_on"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is on the wait-list of %(f)s at position %(pos)s.")
+                % {"name": elder.name, "f": entry.facility.name, "pos": selectors.position_of(entry)},
+            )
+            return redirect("elders:elder-detail", pk=elder.pk)
+    return render(request, "facilities/apply.html", {"form": form, "elder": elder})
