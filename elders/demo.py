@@ -304,6 +304,13 @@ def seed(*, elders: int, seed: int = 20231001, reset: bool = False) -> SeedResul
     with transaction.atomic():
         existing = Elder.objects.filter(notes=DEMO_TAG)
         if reset:
+            if apps.is_installed("facilities"):
+                from facilities.models import FamilyCareBed, Residency, WaitlistEntry, WaitlistEvent
+
+                WaitlistEvent.objects.filter(entry__elder__notes=DEMO_TAG).delete()
+                WaitlistEntry.objects.filter(elder__notes=DEMO_TAG).delete()
+                Residency.objects.filter(elder__notes=DEMO_TAG).delete()
+                FamilyCareBed.objects.filter(elder__notes=DEMO_TAG).delete()
             if apps.is_installed("services"):
                 from services.models import FollowUp, ServiceRecord, Visit
 
@@ -332,6 +339,10 @@ def seed(*, elders: int, seed: int = 20231001, reset: bool = False) -> SeedResul
 
             seed_visits(seed=seed, elder_filter={"notes": DEMO_TAG})
             seed_providers(seed=seed, elder_filter={"notes": DEMO_TAG})
+        if apps.is_installed("facilities"):
+            from facilities.demo import seed_facilities
+
+            seed_facilities(seed=seed, elder_filter={"notes": DEMO_TAG})
     if apps.is_installed("reports"):
         # The dashboard reads stored figures: compute the closed months the demo visits cover.
         from reports.services import compute_month

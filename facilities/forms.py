@@ -11,7 +11,7 @@ def _date(label):
     return forms.DateField(
         label=label,
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
     )
 
 

@@ -335,6 +335,8 @@ def space_report(user, *, region: Region | None = None) -> list[SpaceRow]:
         profile = profiles.get(community.code)
         estate = profile.estate if profile else "new"
         population = profile.population if profile else None
+        if community.households is None and population is None and community.code not in space:
+            continue  # nothing known about this community: no line to report
         out.append(
             SpaceRow(
                 community,
