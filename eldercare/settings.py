@@ -197,6 +197,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "AbilityGradeEnum": "assessments.choices.Grade",
+        "DischargeReasonEnum": "facilities.choices.DischargeReason",
         "ProblemEnum": "services.choices.Problem",
         "RegionLevelEnum": "regions.choices.Level",
         "ReviewLevelEnum": "subsidies.choices.Level",

@@ -150,6 +150,40 @@ class OfferSerializer(serializers.Serializer):
     )
 
 
+class WaitlistEntrySerializer(serializers.ModelSerializer):
+    facility = serializers.PrimaryKeyRelatedField(queryset=Facility.objects.none())
+    elder = serializers.PrimaryKeyRelatedField(queryset=Elder.objects.none())
+    position = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = WaitlistEntry
+        fields = [
+            "id",
+            "facility",
+            "elder",
+            "applied_on",
+            "tier",
+            "tier_code",
+            "tier_reason",
+            "status",
+            "position",
+        ]
+        read_only_fields = ["tier", "tier_code", "tier_reason", "status"]
+        extra_kwargs = {"applied_on": {"required": False}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # An elder may wait for a public bed anywhere; the service checks the facility is public.
+            self.fields["facility"].queryset = Facility.objects.filter(ownership__in=PUBLIC_OWNERSHIPS)
+            self.fields["elder"].queryset = restrict(Elder.objects.all(), request.user)
+
+    def create(self, validated):
+        entry = _call(services.apply_for_bed, acting_user=self.context["request"].user, **validated)
+        return selectors.with_positions(WaitlistEntry.objects.filter(pk=entry.pk)).get()
+
+
 class FacilityViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     serializer_class = FacilitySerializer
     filterset_class = FacilityFilterSet
@@ -168,7 +202,7 @@ class FacilityViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         report = selectors.facility_report(self.get_object(), timezone.localdate())
         return Response(CheckSerializer(report.checks, many=True).data)
 
-    @extend_schema(request=OfferSerializer, responses={200: "WaitlistEntrySerializer"})
+    @extend_schema(request=OfferSerializer, responses=WaitlistEntrySerializer)
     @action(detail=True, methods=["post"], serializer_class=OfferSerializer, filterset_class=None)
     def offer(self, request, pk=None):
         """Offer a free bed to the first eligible applicant; passing someone over needs a reason."""
@@ -262,40 +296,6 @@ class ResidencyViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
 
 
 # --- the wait-list ---------------------------------------------------------------------------------
-
-
-class WaitlistEntrySerializer(serializers.ModelSerializer):
-    facility = serializers.PrimaryKeyRelatedField(queryset=Facility.objects.none())
-    elder = serializers.PrimaryKeyRelatedField(queryset=Elder.objects.none())
-    position = serializers.IntegerField(read_only=True, allow_null=True)
-
-    class Meta:
-        model = WaitlistEntry
-        fields = [
-            "id",
-            "facility",
-            "elder",
-            "applied_on",
-            "tier",
-            "tier_code",
-            "tier_reason",
-            "status",
-            "position",
-        ]
-        read_only_fields = ["tier", "tier_code", "tier_reason", "status"]
-        extra_kwargs = {"applied_on": {"required": False}}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            # An elder may wait for a public bed anywhere; the service checks the facility is public.
-            self.fields["facility"].queryset = Facility.objects.filter(ownership__in=PUBLIC_OWNERSHIPS)
-            self.fields["elder"].queryset = restrict(Elder.objects.all(), request.user)
-
-    def create(self, validated):
-        entry = _call(services.apply_for_bed, acting_user=self.context["request"].user, **validated)
-        return selectors.with_positions(WaitlistEntry.objects.filter(pk=entry.pk)).get()
 
 
 class ReasonSerializer(serializers.Serializer):

@@ -171,9 +171,8 @@ def seed_facilities(*, seed: int, elder_filter: dict) -> int:
                     functions=["meals"],
                 )
             )
-    for i, (name, street) in enumerate(
-        (("温州颐乐园养老院", "330302026000"), ("瓯海康宁护理院", "330304001000"))
-    ):
+    private = (("温州颐乐园养老院", "330302026000"), ("瓯海康宁护理院", "330304001000"))
+    for i, (name, street) in enumerate(private if made else ()):
         made.append(
             _facility(
                 rng,

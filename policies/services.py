@@ -45,8 +45,10 @@ def available_packs() -> list[str]:
     return sorted(p.name for p in PACKS_DIR.iterdir() if (p / "pack.yaml").exists())
 
 
-def load_policy_pack(*, name: str, region_code: str | None = None, acting_user=None) -> PackLoadResult:
-    """Load every section of a pack for a region (or nationally). Idempotent.
+def load_policy_pack(
+    *, name: str, region_code: str | None = None, acting_user=None, only: list[str] | None = None
+) -> PackLoadResult:
+    """Load every section of a pack (or only the named ones) for a region. Idempotent.
 
     All section files are parsed and validated before anything is written.
     """
@@ -74,6 +76,8 @@ def load_policy_pack(*, name: str, region_code: str | None = None, acting_user=N
         if path.name == "pack.yaml":
             continue
         section = path.stem
+        if only and section not in only:
+            continue
         if section not in known:
             raise ValidationError(
                 _("%(file)s: unknown section; known sections: %(known)s.")

@@ -15,9 +15,13 @@ class Command(BaseCommand):
             "the national pack applies everywhere)",
         )
 
-    def handle(self, *args, name, region, **options):
+        parser.add_argument(
+            "--only", nargs="+", metavar="SECTION", help="load only these sections (e.g. facilities)"
+        )
+
+    def handle(self, *args, name, region, only, **options):
         try:
-            result = load_policy_pack(name=name, region_code=region)
+            result = load_policy_pack(name=name, region_code=region, only=only)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         where = result.region.full_name() if result.region else "national baseline"
