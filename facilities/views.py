@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from elders.selectors import elders_in_scope
+from regions.models import Region
+from regions.scope import restrict
 
 from . import selectors, services
 from .choices import PUBLIC_OWNERSHIPS, RESIDENTIAL_KINDS, WaitlistStatus
@@ -28,6 +30,11 @@ def _errors(exc: Exception) -> str:
 def facility_list(request):
     form = FacilityFilterForm(request.GET or None)
     facilities = selectors.with_occupancy(selectors.facilities_in_scope(request.user))
+    region = None
+    if request.GET.get("region"):
+        # The dashboard links here for one street or community of the user's region.
+        region = get_object_or_404(restrict(Region.objects.all(), request.user), code=request.GET["region"])
+        facilities = facilities.filter(region__code__startswith=region.prefix)
     if form.is_valid():
         if form.cleaned_data["kind"]:
             facilities = facilities.filter(kind=form.cleaned_data["kind"])
@@ -35,7 +42,9 @@ def facility_list(request):
             facilities = facilities.filter(status=form.cleaned_data["status"])
     managed = set(selectors.managed_facilities(request.user).values_list("pk", flat=True)[:50])
     page = Paginator(facilities.order_by("region_id", "name"), 50).get_page(request.GET.get("page"))
-    return render(request, "facilities/list.html", {"page": page, "form": form, "managed": managed})
+    return render(
+        request, "facilities/list.html", {"page": page, "form": form, "managed": managed, "region": region}
+    )
 
 
 @login_required

@@ -81,4 +81,102 @@ METRICS: dict[str, tuple] = {
         "rate",
         _("Elders with a live entitlement at the end of the month who hold a valid ability assessment."),
     ),
+    "subsidy_unclaimed": (
+        _("Eligible but not receiving (应享未享)"),
+        "count",
+        _(
+            "Registered elders who meet an active scheme's conditions at the end of the month but hold no "
+            "live entitlement to it, summed over the schemes."
+        ),
+    ),
+    "residents_assessed": (
+        _("Assessment coverage of institution residents"),
+        "rate",
+        _("Elders living in a facility at the end of the month who hold a valid ability assessment."),
+    ),
+    "street_centre_coverage": (
+        _("Streets and towns with a comprehensive centre"),
+        "rate",
+        _(
+            "Streets and towns with an operating comprehensive (or county) elder-care centre, over all of them."
+        ),
+    ),
+    "community_facility_coverage": (
+        _("Urban communities with a day-care centre or station"),
+        "rate",
+        _("Urban communities with an operating day-care centre or home-care station, over all of them."),
+    ),
+    "rural_mutual_aid_coverage": (
+        _("Villages with a mutual-aid point"),
+        "rate",
+        _("Rural villages with an operating mutual-aid point (幸福院), over all of them."),
+    ),
+    "beds_per_1000": (
+        _("Beds per 1,000 elders"),
+        "per1000",
+        _("Beds of operating facilities in the region per 1,000 registered elders."),
+    ),
+    "nursing_bed_share": (
+        _("Nursing-bed share"),
+        "rate",
+        _("Nursing beds over all beds of operating facilities."),
+    ),
+    "public_private_share": (
+        _("Public institutions run as 公建民营"),
+        "rate",
+        _("Publicly built, privately run residential facilities over all public residential facilities."),
+    ),
+    "day_care_centres": (_("Day-care centres"), "count", _("Operating community day-care centres.")),
+    "home_care_stations": (_("Home-care stations"), "count", _("Operating home-care service stations.")),
+    "canteens": (_("Elder canteens"), "count", _("Operating elder canteens and meal points.")),
+    "mutual_aid_points": (_("Mutual-aid points"), "count", _("Operating rural mutual-aid points.")),
+    "street_centres": (
+        _("Comprehensive centres"),
+        "count",
+        _("Operating street/town comprehensive and county elder-care centres."),
+    ),
+    "star_rated_1": (
+        _("Facilities rated 1 star"),
+        "count",
+        _("Operating facilities by their latest star rating."),
+    ),
+    "star_rated_2": (
+        _("Facilities rated 2 stars"),
+        "count",
+        _("Operating facilities by their latest star rating."),
+    ),
+    "star_rated_3": (
+        _("Facilities rated 3 stars"),
+        "count",
+        _("Operating facilities by their latest star rating."),
+    ),
+    "star_rated_4": (
+        _("Facilities rated 4 stars"),
+        "count",
+        _("Operating facilities by their latest star rating."),
+    ),
+    "star_rated_5": (
+        _("Facilities rated 5 stars"),
+        "count",
+        _("Operating facilities by their latest star rating."),
+    ),
+    "family_care_beds": (
+        _("Family care beds"),
+        "count",
+        _("Family care beds in service at the end of the month, by the elder's community."),
+    ),
 }
+
+# Per-scheme figures are "<metric>.<scheme code>" (e.g. subsidy_amount.JL_CARE): same kind and
+# definition as the metric before the dot.
+PER_SCHEME = ("subsidy_recipients", "subsidy_amount", "subsidy_unclaimed")
+
+
+def metric_kind(code: str) -> str:
+    return METRICS[code.split(".", 1)[0]][1]
+
+
+def metric_label(code: str) -> str:
+    base, _dot, scheme = code.partition(".")
+    label = str(METRICS[base][0])
+    return f"{label} · {scheme}" if scheme else label

@@ -19,7 +19,7 @@ from services.models import Caregiver, ServiceRecord, Visit
 from services.policy import visit_settings
 from services.selectors import period_bounds
 
-from .metrics import METRICS
+from .metrics import metric_kind
 from .models import MonthlyStat, StatRun, VisitRoster
 
 _CATEGORY_METRICS = {
@@ -170,6 +170,17 @@ def village_figures(period: str) -> dict[str, dict[str, tuple[int, int | None]]]
         ).items():
             out["subsidy_recipients"][code] = (row["people"], None)
             out["subsidy_amount"][code] = (int((row["total"] or 0) * 100), None)
+        # The same per scheme: "subsidy_recipients.<scheme code>", "subsidy_amount.<scheme code>".
+        per_scheme = (
+            payments.values("entitlement__elder__residence_id", "entitlement__scheme__code")
+            .annotate(people=Count("entitlement__elder_id", distinct=True), total=Sum("amount"))
+            .order_by()
+        )
+        for row in per_scheme:
+            code, scheme = row["entitlement__elder__residence_id"], row["entitlement__scheme__code"]
+            out[f"subsidy_recipients.{scheme}"][code] = (row["people"], None)
+            out[f"subsidy_amount.{scheme}"][code] = (int((row["total"] or 0) * 100), None)
+        _unclaimed(out, last)
         if apps.is_installed("assessments"):
             from assessments.selectors import grades_by_residence
 
@@ -182,6 +193,8 @@ def village_figures(period: str) -> dict[str, dict[str, tuple[int, int | None]]]
             graded = grades_by_residence(last, recipients)
             for code, row in _by_village(recipients, "residence_id", n=Count("id")).items():
                 out["recipients_assessed"][code] = (sum(graded.get(code, {}).values()), row["n"])
+    if apps.is_installed("facilities"):
+        _facility_figures(out, last, registered)
     carers = Caregiver.objects.filter(active=True, provider__filing_status="filed")
     for code, row in _by_village(
         carers,
@@ -191,11 +204,43 @@ def village_figures(period: str) -> dict[str, dict[str, tuple[int, int | None]]]
     ).items():
         out["caregivers_certified"][code] = (row["certified"], row["n"])
         out["caregivers_per_10k"][code] = (row["n"], 0)
-    # Elders are the denominator of the per-10,000 figure wherever caregivers are counted.
-    for code, (n, _den) in list(out["registered_elders"].items()):
-        num, _zero = out["caregivers_per_10k"].get(code, (0, 0))
-        out["caregivers_per_10k"][code] = (num, n)
+    # Elders are the denominator of the per-10,000 (per-1,000) figure wherever caregivers
+    # (beds) are counted; a street's own centre counts against the street's elders.
+    for metric in ("caregivers_per_10k", "beds_per_1000"):
+        for code, (n, _den) in list(out["registered_elders"].items()):
+            num, _zero = out[metric].get(code, (0, 0))
+            out[metric][code] = (num, n)
     return out
+
+
+def _facility_figures(out: dict, last: date, registered) -> None:
+    """Coverage, beds, stars, family care beds, and the assessment coverage of residents."""
+    from facilities.selectors import monthly_figures, residents_at
+
+    for metric, per_code in monthly_figures(last, _cities_with_elders()).items():
+        out[metric].update(per_code)
+    if apps.is_installed("assessments"):
+        from assessments.selectors import grades_by_residence
+
+        residents = registered.filter(pk__in=residents_at(last).values("pk"))
+        graded = grades_by_residence(last, residents)
+        for code, row in _by_village(residents, "residence_id", n=Count("id")).items():
+            out["residents_assessed"][code] = (sum(graded.get(code, {}).values()), row["n"])
+
+
+def _unclaimed(out: dict, last: date) -> None:
+    """应享未享 per scheme in force: eligible elders without a live entitlement, one query each."""
+    from subsidies.models import Scheme
+    from subsidies.selectors import unclaimed
+
+    schemes = Scheme.objects.filter(active=True, beneficiary="elder", effective_from__lte=last).filter(
+        Q(effective_to__isnull=True) | Q(effective_to__gte=last)
+    )
+    for scheme in schemes.select_related("region"):
+        for code, row in _by_village(unclaimed(scheme, last), "residence_id", n=Count("id")).items():
+            out[f"subsidy_unclaimed.{scheme.code}"][code] = (row["n"], None)
+            total, _none = out["subsidy_unclaimed"].get(code, (0, None))
+            out["subsidy_unclaimed"][code] = (total + row["n"], None)
 
 
 def roll_up(village: dict[str, dict[str, tuple]]) -> dict[tuple[str, str], tuple[int, int | None]]:
@@ -223,11 +268,11 @@ def roll_up(village: dict[str, dict[str, tuple]]) -> dict[tuple[str, str], tuple
 
 
 def _value(metric: str, num: int, den: int | None) -> Decimal:
-    kind = METRICS[metric][1]
+    kind = metric_kind(metric)
     if kind == "money":
         return (Decimal(num) / 100).quantize(Decimal("0.01"))
-    if kind in ("rate", "per10k"):
-        scale = 100 if kind == "rate" else 10_000
+    if kind in ("rate", "per10k", "per1000"):
+        scale = {"rate": 100, "per10k": 10_000, "per1000": 1_000}[kind]
         return (Decimal(num) * scale / Decimal(den)).quantize(Decimal("0.0001")) if den else Decimal(0)
     return Decimal(num)
 

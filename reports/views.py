@@ -16,7 +16,7 @@ from regions.scope import in_scope, restrict, user_region_code
 from services.policy import visit_settings
 
 from . import selectors
-from .metrics import METRICS
+from .metrics import METRICS, PER_SCHEME, metric_label
 
 STATUS_LABELS = {
     "met": gettext_lazy("met"),
@@ -47,6 +47,12 @@ def _context(request):
         for code, (label, kind, definition) in METRICS.items()
     ]
     return {
+        "facility_figures": _facility_cards(figures),
+        "stars": [
+            (n, figures[f"star_rated_{n}"].numerator if f"star_rated_{n}" in figures else 0)
+            for n in range(1, 6)
+        ],
+        "schemes": _scheme_rows(figures),
         "region": region,
         "ancestors": [r for r in region.ancestors() if in_scope(request.user, r.code)],
         "period": period,
@@ -77,6 +83,45 @@ def _context(request):
     }
 
 
+FACILITY_CARDS = (
+    "street_centre_coverage",
+    "community_facility_coverage",
+    "rural_mutual_aid_coverage",
+    "beds_per_1000",
+    "nursing_bed_share",
+    "public_private_share",
+    "family_care_beds",
+    "residents_assessed",
+    "recipients_assessed",
+)
+
+
+def _facility_cards(figures: dict) -> list[dict]:
+    return [
+        {"code": m, "label": METRICS[m][0], "kind": METRICS[m][1], "stat": figures[m]}
+        for m in FACILITY_CARDS
+        if m in figures
+    ]
+
+
+def _scheme_rows(figures: dict) -> list[dict]:
+    """Recipients, amount and 应享未享 per scheme, from the per-scheme figures of the month."""
+    from subsidies.models import Scheme
+
+    codes = sorted({m.split(".", 1)[1] for m in figures if m.startswith(tuple(f"{p}." for p in PER_SCHEME))})
+    names = dict(Scheme.objects.filter(code__in=codes).values_list("code", "name"))
+    return [
+        {
+            "code": code,
+            "name": names.get(code, code),
+            "recipients": figures.get(f"subsidy_recipients.{code}"),
+            "amount": figures.get(f"subsidy_amount.{code}"),
+            "unclaimed": figures.get(f"subsidy_unclaimed.{code}"),
+        }
+        for code in codes
+    ]
+
+
 @login_required
 @permission_required("reports.view_monthlystat", raise_exception=True)
 def dashboard(request):
@@ -100,6 +145,19 @@ def workbook(request):
         _("Visits"): [m for m in METRICS if m.startswith(("visit", "target_"))],
         _("Assessments"): ["registered_elders", "assessment_coverage", *[f"grade_{g}" for g in range(5)]],
         _("9073"): ["care_home", "care_community", "care_institution"],
+        _("Facilities"): [
+            *FACILITY_CARDS[:6],
+            "day_care_centres",
+            "home_care_stations",
+            "canteens",
+            "mutual_aid_points",
+            "street_centres",
+            *[f"star_rated_{n}" for n in range(1, 6)],
+            "family_care_beds",
+            "residents_assessed",
+        ],
+        _("Subsidies"): ["subsidy_recipients", "subsidy_amount", "subsidy_unclaimed", "recipients_assessed"],
+        _("Workforce"): ["caregivers_per_10k", "caregivers_certified"],
     }
     stats = selectors.stats_in_scope(request.user).filter(
         period=period, region__code__startswith=region.prefix
@@ -107,6 +165,9 @@ def workbook(request):
     by_metric: dict[str, list] = {}
     for s in stats.select_related("region").order_by("region_id"):
         by_metric.setdefault(s.metric, []).append(s)
+    # Per-scheme figures follow their metric on the subsidies sheet.
+    scheme_metrics = sorted(m for m in by_metric if "." in m)
+    sections[_("Subsidies")] = [*sections[_("Subsidies")], *scheme_metrics]
     book = Workbook()
     book.remove(book.active)
     for title, metrics in sections.items():
@@ -129,7 +190,7 @@ def workbook(request):
                         s.period,
                         s.region_id,
                         s.region.name,
-                        str(METRICS[metric][0]),
+                        metric_label(metric),
                         s.numerator,
                         s.denominator,
                         float(s.value),

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from eldercare.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
 from eldercare.errors import as_drf_error
 from elders.models import Elder
+from regions.models import Region
 from regions.scope import restrict
 
 from . import disbursement, services
@@ -263,6 +264,12 @@ class GapView(APIView):
         else:
             elders = unclaimed(scheme, on)
         rows = restrict(elders, request.user).order_by("residence_id", "id")
+        if request.query_params.get("region"):
+            # The dashboard links here for one street or community (within the caller's scope).
+            region = get_object_or_404(
+                restrict(Region.objects.all(), request.user), code=request.query_params["region"]
+            )
+            rows = rows.filter(residence__code__startswith=region.prefix)
         paginator = Pagination()
         page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(
