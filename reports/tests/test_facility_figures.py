@@ -28,16 +28,34 @@ def network(staff):
     nursing); Gulou community: a day-care centre (10 beds, 3★); Mochi: nothing; a centre that opens only in
     October; a closed station. Two elders per community; one Gulou elder lives in the centre, assessed."""
     registered = date(2026, 1, 1)
-    elders = [ElderFactory(residence_id=code, registered_on=registered) for code in (WUMA_GULOU, WUMA_GULOU, WUMA_MOCHI, WUMA_MOCHI)]
+    elders = [
+        ElderFactory(residence_id=code, registered_on=registered)
+        for code in (WUMA_GULOU, WUMA_GULOU, WUMA_MOCHI, WUMA_MOCHI)
+    ]
     centre = make_facility(region=WUMA, beds=100, nursing_beds=60, status_since=OPEN, star=4)
-    make_facility(region=WUMA, kind="nursing_home", ownership="public_private", beds=50, nursing_beds=20, status_since=OPEN)
+    make_facility(
+        region=WUMA,
+        kind="nursing_home",
+        ownership="public_private",
+        beds=50,
+        nursing_beds=20,
+        status_since=OPEN,
+    )
     make_facility(region=WUMA_GULOU, kind="day_care", beds=10, nursing_beds=0, status_since=OPEN, star=3)
-    make_facility(region=WUMA_MOCHI, kind="street_centre", beds=30, nursing_beds=20, status_since=date(2026, 10, 2))
-    make_facility(region=WUMA_MOCHI, kind="station", beds=0, nursing_beds=0, status="closed", status_since=OPEN)
+    make_facility(
+        region=WUMA_MOCHI, kind="street_centre", beds=30, nursing_beds=20, status_since=date(2026, 10, 2)
+    )
+    make_facility(
+        region=WUMA_MOCHI, kind="station", beds=0, nursing_beds=0, status="closed", status_since=OPEN
+    )
     Residency.objects.create(facility=centre, elder=elders[0], admitted_on=date(2026, 3, 1))
     give_grade(elders[0], 3, staff["community_worker"], days_ago=100, valid_days=400)
     FamilyCareBed.objects.create(
-        elder=elders[2], provider=make_provider(), set_up_on=date(2026, 8, 1), service_package="包", monthly_hours=10
+        elder=elders[2],
+        provider=make_provider(),
+        set_up_on=date(2026, 8, 1),
+        service_package="包",
+        monthly_hours=10,
     )
     return elders
 
@@ -47,11 +65,17 @@ def test_coverage_beds_and_stars(network, wenzhou):
     # Beds of operating facilities per 1,000 registered elders: Wuma street has 160 beds, 4 elders.
     assert (stat(WUMA, "beds_per_1000").numerator, stat(WUMA, "beds_per_1000").denominator) == (160, 4)
     assert stat(WUMA, "beds_per_1000").value == 40_000
-    assert (stat(WUMA, "nursing_bed_share").numerator, stat(WUMA, "nursing_bed_share").denominator) == (80, 160)
+    assert (stat(WUMA, "nursing_bed_share").numerator, stat(WUMA, "nursing_bed_share").denominator) == (
+        80,
+        160,
+    )
     # 公建民营 over public residential facilities: the home is 公建民营, the centre 公办.
     assert stat(WUMA, "public_private_share").value == 50
     # Wuma has an operating centre; the October centre does not count for September.
-    assert (stat(WUMA, "street_centre_coverage").numerator, stat(WUMA, "street_centre_coverage").denominator) == (1, 1)
+    assert (
+        stat(WUMA, "street_centre_coverage").numerator,
+        stat(WUMA, "street_centre_coverage").denominator,
+    ) == (1, 1)
     lucheng = stat(LUCHENG, "street_centre_coverage")
     towns = Region.objects.filter(code__startswith="330302", level="town").count()
     assert (lucheng.numerator, lucheng.denominator) == (1, towns)
