@@ -20,11 +20,12 @@ def logged_in(client, username):
     return client
 
 
-def test_facility_page_shows_each_rule_with_its_numbers(client, staff, english):
+def test_facility_page_shows_each_rule_with_its_numbers(client, staff):
     load_policy_pack(name="nanyang", region_code=LUCHENG)
     centre = make_facility(name="短板中心", beds=50, nursing_beds=27, floor_area_m2=2100, land_area_mu=3)
     html = logged_in(client, "street").get(f"/facilities/{centre.pk}/").content.decode()
-    assert "nursing-bed share (%)" in html and "54" in html and "not met" in html
+    # The default language is Chinese: 护理型床位占比 54 % against 55 %, 未达标.
+    assert "护理型床位占比" in html and "54" in html and "未达标" in html
     listing = client.get("/facilities/shortfalls/").content.decode()
     assert "短板中心" in listing
 
@@ -67,3 +68,23 @@ def test_leader_sees_the_list_but_no_admission_form(client, staff):
     logged_in(client, "leader")
     assert "可见中心" in client.get("/facilities/").content.decode()
     assert 'data-testid="admit-form"' not in client.get(f"/facilities/{centre.pk}/").content.decode()
+
+
+def test_list_page_and_api_use_a_bounded_number_of_queries(client, staff, django_assert_max_num_queries):
+    from rest_framework.test import APIClient
+
+    for _ in range(3):
+        make_facility()
+    client.force_login(staff["city_admin"])
+    api = APIClient()
+    api.force_authenticate(staff["city_admin"])
+    with django_assert_max_num_queries(12) as few:
+        client.get("/facilities/")
+    with django_assert_max_num_queries(10) as api_few:
+        api.get("/api/v1/facilities/")
+    for _ in range(20):
+        make_facility()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get("/facilities/").status_code == 200
+    with django_assert_max_num_queries(len(api_few.captured_queries)):
+        assert api.get("/api/v1/facilities/").json()["count"] == 23
