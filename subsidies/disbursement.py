@@ -108,13 +108,13 @@ def current_period() -> str:
 # --- before approval: cross-checks and the diff against last month -----------------------------
 
 
-def cross_checks(batch: DisbursementBatch, *, no_visit_months: int = 3) -> list[dict]:
+def cross_checks(batch: DisbursementBatch, *, no_visit_months: int | None = None) -> list[dict]:
     """Payments that deserve a second look before the roll is approved, each with its reason.
 
     One grouped query per check: the elder has died or moved, now lives in an institution
-    while the scheme is for elders at home, was not visited for N months, has no valid
-    assessment though the scheme's amount depends on it, or shares a bank account with
-    another payee.
+    while the scheme is for elders at home, was not visited for N months (N from the schemes
+    section in force at the batch's region, `no_visit_months`), has no valid assessment though
+    the scheme's amount depends on it, or shares a bank account with another payee.
     """
     from datetime import timedelta
 
@@ -124,6 +124,10 @@ def cross_checks(batch: DisbursementBatch, *, no_visit_months: int = 3) -> list[
     from elders import conditions
     from services.models import Visit
 
+    from .policy import scheme_settings
+
+    if no_visit_months is None:
+        no_visit_months = scheme_settings(batch.region_id).no_visit_months
     _first, last = parse_period(batch.period)
     payments = Payment.objects.filter(batch=batch).exclude(status="returned")
     found: list[dict] = []
