@@ -16,7 +16,7 @@ from regions.scope import restrict
 
 from . import disbursement, services
 from .choices import Decision
-from .models import Application, DisbursementBatch, Entitlement, Payment, ReviewStep, Scheme
+from .models import Application, DisbursementBatch, Entitlement, Payment, ReviewStep, Scheme, Suspension
 from .selectors import eligibility_for
 
 
@@ -135,16 +135,36 @@ class ApplicationViewSet(
         return self._run(services.resubmit_application)
 
 
+class SuspensionSerializer(serializers.ModelSerializer):
+    # Codes of SuspensionReason (condition, condition_ended, stopped), read-only.
+    reason = serializers.CharField(read_only=True)
+    end_reason = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Suspension
+        fields = [
+            "from_period",
+            "to_period",
+            "started_on",
+            "reason",
+            "started_by",
+            "ended_on",
+            "end_reason",
+            "ended_by",
+        ]
+
+
 class EntitlementSerializer(serializers.ModelSerializer):
     scheme = serializers.CharField(source="scheme.code")
+    suspensions = SuspensionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Entitlement
-        fields = ["id", "elder", "scheme", "status", "first_period", "last_period", "amount"]
+        fields = ["id", "elder", "scheme", "status", "first_period", "last_period", "amount", "suspensions"]
 
 
 class EntitlementViewSet(ScopedReadOnlyViewSet):
-    queryset = Entitlement.objects.select_related("scheme")
+    queryset = Entitlement.objects.select_related("scheme").prefetch_related("suspensions")
     serializer_class = EntitlementSerializer
     filterset_fields = ["elder", "status"]
 

@@ -45,3 +45,15 @@ class EntitlementStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     SUSPENDED = "suspended", _("Suspended")
     STOPPED = "stopped", _("Stopped")
+
+
+class SuspensionReason(models.TextChoices):
+    CONDITION = (
+        "condition",
+        _("The scheme's suspension condition holds (for example, living in an institution)"),
+    )
+    CONDITION_ENDED = (
+        "condition_ended",
+        _("The suspension condition no longer holds (for example, back home)"),
+    )
+    STOPPED = "stopped", _("The entitlement was stopped")

@@ -17,6 +17,7 @@ from .choices import (
     Frequency,
     Level,
     PaymentForm,
+    SuspensionReason,
 )
 
 
@@ -49,6 +50,15 @@ class Scheme(models.Model):
     )
     application_needed = models.BooleanField(
         _("application needed"), default=True, help_text=_("Off: eligible people are enrolled automatically.")
+    )
+    suspend_when = models.JSONField(
+        _("suspended while (condition)"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "While this condition holds for an elder (for example, living in an institution), the "
+            "entitlement is suspended and not paid; it resumes when the condition ends. Empty: never."
+        ),
     )
     review_levels = models.JSONField(_("review levels"), default=list, blank=True)
     notice_days = models.PositiveSmallIntegerField(_("public notice (days)"), null=True, blank=True)
@@ -83,6 +93,11 @@ class Scheme(models.Model):
             conditions.validate(self.eligibility, path="eligibility")
         except ValidationError as exc:
             errors["eligibility"] = exc.messages
+        if self.suspend_when:
+            try:
+                conditions.validate(self.suspend_when, path="suspend_when")
+            except ValidationError as exc:
+                errors["suspend_when"] = exc.messages
         problems = rule_errors(self.amount_rule or {})
         if problems:
             errors["amount_rule"] = problems
@@ -220,6 +235,63 @@ class Entitlement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.elder} {self.scheme.code} {self.get_status_display()}"
+
+
+class Suspension(models.Model):
+    """A stretch of months an entitlement is not paid, with when, why and by whom it began and ended.
+
+    Suspended on a day of month M: M is still paid, nothing from M+1 (`from_period`). Resumed on a
+    day of month R: paid again from R+1 (`to_period` = R, the last month not paid). Empty
+    `to_period`: still suspended. A suspension begun and ended in one month covers no month.
+    """
+
+    entitlement = models.ForeignKey(
+        Entitlement, verbose_name=_("entitlement"), on_delete=models.CASCADE, related_name="suspensions"
+    )
+    from_period = models.CharField(_("first month not paid"), max_length=7)
+    to_period = models.CharField(_("last month not paid"), max_length=7, blank=True)
+    started_on = models.DateField(_("suspended on"))
+    reason = models.CharField(_("why suspended"), max_length=20, choices=SuspensionReason.choices)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("suspended by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: the daily job."),
+    )
+    ended_on = models.DateField(_("resumed on"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("why resumed or closed"), max_length=20, choices=SuspensionReason.choices, blank=True
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resumed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: the daily job."),
+    )
+
+    scope_field = "entitlement__elder__residence"
+
+    class Meta:
+        verbose_name = _("suspension")
+        verbose_name_plural = _("suspensions")
+        ordering = ["entitlement", "-started_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entitlement"],
+                condition=Q(ended_on__isnull=True),
+                name="suspension_one_open",
+                violation_error_message=_("This entitlement is already suspended."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entitlement_id} {self.from_period}-{self.to_period or '…'}"
 
 
 class DisbursementBatch(models.Model):

@@ -49,6 +49,8 @@ def parse(data: dict) -> SchemeSettings:
         if row["payment_form"] not in PaymentForm.values:
             raise ValidationError(_("%(where)s: unknown payment form.") % {"where": where})
         conditions.validate(row["eligibility"], path=f"{where}.eligibility")
+        if row.get("suspend_when"):
+            conditions.validate(row["suspend_when"], path=f"{where}.suspend_when")
         problems = rule_errors(row["amount_rule"])
         if problems:
             raise ValidationError([f"{where}: {p}" for p in problems])
@@ -90,6 +92,7 @@ def apply(*, region, data: dict, acting_user=None) -> int:
             "eligibility": row["eligibility"],
             "amount_rule": row["amount_rule"],
             "exclusivity_group": row.get("exclusivity_group", ""),
+            "suspend_when": row.get("suspend_when") or {},
             "application_needed": row.get("application_needed", True),
             "review_levels": row.get("review_levels", ["street", "district"]),
             "notice_days": row.get("notice_days"),

@@ -132,3 +132,9 @@ def choose_higher(rows: list[dict]) -> list[dict]:
             winner["scheme"] if winner is not None and winner is not row and row["eligible"] else None
         )
     return rows
+
+
+def unsuspended_months(months: list[str], spans: list[tuple[str, str]]) -> list[str]:
+    """The months (YYYY-MM) not inside any suspension span (first, last); an empty last means
+    the suspension is still open."""
+    return [m for m in months if not any(first <= m and (not last or m <= last) for first, last in spans)]

@@ -89,9 +89,20 @@ def unclaimed(scheme: Scheme, on: date) -> QuerySet[Elder]:
     return eligible_elders(scheme, on).exclude(pk__in=live)
 
 
-def no_longer_eligible(scheme: Scheme, on: date):
-    """Receiving, but no longer meeting the scheme's conditions."""
+def suspension_holds(scheme: Scheme, on: date) -> QuerySet[Elder]:
+    """Registered elders for whom the scheme's suspension condition holds (in an institution, ...)."""
+    if not scheme.suspend_when:
+        return Elder.objects.none()
+    return conditions.filter_queryset(Elder.objects.filter(status="registered"), scheme.suspend_when, on)
+
+
+def no_longer_eligible(scheme: Scheme, on: date) -> QuerySet:
+    """Receiving, but no longer meeting the scheme's conditions. An elder for whom the scheme's
+    suspension condition holds is suspended, not stopped: they are not in this list."""
     from .models import Entitlement
 
     still = eligible_elders(scheme, on).values("pk")
-    return Entitlement.objects.filter(scheme=scheme).exclude(status="stopped").exclude(elder_id__in=still)
+    lost = Entitlement.objects.filter(scheme=scheme).exclude(status="stopped").exclude(elder_id__in=still)
+    if scheme.suspend_when:
+        lost = lost.exclude(elder_id__in=suspension_holds(scheme, on).values("pk"))
+    return lost

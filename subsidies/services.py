@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,8 +16,9 @@ from regions.choices import Role
 from regions.scope import in_scope, user_role
 
 from . import rules
-from .choices import ApplicationStatus, Decision, EntitlementStatus, Level
-from .models import Application, Entitlement, ReviewStep, Scheme
+from .choices import ApplicationStatus, Decision, EntitlementStatus, Level, SuspensionReason
+from .models import Application, Entitlement, ReviewStep, Scheme, Suspension
+from .selectors import suspension_holds
 
 LEVEL_ROLES = {
     Level.STREET: Role.STREET_OFFICER,
@@ -152,10 +154,64 @@ def close_notices(*, on: date) -> int:
     return done
 
 
+def suspend_and_resume(*, scheme: Scheme, on: date, acting_user=None) -> dict[str, int]:
+    """Suspend the live entitlements of elders for whom the scheme's suspension condition now holds
+    (a home-care subsidy while the elder lives in an institution) and resume those for whom it no
+    longer does. Each change is a `Suspension` row with the date, the reason and who (empty: the
+    daily job). Suspended on a day of month M: M is paid, M+1 on is not; resumed in month R: paid
+    again from R+1. Set-based: a few statements per scheme, whatever the number of elders."""
+    from services.rules import period_of
+
+    if not scheme.suspend_when:
+        return {"suspended": 0, "resumed": 0}
+    holding = suspension_holds(scheme, on).values("pk")
+    ending = Suspension.objects.filter(
+        entitlement__scheme=scheme, entitlement__status=EntitlementStatus.SUSPENDED, ended_on__isnull=True
+    ).exclude(entitlement__elder_id__in=holding)
+    resumed = ending.update(
+        ended_on=on,
+        to_period=period_of(on),
+        end_reason=SuspensionReason.CONDITION_ENDED,
+        ended_by=acting_user,
+    )
+    open_one = Suspension.objects.filter(entitlement=OuterRef("pk"), ended_on__isnull=True)
+    Entitlement.objects.filter(~Exists(open_one), scheme=scheme, status=EntitlementStatus.SUSPENDED).update(
+        status=EntitlementStatus.ACTIVE
+    )
+    starting = Entitlement.objects.filter(
+        scheme=scheme, status=EntitlementStatus.ACTIVE, elder_id__in=holding
+    ).values_list("pk", flat=True)
+    new = [
+        Suspension(
+            entitlement_id=pk,
+            from_period=next_month(on),
+            started_on=on,
+            reason=SuspensionReason.CONDITION,
+            started_by=acting_user,
+        )
+        for pk in starting.iterator(chunk_size=5_000)
+    ]
+    Suspension.objects.bulk_create(new, batch_size=5_000)
+    Entitlement.objects.filter(Exists(open_one), scheme=scheme, status=EntitlementStatus.ACTIVE).update(
+        status=EntitlementStatus.SUSPENDED
+    )
+    return {"suspended": len(new), "resumed": resumed}
+
+
+def close_suspensions_of_stopped(*, on: date, acting_user=None) -> int:
+    """A stopped entitlement's open suspension ends with it, at its last month (those months stay
+    unpaid). One statement."""
+    last = Entitlement.objects.filter(pk=OuterRef("entitlement_id")).values("last_period")[:1]
+    return Suspension.objects.filter(
+        ended_on__isnull=True, entitlement__status=EntitlementStatus.STOPPED
+    ).update(ended_on=on, to_period=Subquery(last), end_reason=SuspensionReason.STOPPED, ended_by=acting_user)
+
+
 @transaction.atomic
 def enrol_and_stop(*, on: date) -> dict[str, int]:
-    """The daily job: enrol newly eligible elders in automatic schemes (免申即享, e.g. turning 80)
-    and stop entitlements whose elders no longer qualify (paid through this month)."""
+    """The daily job: enrol newly eligible elders in automatic schemes (免申即享, e.g. turning 80),
+    suspend or resume entitlements by the schemes' suspension conditions, and stop entitlements
+    whose elders no longer qualify (paid through this month)."""
     from django.db.models import F
 
     from elders.rules import age_on
@@ -164,7 +220,7 @@ def enrol_and_stop(*, on: date) -> dict[str, int]:
     from .selectors import no_longer_eligible, parameters_for, unclaimed
 
     grade = conditions.facts().get("ability_grade")
-    enrolled = stopped = 0
+    enrolled = stopped = suspended = resumed = 0
     for scheme in Scheme.objects.filter(active=True, beneficiary="elder").select_related("region"):
         if not scheme.application_needed:
             candidates = unclaimed(scheme, on)
@@ -190,9 +246,13 @@ def enrol_and_stop(*, on: date) -> dict[str, int]:
                     )
             Entitlement.objects.bulk_create(new, batch_size=5_000, ignore_conflicts=True)
             enrolled += len(new)
+        changes = suspend_and_resume(scheme=scheme, on=on)
+        suspended += changes["suspended"]
+        resumed += changes["resumed"]
         lost = list(no_longer_eligible(scheme, on).values_list("pk", flat=True))
         Entitlement.objects.filter(pk__in=lost).update(
             status=EntitlementStatus.STOPPED, last_period=period_of(on)
         )
         stopped += len(lost)
-    return {"enrolled": enrolled, "stopped": stopped}
+    close_suspensions_of_stopped(on=on)
+    return {"enrolled": enrolled, "stopped": stopped, "suspended": suspended, "resumed": resumed}
