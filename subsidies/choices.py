@@ -57,3 +57,12 @@ class SuspensionReason(models.TextChoices):
         _("The suspension condition no longer holds (for example, back home)"),
     )
     STOPPED = "stopped", _("The entitlement was stopped")
+
+
+class DocumentKind(models.TextChoices):
+    ID_PROOF = "id_proof", _("Proof of identity")
+    HUKOU = "hukou", _("Household register (hukou booklet)")
+    ASSESSMENT_REPORT = "assessment_report", _("Assessment report")
+    DIBAO_CERTIFICATE = "dibao_certificate", _("Minimum living allowance (di bao) certificate")
+    DISABILITY_CERTIFICATE = "disability_certificate", _("Disability certificate")
+    OTHER = "other", _("Other")

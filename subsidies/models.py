@@ -13,6 +13,7 @@ from .choices import (
     ApplicationStatus,
     Beneficiary,
     Decision,
+    DocumentKind,
     EntitlementStatus,
     Frequency,
     Level,
@@ -168,6 +169,42 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.elder} {self.scheme.code} ({self.get_status_display()})"
+
+
+def document_path(instance: ApplicationDocument, filename: str) -> str:
+    """Stored under the application with a random name: the uploader's file name is kept apart."""
+    from pathlib import PurePath
+    from uuid import uuid4
+
+    return (
+        f"subsidies/applications/{instance.application_id}/{uuid4().hex}{PurePath(filename).suffix.lower()}"
+    )
+
+
+class ApplicationDocument(models.Model):
+    """A supporting document of an application (ID proof, hukou, assessment report, ...)."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(_("document type"), max_length=24, choices=DocumentKind.choices)
+    file = models.FileField(_("file"), upload_to=document_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    scope_field = "application__elder__residence"
+
+    class Meta:
+        verbose_name = _("application document")
+        verbose_name_plural = _("application documents")
+        ordering = ["application", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.get_kind_display()} {self.original_name}"
 
 
 class ReviewStep(models.Model):

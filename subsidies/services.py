@@ -17,7 +17,7 @@ from regions.scope import in_scope, user_role
 
 from . import rules
 from .choices import ApplicationStatus, Decision, EntitlementStatus, Level, SuspensionReason
-from .models import Application, Entitlement, ReviewStep, Scheme, Suspension
+from .models import Application, ApplicationDocument, Entitlement, ReviewStep, Scheme, Suspension
 from .selectors import suspension_holds
 
 LEVEL_ROLES = {
@@ -117,6 +117,61 @@ def review_application(
     application._history_user = acting_user
     application.save()
     return application
+
+
+@transaction.atomic
+def add_application_document(
+    *, acting_user, application: Application, kind: str, file
+) -> ApplicationDocument:
+    """Attach a supporting document to an open application. Refused, naming the field, for a type
+    other than PDF/JPG/JPEG/PNG, a content that does not match it, or a file over the size limit
+    (settings.SUBSIDY_DOCUMENT_MAX_MB)."""
+    from django.conf import settings
+    from django.utils.text import capfirst
+
+    from .choices import OPEN_STATUSES, DocumentKind
+
+    if not acting_user.has_perm("subsidies.add_application"):
+        raise PermissionDenied(_("You may not add documents to subsidy applications."))
+    if not in_scope(acting_user, application.elder.residence_id):
+        raise PermissionDenied(_("This elder is outside your region of responsibility."))
+    if application.status not in OPEN_STATUSES:
+        raise ValidationError(_("Documents can only be added while the application is open."))
+    errors: dict[str, list[str]] = {}
+    if kind not in DocumentKind.values:
+        errors["kind"] = [
+            _("%(field)s: '%(value)s' is not a document type; use one of: %(kinds)s.")
+            % {
+                "field": capfirst(ApplicationDocument._meta.get_field("kind").verbose_name),
+                "value": kind,
+                "kinds": ", ".join(str(label) for label in DocumentKind.labels),
+            }
+        ]
+    head = file.read(16)
+    file.seek(0)
+    problems = rules.document_errors(
+        field=capfirst(ApplicationDocument._meta.get_field("file").verbose_name),
+        name=file.name or "",
+        size=file.size,
+        head=head,
+        max_bytes=settings.SUBSIDY_DOCUMENT_MAX_MB * 1_048_576,
+    )
+    if problems:
+        errors["file"] = problems
+    if errors:
+        raise ValidationError(errors)
+    document = ApplicationDocument(
+        application=application,
+        kind=kind,
+        original_name=file.name[:200],
+        size=file.size,
+        uploaded_by=acting_user,
+        uploaded_at=timezone.now(),
+    )
+    document.file.save(file.name, file, save=False)
+    document.full_clean()
+    document.save()
+    return document
 
 
 def _approve(application: Application, now) -> Entitlement:

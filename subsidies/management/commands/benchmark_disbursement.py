@@ -67,12 +67,13 @@ class Command(BaseCommand):
         period = period or previous_period()
         parse_period(period)
         registered = Elder.objects.filter(notes=DEMO_TAG, status="registered")
+        scheme = self._scheme()
         if not keep or registered.count() < entitlements:
+            self._clear(scheme)  # the demo's elders are re-made: their benchmark entitlements go first
             started = time.perf_counter()
             # Some demo elders have died or moved: seed enough registered ones.
             made = seed(elders=int(entitlements * 1.1) + 1_000, reset=True).elders
             self.stdout.write(f"seeded {made:,} demo elders in {time.perf_counter() - started:.1f} s")
-        scheme = self._scheme()
         if not keep or Entitlement.objects.filter(scheme=scheme).count() != entitlements:
             started = time.perf_counter()
             self._load(scheme, entitlements, period)
@@ -130,11 +131,15 @@ class Command(BaseCommand):
         )
         return scheme
 
-    def _load(self, scheme: Scheme, n: int, period: str) -> None:
+    def _clear(self, scheme: Scheme) -> None:
         with transaction.atomic():
             Payment.objects.filter(entitlement__scheme=scheme).delete()
             DisbursementBatch.objects.filter(scheme=scheme).delete()
             Entitlement.objects.filter(scheme=scheme).delete()
+
+    def _load(self, scheme: Scheme, n: int, period: str) -> None:
+        self._clear(scheme)
+        with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(
                     """
