@@ -61,5 +61,6 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("visits/", include("services.urls")),
     path("dashboard/", include("reports.urls")),
+    path("subsidies/", include("subsidies.urls")),
     path("", include("elders.urls")),
 ]

@@ -106,3 +106,77 @@ def no_longer_eligible(scheme: Scheme, on: date) -> QuerySet:
     if scheme.suspend_when:
         lost = lost.exclude(elder_id__in=suspension_holds(scheme, on).values("pk"))
     return lost
+
+
+# --- worker pages -------------------------------------------------------------------------------
+
+
+def application_candidates(user, on: date, *, limit: int = 200) -> list[tuple[Scheme, list[Elder]]]:
+    """For each scheme in force at the user's region that takes applications: the elders in the
+    user's region who qualify, hold no live entitlement and have no open application (应享未享).
+    One query per scheme (a handful), never one per elder."""
+    from regions.scope import restrict, user_region_code
+
+    from .choices import OPEN_STATUSES
+    from .models import Application
+
+    region = user_region_code(user)
+    if region is None:
+        return []
+    out = []
+    for scheme in schemes_in_force(region, on).filter(application_needed=True).select_related("region"):
+        open_ones = Application.objects.filter(scheme=scheme, status__in=OPEN_STATUSES).values("elder_id")
+        elders = (
+            restrict(unclaimed(scheme, on), user)
+            .exclude(pk__in=open_ones)
+            .select_related("residence")
+            .order_by("residence_id", "name", "pk")[:limit]
+        )
+        out.append((scheme, list(elders)))
+    return out
+
+
+def applications_in_scope(user) -> QuerySet:
+    """Applications of the elders in the user's region, newest first, with what the pages show."""
+    from regions.scope import restrict
+
+    from .models import Application
+
+    return restrict(
+        Application.objects.select_related("elder", "elder__residence", "scheme", "submitted_by"), user
+    ).prefetch_related("steps", "steps__reviewer", "documents")
+
+
+def review_queue(user) -> QuerySet:
+    """Applications waiting for a review at the user's level (street or district), in their region."""
+    from regions.scope import user_role
+
+    from .services import LEVEL_ROLES
+
+    levels = [str(level) for level, role in LEVEL_ROLES.items() if str(role) == user_role(user)]
+    return (
+        applications_in_scope(user)
+        .filter(status="under_review", level__in=levels)
+        .order_by("submitted_at", "pk")
+    )
+
+
+def batches_in_scope(user) -> QuerySet:
+    from regions.scope import restrict
+
+    from .models import DisbursementBatch
+
+    return restrict(DisbursementBatch.objects.select_related("scheme", "region", "approved_by"), user)
+
+
+def batch_totals(batch) -> dict:
+    """Number of payments and their sum in a roll (returned payments left out)."""
+    from django.db.models import Count, Sum
+
+    from .models import Payment
+
+    return (
+        Payment.objects.filter(batch=batch)
+        .exclude(status="returned")
+        .aggregate(payments=Count("id"), amount=Sum("amount"))
+    )
