@@ -150,9 +150,12 @@ def cross_checks(batch: DisbursementBatch, *, no_visit_months: int | None = None
     flag(payments.filter(entitlement__elder__status="moved"), _("the elder has moved away"))
     from elders.models import Elder
 
-    still = conditions.filter_queryset(Elder.objects.all(), batch.scheme.eligibility, last).values("pk")
+    # NOT EXISTS (an anti-join), never NOT IN (subquery): PostgreSQL runs a NOT IN over a set larger
+    # than work_mem as a nested loop, quadratic in the city's elders.
+    this_elder = Elder.objects.filter(pk=OuterRef("entitlement__elder_id"))
+    still = conditions.filter_queryset(this_elder, batch.scheme.eligibility, last)
     flag(
-        payments.exclude(entitlement__elder_id__in=still),
+        payments.filter(~Exists(still)),
         _("no longer meets the scheme's conditions (for example now lives in an institution)"),
     )
     since = timezone.make_aware(datetime.combine(last - timedelta(days=30 * no_visit_months), time.min))
@@ -162,10 +165,8 @@ def cross_checks(batch: DisbursementBatch, *, no_visit_months: int | None = None
     if rule in ("by_grade", "by_self_care") or "ability_grade" in str(batch.scheme.eligibility):
         grade = conditions.facts().get("ability_grade")
         if grade is not None:
-            ungraded = (
-                grade.annotate(Elder.objects.all(), last).filter(ability_grade__isnull=True).values("pk")
-            )
-            flag(payments.filter(entitlement__elder_id__in=ungraded), _("no valid ability assessment"))
+            ungraded = grade.annotate(this_elder, last).filter(ability_grade__isnull=True)
+            flag(payments.filter(Exists(ungraded)), _("no valid ability assessment"))
     shared = (
         Entitlement.objects.exclude(payee_account="")
         .values("payee_account")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from elders import conditions
 from elders.models import Elder
@@ -85,8 +85,8 @@ def unclaimed(scheme: Scheme, on: date) -> QuerySet[Elder]:
     """应享未享: eligible, but without a live entitlement to the scheme."""
     from .models import Entitlement
 
-    live = Entitlement.objects.filter(scheme=scheme).exclude(status="stopped").values("elder_id")
-    return eligible_elders(scheme, on).exclude(pk__in=live)
+    live = Entitlement.objects.filter(scheme=scheme, elder_id=OuterRef("pk")).exclude(status="stopped")
+    return eligible_elders(scheme, on).filter(~Exists(live))
 
 
 def suspension_holds(scheme: Scheme, on: date) -> QuerySet[Elder]:
@@ -101,10 +101,12 @@ def no_longer_eligible(scheme: Scheme, on: date) -> QuerySet:
     suspension condition holds is suspended, not stopped: they are not in this list."""
     from .models import Entitlement
 
-    still = eligible_elders(scheme, on).values("pk")
-    lost = Entitlement.objects.filter(scheme=scheme).exclude(status="stopped").exclude(elder_id__in=still)
+    # NOT EXISTS (anti-joins), never NOT IN (subquery): PostgreSQL runs a NOT IN over a set larger
+    # than work_mem as a nested loop, quadratic in the city's elders.
+    still = eligible_elders(scheme, on).filter(pk=OuterRef("elder_id"))
+    lost = Entitlement.objects.filter(~Exists(still), scheme=scheme).exclude(status="stopped")
     if scheme.suspend_when:
-        lost = lost.exclude(elder_id__in=suspension_holds(scheme, on).values("pk"))
+        lost = lost.filter(~Exists(suspension_holds(scheme, on).filter(pk=OuterRef("elder_id"))))
     return lost
 
 
@@ -125,10 +127,12 @@ def application_candidates(user, on: date, *, limit: int = 200) -> list[tuple[Sc
         return []
     out = []
     for scheme in schemes_in_force(region, on).filter(application_needed=True).select_related("region"):
-        open_ones = Application.objects.filter(scheme=scheme, status__in=OPEN_STATUSES).values("elder_id")
+        open_ones = Application.objects.filter(
+            scheme=scheme, status__in=OPEN_STATUSES, elder_id=OuterRef("pk")
+        )
         elders = (
             restrict(unclaimed(scheme, on), user)
-            .exclude(pk__in=open_ones)
+            .filter(~Exists(open_ones))
             .select_related("residence")
             .order_by("residence_id", "name", "pk")[:limit]
         )

@@ -220,9 +220,13 @@ def suspend_and_resume(*, scheme: Scheme, on: date, acting_user=None) -> dict[st
     if not scheme.suspend_when:
         return {"suspended": 0, "resumed": 0}
     holding = suspension_holds(scheme, on).values("pk")
+    still_holds = suspension_holds(scheme, on).filter(pk=OuterRef("entitlement__elder_id"))
     ending = Suspension.objects.filter(
-        entitlement__scheme=scheme, entitlement__status=EntitlementStatus.SUSPENDED, ended_on__isnull=True
-    ).exclude(entitlement__elder_id__in=holding)
+        ~Exists(still_holds),
+        entitlement__scheme=scheme,
+        entitlement__status=EntitlementStatus.SUSPENDED,
+        ended_on__isnull=True,
+    )
     resumed = ending.update(
         ended_on=on,
         to_period=period_of(on),
