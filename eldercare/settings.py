@@ -174,6 +174,8 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Largest supporting document of a subsidy application, in MB (PDF, JPG, JPEG or PNG).
+SUBSIDY_DOCUMENT_MAX_MB = env.int("SUBSIDY_DOCUMENT_MAX_MB", default=10)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -67,5 +67,6 @@ urlpatterns = [
     path("visits/", include("services.urls")),
     path("dashboard/", include("reports.urls")),
     path("facilities/", include("facilities.urls")),
+    path("subsidies/", include("subsidies.urls")),
     path("", include("elders.urls")),
 ]

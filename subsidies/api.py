@@ -6,6 +6,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -17,7 +18,16 @@ from regions.scope import restrict
 
 from . import disbursement, services
 from .choices import Decision
-from .models import Application, DisbursementBatch, Entitlement, Payment, ReviewStep, Scheme
+from .models import (
+    Application,
+    ApplicationDocument,
+    DisbursementBatch,
+    Entitlement,
+    Payment,
+    ReviewStep,
+    Scheme,
+    Suspension,
+)
 from .selectors import eligibility_for
 
 
@@ -99,6 +109,31 @@ class ResubmitSerializer(serializers.Serializer):
     """No body: a returned application goes back to its first review level."""
 
 
+class ApplicationDocumentSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(help_text="id_proof, hukou, assessment_report, dibao_certificate, ...")
+    file = serializers.FileField(write_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApplicationDocument
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "file",
+            "original_name",
+            "size",
+            "uploaded_by",
+            "uploaded_at",
+            "download",
+        ]
+        read_only_fields = ["original_name", "size", "uploaded_by", "uploaded_at"]
+
+    def get_download(self, obj) -> str:
+        return f"/api/v1/subsidy-applications/{obj.application_id}/documents/{obj.pk}/"
+
+
 class ApplicationViewSet(
     ScopedViewSetMixin,
     mixins.CreateModelMixin,
@@ -114,6 +149,9 @@ class ApplicationViewSet(
     action_permissions = {
         "review": ["subsidies.change_application"],
         "resubmit": ["subsidies.add_application"],
+        # Reading needs the view permission; the upload service also checks add_application.
+        "documents": ["subsidies.view_application"],
+        "document": ["subsidies.view_application"],
     }
 
     def _run(self, fn, **kwargs):
@@ -135,17 +173,71 @@ class ApplicationViewSet(
     def resubmit(self, request, pk=None):
         return self._run(services.resubmit_application)
 
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=ApplicationDocumentSerializer,
+        parser_classes=[MultiPartParser, FormParser],
+        pagination_class=None,
+    )
+    def documents(self, request, pk=None):
+        """GET: the application's documents. POST (multipart: kind, file): attach one."""
+        application = self.get_object()
+        if request.method == "GET":
+            rows = application.documents.all()
+            return Response(ApplicationDocumentSerializer(rows, many=True).data)
+        body = ApplicationDocumentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            document = services.add_application_document(
+                acting_user=request.user, application=application, **body.validated_data
+            )
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        return Response(ApplicationDocumentSerializer(document).data, status=201)
+
+    @extend_schema(operation_id="v1_subsidy_applications_document_download", responses={200: bytes})
+    @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>\d+)")
+    def document(self, request, pk=None, document_id=None):
+        """The file itself (scoped like its application)."""
+        from django.http import FileResponse
+
+        document = get_object_or_404(self.get_object().documents, pk=document_id)
+        return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
+
+
+class SuspensionSerializer(serializers.ModelSerializer):
+    # Codes of SuspensionReason (condition, condition_ended, stopped), read-only.
+    reason = serializers.CharField(read_only=True)
+    end_reason = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Suspension
+        fields = [
+            "from_period",
+            "to_period",
+            "started_on",
+            "reason",
+            "started_by",
+            "ended_on",
+            "end_reason",
+            "ended_by",
+        ]
+
 
 class EntitlementSerializer(serializers.ModelSerializer):
     scheme = serializers.CharField(source="scheme.code")
+    suspensions = SuspensionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Entitlement
-        fields = ["id", "elder", "scheme", "status", "first_period", "last_period", "amount"]
+        fields = ["id", "elder", "scheme", "status", "first_period", "last_period", "amount", "suspensions"]
 
 
 class EntitlementViewSet(ScopedReadOnlyViewSet):
-    queryset = Entitlement.objects.select_related("scheme")
+    queryset = Entitlement.objects.select_related("scheme").prefetch_related("suspensions")
     serializer_class = EntitlementSerializer
     filterset_fields = ["elder", "status"]
 

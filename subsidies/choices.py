@@ -45,3 +45,24 @@ class EntitlementStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     SUSPENDED = "suspended", _("Suspended")
     STOPPED = "stopped", _("Stopped")
+
+
+class SuspensionReason(models.TextChoices):
+    CONDITION = (
+        "condition",
+        _("The scheme's suspension condition holds (for example, living in an institution)"),
+    )
+    CONDITION_ENDED = (
+        "condition_ended",
+        _("The suspension condition no longer holds (for example, back home)"),
+    )
+    STOPPED = "stopped", _("The entitlement was stopped")
+
+
+class DocumentKind(models.TextChoices):
+    ID_PROOF = "id_proof", _("Proof of identity")
+    HUKOU = "hukou", _("Household register (hukou booklet)")
+    ASSESSMENT_REPORT = "assessment_report", _("Assessment report")
+    DIBAO_CERTIFICATE = "dibao_certificate", _("Minimum living allowance (di bao) certificate")
+    DISABILITY_CERTIFICATE = "disability_certificate", _("Disability certificate")
+    OTHER = "other", _("Other")

@@ -13,7 +13,8 @@ from regions.models import Region
 from services.rules import parse_period, period_of
 
 from .choices import EntitlementStatus
-from .models import DisbursementBatch, Entitlement, Payment
+from .models import DisbursementBatch, Entitlement, Payment, Suspension
+from .rules import unsuspended_months
 
 
 @dataclass
@@ -36,16 +37,20 @@ def months_between(first: str, last: str) -> list[str]:
 
 @transaction.atomic
 def apply_registry_changes(*, on) -> int:
-    """Death or moving away stops an entitlement; the month of death (or move) is still paid."""
+    """Death or moving away stops an entitlement (active or suspended); the month of death (or
+    move) is still paid unless suspended. An open suspension ends with the entitlement."""
+    from .services import close_suspensions_of_stopped
+
     changed = [
         Entitlement(pk=pk, status=EntitlementStatus.STOPPED, last_period=period_of(left_on))
         for pk, left_on in Entitlement.objects.filter(
             elder__status__in=("deceased", "moved"),
-            status=EntitlementStatus.ACTIVE,
+            status__in=(EntitlementStatus.ACTIVE, EntitlementStatus.SUSPENDED),
             elder__status_date__lte=on,
         ).values_list("pk", "elder__status_date")
     ]
     Entitlement.objects.bulk_update(changed, ["status", "last_period"], batch_size=5_000)
+    close_suspensions_of_stopped(on=on)
     return len(changed)
 
 
@@ -53,19 +58,16 @@ def apply_registry_changes(*, on) -> int:
 def run_disbursement(*, period: str, region_code: str | None = None) -> RunResult:
     """Create the month's payments (pending approval), with arrears for earlier unpaid months.
 
-    Running it twice changes nothing: payments are inserted with ON CONFLICT DO NOTHING on
-    the (entitlement, period) constraint, which also keeps two concurrent runs apart.
+    Months inside a suspension are not paid, then or later. Running it twice changes nothing:
+    payments are inserted with ON CONFLICT DO NOTHING on the (entitlement, period) constraint,
+    which also keeps two concurrent runs apart.
     """
     _first, last = parse_period(period)
     stopped = apply_registry_changes(on=last)
-    payable = (
-        Entitlement.objects.filter(
-            Q(last_period="") | Q(last_period__gte=period),
-            first_period__lte=period,
-        )
-        .exclude(status=EntitlementStatus.SUSPENDED)
-        .exclude(status=EntitlementStatus.STOPPED, last_period="")
-    )
+    payable = Entitlement.objects.filter(
+        Q(last_period="") | Q(last_period__gte=period),
+        first_period__lte=period,
+    ).exclude(status=EntitlementStatus.STOPPED, last_period="")
     if region_code:
         region = Region.objects.get(code=region_code.ljust(12, "0"))
         payable = payable.filter(elder__residence__code__startswith=region.prefix)
@@ -76,10 +78,15 @@ def run_disbursement(*, period: str, region_code: str | None = None) -> RunResul
     )
     # A returned payment does not count as paid: its month is paid again in this run.
     paid = set(
-        Payment.objects.filter(entitlement_id__in=[r["pk"] for r in rows])
+        Payment.objects.filter(entitlement__in=payable.values("pk"))
         .exclude(status="returned")
         .values_list("entitlement_id", "period")
     )
+    spans: dict[int, list[tuple[str, str]]] = {}
+    for pk, first_month, last_month in Suspension.objects.filter(
+        entitlement__in=payable.values("pk"), from_period__lte=period
+    ).values_list("entitlement_id", "from_period", "to_period"):
+        spans.setdefault(pk, []).append((first_month, last_month))
     batches: dict[tuple[int, str], DisbursementBatch] = {}
     new: list[Payment] = []
     for row in rows:
@@ -92,7 +99,10 @@ def run_disbursement(*, period: str, region_code: str | None = None) -> RunResul
         if batches[key].status == "approved":
             continue  # an approved roll is locked: latecomers are paid as arrears next month
         end = min(period, row["last_period"]) if row["last_period"] else period
-        for month in months_between(row["first_period"], end):
+        months = months_between(row["first_period"], end)
+        if row["pk"] in spans:
+            months = unsuspended_months(months, spans[row["pk"]])
+        for month in months:
             if (row["pk"], month) not in paid:
                 new.append(
                     Payment(batch=batches[key], entitlement_id=row["pk"], period=month, amount=row["amount"])
@@ -108,13 +118,13 @@ def current_period() -> str:
 # --- before approval: cross-checks and the diff against last month -----------------------------
 
 
-def cross_checks(batch: DisbursementBatch, *, no_visit_months: int = 3) -> list[dict]:
+def cross_checks(batch: DisbursementBatch, *, no_visit_months: int | None = None) -> list[dict]:
     """Payments that deserve a second look before the roll is approved, each with its reason.
 
     One grouped query per check: the elder has died or moved, now lives in an institution
-    while the scheme is for elders at home, was not visited for N months, has no valid
-    assessment though the scheme's amount depends on it, or shares a bank account with
-    another payee.
+    while the scheme is for elders at home, was not visited for N months (N from the schemes
+    section in force at the batch's region, `no_visit_months`), has no valid assessment though
+    the scheme's amount depends on it, or shares a bank account with another payee.
     """
     from datetime import timedelta
 
@@ -124,6 +134,10 @@ def cross_checks(batch: DisbursementBatch, *, no_visit_months: int = 3) -> list[
     from elders import conditions
     from services.models import Visit
 
+    from .policy import scheme_settings
+
+    if no_visit_months is None:
+        no_visit_months = scheme_settings(batch.region_id).no_visit_months
     _first, last = parse_period(batch.period)
     payments = Payment.objects.filter(batch=batch).exclude(status="returned")
     found: list[dict] = []
@@ -136,9 +150,12 @@ def cross_checks(batch: DisbursementBatch, *, no_visit_months: int = 3) -> list[
     flag(payments.filter(entitlement__elder__status="moved"), _("the elder has moved away"))
     from elders.models import Elder
 
-    still = conditions.filter_queryset(Elder.objects.all(), batch.scheme.eligibility, last).values("pk")
+    # NOT EXISTS (an anti-join), never NOT IN (subquery): PostgreSQL runs a NOT IN over a set larger
+    # than work_mem as a nested loop, quadratic in the city's elders.
+    this_elder = Elder.objects.filter(pk=OuterRef("entitlement__elder_id"))
+    still = conditions.filter_queryset(this_elder, batch.scheme.eligibility, last)
     flag(
-        payments.exclude(entitlement__elder_id__in=still),
+        payments.filter(~Exists(still)),
         _("no longer meets the scheme's conditions (for example now lives in an institution)"),
     )
     since = timezone.make_aware(datetime.combine(last - timedelta(days=30 * no_visit_months), time.min))
@@ -148,10 +165,8 @@ def cross_checks(batch: DisbursementBatch, *, no_visit_months: int = 3) -> list[
     if rule in ("by_grade", "by_self_care") or "ability_grade" in str(batch.scheme.eligibility):
         grade = conditions.facts().get("ability_grade")
         if grade is not None:
-            ungraded = (
-                grade.annotate(Elder.objects.all(), last).filter(ability_grade__isnull=True).values("pk")
-            )
-            flag(payments.filter(entitlement__elder_id__in=ungraded), _("no valid ability assessment"))
+            ungraded = grade.annotate(this_elder, last).filter(ability_grade__isnull=True)
+            flag(payments.filter(Exists(ungraded)), _("no valid ability assessment"))
     shared = (
         Entitlement.objects.exclude(payee_account="")
         .values("payee_account")

@@ -13,10 +13,12 @@ from .choices import (
     ApplicationStatus,
     Beneficiary,
     Decision,
+    DocumentKind,
     EntitlementStatus,
     Frequency,
     Level,
     PaymentForm,
+    SuspensionReason,
 )
 
 
@@ -49,6 +51,15 @@ class Scheme(models.Model):
     )
     application_needed = models.BooleanField(
         _("application needed"), default=True, help_text=_("Off: eligible people are enrolled automatically.")
+    )
+    suspend_when = models.JSONField(
+        _("suspended while (condition)"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "While this condition holds for an elder (for example, living in an institution), the "
+            "entitlement is suspended and not paid; it resumes when the condition ends. Empty: never."
+        ),
     )
     review_levels = models.JSONField(_("review levels"), default=list, blank=True)
     notice_days = models.PositiveSmallIntegerField(_("public notice (days)"), null=True, blank=True)
@@ -83,6 +94,11 @@ class Scheme(models.Model):
             conditions.validate(self.eligibility, path="eligibility")
         except ValidationError as exc:
             errors["eligibility"] = exc.messages
+        if self.suspend_when:
+            try:
+                conditions.validate(self.suspend_when, path="suspend_when")
+            except ValidationError as exc:
+                errors["suspend_when"] = exc.messages
         problems = rule_errors(self.amount_rule or {})
         if problems:
             errors["amount_rule"] = problems
@@ -155,6 +171,42 @@ class Application(models.Model):
         return f"{self.elder} {self.scheme.code} ({self.get_status_display()})"
 
 
+def document_path(instance: ApplicationDocument, filename: str) -> str:
+    """Stored under the application with a random name: the uploader's file name is kept apart."""
+    from pathlib import PurePath
+    from uuid import uuid4
+
+    return (
+        f"subsidies/applications/{instance.application_id}/{uuid4().hex}{PurePath(filename).suffix.lower()}"
+    )
+
+
+class ApplicationDocument(models.Model):
+    """A supporting document of an application (ID proof, hukou, assessment report, ...)."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(_("document type"), max_length=24, choices=DocumentKind.choices)
+    file = models.FileField(_("file"), upload_to=document_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    scope_field = "application__elder__residence"
+
+    class Meta:
+        verbose_name = _("application document")
+        verbose_name_plural = _("application documents")
+        ordering = ["application", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.get_kind_display()} {self.original_name}"
+
+
 class ReviewStep(models.Model):
     """One decision on an application: who, at which level, when, what, why."""
 
@@ -220,6 +272,63 @@ class Entitlement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.elder} {self.scheme.code} {self.get_status_display()}"
+
+
+class Suspension(models.Model):
+    """A stretch of months an entitlement is not paid, with when, why and by whom it began and ended.
+
+    Suspended on a day of month M: M is still paid, nothing from M+1 (`from_period`). Resumed on a
+    day of month R: paid again from R+1 (`to_period` = R, the last month not paid). Empty
+    `to_period`: still suspended. A suspension begun and ended in one month covers no month.
+    """
+
+    entitlement = models.ForeignKey(
+        Entitlement, verbose_name=_("entitlement"), on_delete=models.CASCADE, related_name="suspensions"
+    )
+    from_period = models.CharField(_("first month not paid"), max_length=7)
+    to_period = models.CharField(_("last month not paid"), max_length=7, blank=True)
+    started_on = models.DateField(_("suspended on"))
+    reason = models.CharField(_("why suspended"), max_length=20, choices=SuspensionReason.choices)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("suspended by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: the daily job."),
+    )
+    ended_on = models.DateField(_("resumed on"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("why resumed or closed"), max_length=20, choices=SuspensionReason.choices, blank=True
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resumed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: the daily job."),
+    )
+
+    scope_field = "entitlement__elder__residence"
+
+    class Meta:
+        verbose_name = _("suspension")
+        verbose_name_plural = _("suspensions")
+        ordering = ["entitlement", "-started_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entitlement"],
+                condition=Q(ended_on__isnull=True),
+                name="suspension_one_open",
+                violation_error_message=_("This entitlement is already suspended."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entitlement_id} {self.from_period}-{self.to_period or '…'}"
 
 
 class DisbursementBatch(models.Model):

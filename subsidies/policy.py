@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -27,7 +28,16 @@ _REQUIRED = (
 )
 
 
-def parse(data: dict) -> list[dict]:
+@dataclass(frozen=True)
+class SchemeSettings:
+    """The schemes of a pack and the settings of the payment roll read at a batch's region."""
+
+    schemes: list[dict] = field(default_factory=list)
+    # Cross-check before a roll is approved: flag recipients not visited for this many months.
+    no_visit_months: int = 3
+
+
+def parse(data: dict) -> SchemeSettings:
     rows = sourced(data, "schemes", section=SECTION, kind=list)
     for i, row in enumerate(rows):
         where = f"schemes[{i}]"
@@ -39,14 +49,27 @@ def parse(data: dict) -> list[dict]:
         if row["payment_form"] not in PaymentForm.values:
             raise ValidationError(_("%(where)s: unknown payment form.") % {"where": where})
         conditions.validate(row["eligibility"], path=f"{where}.eligibility")
+        if row.get("suspend_when"):
+            conditions.validate(row["suspend_when"], path=f"{where}.suspend_when")
         problems = rule_errors(row["amount_rule"])
         if problems:
             raise ValidationError([f"{where}: {p}" for p in problems])
-    return rows
+    months = sourced(data, "no_visit_months", section=SECTION, kind=int, default=3)
+    if not 1 <= months <= 24:
+        raise ValidationError(_("'schemes.no_visit_months' must be between 1 and 24."))
+    return SchemeSettings(schemes=rows, no_visit_months=months)
 
 
-def defaults() -> list[dict]:
-    return []
+def defaults() -> SchemeSettings:
+    # National baseline (policy_packs/national/schemes.yaml): no visit in 3 months is flagged.
+    return SchemeSettings()
+
+
+def scheme_settings(region_code: str) -> SchemeSettings:
+    """The schemes section in force at a region (the nearest pack up the tree, else national)."""
+    from policies.selectors import get_section
+
+    return get_section(region_code, SECTION)
 
 
 def apply(*, region, data: dict, acting_user=None) -> int:
@@ -54,7 +77,7 @@ def apply(*, region, data: dict, acting_user=None) -> int:
     only when the pack leaves it open (the pack never overwrites a number with nothing)."""
     from .models import Scheme
 
-    rows = parse(data)
+    rows = parse(data).schemes
     for row in rows:
         existing = Scheme.objects.filter(code=row["code"]).first()
         fields = {
@@ -69,6 +92,7 @@ def apply(*, region, data: dict, acting_user=None) -> int:
             "eligibility": row["eligibility"],
             "amount_rule": row["amount_rule"],
             "exclusivity_group": row.get("exclusivity_group", ""),
+            "suspend_when": row.get("suspend_when") or {},
             "application_needed": row.get("application_needed", True),
             "review_levels": row.get("review_levels", ["street", "district"]),
             "notice_days": row.get("notice_days"),

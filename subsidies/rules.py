@@ -132,3 +132,44 @@ def choose_higher(rows: list[dict]) -> list[dict]:
             winner["scheme"] if winner is not None and winner is not row and row["eligible"] else None
         )
     return rows
+
+
+def unsuspended_months(months: list[str], spans: list[tuple[str, str]]) -> list[str]:
+    """The months (YYYY-MM) not inside any suspension span (first, last); an empty last means
+    the suspension is still open."""
+    return [m for m in months if not any(first <= m and (not last or m <= last) for first, last in spans)]
+
+
+# Supporting documents: the extensions accepted and the first bytes each kind of file starts with.
+DOCUMENT_SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    "pdf": (b"%PDF-",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+}
+
+
+def document_errors(*, field: str, name: str, size: int, head: bytes, max_bytes: int) -> list[str]:
+    """Why an uploaded file is refused (empty: accepted): its extension, its content and its size.
+    `field` is the field's label, so each message names the field."""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    allowed = ", ".join(sorted(DOCUMENT_SIGNATURES))
+    errors = []
+    if extension not in DOCUMENT_SIGNATURES:
+        errors.append(
+            _("%(field)s: files of type '%(ext)s' are not accepted; use one of: %(allowed)s.")
+            % {"field": field, "ext": extension or "-", "allowed": allowed}
+        )
+    elif not head.startswith(DOCUMENT_SIGNATURES[extension]):
+        errors.append(
+            _("%(field)s: the content of %(name)s is not a %(ext)s file.")
+            % {"field": field, "name": name, "ext": extension.upper()}
+        )
+    if size > max_bytes:
+        errors.append(
+            _("%(field)s: the file is %(size)s MB; at most %(max)s MB is accepted.")
+            % {"field": field, "size": f"{size / 1_048_576:.2f}", "max": f"{max_bytes / 1_048_576:g}"}
+        )
+    if size == 0:
+        errors.append(_("%(field)s: the file is empty.") % {"field": field})
+    return errors

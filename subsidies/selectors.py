@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from elders import conditions
 from elders.models import Elder
@@ -85,13 +85,102 @@ def unclaimed(scheme: Scheme, on: date) -> QuerySet[Elder]:
     """应享未享: eligible, but without a live entitlement to the scheme."""
     from .models import Entitlement
 
-    live = Entitlement.objects.filter(scheme=scheme).exclude(status="stopped").values("elder_id")
-    return eligible_elders(scheme, on).exclude(pk__in=live)
+    live = Entitlement.objects.filter(scheme=scheme, elder_id=OuterRef("pk")).exclude(status="stopped")
+    return eligible_elders(scheme, on).filter(~Exists(live))
 
 
-def no_longer_eligible(scheme: Scheme, on: date):
-    """Receiving, but no longer meeting the scheme's conditions."""
+def suspension_holds(scheme: Scheme, on: date) -> QuerySet[Elder]:
+    """Registered elders for whom the scheme's suspension condition holds (in an institution, ...)."""
+    if not scheme.suspend_when:
+        return Elder.objects.none()
+    return conditions.filter_queryset(Elder.objects.filter(status="registered"), scheme.suspend_when, on)
+
+
+def no_longer_eligible(scheme: Scheme, on: date) -> QuerySet:
+    """Receiving, but no longer meeting the scheme's conditions. An elder for whom the scheme's
+    suspension condition holds is suspended, not stopped: they are not in this list."""
     from .models import Entitlement
 
-    still = eligible_elders(scheme, on).values("pk")
-    return Entitlement.objects.filter(scheme=scheme).exclude(status="stopped").exclude(elder_id__in=still)
+    # NOT EXISTS (anti-joins), never NOT IN (subquery): PostgreSQL runs a NOT IN over a set larger
+    # than work_mem as a nested loop, quadratic in the city's elders.
+    still = eligible_elders(scheme, on).filter(pk=OuterRef("elder_id"))
+    lost = Entitlement.objects.filter(~Exists(still), scheme=scheme).exclude(status="stopped")
+    if scheme.suspend_when:
+        lost = lost.filter(~Exists(suspension_holds(scheme, on).filter(pk=OuterRef("elder_id"))))
+    return lost
+
+
+# --- worker pages -------------------------------------------------------------------------------
+
+
+def application_candidates(user, on: date, *, limit: int = 200) -> list[tuple[Scheme, list[Elder]]]:
+    """For each scheme in force at the user's region that takes applications: the elders in the
+    user's region who qualify, hold no live entitlement and have no open application (应享未享).
+    One query per scheme (a handful), never one per elder."""
+    from regions.scope import restrict, user_region_code
+
+    from .choices import OPEN_STATUSES
+    from .models import Application
+
+    region = user_region_code(user)
+    if region is None:
+        return []
+    out = []
+    for scheme in schemes_in_force(region, on).filter(application_needed=True).select_related("region"):
+        open_ones = Application.objects.filter(
+            scheme=scheme, status__in=OPEN_STATUSES, elder_id=OuterRef("pk")
+        )
+        elders = (
+            restrict(unclaimed(scheme, on), user)
+            .filter(~Exists(open_ones))
+            .select_related("residence")
+            .order_by("residence_id", "name", "pk")[:limit]
+        )
+        out.append((scheme, list(elders)))
+    return out
+
+
+def applications_in_scope(user) -> QuerySet:
+    """Applications of the elders in the user's region, newest first, with what the pages show."""
+    from regions.scope import restrict
+
+    from .models import Application
+
+    return restrict(
+        Application.objects.select_related("elder", "elder__residence", "scheme", "submitted_by"), user
+    ).prefetch_related("steps", "steps__reviewer", "documents")
+
+
+def review_queue(user) -> QuerySet:
+    """Applications waiting for a review at the user's level (street or district), in their region."""
+    from regions.scope import user_role
+
+    from .services import LEVEL_ROLES
+
+    levels = [str(level) for level, role in LEVEL_ROLES.items() if str(role) == user_role(user)]
+    return (
+        applications_in_scope(user)
+        .filter(status="under_review", level__in=levels)
+        .order_by("submitted_at", "pk")
+    )
+
+
+def batches_in_scope(user) -> QuerySet:
+    from regions.scope import restrict
+
+    from .models import DisbursementBatch
+
+    return restrict(DisbursementBatch.objects.select_related("scheme", "region", "approved_by"), user)
+
+
+def batch_totals(batch) -> dict:
+    """Number of payments and their sum in a roll (returned payments left out)."""
+    from django.db.models import Count, Sum
+
+    from .models import Payment
+
+    return (
+        Payment.objects.filter(batch=batch)
+        .exclude(status="returned")
+        .aggregate(payments=Count("id"), amount=Sum("amount"))
+    )

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,8 +16,9 @@ from regions.choices import Role
 from regions.scope import in_scope, user_role
 
 from . import rules
-from .choices import ApplicationStatus, Decision, EntitlementStatus, Level
-from .models import Application, Entitlement, ReviewStep, Scheme
+from .choices import ApplicationStatus, Decision, EntitlementStatus, Level, SuspensionReason
+from .models import Application, ApplicationDocument, Entitlement, ReviewStep, Scheme, Suspension
+from .selectors import suspension_holds
 
 LEVEL_ROLES = {
     Level.STREET: Role.STREET_OFFICER,
@@ -117,6 +119,61 @@ def review_application(
     return application
 
 
+@transaction.atomic
+def add_application_document(
+    *, acting_user, application: Application, kind: str, file
+) -> ApplicationDocument:
+    """Attach a supporting document to an open application. Refused, naming the field, for a type
+    other than PDF/JPG/JPEG/PNG, a content that does not match it, or a file over the size limit
+    (settings.SUBSIDY_DOCUMENT_MAX_MB)."""
+    from django.conf import settings
+    from django.utils.text import capfirst
+
+    from .choices import OPEN_STATUSES, DocumentKind
+
+    if not acting_user.has_perm("subsidies.add_application"):
+        raise PermissionDenied(_("You may not add documents to subsidy applications."))
+    if not in_scope(acting_user, application.elder.residence_id):
+        raise PermissionDenied(_("This elder is outside your region of responsibility."))
+    if application.status not in OPEN_STATUSES:
+        raise ValidationError(_("Documents can only be added while the application is open."))
+    errors: dict[str, list[str]] = {}
+    if kind not in DocumentKind.values:
+        errors["kind"] = [
+            _("%(field)s: '%(value)s' is not a document type; use one of: %(kinds)s.")
+            % {
+                "field": capfirst(ApplicationDocument._meta.get_field("kind").verbose_name),
+                "value": kind,
+                "kinds": ", ".join(str(label) for label in DocumentKind.labels),
+            }
+        ]
+    head = file.read(16)
+    file.seek(0)
+    problems = rules.document_errors(
+        field=capfirst(ApplicationDocument._meta.get_field("file").verbose_name),
+        name=file.name or "",
+        size=file.size,
+        head=head,
+        max_bytes=settings.SUBSIDY_DOCUMENT_MAX_MB * 1_048_576,
+    )
+    if problems:
+        errors["file"] = problems
+    if errors:
+        raise ValidationError(errors)
+    document = ApplicationDocument(
+        application=application,
+        kind=kind,
+        original_name=file.name[:200],
+        size=file.size,
+        uploaded_by=acting_user,
+        uploaded_at=timezone.now(),
+    )
+    document.file.save(file.name, file, save=False)
+    document.full_clean()
+    document.save()
+    return document
+
+
 def _approve(application: Application, now) -> Entitlement:
     application.status = ApplicationStatus.APPROVED
     application.decided_at = now
@@ -152,10 +209,68 @@ def close_notices(*, on: date) -> int:
     return done
 
 
+def suspend_and_resume(*, scheme: Scheme, on: date, acting_user=None) -> dict[str, int]:
+    """Suspend the live entitlements of elders for whom the scheme's suspension condition now holds
+    (a home-care subsidy while the elder lives in an institution) and resume those for whom it no
+    longer does. Each change is a `Suspension` row with the date, the reason and who (empty: the
+    daily job). Suspended on a day of month M: M is paid, M+1 on is not; resumed in month R: paid
+    again from R+1. Set-based: a few statements per scheme, whatever the number of elders."""
+    from services.rules import period_of
+
+    if not scheme.suspend_when:
+        return {"suspended": 0, "resumed": 0}
+    holding = suspension_holds(scheme, on).values("pk")
+    still_holds = suspension_holds(scheme, on).filter(pk=OuterRef("entitlement__elder_id"))
+    ending = Suspension.objects.filter(
+        ~Exists(still_holds),
+        entitlement__scheme=scheme,
+        entitlement__status=EntitlementStatus.SUSPENDED,
+        ended_on__isnull=True,
+    )
+    resumed = ending.update(
+        ended_on=on,
+        to_period=period_of(on),
+        end_reason=SuspensionReason.CONDITION_ENDED,
+        ended_by=acting_user,
+    )
+    open_one = Suspension.objects.filter(entitlement=OuterRef("pk"), ended_on__isnull=True)
+    Entitlement.objects.filter(~Exists(open_one), scheme=scheme, status=EntitlementStatus.SUSPENDED).update(
+        status=EntitlementStatus.ACTIVE
+    )
+    starting = Entitlement.objects.filter(
+        scheme=scheme, status=EntitlementStatus.ACTIVE, elder_id__in=holding
+    ).values_list("pk", flat=True)
+    new = [
+        Suspension(
+            entitlement_id=pk,
+            from_period=next_month(on),
+            started_on=on,
+            reason=SuspensionReason.CONDITION,
+            started_by=acting_user,
+        )
+        for pk in starting.iterator(chunk_size=5_000)
+    ]
+    Suspension.objects.bulk_create(new, batch_size=5_000)
+    Entitlement.objects.filter(Exists(open_one), scheme=scheme, status=EntitlementStatus.ACTIVE).update(
+        status=EntitlementStatus.SUSPENDED
+    )
+    return {"suspended": len(new), "resumed": resumed}
+
+
+def close_suspensions_of_stopped(*, on: date, acting_user=None) -> int:
+    """A stopped entitlement's open suspension ends with it, at its last month (those months stay
+    unpaid). One statement."""
+    last = Entitlement.objects.filter(pk=OuterRef("entitlement_id")).values("last_period")[:1]
+    return Suspension.objects.filter(
+        ended_on__isnull=True, entitlement__status=EntitlementStatus.STOPPED
+    ).update(ended_on=on, to_period=Subquery(last), end_reason=SuspensionReason.STOPPED, ended_by=acting_user)
+
+
 @transaction.atomic
 def enrol_and_stop(*, on: date) -> dict[str, int]:
-    """The daily job: enrol newly eligible elders in automatic schemes (免申即享, e.g. turning 80)
-    and stop entitlements whose elders no longer qualify (paid through this month)."""
+    """The daily job: enrol newly eligible elders in automatic schemes (免申即享, e.g. turning 80),
+    suspend or resume entitlements by the schemes' suspension conditions, and stop entitlements
+    whose elders no longer qualify (paid through this month)."""
     from django.db.models import F
 
     from elders.rules import age_on
@@ -164,7 +279,7 @@ def enrol_and_stop(*, on: date) -> dict[str, int]:
     from .selectors import no_longer_eligible, parameters_for, unclaimed
 
     grade = conditions.facts().get("ability_grade")
-    enrolled = stopped = 0
+    enrolled = stopped = suspended = resumed = 0
     for scheme in Scheme.objects.filter(active=True, beneficiary="elder").select_related("region"):
         if not scheme.application_needed:
             candidates = unclaimed(scheme, on)
@@ -190,9 +305,13 @@ def enrol_and_stop(*, on: date) -> dict[str, int]:
                     )
             Entitlement.objects.bulk_create(new, batch_size=5_000, ignore_conflicts=True)
             enrolled += len(new)
+        changes = suspend_and_resume(scheme=scheme, on=on)
+        suspended += changes["suspended"]
+        resumed += changes["resumed"]
         lost = list(no_longer_eligible(scheme, on).values_list("pk", flat=True))
         Entitlement.objects.filter(pk__in=lost).update(
             status=EntitlementStatus.STOPPED, last_period=period_of(on)
         )
         stopped += len(lost)
-    return {"enrolled": enrolled, "stopped": stopped}
+    close_suspensions_of_stopped(on=on)
+    return {"enrolled": enrolled, "stopped": stopped, "suspended": suspended, "resumed": resumed}

@@ -21,3 +21,34 @@ def jl(db):
         "other_street": make_staff("js2", "street_officer", towns[1].code),
         "district": make_staff("jd", "district_officer", towns[0].code[:6].ljust(12, "0")),
     }
+
+
+@pytest.fixture
+def approved(jl):
+    """An elder in an institution approved for JL-INSTITUTION-STAY, paid from three months ago."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from subsidies.models import Entitlement
+    from subsidies.tests.helpers import api, months_ago, poor_disabled_in_institution
+
+    elder = poor_disabled_in_institution(jl)
+    app = (
+        api(jl["worker"])
+        .post(
+            "/api/v1/subsidy-applications/",
+            {"elder": elder.pk, "scheme": "JL-INSTITUTION-STAY"},
+            format="json",
+        )
+        .json()
+    )
+    for reviewer in ("street", "district"):
+        api(jl[reviewer]).post(
+            f"/api/v1/subsidy-applications/{app['id']}/review/", {"decision": "approve"}, format="json"
+        )
+    # As if approved four months ago: paid from the month after that.
+    Entitlement.objects.filter(elder=elder).update(first_period=months_ago(3))
+    elder.registered_on = timezone.localdate() - timedelta(days=700)
+    elder.save()
+    return elder, jl

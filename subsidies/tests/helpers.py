@@ -6,6 +6,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from assessments.models import RecognisedResult
+from services.rules import period_of
 from tests.factories import ElderFactory
 
 
@@ -28,3 +29,10 @@ def poor_disabled_in_institution(jl):
         recorded_by=jl["worker"],
     )
     return elder
+
+
+def months_ago(n: int) -> str:
+    day = timezone.localdate().replace(day=1)
+    for _ in range(n):
+        day = (day - timedelta(days=1)).replace(day=1)
+    return period_of(day)

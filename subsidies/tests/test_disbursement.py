@@ -10,38 +10,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from elders.services import change_status
-from services.rules import period_of
 from subsidies.disbursement import months_between, run_disbursement
 from subsidies.models import Entitlement, Payment
-from subsidies.tests.helpers import poor_disabled_in_institution
+from subsidies.tests.helpers import months_ago, poor_disabled_in_institution
 
 pytestmark = pytest.mark.django_db
-
-
-def months_ago(n: int) -> str:
-    day = timezone.localdate().replace(day=1)
-    for _ in range(n):
-        day = (day - timedelta(days=1)).replace(day=1)
-    return period_of(day)
-
-
-@pytest.fixture
-def approved(jl):
-    elder = poor_disabled_in_institution(jl)
-    c = APIClient()
-    c.force_authenticate(jl["worker"])
-    app = c.post(
-        "/api/v1/subsidy-applications/", {"elder": elder.pk, "scheme": "JL-INSTITUTION-STAY"}, format="json"
-    ).json()
-    for reviewer in ("street", "district"):
-        c.force_authenticate(jl[reviewer])
-        c.post(f"/api/v1/subsidy-applications/{app['id']}/review/", {"decision": "approve"}, format="json")
-    entitlement = Entitlement.objects.get(elder=elder)
-    # As if approved four months ago: paid from the month after that.
-    Entitlement.objects.filter(pk=entitlement.pk).update(first_period=months_ago(3))
-    elder.registered_on = timezone.localdate() - timedelta(days=700)
-    elder.save()
-    return elder, jl
 
 
 def test_jilin_month_death_mid_month_is_paid_and_the_next_is_not(approved):

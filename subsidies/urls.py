@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "subsidies"
+
+urlpatterns = [
+    path("eligible/", views.eligible, name="eligible"),
+    path("apply/<int:elder_pk>/", views.apply, name="apply"),
+    path("applications/", views.applications, name="applications"),
+    path("applications/<int:pk>/resubmit/", views.resubmit, name="resubmit"),
+    path("applications/<int:pk>/documents/", views.add_document, name="add-document"),
+    path("review/", views.review_queue, name="review-queue"),
+    path("review/<int:pk>/", views.review, name="review"),
+    path("batches/", views.batches, name="batches"),
+    path("batches/<int:pk>/", views.batch_detail, name="batch"),
+    path("batches/<int:pk>/approve/", views.approve_batch, name="approve-batch"),
+    path("batches/<int:pk>/roster.xlsx", views.roster, name="roster"),
+]
