@@ -366,3 +366,16 @@ def test_status_changes_are_dated(staff, wenzhou):
         ("building", date(2025, 1, 10)),
         ("operating", date(2026, 3, 1)),
     ]
+
+
+def test_daily_task_closes_departed_entries_and_moves_tiers(staff, home):
+    from facilities.tasks import update_waitlists
+
+    dies, rises = ElderFactory(name="去世"), ElderFactory(name="变特困")
+    apply(staff, home, dies, 9)
+    apply(staff, home, rises, 3)
+    change_status(elder=dies, status="deceased", on=TODAY(), acting_user=staff["community_worker"])
+    rises.economic_status = "extreme_poverty"
+    rises.save()
+    assert update_waitlists.delay().get() == {"left": 1, "moved": 1}
+    assert update_waitlists.delay().get() == {"left": 0, "moved": 0}
