@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection, transaction
 
@@ -23,7 +23,11 @@ COMMUNITY = (("day_care", 20), ("station", 25), ("canteen", 10), ("mutual_aid", 
 
 @transaction.atomic
 def load(*, facilities: int, residents: int, today: date) -> None:
-    """Replace the benchmark facilities and give them `residents` current residents (bulk)."""
+    """Replace the benchmark facilities and give them `residents` current residents (bulk).
+
+    Opened and admitted a year before `today`, so every month the benchmarks compute sees them.
+    """
+    since = today - timedelta(days=365)
     with connection.cursor() as cursor:
         cursor.execute(
             "DELETE FROM facilities_residency WHERE facility_id IN "
@@ -47,7 +51,7 @@ def load(*, facilities: int, residents: int, today: date) -> None:
                 ownership=("public", "public_private", "private", "private")[i % 4],
                 region_id=villages[i * 7 % len(villages)],
                 status="operating",
-                status_since=today,
+                status_since=since,
                 licence_number=TAG,
                 beds=beds,
                 nursing_beds=beds * (50 + i % 15) // 100,
@@ -75,7 +79,7 @@ def load(*, facilities: int, residents: int, today: date) -> None:
             SELECT fac.id, el.id, '', %(on)s, '', '', ''
             FROM el JOIN fac ON fac.i = el.j %% (SELECT count(*) FROM fac)
             """,
-            {"tag": TAG, "kinds": tuple(dict(RESIDENTIAL)), "n": residents, "on": today},
+            {"tag": TAG, "kinds": tuple(dict(RESIDENTIAL)), "n": residents, "on": since},
         )
         cursor.execute(
             "UPDATE elders_elder SET living_arrangement = 'institution' WHERE id IN "
