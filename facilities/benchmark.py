@@ -68,7 +68,7 @@ def load(*, facilities: int, residents: int, today: date) -> None:
             """
             WITH fac AS (
               SELECT id, row_number() OVER (ORDER BY id) - 1 AS i FROM facilities_facility
-              WHERE licence_number = %(tag)s AND kind IN %(kinds)s),
+              WHERE licence_number = %(tag)s AND kind = ANY(%(kinds)s)),
             el AS (
               SELECT e.id, row_number() OVER (ORDER BY e.id) - 1 AS j FROM elders_elder e
               WHERE e.status = 'registered' AND NOT EXISTS (
@@ -79,7 +79,7 @@ def load(*, facilities: int, residents: int, today: date) -> None:
             SELECT fac.id, el.id, '', %(on)s, '', '', ''
             FROM el JOIN fac ON fac.i = el.j %% (SELECT count(*) FROM fac)
             """,
-            {"tag": TAG, "kinds": tuple(dict(RESIDENTIAL)), "n": residents, "on": since},
+            {"tag": TAG, "kinds": list(dict(RESIDENTIAL)), "n": residents, "on": since},
         )
         cursor.execute(
             "UPDATE elders_elder SET living_arrangement = 'institution' WHERE id IN "
