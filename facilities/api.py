@@ -21,7 +21,6 @@ from services.models import Provider
 
 from . import selectors, services
 from .choices import (
-    PUBLIC_OWNERSHIPS,
     DischargeReason,
     Equipment,
     FacilityKind,
@@ -175,8 +174,7 @@ class WaitlistEntrySerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            # An elder may wait for a public bed anywhere; the service checks the facility is public.
-            self.fields["facility"].queryset = Facility.objects.filter(ownership__in=PUBLIC_OWNERSHIPS)
+            self.fields["facility"].queryset = selectors.public_facilities()
             self.fields["elder"].queryset = restrict(Elder.objects.all(), request.user)
 
     def create(self, validated):
@@ -408,7 +406,8 @@ class FamilyCareBedSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None:
             self.fields["elder"].queryset = restrict(Elder.objects.all(), request.user)
-            self.fields["provider"].queryset = Provider.objects.all()
+            # Filed providers are a public register: a street may contract one filed elsewhere.
+            self.fields["provider"].queryset = Provider.objects.filter(filing_status="filed")
 
     def create(self, validated):
         validated.setdefault("equipment", [])

@@ -261,6 +261,20 @@ def positions_for_elder(elder: Elder) -> list[dict]:
     return out
 
 
+def public_facilities(city_code: str | None = None) -> QuerySet[Facility]:
+    """Facilities that keep a public wait-list: public ownership, taking residents.
+
+    A published list rather than region-scoped data: an elder may wait for a bed outside the
+    street of the worker who applies for them.
+    """
+    from .choices import PUBLIC_OWNERSHIPS, RESIDENTIAL_KINDS
+
+    found = Facility.objects.filter(ownership__in=PUBLIC_OWNERSHIPS, kind__in=RESIDENTIAL_KINDS)
+    if city_code:
+        found = found.filter(region__code__startswith=city_code[:4])
+    return found.order_by("name")
+
+
 def waitlist_in_scope(user) -> QuerySet[WaitlistEntry]:
     return restrict(WaitlistEntry.objects.select_related("facility", "elder"), user)
 

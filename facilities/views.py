@@ -16,9 +16,8 @@ from regions.models import Region
 from regions.scope import restrict
 
 from . import selectors, services
-from .choices import PUBLIC_OWNERSHIPS, RESIDENTIAL_KINDS, WaitlistStatus
+from .choices import PUBLIC_OWNERSHIPS, WaitlistStatus
 from .forms import AdmitForm, ApplyForm, DischargeForm, FacilityFilterForm
-from .models import Facility
 
 
 def _errors(exc: Exception) -> str:
@@ -179,13 +178,7 @@ def space(request):
 @permission_required("facilities.add_waitlistentry", raise_exception=True)
 def apply(request, elder_pk: int):
     elder = get_object_or_404(elders_in_scope(request.user), pk=elder_pk)
-    # The public facilities of the elder's city are a published list, not region-scoped data:
-    # an elder may wait for a bed outside the worker's street.
-    facilities = Facility.objects.filter(
-        ownership__in=PUBLIC_OWNERSHIPS,
-        kind__in=RESIDENTIAL_KINDS,
-        region__code__startswith=elder.residence_id[:4],
-    ).order_by("name")
+    facilities = selectors.public_facilities(elder.residence_id)
     form = ApplyForm(request.POST or None, facilities=facilities)
     if request.method == "POST" and form.is_valid():
         try:
