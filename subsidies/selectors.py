@@ -165,6 +165,19 @@ def review_queue(user) -> QuerySet:
     )
 
 
+def payments_of_elder(user, elder: Elder, *, limit: int = 36) -> list:
+    """The elder's latest payments (newest month first) as the file page shows them: one query."""
+    from regions.scope import restrict
+
+    from .models import Payment
+
+    return list(
+        restrict(Payment.objects.filter(entitlement__elder=elder), user)
+        .select_related("entitlement__scheme", "batch")
+        .order_by("-period", "-id")[:limit]
+    )
+
+
 def batches_in_scope(user) -> QuerySet:
     from regions.scope import restrict
 

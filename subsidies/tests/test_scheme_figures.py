@@ -8,8 +8,7 @@ from django.utils import timezone
 from reports.models import MonthlyStat
 from reports.services import compute_month
 from subsidies.disbursement import run_disbursement
-from subsidies.tests.helpers import poor_disabled_in_institution
-from subsidies.tests.test_disbursement import approved, months_ago  # noqa: F401  (fixture)
+from subsidies.tests.helpers import months_ago, poor_disabled_in_institution
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +17,7 @@ def figure(region, metric, period):
     return MonthlyStat.objects.filter(period=period, region_id=region, metric=metric, is_current=True).first()
 
 
-def test_per_scheme_figures_and_unclaimed(approved):  # noqa: F811
+def test_per_scheme_figures_and_unclaimed(approved):
     elder, jl = approved
     period = months_ago(1)
     run_disbursement(period=period)
