@@ -147,7 +147,17 @@ def applications_in_scope(user) -> QuerySet:
     from .models import Application
 
     return restrict(
-        Application.objects.select_related("elder", "elder__residence", "scheme", "submitted_by"), user
+        Application.objects.select_related(
+            "elder",
+            "elder__residence",
+            "facility",
+            "facility__region",
+            "caregiver",
+            "caregiver__provider",
+            "scheme",
+            "submitted_by",
+        ),
+        user,
     ).prefetch_related("steps", "steps__reviewer", "documents")
 
 

@@ -127,7 +127,7 @@ def review(request, pk: int):
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _errors(exc))
     else:
-        messages.success(request, _("%(name)s: decision recorded.") % {"name": application.elder.name})
+        messages.success(request, _("%(name)s: decision recorded.") % {"name": application.beneficiary})
     return redirect("subsidies:review-queue")
 
 
