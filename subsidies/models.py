@@ -396,9 +396,12 @@ class Entitlement(models.Model):
         indexes = [models.Index(fields=["scheme", "status"], name="entitlement_scheme_status_idx")]
 
     def __str__(self) -> str:
-        return (
-            f"{self.elder or self.facility or self.caregiver} {self.scheme.code} {self.get_status_display()}"
-        )
+        return f"{self.beneficiary} {self.scheme.code} {self.get_status_display()}"
+
+    @property
+    def beneficiary(self):
+        """The elder, facility or caregiver it pays."""
+        return self.elder or self.facility or self.caregiver
 
 
 class Suspension(models.Model):
