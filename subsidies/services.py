@@ -188,7 +188,7 @@ def review_application(
     """One level's decision. Approval moves up a level, then into public notice or approval;
     rejection returns it to the community with the reason."""
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))  # the beneficiary joins are outer joins
         .select_related("scheme", "elder", "facility__operator", "caregiver__provider")
         .get(pk=application.pk)
     )
@@ -322,7 +322,7 @@ def close_notices(*, on: date) -> int:
     """Public notice over without objection: the application is approved (daily job)."""
     done = 0
     for application in (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("scheme", "elder", "facility__operator", "caregiver")
         .filter(status=ApplicationStatus.IN_NOTICE, notice_until__lt=on)
     ):
