@@ -110,6 +110,22 @@ def no_longer_eligible(scheme: Scheme, on: date) -> QuerySet:
     return lost
 
 
+def organisations_no_longer_eligible(scheme: Scheme, on: date) -> QuerySet:
+    """Live entitlements of a facility or caregiver scheme whose facility (caregiver) no longer
+    meets its conditions: one query with an anti-join."""
+    from facilities.models import Facility
+    from services.models import Caregiver
+
+    from .models import Entitlement
+
+    if scheme.beneficiary == Beneficiary.FACILITY:
+        this = Facility.objects.filter(pk=OuterRef("facility_id"))
+    else:
+        this = Caregiver.objects.filter(pk=OuterRef("caregiver_id"))
+    still = conditions.filter_queryset(this, scheme.eligibility, on)
+    return Entitlement.objects.filter(~Exists(still), scheme=scheme).exclude(status="stopped")
+
+
 # --- worker pages -------------------------------------------------------------------------------
 
 

@@ -399,7 +399,7 @@ def enrol_and_stop(*, on: date) -> dict[str, int]:
     from elders.rules import age_on
     from services.rules import period_of
 
-    from .selectors import no_longer_eligible, parameters_for, unclaimed
+    from .selectors import no_longer_eligible, organisations_no_longer_eligible, parameters_for, unclaimed
 
     grade = conditions.facts().get("ability_grade")
     enrolled = stopped = suspended = resumed = 0
@@ -432,6 +432,17 @@ def enrol_and_stop(*, on: date) -> dict[str, int]:
         suspended += changes["suspended"]
         resumed += changes["resumed"]
         lost = list(no_longer_eligible(scheme, on).values_list("pk", flat=True))
+        Entitlement.objects.filter(pk__in=lost).update(
+            status=EntitlementStatus.STOPPED, last_period=period_of(on)
+        )
+        stopped += len(lost)
+    # Recurring facility and caregiver schemes stop when the facility (caregiver) no longer meets
+    # the conditions (closed, lost its stars, certificate expired). A paid one-off stays as it is:
+    # stopping it would let the same facility claim it again.
+    for scheme in Scheme.objects.filter(active=True, beneficiary__in=("facility", "caregiver")).exclude(
+        frequency="one_off"
+    ):
+        lost = list(organisations_no_longer_eligible(scheme, on).values_list("pk", flat=True))
         Entitlement.objects.filter(pk__in=lost).update(
             status=EntitlementStatus.STOPPED, last_period=period_of(on)
         )

@@ -263,3 +263,66 @@ def test_due_months_by_frequency():
     assert rules.due_months(months, frequency="one_off", first_period="2026-01") == ["2026-01"]
     assert rules.due_months(months, frequency="yearly", first_period="2026-01") == ["2026-01", "2027-01"]
     assert rules.due_months(months[1:], frequency="one_off", first_period="2026-01") == []
+
+
+def _month_after(period: str, n: int) -> str:
+    index = int(period[:4]) * 12 + int(period[5:]) - 1 + n
+    return f"{index // 12}-{index % 12 + 1:02d}"
+
+
+def test_a_yearly_facility_scheme_pays_every_twelfth_month_and_stops_when_the_facility_closes(
+    xn, django_assert_max_num_queries
+):
+    from django.utils import timezone
+
+    from subsidies.services import enrol_and_stop
+
+    # As a bureau would set 温州's star subsidy once it has amounts: a yearly amount by star rating.
+    Scheme.objects.create(
+        code="TEST-STAR-YEARLY",
+        name="星级运营补助（测试）",
+        region_id="421200000000",
+        legal_basis="test",
+        effective_from="2020-01-01",
+        beneficiary="facility",
+        frequency="yearly",
+        payment_form="cash",
+        eligibility={"fact": "facility_star", "op": "gte", "value": 3},
+        amount_rule={"kind": "by_star", "amounts": {"3": "30000.00", "4": "40000.00"}},
+        review_levels=["district"],
+        active=True,
+    )
+    centre = make_facility(region=xn["town"].code, kind="street_centre", operator=xn["provider"], star=4)
+    one_off = make_facility(region=xn["town"].code, kind="station", operator=xn["provider"])
+    for body in (
+        {"facility": centre.pk, "scheme": "TEST-STAR-YEARLY"},
+        {"facility": one_off.pk, "scheme": "XN-SERVICE-POINT-EMBEDDED", "claimed_cost": "20000.00"},
+    ):
+        app = apply(xn["district"], **body)
+        assert app.status_code == 201, app.json()
+        approve_all(xn, app.json()["id"], levels=xn_levels(body["scheme"]))
+    yearly = Entitlement.objects.get(facility=centre)
+    assert yearly.amount == Decimal("40000.00")
+    first = yearly.first_period
+    for n in range(14):
+        run_disbursement(period=_month_after(first, n))
+    assert list(Payment.objects.filter(entitlement=yearly).values_list("period", flat=True)) == [
+        _month_after(first, 12),
+        first,
+    ]
+    with django_assert_max_num_queries(6):
+        rows = api(xn["district"]).get("/api/v1/payments/", {"beneficiary": "facility"}).json()["results"]
+    assert len(rows) == 3
+
+    centre.star = 2  # downgraded: no longer qualifies
+    centre.save()
+    one_off.status = "closed"
+    one_off.save()
+    assert enrol_and_stop(on=timezone.localdate())["stopped"] == 1
+    yearly.refresh_from_db()
+    assert yearly.status == "stopped"
+    assert Entitlement.objects.get(facility=one_off).status == "active"  # a paid one-off stays
+
+
+def xn_levels(code: str) -> tuple[str, ...]:
+    return tuple(Scheme.objects.get(code=code).review_levels)
