@@ -32,7 +32,7 @@ from .models import (
     Scheme,
     Suspension,
 )
-from .selectors import eligibility_for
+from .selectors import applicable_subjects, eligibility_for
 
 
 class EligibilityRowSerializer(serializers.Serializer):
@@ -105,8 +105,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None:
             self.fields["elder"].queryset = restrict(Elder.objects.all(), request.user)
-            self.fields["facility"].queryset = _facilities_for(request.user)
-            self.fields["caregiver"].queryset = _caregivers_for(request.user)
+            self.fields["facility"].queryset = applicable_subjects(request.user, "facility")
+            self.fields["caregiver"].queryset = applicable_subjects(request.user, "caregiver")
 
     def create(self, validated):
         try:
@@ -115,34 +115,6 @@ class ApplicationSerializer(serializers.ModelSerializer):
             raise as_drf_error(exc) from exc
         except DjangoPermissionDenied as exc:
             raise exceptions.PermissionDenied(str(exc)) from exc
-
-
-def _facilities_for(user):
-    """Facilities the caller may apply for: in their region, or run by their provider."""
-    from django.db.models import Q
-
-    from services.models import ProviderStaff
-
-    if not user.is_authenticated:
-        return Facility.objects.none()
-    provider = ProviderStaff.objects.filter(user=user).values("provider_id")
-    return Facility.objects.filter(
-        Q(pk__in=restrict(Facility.objects.all(), user).values("pk")) | Q(operator_id__in=provider)
-    ).select_related("operator")
-
-
-def _caregivers_for(user):
-    """Caregivers the caller may apply for: employed in their region, or by their provider."""
-    from django.db.models import Q
-
-    from services.models import ProviderStaff
-
-    if not user.is_authenticated:
-        return Caregiver.objects.none()
-    provider = ProviderStaff.objects.filter(user=user).values("provider_id")
-    return Caregiver.objects.filter(
-        Q(pk__in=restrict(Caregiver.objects.all(), user).values("pk")) | Q(provider_id__in=provider)
-    ).select_related("provider")
 
 
 class ReviewSerializer(serializers.Serializer):

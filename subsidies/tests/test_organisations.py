@@ -326,3 +326,56 @@ def test_a_yearly_facility_scheme_pays_every_twelfth_month_and_stops_when_the_fa
 
 def xn_levels(code: str) -> tuple[str, ...]:
     return tuple(Scheme.objects.get(code=code).review_levels)
+
+
+def test_the_operator_applies_on_the_facility_page_and_the_street_reviews_it(xn):
+    from django.conf import settings
+    from django.test import Client
+
+    from subsidies.models import Application
+
+    def page_client(user):
+        c = Client()
+        c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        c.force_login(user)
+        return c
+
+    station = make_facility(
+        region=xn["town"].code, kind="station", operator=xn["provider"], name="温泉服务站"
+    )
+    operator = page_client(xn["provider_staff"])
+    page = operator.get(f"/subsidies/facility/{station.pk}/").content.decode()
+    embedded = page.split('data-testid="scheme-XN-SERVICE-POINT-EMBEDDED"')[1].split("</section>")[0]
+    assert "qualifies" in embedded and "50 % of the claimed cost, at most 200000.00 yuan" in embedded
+    hub = page.split('data-testid="scheme-XN-SERVICE-POINT-HUB"')[1].split("</section>")[0]
+    assert "does not qualify" in hub and "<form" not in hub
+
+    refused = operator.post(
+        f"/subsidies/facility/{station.pk}/", {"scheme": "XN-SERVICE-POINT-EMBEDDED"}, follow=True
+    )
+    assert "State the cost" in refused.content.decode() and not Application.objects.exists()
+    operator.post(
+        f"/subsidies/facility/{station.pk}/",
+        {"scheme": "XN-SERVICE-POINT-EMBEDDED", "claimed_cost": "88000.50"},
+    )
+    application = Application.objects.get(facility=station)
+    assert (application.claimed_cost, application.level) == (Decimal("88000.50"), "street")
+    assert "Under review" in operator.get(f"/subsidies/facility/{station.pk}/").content.decode()
+    # Another provider's account (same district: it may read the facility) cannot apply for it.
+    other = page_client(xn["other_provider_staff"]).post(
+        f"/subsidies/facility/{station.pk}/",
+        {"scheme": "XN-SERVICE-POINT-HUB", "claimed_cost": "1.00"},
+        follow=True,
+    )
+    assert "applies only for its own" in other.content.decode()
+    assert Application.objects.count() == 1
+    # The street officer sees it in the queue, with the facility and the claimed cost.
+    queue = page_client(xn["street"]).get("/subsidies/review/").content.decode()
+    item = queue.split(f'data-testid="application-{application.pk}"')[1].split("</li>")[0]
+    assert "温泉服务站" in item and "88000.50" in item
+    page_client(xn["street"]).post(f"/subsidies/review/{application.pk}/", {"decision": "approve"})
+    page_client(xn["district"]).post(f"/subsidies/review/{application.pk}/", {"decision": "approve"})
+    entitlement = Entitlement.objects.get(facility=station)
+    run_disbursement(period=entitlement.first_period)
+    payments = operator.get(f"/subsidies/facility/{station.pk}/").content.decode()
+    assert "44000.25 yuan" in payments.split('data-testid="payments"')[1]
