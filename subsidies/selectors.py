@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -14,6 +15,10 @@ from regions.rules import candidate_ancestor_codes
 from . import rules
 from .choices import Beneficiary
 from .models import RegionalParameter, Scheme
+
+if TYPE_CHECKING:
+    from facilities.models import Facility
+    from services.models import Caregiver
 
 
 def schemes_in_force(region_code: str, on: date, *, beneficiary: str = Beneficiary.ELDER) -> QuerySet[Scheme]:
@@ -147,12 +152,12 @@ def applicable_subjects(user, kind: str) -> QuerySet:
     ).select_related(related)
 
 
-def subject_region(subject) -> str:
+def subject_region(subject: Facility | Caregiver) -> str:
     """Where a facility or caregiver belongs: the facility's region, the caregiver's employer's."""
     return subject.region_id if hasattr(subject, "region_id") else subject.provider.region_id
 
 
-def organisation_schemes(subject, kind: str, on: date) -> list[dict]:
+def organisation_schemes(subject: Facility | Caregiver, kind: str, on: date) -> list[dict]:
     """The schemes in force for this kind of beneficiary at its region: whether it qualifies and
     why, and the amount when it does not depend on a claimed cost."""
     rows = []
@@ -175,7 +180,7 @@ def organisation_schemes(subject, kind: str, on: date) -> list[dict]:
     return rows
 
 
-def organisation_subsidies(user, subject, kind: str) -> dict:
+def organisation_subsidies(user, subject: Facility | Caregiver, kind: str) -> dict:
     """A facility's (caregiver's) applications, entitlements and latest payments, in the user's scope."""
     from regions.scope import restrict
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -20,6 +21,10 @@ from . import rules
 from .choices import ApplicationStatus, Beneficiary, Decision, EntitlementStatus, Level, SuspensionReason
 from .models import Application, ApplicationDocument, Entitlement, ReviewStep, Scheme, Suspension
 from .selectors import suspension_holds
+
+if TYPE_CHECKING:
+    from facilities.models import Facility
+    from services.models import Caregiver
 
 LEVEL_ROLES = {
     Level.STREET: Role.STREET_OFFICER,
@@ -66,8 +71,8 @@ def submit_application(
     acting_user,
     scheme: Scheme,
     elder: Elder | None = None,
-    facility=None,
-    caregiver=None,
+    facility: Facility | None = None,
+    caregiver: Caregiver | None = None,
     claimed_cost: Decimal | None = None,
 ) -> Application:
     """Apply for a scheme for its kind of beneficiary: an elder (the community worker's submission is
@@ -152,7 +157,7 @@ def submit_application(
     return application
 
 
-def _facts(subject, claimed_cost: Decimal | None, on: date) -> rules.Facts:
+def _facts(subject: Elder | Facility | Caregiver, claimed_cost: Decimal | None, on: date) -> rules.Facts:
     """The facts an amount rule reads, for an elder, a facility or a caregiver."""
     from .selectors import facts_for
 
