@@ -66,6 +66,9 @@ class Fact:
     annotate: Callable[[QuerySet, date], QuerySet] | None = None
     choices: tuple[str, ...] = ()
     to_q: Callable[[str, Any, date], Q] | None = None
+    # What the fact is about: "elder" (the registry), or another subject a scheme can pay
+    # ("facility", "caregiver"); a condition tests facts of one subject only.
+    subject: str = "elder"
 
 
 _FACTS: dict[str, Fact] = {}
@@ -141,6 +144,16 @@ def validate(cond: Condition, *, path: str = "condition") -> None:
             raise ValidationError(_("%(path)s: a region is a code prefix of digits.") % {"path": path})
         if fact.kind == "bool" and not isinstance(v, bool):
             raise ValidationError(_("%(path)s: '%(fact)s' is true or false.") % {"path": path, "fact": name})
+
+
+def subject_errors(cond: Condition, subject: str, *, path: str = "condition") -> list[str]:
+    """The facts of a (valid) condition that are not about `subject`, each named with its subject."""
+    wrong = sorted(n for n in facts_used(cond) if _FACTS[n].subject != subject)
+    return [
+        _("%(path)s: '%(fact)s' is a fact about a %(other)s, not about a %(subject)s.")
+        % {"path": path, "fact": n, "other": _FACTS[n].subject, "subject": subject}
+        for n in wrong
+    ]
 
 
 def facts_used(cond: Condition) -> set[str]:

@@ -7,7 +7,7 @@ a region's key is its 12-digit code, "everything under this street" is one index
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .choices import Role
 from .roles import PERSONAL_DATA_ROLES
@@ -70,10 +70,16 @@ def restrict(queryset: QuerySet, user) -> QuerySet:
     if prefix == "":
         return queryset
     lookup = getattr(queryset.model, "scope_lookup", None)
-    if lookup is None:
-        field = queryset.model.scope_field
-        lookup = "code__startswith" if field == "code" else f"{field}__code__startswith"
-    return queryset.filter(**{lookup: prefix})
+    if lookup is not None:
+        return queryset.filter(**{lookup: prefix})
+    # A model whose rows belong to one of several kinds of owner (a subsidy entitlement of an
+    # elder, a facility or a caregiver) names each path in `scope_fields`: a row is in scope when
+    # the path it has is.
+    fields = getattr(queryset.model, "scope_fields", None) or (queryset.model.scope_field,)
+    q = Q()
+    for field in fields:
+        q |= Q(**{"code__startswith" if field == "code" else f"{field}__code__startswith": prefix})
+    return queryset.filter(q)
 
 
 def in_scope(user, region_code: str) -> bool:

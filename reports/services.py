@@ -161,7 +161,10 @@ def village_figures(period: str) -> dict[str, dict[str, tuple[int, int | None]]]
 
         from subsidies.models import Entitlement, Payment
 
-        payments = Payment.objects.filter(period=period).exclude(status="returned")
+        # Elders' subsidies: payments to facilities and caregivers are not recipients of a village.
+        payments = Payment.objects.filter(period=period, entitlement__elder__isnull=False).exclude(
+            status="returned"
+        )
         for code, row in _by_village(
             payments,
             "entitlement__elder__residence_id",

@@ -1,9 +1,20 @@
 from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from eldercare.admin_utils import ScopedAdminMixin
 
-from .models import RegionalParameter, Scheme
+from .models import (
+    Application,
+    ApplicationDocument,
+    Entitlement,
+    Payment,
+    RegionalParameter,
+    ReviewStep,
+    Scheme,
+    Suspension,
+)
 
 
 @admin.register(Scheme)
@@ -20,3 +31,139 @@ class SchemeAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 class RegionalParameterAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("region", "name", "value", "effective_from")
     raw_id_fields = ("region",)
+
+
+# --- applications and entitlements: read-only here; every change goes through the services ------
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown with their parent for whoever may view the parent; never edited here."""
+
+    extra = 0
+    can_delete = False
+    parent_permission = ""
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(self.parent_permission)
+
+
+class SuspensionInline(ReadOnlyInline):
+    model = Suspension
+    parent_permission = "subsidies.view_entitlement"
+    fields = (
+        "from_period",
+        "to_period",
+        "started_on",
+        "reason",
+        "started_by",
+        "ended_on",
+        "end_reason",
+        "ended_by",
+    )
+
+
+class PaymentInline(ReadOnlyInline):
+    model = Payment
+    parent_permission = "subsidies.view_entitlement"
+    fields = ("period", "amount", "status", "return_reason", "batch")
+    ordering = ("-period", "-id")
+
+
+class ReviewStepInline(ReadOnlyInline):
+    model = ReviewStep
+    parent_permission = "subsidies.view_application"
+    fields = ("level", "reviewer", "decision", "comment", "decided_at")
+
+
+class ApplicationDocumentInline(ReadOnlyInline):
+    model = ApplicationDocument
+    parent_permission = "subsidies.view_application"
+    fields = ("kind", "original_name", "size", "uploaded_by", "uploaded_at", "download")
+
+    @admin.display(description=_("download"))
+    def download(self, obj):
+        # The scoped API endpoint serves the file (never the storage path).
+        return format_html(
+            '<a href="/api/v1/subsidy-applications/{}/documents/{}/">{}</a>',
+            obj.application_id,
+            obj.pk,
+            obj.original_name,
+        )
+
+
+class ReadOnlyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Entitlement)
+class EntitlementAdmin(ReadOnlyAdmin):
+    """An entitlement with its suspensions (when, why, by whom) and its payments."""
+
+    list_display = ("beneficiary", "scheme", "status", "first_period", "last_period", "amount", "payee_name")
+    list_filter = ("status", "scheme__beneficiary")
+    list_select_related = ("elder", "facility", "caregiver", "scheme")
+    search_fields = ("elder__name", "facility__name", "caregiver__name", "scheme__code")
+    inlines = (SuspensionInline, PaymentInline)
+    fields = (
+        "elder",
+        "facility",
+        "caregiver",
+        "scheme",
+        "application",
+        "status",
+        "first_period",
+        "last_period",
+        "amount",
+        "payee_name",
+    )
+
+    @admin.display(description=_("beneficiary"))
+    def beneficiary(self, obj):
+        return obj.beneficiary
+
+
+@admin.register(Application)
+class ApplicationAdmin(ReadOnlyAdmin):
+    """An application with its review steps and supporting documents."""
+
+    list_display = ("beneficiary", "scheme", "status", "level", "claimed_cost", "submitted_at")
+    list_filter = ("status", "level", "scheme__beneficiary")
+    list_select_related = ("elder", "facility", "caregiver", "scheme")
+    search_fields = ("elder__name", "facility__name", "caregiver__name", "scheme__code")
+    inlines = (ReviewStepInline, ApplicationDocumentInline)
+    fields = (
+        "elder",
+        "facility",
+        "caregiver",
+        "scheme",
+        "claimed_cost",
+        "status",
+        "level",
+        "submitted_by",
+        "submitted_at",
+        "notice_until",
+        "decided_at",
+    )
+
+    @admin.display(description=_("beneficiary"))
+    def beneficiary(self, obj):
+        return obj.beneficiary

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
@@ -13,11 +15,13 @@ from rest_framework.views import APIView
 from eldercare.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
 from eldercare.errors import as_drf_error
 from elders.models import Elder
+from facilities.models import Facility
 from regions.models import Region
 from regions.scope import restrict
+from services.models import Caregiver
 
 from . import disbursement, services
-from .choices import Decision
+from .choices import Beneficiary, Decision
 from .models import (
     Application,
     ApplicationDocument,
@@ -28,7 +32,7 @@ from .models import (
     Scheme,
     Suspension,
 )
-from .selectors import eligibility_for
+from .selectors import applicable_subjects, eligibility_for
 
 
 class EligibilityRowSerializer(serializers.Serializer):
@@ -65,7 +69,15 @@ class ReviewStepSerializer(serializers.ModelSerializer):
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
-    elder = serializers.PrimaryKeyRelatedField(queryset=Elder.objects.none())
+    """One of `elder`, `facility`, `caregiver` (the scheme's beneficiary kind); `claimed_cost` (yuan,
+    two decimals) when the scheme pays a share of a cost."""
+
+    elder = serializers.PrimaryKeyRelatedField(queryset=Elder.objects.none(), required=False)
+    facility = serializers.PrimaryKeyRelatedField(queryset=Facility.objects.none(), required=False)
+    caregiver = serializers.PrimaryKeyRelatedField(queryset=Caregiver.objects.none(), required=False)
+    claimed_cost = serializers.DecimalField(
+        max_digits=12, decimal_places=2, required=False, allow_null=True, min_value=Decimal("0.01")
+    )
     scheme = serializers.SlugRelatedField(slug_field="code", queryset=Scheme.objects.filter(active=True))
     steps = ReviewStepSerializer(many=True, read_only=True)
 
@@ -74,6 +86,9 @@ class ApplicationSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "elder",
+            "facility",
+            "caregiver",
+            "claimed_cost",
             "scheme",
             "status",
             "level",
@@ -90,6 +105,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None:
             self.fields["elder"].queryset = restrict(Elder.objects.all(), request.user)
+            self.fields["facility"].queryset = applicable_subjects(request.user, "facility")
+            self.fields["caregiver"].queryset = applicable_subjects(request.user, "caregiver")
 
     def create(self, validated):
         try:
@@ -145,8 +162,11 @@ class ApplicationViewSet(
 
     queryset = Application.objects.select_related("scheme").prefetch_related("steps")
     serializer_class = ApplicationSerializer
-    filterset_fields = ["status", "level", "elder"]
+    filterset_fields = ["status", "level", "elder", "facility", "caregiver"]
     action_permissions = {
+        # Elders' applications need add_application; a facility's or caregiver's are made by the
+        # operator's account or city/district staff: the service checks which applies.
+        "create": [],
         "review": ["subsidies.change_application"],
         "resubmit": ["subsidies.add_application"],
         # Reading needs the view permission; the upload service also checks add_application.
@@ -233,27 +253,60 @@ class EntitlementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Entitlement
-        fields = ["id", "elder", "scheme", "status", "first_period", "last_period", "amount", "suspensions"]
+        fields = [
+            "id",
+            "elder",
+            "facility",
+            "caregiver",
+            "scheme",
+            "status",
+            "first_period",
+            "last_period",
+            "amount",
+            "payee_name",
+            "suspensions",
+        ]
 
 
 class EntitlementViewSet(ScopedReadOnlyViewSet):
     queryset = Entitlement.objects.select_related("scheme").prefetch_related("suspensions")
     serializer_class = EntitlementSerializer
-    filterset_fields = ["elder", "status"]
+    filterset_fields = ["elder", "facility", "caregiver", "status"]
 
 
 class PaymentSerializer(serializers.ModelSerializer):
-    elder = serializers.IntegerField(source="entitlement.elder_id")
+    elder = serializers.IntegerField(source="entitlement.elder_id", allow_null=True)
+    facility = serializers.IntegerField(source="entitlement.facility_id", allow_null=True)
+    caregiver = serializers.IntegerField(source="entitlement.caregiver_id", allow_null=True)
+    beneficiary = serializers.CharField(source="entitlement.scheme.beneficiary")
+    payee = serializers.CharField(source="entitlement.payee_name")
     scheme = serializers.CharField(source="entitlement.scheme.code")
 
     class Meta:
         model = Payment
-        fields = ["id", "period", "elder", "scheme", "amount", "status", "batch"]
+        fields = [
+            "id",
+            "period",
+            "elder",
+            "facility",
+            "caregiver",
+            "beneficiary",
+            "payee",
+            "scheme",
+            "amount",
+            "status",
+            "batch",
+        ]
 
 
 class PaymentFilterSet(filters.FilterSet):
     period = filters.CharFilter()
     elder = filters.NumberFilter(field_name="entitlement__elder_id")
+    facility = filters.NumberFilter(field_name="entitlement__facility_id")
+    caregiver = filters.NumberFilter(field_name="entitlement__caregiver_id")
+    beneficiary = filters.ChoiceFilter(
+        field_name="entitlement__scheme__beneficiary", choices=Beneficiary.choices
+    )
 
     class Meta:
         model = Payment
@@ -261,7 +314,7 @@ class PaymentFilterSet(filters.FilterSet):
 
 
 class PaymentViewSet(ScopedReadOnlyViewSet):
-    """GET /api/v1/payments/?period=YYYY-MM&elder=ID"""
+    """GET /api/v1/payments/?period=YYYY-MM&elder=ID (or facility=ID, caregiver=ID, beneficiary=kind)"""
 
     queryset = Payment.objects.select_related("entitlement", "entitlement__scheme")
     serializer_class = PaymentSerializer

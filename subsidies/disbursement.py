@@ -7,6 +7,7 @@ from datetime import datetime, time
 
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from regions.models import Region
@@ -14,7 +15,12 @@ from services.rules import parse_period, period_of
 
 from .choices import EntitlementStatus
 from .models import DisbursementBatch, Entitlement, Payment, Suspension
-from .rules import unsuspended_months
+from .rules import due_months, unsuspended_months
+
+# The name of whoever a payment is for: the elder, the facility or the caregiver.
+BENEFICIARY_NAME = Coalesce(
+    "entitlement__elder__name", "entitlement__facility__name", "entitlement__caregiver__name"
+)
 
 
 @dataclass
@@ -68,12 +74,25 @@ def run_disbursement(*, period: str, region_code: str | None = None) -> RunResul
         Q(last_period="") | Q(last_period__gte=period),
         first_period__lte=period,
     ).exclude(status=EntitlementStatus.STOPPED, last_period="")
+    # The region of the beneficiary: the elder's residence, the facility's region, the region of
+    # the caregiver's employer (one of them is set).
+    home = Coalesce("elder__residence_id", "facility__region_id", "caregiver__provider__region_id")
     if region_code:
         region = Region.objects.get(code=region_code.ljust(12, "0"))
-        payable = payable.filter(elder__residence__code__startswith=region.prefix)
+        payable = payable.filter(
+            Q(elder__residence__code__startswith=region.prefix)
+            | Q(facility__region__code__startswith=region.prefix)
+            | Q(caregiver__provider__region__code__startswith=region.prefix)
+        )
     rows = list(
         payable.values(
-            "pk", "scheme_id", "amount", "first_period", "last_period", city=F("elder__residence_id")
+            "pk",
+            "scheme_id",
+            "amount",
+            "first_period",
+            "last_period",
+            frequency=F("scheme__frequency"),
+            city=home,
         )
     )
     # A returned payment does not count as paid: its month is paid again in this run.
@@ -99,7 +118,12 @@ def run_disbursement(*, period: str, region_code: str | None = None) -> RunResul
         if batches[key].status == "approved":
             continue  # an approved roll is locked: latecomers are paid as arrears next month
         end = min(period, row["last_period"]) if row["last_period"] else period
-        months = months_between(row["first_period"], end)
+        # A yearly scheme pays in its first month and every twelfth after it, a one-off only once.
+        months = due_months(
+            months_between(row["first_period"], end),
+            frequency=row["frequency"],
+            first_period=row["first_period"],
+        )
         if row["pk"] in spans:
             months = unsuspended_months(months, spans[row["pk"]])
         for month in months:
@@ -143,9 +167,12 @@ def cross_checks(batch: DisbursementBatch, *, no_visit_months: int | None = None
     found: list[dict] = []
 
     def flag(qs, reason):
-        for pid, elder_id, name in qs.values_list("pk", "entitlement__elder_id", "entitlement__elder__name"):
+        for pid, elder_id, name in qs.values_list("pk", "entitlement__elder_id", BENEFICIARY_NAME):
             found.append({"payment": pid, "elder": elder_id, "name": name, "reason": str(reason)})
 
+    if batch.scheme.beneficiary != "elder":
+        _organisation_checks(batch, payments, last, flag)
+        return found
     flag(payments.filter(entitlement__elder__status="deceased"), _("the elder has died"))
     flag(payments.filter(entitlement__elder__status="moved"), _("the elder has moved away"))
     from elders.models import Elder
@@ -178,6 +205,25 @@ def cross_checks(batch: DisbursementBatch, *, no_visit_months: int | None = None
     return found
 
 
+def _organisation_checks(batch: DisbursementBatch, payments, last, flag) -> None:
+    """The cross-checks of a facility or caregiver roll: the elder checks (death, moving, visits,
+    assessment, shared account) do not apply; what does is that the facility (or caregiver) no
+    longer meets the scheme's conditions at the end of the month."""
+    from django.db.models import Exists, OuterRef
+    from django.utils.translation import gettext as _
+
+    from elders import conditions
+    from facilities.models import Facility
+    from services.models import Caregiver
+
+    if batch.scheme.beneficiary == "facility":
+        this = Facility.objects.filter(pk=OuterRef("entitlement__facility_id"))
+    else:
+        this = Caregiver.objects.filter(pk=OuterRef("entitlement__caregiver_id"))
+    still = conditions.filter_queryset(this, batch.scheme.eligibility, last)
+    flag(payments.filter(~Exists(still)), _("no longer meets the scheme's conditions"))
+
+
 def diff_against_previous(batch: DisbursementBatch) -> dict[str, list[dict]]:
     """Added, stopped and changed entitlements compared with last month's roll of the same scheme."""
     from datetime import timedelta
@@ -195,23 +241,23 @@ def diff_against_previous(batch: DisbursementBatch) -> dict[str, list[dict]]:
             .values(
                 "entitlement_id",
                 "amount",
-                "entitlement__elder__name",
                 "entitlement__status",
                 "entitlement__last_period",
+                beneficiary_name=BENEFICIARY_NAME,
             )
         }
 
     now, before = rows(batch.period), rows(previous)
     return {
         "added": [
-            {"entitlement": k, "name": v["entitlement__elder__name"], "amount": v["amount"]}
+            {"entitlement": k, "name": v["beneficiary_name"], "amount": v["amount"]}
             for k, v in now.items()
             if k not in before
         ],
         "stopped": [
             {
                 "entitlement": k,
-                "name": v["entitlement__elder__name"],
+                "name": v["beneficiary_name"],
                 "reason": v["entitlement__status"],
                 "last_period": v["entitlement__last_period"],
             }
@@ -221,7 +267,7 @@ def diff_against_previous(batch: DisbursementBatch) -> dict[str, list[dict]]:
         "changed": [
             {
                 "entitlement": k,
-                "name": v["entitlement__elder__name"],
+                "name": v["beneficiary_name"],
                 "before": before[k]["amount"],
                 "after": v["amount"],
             }
@@ -289,8 +335,13 @@ def roster_workbook(*, acting_user, batch: DisbursementBatch) -> bytes:
         Payment.objects.filter(batch=batch)
         .exclude(status="returned")
         .values_list(
-            "entitlement__elder__id_number",
-            "entitlement__elder__name",
+            # The facility's operator and a caregiver are identified by credit code / ID number.
+            Coalesce(
+                "entitlement__elder__id_number",
+                "entitlement__facility__operator__credit_code",
+                "entitlement__caregiver__id_number",
+            ),
+            BENEFICIARY_NAME,
             "entitlement__payee_name",
             "entitlement__payee_account",
             "period",

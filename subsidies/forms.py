@@ -1,5 +1,7 @@
 """Forms of the subsidy worker pages (the services validate again: forms only shape the input)."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -14,3 +16,14 @@ class ReviewForm(forms.Form):
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Document type"), choices=DocumentKind.choices)
     file = forms.FileField(label=_("File"))
+
+
+class OrganisationApplyForm(forms.Form):
+    scheme = forms.CharField(widget=forms.HiddenInput)
+    claimed_cost = forms.DecimalField(
+        label=_("Claimed cost (yuan)"),
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+    )

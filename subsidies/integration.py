@@ -6,9 +6,12 @@ from django.utils.translation import gettext_lazy as _
 def _file_context(request, elder) -> dict:
     from django.utils import timezone
 
-    from .selectors import eligibility_for
+    from .selectors import eligibility_for, payments_of_elder
 
-    return {"rows": eligibility_for(elder, timezone.localdate())}
+    return {
+        "rows": eligibility_for(elder, timezone.localdate()),
+        "payments": payments_of_elder(request.user, elder),
+    }
 
 
 def register() -> None:
@@ -16,7 +19,7 @@ def register() -> None:
 
     register_section(
         "subsidies",
-        title=_("Subsidies: eligibility"),
+        title=_("Subsidies: eligibility and payments"),
         template="subsidies/file_section.html",
         context=_file_context,
         order=27,

@@ -21,6 +21,13 @@ from .choices import (
     SuspensionReason,
 )
 
+# Exactly one of elder, facility, caregiver is set (applications and entitlements).
+ONE_BENEFICIARY = (
+    Q(elder__isnull=False, facility__isnull=True, caregiver__isnull=True)
+    | Q(elder__isnull=True, facility__isnull=False, caregiver__isnull=True)
+    | Q(elder__isnull=True, facility__isnull=True, caregiver__isnull=False)
+)
+
 
 class Scheme(models.Model):
     """A subsidy as data: who qualifies, how much, how often, paid how, reviewed by whom."""
@@ -94,11 +101,20 @@ class Scheme(models.Model):
             conditions.validate(self.eligibility, path="eligibility")
         except ValidationError as exc:
             errors["eligibility"] = exc.messages
+        else:
+            errors["eligibility"] = conditions.subject_errors(
+                self.eligibility, self.beneficiary, path="eligibility"
+            )
         if self.suspend_when:
             try:
                 conditions.validate(self.suspend_when, path="suspend_when")
             except ValidationError as exc:
                 errors["suspend_when"] = exc.messages
+            else:
+                errors["suspend_when"] = conditions.subject_errors(
+                    self.suspend_when, self.beneficiary, path="suspend_when"
+                )
+        errors = {k: v for k, v in errors.items() if v}
         problems = rule_errors(self.amount_rule or {})
         if problems:
             errors["amount_rule"] = problems
@@ -133,8 +149,38 @@ class RegionalParameter(models.Model):
 class Application(models.Model):
     """An application for a scheme, climbing the scheme's review levels."""
 
+    # Who the scheme pays: exactly one of elder, facility, caregiver (the scheme's beneficiary kind).
     elder = models.ForeignKey(
-        "elders.Elder", verbose_name=_("elder"), on_delete=models.PROTECT, related_name="applications"
+        "elders.Elder",
+        verbose_name=_("elder"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+        null=True,
+        blank=True,
+    )
+    facility = models.ForeignKey(
+        "facilities.Facility",
+        verbose_name=_("facility"),
+        on_delete=models.PROTECT,
+        related_name="subsidy_applications",
+        null=True,
+        blank=True,
+    )
+    caregiver = models.ForeignKey(
+        "services.Caregiver",
+        verbose_name=_("caregiver"),
+        on_delete=models.PROTECT,
+        related_name="subsidy_applications",
+        null=True,
+        blank=True,
+    )
+    claimed_cost = models.DecimalField(
+        _("claimed cost (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("The cost the subsidy is a share of (fit-out and equipment, adaptation works, ...)."),
     )
     scheme = models.ForeignKey(
         Scheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="applications"
@@ -152,6 +198,9 @@ class Application(models.Model):
     history = HistoricalRecords()
 
     scope_field = "elder__residence"
+    # Scoped by whichever beneficiary it has: the elder's residence, the facility's region, the
+    # region of the caregiver's employer (regions.scope.restrict ORs them).
+    scope_fields = ("elder__residence", "facility__region", "caregiver__provider__region")
 
     class Meta:
         verbose_name = _("subsidy application")
@@ -163,12 +212,47 @@ class Application(models.Model):
                 condition=Q(status__in=OPEN_STATUSES),
                 name="application_one_open",
                 violation_error_message=_("This elder already has an open application for this scheme."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["facility", "scheme"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="application_one_open_facility",
+                violation_error_message=_("This facility already has an open application for this scheme."),
+            ),
+            models.UniqueConstraint(
+                fields=["caregiver", "scheme"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="application_one_open_caregiver",
+                violation_error_message=_("This caregiver already has an open application for this scheme."),
+            ),
+            models.CheckConstraint(
+                condition=ONE_BENEFICIARY,
+                name="application_one_beneficiary",
+                violation_error_message=_("An application is for exactly one elder, facility or caregiver."),
+            ),
+            models.CheckConstraint(
+                condition=Q(claimed_cost__isnull=True) | Q(claimed_cost__gt=0),
+                name="application_cost_positive",
+                violation_error_message=_("The cost must be a positive amount of yuan."),
+            ),
         ]
         indexes = [models.Index(fields=["status", "level"], name="application_queue_idx")]
 
     def __str__(self) -> str:
-        return f"{self.elder} {self.scheme.code} ({self.get_status_display()})"
+        return f"{self.beneficiary} {self.scheme.code} ({self.get_status_display()})"
+
+    @property
+    def beneficiary(self):
+        """The elder, facility or caregiver applied for."""
+        return self.elder or self.facility or self.caregiver
+
+    @property
+    def beneficiary_region_id(self) -> str:
+        if self.elder_id:
+            return self.elder.residence_id
+        if self.facility_id:
+            return self.facility.region_id
+        return self.caregiver.provider.region_id
 
 
 def document_path(instance: ApplicationDocument, filename: str) -> str:
@@ -197,6 +281,7 @@ class ApplicationDocument(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded at"))
 
     scope_field = "application__elder__residence"
+    scope_fields = tuple(f"application__{f}" for f in Application.scope_fields)
 
     class Meta:
         verbose_name = _("application document")
@@ -231,10 +316,32 @@ class ReviewStep(models.Model):
 
 
 class Entitlement(models.Model):
-    """An approved right to a scheme's payments, from a first month on."""
+    """An approved right to a scheme's payments, from a first month on: of an elder, a facility
+    (paid to its operator) or a caregiver, exactly one of them."""
 
     elder = models.ForeignKey(
-        "elders.Elder", verbose_name=_("elder"), on_delete=models.PROTECT, related_name="entitlements"
+        "elders.Elder",
+        verbose_name=_("elder"),
+        on_delete=models.PROTECT,
+        related_name="entitlements",
+        null=True,
+        blank=True,
+    )
+    facility = models.ForeignKey(
+        "facilities.Facility",
+        verbose_name=_("facility"),
+        on_delete=models.PROTECT,
+        related_name="subsidy_entitlements",
+        null=True,
+        blank=True,
+    )
+    caregiver = models.ForeignKey(
+        "services.Caregiver",
+        verbose_name=_("caregiver"),
+        on_delete=models.PROTECT,
+        related_name="subsidy_entitlements",
+        null=True,
+        blank=True,
     )
     scheme = models.ForeignKey(
         Scheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="entitlements"
@@ -258,20 +365,43 @@ class Entitlement(models.Model):
     history = HistoricalRecords()
 
     scope_field = "elder__residence"
+    scope_fields = Application.scope_fields
 
     class Meta:
         verbose_name = _("entitlement")
         verbose_name_plural = _("entitlements")
-        ordering = ["elder", "scheme"]
+        ordering = ["elder", "facility", "caregiver", "scheme"]
         constraints = [
             models.UniqueConstraint(
                 fields=["elder", "scheme"], condition=~Q(status="stopped"), name="entitlement_one_live"
+            ),
+            models.UniqueConstraint(
+                fields=["facility", "scheme"],
+                condition=~Q(status="stopped"),
+                name="entitlement_one_live_facility",
+            ),
+            models.UniqueConstraint(
+                fields=["caregiver", "scheme"],
+                condition=~Q(status="stopped"),
+                name="entitlement_one_live_caregiver",
+            ),
+            models.CheckConstraint(
+                condition=ONE_BENEFICIARY,
+                name="entitlement_one_beneficiary",
+                violation_error_message=_(
+                    "An entitlement belongs to exactly one elder, facility or caregiver."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["scheme", "status"], name="entitlement_scheme_status_idx")]
 
     def __str__(self) -> str:
-        return f"{self.elder} {self.scheme.code} {self.get_status_display()}"
+        return f"{self.beneficiary} {self.scheme.code} {self.get_status_display()}"
+
+    @property
+    def beneficiary(self):
+        """The elder, facility or caregiver it pays."""
+        return self.elder or self.facility or self.caregiver
 
 
 class Suspension(models.Model):
@@ -313,6 +443,7 @@ class Suspension(models.Model):
     )
 
     scope_field = "entitlement__elder__residence"
+    scope_fields = tuple(f"entitlement__{f}" for f in Application.scope_fields)
 
     class Meta:
         verbose_name = _("suspension")
@@ -388,6 +519,7 @@ class Payment(models.Model):
     return_reason = models.CharField(_("why returned"), max_length=200, blank=True)
 
     scope_field = "entitlement__elder__residence"
+    scope_fields = tuple(f"entitlement__{f}" for f in Application.scope_fields)
 
     class Meta:
         verbose_name = _("payment")

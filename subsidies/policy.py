@@ -51,6 +51,14 @@ def parse(data: dict) -> SchemeSettings:
         conditions.validate(row["eligibility"], path=f"{where}.eligibility")
         if row.get("suspend_when"):
             conditions.validate(row["suspend_when"], path=f"{where}.suspend_when")
+        # A facility scheme's conditions test facility facts, a caregiver scheme's caregiver facts.
+        wrong = conditions.subject_errors(row["eligibility"], row["beneficiary"], path=f"{where}.eligibility")
+        if row.get("suspend_when"):
+            wrong += conditions.subject_errors(
+                row["suspend_when"], row["beneficiary"], path=f"{where}.suspend_when"
+            )
+        if wrong:
+            raise ValidationError(wrong)
         problems = rule_errors(row["amount_rule"])
         if problems:
             raise ValidationError([f"{where}: {p}" for p in problems])

@@ -6,7 +6,8 @@ An amount rule is data from the policy pack. Kinds:
   by_grade            {"kind": "by_grade", "amounts": {"0": "100", ..., "4": "300"}}  (ability grade)
   by_self_care        {"kind": "by_self_care", "amounts": {"self_care": ..., "semi": ..., "disabled": ...}}
   cost_share          {"kind": "cost_share", "share": "0.5", "cap": "1000"}
-  by_skill_level      {"kind": "by_skill_level", "amounts": {"5": "200", "1": "2000"}}
+  by_skill_level      {"kind": "by_skill_level", "amounts": {"5": "200", "1": "2000"}}  (caregiver)
+  by_star             {"kind": "by_star", "amounts": {"1": ..., "5": ...}}  (facility star rating)
   parameter_multiple  {"kind": "parameter_multiple", "parameter": "dibao_standard", "multiple": "1.3"}
 A rule that cannot give an amount (a level the document leaves open, a missing cost or
 parameter) gives None: the scheme pays nothing until the bureau sets the number.
@@ -27,6 +28,7 @@ KINDS = (
     "by_self_care",
     "cost_share",
     "by_skill_level",
+    "by_star",
     "parameter_multiple",
 )
 
@@ -37,6 +39,7 @@ class Facts:
     grade: int | None = None
     cost: Decimal | None = None
     skill_level: int | None = None
+    star: int | None = None
     parameters: dict[str, Decimal] = field(default_factory=dict)
 
 
@@ -68,6 +71,7 @@ def rule_errors(rule: dict) -> list[str]:
         "by_self_care": ("amounts",),
         "cost_share": ("share",),
         "by_skill_level": ("amounts",),
+        "by_star": ("amounts",),
         "parameter_multiple": ("parameter", "multiple"),
     }[kind]
     return [
@@ -102,10 +106,42 @@ def amount(rule: dict, facts: Facts) -> Decimal | None:
         return _money(min(share, cap) if cap is not None else share)
     if kind == "by_skill_level":
         return None if facts.skill_level is None else _money(rule["amounts"].get(str(facts.skill_level)))
+    if kind == "by_star":
+        return None if facts.star is None else _money(rule["amounts"].get(str(facts.star)))
     if kind == "parameter_multiple":
         base = facts.parameters.get(rule["parameter"])
         return None if base is None else _money(base * Decimal(str(rule["multiple"])))
     raise ValueError(kind)
+
+
+def needs_cost(rule: dict) -> bool:
+    """Whether the amount is a share of a cost the applicant states (the claimed cost)."""
+    return rule.get("kind") == "cost_share"
+
+
+def cost_errors(cost: Decimal | None) -> list[str]:
+    """Why a claimed cost is refused: missing, not positive, or more than two decimal places."""
+    if cost is None:
+        return [_("State the cost the subsidy is a share of.")]
+    if not cost.is_finite() or cost <= 0:
+        return [_("The cost must be a positive amount of yuan.")]
+    if cost != cost.quantize(CENT):
+        return [_("The cost has at most two decimal places (fen).")]
+    if cost >= Decimal("10000000000"):
+        return [_("The cost is too large.")]
+    return []
+
+
+def due_months(months: list[str], *, frequency: str, first_period: str) -> list[str]:
+    """Of the months an entitlement could be paid for, those its scheme's frequency pays: every
+    month (monthly), the first month and every twelfth after it (yearly), the first month only
+    (one-off)."""
+    if frequency == "one_off":
+        return [m for m in months if m == first_period]
+    if frequency == "yearly":
+        start = int(first_period[:4]) * 12 + int(first_period[5:7])
+        return [m for m in months if (int(m[:4]) * 12 + int(m[5:7]) - start) % 12 == 0]
+    return months
 
 
 def choose_higher(rows: list[dict]) -> list[dict]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -14,6 +15,10 @@ from regions.rules import candidate_ancestor_codes
 from . import rules
 from .choices import Beneficiary
 from .models import RegionalParameter, Scheme
+
+if TYPE_CHECKING:
+    from facilities.models import Facility
+    from services.models import Caregiver
 
 
 def schemes_in_force(region_code: str, on: date, *, beneficiary: str = Beneficiary.ELDER) -> QuerySet[Scheme]:
@@ -110,6 +115,97 @@ def no_longer_eligible(scheme: Scheme, on: date) -> QuerySet:
     return lost
 
 
+def organisations_no_longer_eligible(scheme: Scheme, on: date) -> QuerySet:
+    """Live entitlements of a facility or caregiver scheme whose facility (caregiver) no longer
+    meets its conditions: one query with an anti-join."""
+    from facilities.models import Facility
+    from services.models import Caregiver
+
+    from .models import Entitlement
+
+    if scheme.beneficiary == Beneficiary.FACILITY:
+        this = Facility.objects.filter(pk=OuterRef("facility_id"))
+    else:
+        this = Caregiver.objects.filter(pk=OuterRef("caregiver_id"))
+    still = conditions.filter_queryset(this, scheme.eligibility, on)
+    return Entitlement.objects.filter(~Exists(still), scheme=scheme).exclude(status="stopped")
+
+
+# --- facilities and caregivers ------------------------------------------------------------------
+
+
+def applicable_subjects(user, kind: str) -> QuerySet:
+    """Facilities (or caregivers) the user may see and apply for: those in the user's region, and
+    those of the provider the user's account works for."""
+    from facilities.models import Facility
+    from regions.scope import restrict
+    from services.models import Caregiver, ProviderStaff
+
+    model = Facility if kind == Beneficiary.FACILITY else Caregiver
+    if not user.is_authenticated:
+        return model.objects.none()
+    provider = ProviderStaff.objects.filter(user=user).values("provider_id")
+    own = Q(operator_id__in=provider) if model is Facility else Q(provider_id__in=provider)
+    related = "operator" if model is Facility else "provider"
+    return model.objects.filter(
+        Q(pk__in=restrict(model.objects.all(), user).values("pk")) | own
+    ).select_related(related)
+
+
+def subject_region(subject: Facility | Caregiver) -> str:
+    """Where a facility or caregiver belongs: the facility's region, the caregiver's employer's."""
+    return subject.region_id if hasattr(subject, "region_id") else subject.provider.region_id
+
+
+def organisation_schemes(subject: Facility | Caregiver, kind: str, on: date) -> list[dict]:
+    """The schemes in force for this kind of beneficiary at its region: whether it qualifies and
+    why, and the amount when it does not depend on a claimed cost."""
+    rows = []
+    for scheme in schemes_in_force(subject_region(subject), on, beneficiary=kind):
+        outcome = conditions.explain(scheme.eligibility, subject, on)
+        facts = rules.Facts(
+            star=getattr(subject, "star", None), skill_level=getattr(subject, "skill_level", None)
+        )
+        needs_cost = rules.needs_cost(scheme.amount_rule)
+        rows.append(
+            {
+                "scheme": scheme,
+                "eligible": outcome.held,
+                "reasons": [r["text"] for r in (outcome.passed() if outcome.held else outcome.failed())],
+                "needs_cost": needs_cost,
+                "amount": None if needs_cost else rules.amount(scheme.amount_rule, facts),
+                "takes_applications": scheme.application_needed,
+            }
+        )
+    return rows
+
+
+def organisation_subsidies(user, subject: Facility | Caregiver, kind: str) -> dict:
+    """A facility's (caregiver's) applications, entitlements and latest payments, in the user's scope."""
+    from regions.scope import restrict
+
+    from .models import Application, Entitlement, Payment
+
+    return {
+        "applications": list(
+            restrict(Application.objects.filter(**{kind: subject}), user)
+            .select_related("scheme")
+            .prefetch_related("steps", "steps__reviewer")
+            .order_by("-submitted_at", "-pk")[:50]
+        ),
+        "entitlements": list(
+            restrict(Entitlement.objects.filter(**{kind: subject}), user)
+            .select_related("scheme")
+            .order_by("-pk")
+        ),
+        "payments": list(
+            restrict(Payment.objects.filter(**{f"entitlement__{kind}": subject}), user)
+            .select_related("entitlement__scheme", "batch")
+            .order_by("-period", "-id")[:36]
+        ),
+    }
+
+
 # --- worker pages -------------------------------------------------------------------------------
 
 
@@ -147,7 +243,17 @@ def applications_in_scope(user) -> QuerySet:
     from .models import Application
 
     return restrict(
-        Application.objects.select_related("elder", "elder__residence", "scheme", "submitted_by"), user
+        Application.objects.select_related(
+            "elder",
+            "elder__residence",
+            "facility",
+            "facility__region",
+            "caregiver",
+            "caregiver__provider",
+            "scheme",
+            "submitted_by",
+        ),
+        user,
     ).prefetch_related("steps", "steps__reviewer", "documents")
 
 
@@ -162,6 +268,19 @@ def review_queue(user) -> QuerySet:
         applications_in_scope(user)
         .filter(status="under_review", level__in=levels)
         .order_by("submitted_at", "pk")
+    )
+
+
+def payments_of_elder(user, elder: Elder, *, limit: int = 36) -> list:
+    """The elder's latest payments (newest month first) as the file page shows them: one query."""
+    from regions.scope import restrict
+
+    from .models import Payment
+
+    return list(
+        restrict(Payment.objects.filter(entitlement__elder=elder), user)
+        .select_related("entitlement__scheme", "batch")
+        .order_by("-period", "-id")[:limit]
     )
 
 

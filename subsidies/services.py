@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -16,9 +18,13 @@ from regions.choices import Role
 from regions.scope import in_scope, user_role
 
 from . import rules
-from .choices import ApplicationStatus, Decision, EntitlementStatus, Level, SuspensionReason
+from .choices import ApplicationStatus, Beneficiary, Decision, EntitlementStatus, Level, SuspensionReason
 from .models import Application, ApplicationDocument, Entitlement, ReviewStep, Scheme, Suspension
 from .selectors import suspension_holds
+
+if TYPE_CHECKING:
+    from facilities.models import Facility
+    from services.models import Caregiver
 
 LEVEL_ROLES = {
     Level.STREET: Role.STREET_OFFICER,
@@ -32,29 +38,137 @@ def next_month(day: date) -> str:
     return f"{(day.replace(day=1) + timedelta(days=32)):%Y-%m}"
 
 
+# Besides a facility's operator (or a caregiver's employer) itself, bureau staff apply for them.
+ORGANISATION_APPLICANT_ROLES = (Role.CITY_ADMIN, Role.DISTRICT_OFFICER)
+
+
+def _check_organisation_applicant(acting_user, *, provider_id: int | None, region_code: str) -> None:
+    """A facility or caregiver scheme is applied for by the account of the facility's operator (or
+    the caregiver's employer), or by city/district bureau staff responsible for its region."""
+    from services.models import ProviderStaff
+
+    if acting_user.is_superuser:
+        return
+    role = user_role(acting_user)
+    if role == Role.PROVIDER_STAFF:
+        linked = ProviderStaff.objects.filter(user=acting_user).values_list("provider_id", flat=True).first()
+        if linked is None or linked != provider_id:
+            raise PermissionDenied(
+                _("A provider account applies only for its own facilities and caregivers.")
+            )
+        return
+    if role not in ORGANISATION_APPLICANT_ROLES:
+        raise PermissionDenied(
+            _("Only the operator's own account or city and district staff apply for this subsidy.")
+        )
+    if not in_scope(acting_user, region_code):
+        raise PermissionDenied(_("This facility or caregiver is outside your region of responsibility."))
+
+
 @transaction.atomic
-def submit_application(*, acting_user, elder: Elder, scheme: Scheme) -> Application:
-    """The community worker's submission is the community step; review starts at the next level.
-    Refused, with the conditions that failed, when the elder does not qualify today."""
-    if not acting_user.has_perm("subsidies.add_application"):
-        raise PermissionDenied(_("You may not submit subsidy applications."))
-    if not in_scope(acting_user, elder.residence_id):
-        raise PermissionDenied(_("This elder is outside your region of responsibility."))
+def submit_application(
+    *,
+    acting_user,
+    scheme: Scheme,
+    elder: Elder | None = None,
+    facility: Facility | None = None,
+    caregiver: Caregiver | None = None,
+    claimed_cost: Decimal | None = None,
+) -> Application:
+    """Apply for a scheme for its kind of beneficiary: an elder (the community worker's submission is
+    the community step), a facility or a caregiver (by the operator's account or bureau staff), with
+    the claimed cost when the amount is a share of it. Review starts at the scheme's first level.
+    Refused, with the conditions that failed, when the beneficiary does not qualify today, and when
+    the scheme gives no amount for it yet."""
+    given = {
+        kind: subject
+        for kind, subject in (("elder", elder), ("facility", facility), ("caregiver", caregiver))
+        if subject is not None
+    }
+    if list(given) != [scheme.beneficiary]:
+        raise ValidationError(
+            {
+                "scheme": _("%(s)s is paid to a %(kind)s: apply for one %(kind)s.")
+                % {"s": scheme, "kind": Beneficiary(scheme.beneficiary).label}
+            }
+        )
+    subject = given[scheme.beneficiary]
+    if elder is not None:
+        if not acting_user.has_perm("subsidies.add_application"):
+            raise PermissionDenied(_("You may not submit subsidy applications."))
+        if not in_scope(acting_user, elder.residence_id):
+            raise PermissionDenied(_("This elder is outside your region of responsibility."))
+    elif facility is not None:
+        _check_organisation_applicant(
+            acting_user, provider_id=facility.operator_id, region_code=facility.region_id
+        )
+    else:
+        _check_organisation_applicant(
+            acting_user, provider_id=caregiver.provider_id, region_code=caregiver.provider.region_id
+        )
     if not scheme.active or not scheme.application_needed:
         raise ValidationError({"scheme": _("%(s)s takes no applications.") % {"s": scheme}})
-    outcome = conditions.explain(scheme.eligibility, elder, timezone.localdate())
+    if Entitlement.objects.filter(scheme=scheme, **given).exclude(status=EntitlementStatus.STOPPED).exists():
+        # A one-off scheme stays live after its payment: it is paid once, not once per application.
+        raise ValidationError(
+            {
+                "scheme": _("This %(kind)s already receives %(s)s.")
+                % {"kind": Beneficiary(scheme.beneficiary).label, "s": scheme}
+            }
+        )
+    if rules.needs_cost(scheme.amount_rule):
+        problems = rules.cost_errors(claimed_cost)
+        if problems:
+            raise ValidationError({"claimed_cost": problems})
+    else:
+        claimed_cost = None
+    today = timezone.localdate()
+    outcome = conditions.explain(scheme.eligibility, subject, today)
     if not outcome.held:
         raise ValidationError({"conditions": [r["text"] for r in outcome.failed()]})
+    if elder is None and rules.amount(scheme.amount_rule, _facts(subject, claimed_cost, today)) is None:
+        raise ValidationError(
+            {
+                "scheme": _(
+                    "%(s)s gives no amount for this applicant yet (the document leaves it open): "
+                    "the bureau sets it in the scheme first."
+                )
+                % {"s": scheme}
+            }
+        )
     levels = scheme.review_levels or [Level.STREET]
     application = Application(
-        elder=elder, scheme=scheme, submitted_by=acting_user, submitted_at=timezone.now(), level=levels[0]
+        scheme=scheme,
+        submitted_by=acting_user,
+        submitted_at=timezone.now(),
+        level=levels[0],
+        claimed_cost=claimed_cost,
+        **given,
     )
+    application.full_clean(validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             application.save()
     except IntegrityError:
-        raise ValidationError(_("This elder already has an open application for this scheme.")) from None
+        raise ValidationError(
+            _("This %(kind)s already has an open application for this scheme.")
+            % {"kind": Beneficiary(scheme.beneficiary).label}
+        ) from None
     return application
+
+
+def _facts(subject: Elder | Facility | Caregiver, claimed_cost: Decimal | None, on: date) -> rules.Facts:
+    """The facts an amount rule reads, for an elder, a facility or a caregiver."""
+    from .selectors import facts_for
+
+    if isinstance(subject, Elder):
+        facts = facts_for(subject, on)
+        return rules.Facts(**{**facts.__dict__, "cost": claimed_cost})
+    return rules.Facts(
+        cost=claimed_cost,
+        star=getattr(subject, "star", None),
+        skill_level=getattr(subject, "skill_level", None),
+    )
 
 
 @transaction.atomic
@@ -63,8 +177,8 @@ def resubmit_application(*, acting_user, application: Application) -> Applicatio
     application = Application.objects.select_for_update().select_related("scheme").get(pk=application.pk)
     if application.status != ApplicationStatus.RETURNED:
         raise ValidationError(_("Only a returned application can be resubmitted."))
-    if not in_scope(acting_user, application.elder.residence_id):
-        raise PermissionDenied(_("This elder is outside your region of responsibility."))
+    if not in_scope(acting_user, application.beneficiary_region_id):
+        raise PermissionDenied(_("This applicant is outside your region of responsibility."))
     application.status = ApplicationStatus.UNDER_REVIEW
     application.level = (application.scheme.review_levels or [Level.STREET])[0]
     application.submitted_at = timezone.now()
@@ -79,7 +193,9 @@ def review_application(
     """One level's decision. Approval moves up a level, then into public notice or approval;
     rejection returns it to the community with the reason."""
     application = (
-        Application.objects.select_for_update().select_related("scheme", "elder").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",))  # the beneficiary joins are outer joins
+        .select_related("scheme", "elder", "facility__operator", "caregiver__provider")
+        .get(pk=application.pk)
     )
     if application.status != ApplicationStatus.UNDER_REVIEW:
         raise ValidationError(_("This application is not waiting for a review."))
@@ -87,8 +203,8 @@ def review_application(
         raise PermissionDenied(
             _("This application waits for the %(level)s review.") % {"level": Level(application.level).label}
         )
-    if not in_scope(acting_user, application.elder.residence_id):
-        raise PermissionDenied(_("This elder is outside your region of responsibility."))
+    if not in_scope(acting_user, application.beneficiary_region_id):
+        raise PermissionDenied(_("This applicant is outside your region of responsibility."))
     if decision not in Decision.values:
         raise ValidationError({"decision": _("Approve or reject.")})
     if decision == Decision.REJECT and not comment.strip():
@@ -133,8 +249,8 @@ def add_application_document(
 
     if not acting_user.has_perm("subsidies.add_application"):
         raise PermissionDenied(_("You may not add documents to subsidy applications."))
-    if not in_scope(acting_user, application.elder.residence_id):
-        raise PermissionDenied(_("This elder is outside your region of responsibility."))
+    if not in_scope(acting_user, application.beneficiary_region_id):
+        raise PermissionDenied(_("This applicant is outside your region of responsibility."))
     if application.status not in OPEN_STATUSES:
         raise ValidationError(_("Documents can only be added while the application is open."))
     errors: dict[str, list[str]] = {}
@@ -175,22 +291,34 @@ def add_application_document(
 
 
 def _approve(application: Application, now) -> Entitlement:
+    """The entitlement of the approved beneficiary (the facility's is paid to its operator, the
+    caregiver's to the caregiver), from the month after approval."""
     application.status = ApplicationStatus.APPROVED
     application.decided_at = now
-    from .selectors import facts_for
-
-    value = rules.amount(application.scheme.amount_rule, facts_for(application.elder, timezone.localdate()))
+    subject = application.beneficiary
+    value = rules.amount(
+        application.scheme.amount_rule, _facts(subject, application.claimed_cost, timezone.localdate())
+    )
     if value is None:
         raise ValidationError(
-            _("The amount of %(s)s cannot be determined for this elder yet.") % {"s": application.scheme}
+            _("The amount of %(s)s cannot be determined for this applicant yet.") % {"s": application.scheme}
         )
+    payee = ""
+    if application.facility_id:
+        operator = application.facility.operator
+        payee = operator.name if operator is not None else application.facility.name
+    elif application.caregiver_id:
+        payee = application.caregiver.name
     return Entitlement.objects.create(
         elder=application.elder,
+        facility=application.facility,
+        caregiver=application.caregiver,
         scheme=application.scheme,
         application=application,
         first_period=next_month(timezone.localdate()),
         amount=value,
         status=EntitlementStatus.ACTIVE,
+        payee_name=payee[:50],
     )
 
 
@@ -199,8 +327,8 @@ def close_notices(*, on: date) -> int:
     """Public notice over without objection: the application is approved (daily job)."""
     done = 0
     for application in (
-        Application.objects.select_for_update()
-        .select_related("scheme", "elder")
+        Application.objects.select_for_update(of=("self",))
+        .select_related("scheme", "elder", "facility__operator", "caregiver")
         .filter(status=ApplicationStatus.IN_NOTICE, notice_until__lt=on)
     ):
         _approve(application, timezone.now())
@@ -276,7 +404,7 @@ def enrol_and_stop(*, on: date) -> dict[str, int]:
     from elders.rules import age_on
     from services.rules import period_of
 
-    from .selectors import no_longer_eligible, parameters_for, unclaimed
+    from .selectors import no_longer_eligible, organisations_no_longer_eligible, parameters_for, unclaimed
 
     grade = conditions.facts().get("ability_grade")
     enrolled = stopped = suspended = resumed = 0
@@ -309,6 +437,17 @@ def enrol_and_stop(*, on: date) -> dict[str, int]:
         suspended += changes["suspended"]
         resumed += changes["resumed"]
         lost = list(no_longer_eligible(scheme, on).values_list("pk", flat=True))
+        Entitlement.objects.filter(pk__in=lost).update(
+            status=EntitlementStatus.STOPPED, last_period=period_of(on)
+        )
+        stopped += len(lost)
+    # Recurring facility and caregiver schemes stop when the facility (caregiver) no longer meets
+    # the conditions (closed, lost its stars, certificate expired). A paid one-off stays as it is:
+    # stopping it would let the same facility claim it again.
+    for scheme in Scheme.objects.filter(active=True, beneficiary__in=("facility", "caregiver")).exclude(
+        frequency="one_off"
+    ):
+        lost = list(organisations_no_longer_eligible(scheme, on).values_list("pk", flat=True))
         Entitlement.objects.filter(pk__in=lost).update(
             status=EntitlementStatus.STOPPED, last_period=period_of(on)
         )

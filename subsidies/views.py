@@ -16,7 +16,7 @@ from elders.selectors import elders_in_scope
 
 from . import disbursement, selectors, services
 from .choices import ApplicationStatus
-from .forms import DocumentForm, ReviewForm
+from .forms import DocumentForm, OrganisationApplyForm, ReviewForm
 from .models import Scheme
 
 
@@ -127,7 +127,7 @@ def review(request, pk: int):
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _errors(exc))
     else:
-        messages.success(request, _("%(name)s: decision recorded.") % {"name": application.elder.name})
+        messages.success(request, _("%(name)s: decision recorded.") % {"name": application.beneficiary})
     return redirect("subsidies:review-queue")
 
 
@@ -182,3 +182,49 @@ def roster(request, pk: int):
     )
     response["Content-Disposition"] = f'attachment; filename="roster-{batch.period}-{batch.scheme.code}.xlsx"'
     return response
+
+
+@login_required
+def organisation(request, kind: str, pk: int):
+    """A facility's or caregiver's subsidies: the schemes for it with the reasons, the application
+    form (with the claimed cost where the amount is a share of it), its applications, entitlements
+    and payments. Open to whoever may see it; applying is for its operator's account and bureau staff
+    (the service decides)."""
+    needed = "facilities.view_facility" if kind == "facility" else "services.view_caregiver"
+    if not request.user.has_perm(needed):
+        raise PermissionDenied
+    subject = get_object_or_404(selectors.applicable_subjects(request.user, kind), pk=pk)
+    if request.method == "POST":
+        form = OrganisationApplyForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        else:
+            scheme = get_object_or_404(
+                Scheme, code=form.cleaned_data["scheme"], active=True, beneficiary=kind
+            )
+            try:
+                services.submit_application(
+                    acting_user=request.user,
+                    scheme=scheme,
+                    claimed_cost=form.cleaned_data["claimed_cost"],
+                    **{kind: subject},
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, _errors(exc))
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s: application for %(scheme)s submitted.")
+                    % {"name": subject, "scheme": scheme.name},
+                )
+        return redirect(f"subsidies:{kind}", pk=pk)
+    return render(
+        request,
+        "subsidies/organisation.html",
+        {
+            "subject": subject,
+            "kind": kind,
+            "schemes": selectors.organisation_schemes(subject, kind, timezone.localdate()),
+            **selectors.organisation_subsidies(request.user, subject, kind),
+        },
+    )

@@ -30,7 +30,11 @@ def application(jl, settings, tmp_path):
 
 
 def upload(user, app_id, kind, name, content, content_type="application/pdf"):
-    return api(user).post(
+    from django.conf import settings
+
+    client = api(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # messages in English (Chinese is the default)
+    return client.post(
         f"/api/v1/subsidy-applications/{app_id}/documents/",
         {"kind": kind, "file": SimpleUploadedFile(name, content, content_type=content_type)},
         format="multipart",
