@@ -260,6 +260,8 @@ class EntitlementSerializer(serializers.ModelSerializer):
             "caregiver",
             "scheme",
             "status",
+            "stopped_on",
+            "stop_reason",
             "first_period",
             "last_period",
             "amount",

@@ -47,6 +47,12 @@ class EntitlementStatus(models.TextChoices):
     STOPPED = "stopped", _("Stopped")
 
 
+class StopReason(models.TextChoices):
+    DEATH = "death", _("Died (paid through the month of death)")
+    MOVED = "moved", _("Moved away (paid through the month of the move)")
+    INELIGIBLE = "ineligible", _("No longer meets the scheme's conditions")
+
+
 class SuspensionReason(models.TextChoices):
     CONDITION = (
         "condition",

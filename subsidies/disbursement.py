@@ -13,7 +13,7 @@ from django.utils import timezone
 from regions.models import Region
 from services.rules import parse_period, period_of
 
-from .choices import EntitlementStatus
+from .choices import EntitlementStatus, StopReason
 from .models import DisbursementBatch, Entitlement, Payment, Suspension
 from .rules import due_months, unsuspended_months
 
@@ -48,14 +48,22 @@ def apply_registry_changes(*, on) -> int:
     from .services import close_suspensions_of_stopped
 
     changed = [
-        Entitlement(pk=pk, status=EntitlementStatus.STOPPED, last_period=period_of(left_on))
-        for pk, left_on in Entitlement.objects.filter(
+        Entitlement(
+            pk=pk,
+            status=EntitlementStatus.STOPPED,
+            last_period=period_of(left_on),
+            stopped_on=left_on,
+            stop_reason=StopReason.DEATH if status == "deceased" else StopReason.MOVED,
+        )
+        for pk, left_on, status in Entitlement.objects.filter(
             elder__status__in=("deceased", "moved"),
             status__in=(EntitlementStatus.ACTIVE, EntitlementStatus.SUSPENDED),
             elder__status_date__lte=on,
-        ).values_list("pk", "elder__status_date")
+        ).values_list("pk", "elder__status_date", "elder__status")
     ]
-    Entitlement.objects.bulk_update(changed, ["status", "last_period"], batch_size=5_000)
+    Entitlement.objects.bulk_update(
+        changed, ["status", "last_period", "stopped_on", "stop_reason"], batch_size=5_000
+    )
     close_suspensions_of_stopped(on=on)
     return len(changed)
 

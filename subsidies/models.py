@@ -18,6 +18,7 @@ from .choices import (
     Frequency,
     Level,
     PaymentForm,
+    StopReason,
     SuspensionReason,
 )
 
@@ -362,6 +363,17 @@ class Entitlement(models.Model):
     amount = models.DecimalField(_("amount per payment"), max_digits=10, decimal_places=2)
     payee_name = models.CharField(_("payee"), max_length=50, blank=True)
     payee_account = models.CharField(_("payee bank account"), max_length=40, blank=True, db_index=True)
+    # Why and when it stopped; stopped_by empty means the daily job did it from the registry.
+    stopped_on = models.DateField(_("stopped on"), null=True, blank=True)
+    stop_reason = models.CharField(_("why stopped"), max_length=12, choices=StopReason.choices, blank=True)
+    stopped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("stopped by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     history = HistoricalRecords()
 
     scope_field = "elder__residence"

@@ -18,7 +18,15 @@ from regions.choices import Role
 from regions.scope import in_scope, user_role
 
 from . import rules
-from .choices import ApplicationStatus, Beneficiary, Decision, EntitlementStatus, Level, SuspensionReason
+from .choices import (
+    ApplicationStatus,
+    Beneficiary,
+    Decision,
+    EntitlementStatus,
+    Level,
+    StopReason,
+    SuspensionReason,
+)
 from .models import Application, ApplicationDocument, Entitlement, ReviewStep, Scheme, Suspension
 from .selectors import suspension_holds
 
@@ -438,7 +446,10 @@ def enrol_and_stop(*, on: date) -> dict[str, int]:
         resumed += changes["resumed"]
         lost = list(no_longer_eligible(scheme, on).values_list("pk", flat=True))
         Entitlement.objects.filter(pk__in=lost).update(
-            status=EntitlementStatus.STOPPED, last_period=period_of(on)
+            status=EntitlementStatus.STOPPED,
+            last_period=period_of(on),
+            stopped_on=on,
+            stop_reason=StopReason.INELIGIBLE,
         )
         stopped += len(lost)
     # Recurring facility and caregiver schemes stop when the facility (caregiver) no longer meets
@@ -449,7 +460,10 @@ def enrol_and_stop(*, on: date) -> dict[str, int]:
     ):
         lost = list(organisations_no_longer_eligible(scheme, on).values_list("pk", flat=True))
         Entitlement.objects.filter(pk__in=lost).update(
-            status=EntitlementStatus.STOPPED, last_period=period_of(on)
+            status=EntitlementStatus.STOPPED,
+            last_period=period_of(on),
+            stopped_on=on,
+            stop_reason=StopReason.INELIGIBLE,
         )
         stopped += len(lost)
     close_suspensions_of_stopped(on=on)

@@ -37,7 +37,9 @@ def test_jilin_month_death_mid_month_is_paid_and_the_next_is_not(approved):
     assert set(Payment.objects.values_list("period", flat=True)) == {months_ago(3), months_ago(2)}
     run_disbursement(period=months_ago(1))
     assert set(Payment.objects.values_list("period", flat=True)) == {months_ago(3), months_ago(2)}
-    assert Entitlement.objects.get(elder=elder).status == "stopped"
+    stopped = Entitlement.objects.get(elder=elder)
+    assert stopped.status == "stopped" and stopped.stop_reason == "death"
+    assert stopped.stopped_on == death_month_first + timedelta(days=14)
 
 
 def test_arrears_are_paid_in_the_first_run_and_the_command_and_api_agree(approved, capsys):

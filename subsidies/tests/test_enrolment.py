@@ -71,4 +71,9 @@ def test_lost_eligibility_stops_and_gap_reports(high_age):
     ineligible = c.get("/api/v1/subsidy-gaps/?scheme=JL-INSTITUTION-STAY&kind=ineligible").json()["results"]
     assert [r["elder"] for r in ineligible] == [elder.pk]
     assert enrol_and_stop(on=timezone.localdate())["stopped"] == 1
-    assert Entitlement.objects.get(elder=elder, scheme=scheme).status == "stopped"
+    stopped = Entitlement.objects.get(elder=elder, scheme=scheme)
+    assert (stopped.status, stopped.stop_reason, stopped.stopped_on) == (
+        "stopped",
+        "ineligible",
+        timezone.localdate(),
+    )
