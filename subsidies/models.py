@@ -365,7 +365,10 @@ class Entitlement(models.Model):
     payee_account = models.CharField(_("payee bank account"), max_length=40, blank=True, db_index=True)
     # Why and when it stopped; stopped_by empty means the daily job did it from the registry.
     stopped_on = models.DateField(_("stopped on"), null=True, blank=True)
-    stop_reason = models.CharField(_("why stopped"), max_length=12, choices=StopReason.choices, blank=True)
+    # A database default too: bulk loaders that insert rows in SQL need not know the column.
+    stop_reason = models.CharField(
+        _("why stopped"), max_length=12, choices=StopReason.choices, blank=True, db_default=""
+    )
     stopped_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("stopped by"),
