@@ -349,31 +349,25 @@ class WaitlistEntryViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets
         )
         return self._respond(request, entry)
 
-    @extend_schema(request=ReasonSerializer, responses=WaitlistEntrySerializer)
-    @action(detail=True, methods=["post"], serializer_class=ReasonSerializer, filterset_class=None)
-    def decline(self, request, pk=None):
+    def _with_reason(self, request, service):
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         entry = _call(
-            services.decline_offer,
-            acting_user=request.user,
-            entry=self.get_object(),
-            reason=body.validated_data["reason"],
+            service, acting_user=request.user, entry=self.get_object(), reason=body.validated_data["reason"]
         )
         return self._respond(request, entry)
 
     @extend_schema(request=ReasonSerializer, responses=WaitlistEntrySerializer)
     @action(detail=True, methods=["post"], serializer_class=ReasonSerializer, filterset_class=None)
+    def decline(self, request, pk=None):
+        """Record that the applicant declined the offered bed (leaves the list)."""
+        return self._with_reason(request, services.decline_offer)
+
+    @extend_schema(request=ReasonSerializer, responses=WaitlistEntrySerializer)
+    @action(detail=True, methods=["post"], serializer_class=ReasonSerializer, filterset_class=None)
     def withdraw(self, request, pk=None):
-        body = ReasonSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        entry = _call(
-            services.withdraw,
-            acting_user=request.user,
-            entry=self.get_object(),
-            reason=body.validated_data["reason"],
-        )
-        return self._respond(request, entry)
+        """Withdraw an application (leaves the list)."""
+        return self._with_reason(request, services.withdraw)
 
 
 # --- family care beds ---------------------------------------------------------------------------------

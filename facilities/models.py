@@ -267,7 +267,10 @@ class WaitlistEntry(models.Model):
         related_name="+",
     )
 
+    # Seen by the facility's region (who offer its beds) and by the applicant's community (who
+    # applied and follow the position): regions.scope.restrict ORs the two paths.
     scope_field = "facility__region"
+    scope_fields = ("facility__region", "elder__residence")
 
     class Meta:
         verbose_name = _("wait-list entry")
@@ -309,6 +312,7 @@ class WaitlistEvent(models.Model):
     )
 
     scope_field = "entry__facility__region"
+    scope_fields = ("entry__facility__region", "entry__elder__residence")
 
     class Meta:
         verbose_name = _("wait-list event")

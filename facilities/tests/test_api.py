@@ -187,3 +187,42 @@ def test_family_care_beds(staff, network):
     )
     assert response.status_code == 201, response.json()
     assert api(staff["leader"]).get("/api/v1/family-care-beds/").json()["count"] == 1
+
+
+def test_decline_and_withdraw_need_a_reason_and_leave_the_list(staff, network):
+    centre = network["centre"]
+    worker = api(staff["community_worker"])
+    first = worker.post(
+        "/api/v1/waitlist-entries/", {"facility": centre.pk, "elder": ElderFactory().pk}, format="json"
+    )
+    second = worker.post(
+        "/api/v1/waitlist-entries/", {"facility": centre.pk, "elder": ElderFactory().pk}, format="json"
+    )
+    officer = api(staff["street_officer"])
+    officer.post(f"/api/v1/facilities/{centre.pk}/offer/", {}, format="json")
+    declined = officer.post(
+        f"/api/v1/waitlist-entries/{first.json()['id']}/decline/", {"reason": "家属接回"}, format="json"
+    )
+    assert declined.status_code == 200 and declined.json()["status"] == "declined"
+    assert declined.json()["position"] is None
+    blank = worker.post(
+        f"/api/v1/waitlist-entries/{second.json()['id']}/withdraw/", {"reason": ""}, format="json"
+    )
+    assert blank.status_code == 400
+    withdrawn = worker.post(
+        f"/api/v1/waitlist-entries/{second.json()['id']}/withdraw/", {"reason": "改为居家"}, format="json"
+    )
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+
+
+def test_applicants_community_sees_the_entry_other_communities_do_not(staff, network):
+    from tests.factories import WUMA_MOCHI, make_staff
+
+    elder = ElderFactory()  # lives in 鼓楼, applies for the street's centre
+    api(staff["community_worker"]).post(
+        "/api/v1/waitlist-entries/", {"facility": network["centre"].pk, "elder": elder.pk}, format="json"
+    )
+    own = api(staff["community_worker"]).get("/api/v1/waitlist-entries/").json()
+    other = api(make_staff("mochi", "community_worker", WUMA_MOCHI)).get("/api/v1/waitlist-entries/").json()
+    assert [r["elder"] for r in own["results"]] == [elder.pk] and own["results"][0]["position"] == 1
+    assert other["count"] == 0
