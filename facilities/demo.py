@@ -255,11 +255,17 @@ def _residents(rng, facilities, elder_filter, today) -> None:
 
 def _waitlist(rng, centre, elder_filter, today, tier_for, facility_settings) -> None:
     settings = facility_settings("330302000000")
-    candidates = list(
-        Elder.objects.filter(status="registered", residence__code__startswith="330302", **elder_filter)
-        .exclude(living_arrangement="institution")
-        .order_by("-economic_status", "birth_date")[:400]
-    )
+    pool = Elder.objects.filter(
+        status="registered", residence__code__startswith="330302", **elder_filter
+    ).exclude(living_arrangement="institution")
+    # A queue that shows the tiers: 特困, poor families, entitled groups, everyone else.
+    candidates = [
+        *pool.filter(economic_status="extreme_poverty").order_by("pk")[:3],
+        *pool.filter(economic_status__in=("dibao", "near_dibao"), disability_grade__gt=0).order_by("pk")[:3],
+        *pool.filter(is_veteran=True).order_by("pk")[:2],
+        *pool.filter(economic_status="ordinary").order_by("pk")[:10],
+    ]
+    candidates = list({e.pk: e for e in candidates}.values())  # an elder may be in two groups
     rng.shuffle(candidates)
     worker = get_user_model().objects.filter(username="worker").first()
     entries = []

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from regions.models import Region
 from regions.scope import restrict
 
+from .metrics import METRICS
 from .models import MonthlyStat, StatRun
 
 
@@ -61,7 +62,14 @@ def target_progress(user, region: Region, on) -> list[dict]:
     rows = []
     for target in targets:
         stat = latest.get(target.indicator)
-        rows.append({"target": target, "stat": stat, "status": progress_status(target, stat, on)})
+        rows.append(
+            {
+                "target": target,
+                "label": METRICS[target.indicator][0] if target.indicator in METRICS else target.indicator,
+                "stat": stat,
+                "status": progress_status(target, stat, on),
+            }
+        )
     return rows
 
 
