@@ -295,6 +295,11 @@ class WaitlistEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.elder} → {self.facility}"
 
+    @property
+    def tier_label(self) -> str:
+        """The tier's name: `tier_reason` is "<label>: <the conditions that held>"."""
+        return self.tier_reason.split(": ", 1)[0]
+
 
 class WaitlistEvent(models.Model):
     """Every change to the queue: application, tier change, offer, pass-over, admission, leaving."""
