@@ -58,21 +58,35 @@ def _insert_payments(rows: list[tuple[int, int, str, Decimal]]) -> int:
     thousands of rows, and building a model object per row costs more than the insert itself.
     """
     table = Payment._meta.db_table
+    columns = "batch_id, entitlement_id, period, amount, status, return_reason"
     made = 0
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Four arrays per statement instead of four parameters per row: PostgreSQL unpacks
+            # them server-side, which is several times faster at city size.
+            for start in range(0, len(rows), 50_000):
+                batch, entitlement, month, amount = zip(*rows[start : start + 50_000], strict=True)
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) "  # noqa: S608 - our table
+                    "SELECT b, e, m, a, 'pending', '' FROM unnest(%s::bigint[], %s::bigint[], %s::varchar[], "
+                    "%s::numeric[]) AS u(b, e, m, a) ON CONFLICT DO NOTHING RETURNING id",
+                    [list(batch), list(entitlement), list(month), list(amount)],
+                )
+                made += len(cursor.fetchall())
+            return made
         for start in range(0, len(rows), _INSERT_CHUNK):
             chunk = rows[start : start + _INSERT_CHUNK]
             values = ", ".join(["(%s, %s, %s, %s, 'pending', '')"] * len(chunk))
             cursor.execute(
-                f"INSERT INTO {table} (batch_id, entitlement_id, period, amount, status, return_reason) "  # noqa: S608 - our table
-                f"VALUES {values} ON CONFLICT DO NOTHING RETURNING id",
+                f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608 - our table
+                "ON CONFLICT DO NOTHING RETURNING id",
                 [value for row in chunk for value in row],
             )
             made += len(cursor.fetchall())
     return made
 
 
-# Rows per INSERT: four parameters each stays under SQLite's limit of 32,766 variables.
+# Rows per INSERT elsewhere: four parameters each stays under SQLite's limit of 32,766 variables.
 _INSERT_CHUNK = 5_000
 
 
