@@ -4,18 +4,17 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _file_context(request, elder) -> dict:
+    from regions.scope import restrict
+
     from .models import FamilyCareBed, Residency
     from .selectors import positions_for_elder
 
+    stays = restrict(Residency.objects.filter(elder=elder), request.user).select_related("facility")
     return {
-        "residency": Residency.objects.filter(elder=elder, discharged_on__isnull=True)
-        .select_related("facility")
-        .first(),
-        "past": list(
-            Residency.objects.filter(elder=elder, discharged_on__isnull=False).select_related("facility")[:5]
-        ),
-        "waitlist": positions_for_elder(elder),
-        "family_bed": FamilyCareBed.objects.filter(elder=elder)
+        "residency": stays.filter(discharged_on__isnull=True).first(),
+        "past": list(stays.filter(discharged_on__isnull=False)[:5]),
+        "waitlist": positions_for_elder(request.user, elder),
+        "family_bed": restrict(FamilyCareBed.objects.filter(elder=elder), request.user)
         .exclude(status="closed")
         .select_related("provider")
         .first(),

@@ -203,7 +203,9 @@ class Residency(models.Model):
     )
     history = HistoricalRecords()
 
+    # Seen by the facility's region and by the elder's own community (restrict ORs the paths).
     scope_field = "facility__region"
+    scope_fields = ("facility__region", "elder__residence")
 
     class Meta:
         verbose_name = _("residency")

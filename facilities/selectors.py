@@ -86,10 +86,12 @@ def with_occupancy(queryset: QuerySet[Facility]) -> QuerySet[Facility]:
     return queryset.annotate(residents=current_residents_subquery())
 
 
-def current_residencies(facility: Facility) -> QuerySet[Residency]:
+def current_residencies(user, facility: Facility) -> QuerySet[Residency]:
+    """The facility's residents the user may see (facility staff: only at their own facilities)."""
     return (
-        Residency.objects.filter(facility=facility, discharged_on__isnull=True)
-        .select_related("elder", "elder__residence")
+        residencies_for(user)
+        .filter(facility=facility, discharged_on__isnull=True)
+        .select_related("elder__residence")
         .order_by("bed", "admitted_on")
     )
 
@@ -248,17 +250,10 @@ def position_of(entry: WaitlistEntry) -> int | None:
     )
 
 
-def positions_for_elder(elder: Elder) -> list[dict]:
-    """The elder's open entries with their positions, for the elder file."""
-    out = []
-    entries = with_positions(
-        WaitlistEntry.objects.filter(elder=elder, status__in=OPEN_WAITLIST_STATUSES).select_related(
-            "facility"
-        )
-    )
-    for entry in entries:
-        out.append({"entry": entry, "position": entry.position})
-    return out
+def positions_for_elder(user, elder: Elder) -> list[dict]:
+    """The elder's open entries the user may see, with their positions, for the elder file."""
+    entries = restrict(WaitlistEntry.objects.filter(elder=elder, status__in=OPEN_WAITLIST_STATUSES), user)
+    return [{"entry": e, "position": e.position} for e in with_positions(entries).select_related("facility")]
 
 
 def public_facilities(city_code: str | None = None) -> QuerySet[Facility]:
@@ -275,15 +270,7 @@ def public_facilities(city_code: str | None = None) -> QuerySet[Facility]:
     return found.order_by("name")
 
 
-def waitlist_in_scope(user) -> QuerySet[WaitlistEntry]:
-    return restrict(WaitlistEntry.objects.select_related("facility", "elder"), user)
-
-
 # --- family care beds, space -------------------------------------------------------------
-
-
-def family_beds_in_scope(user) -> QuerySet[FamilyCareBed]:
-    return restrict(FamilyCareBed.objects.select_related("elder", "provider"), user)
 
 
 @dataclass(frozen=True)
@@ -366,20 +353,6 @@ def space_report(user, *, region: Region | None = None) -> list[SpaceRow]:
             )
         )
     return out
-
-
-def occupancy_totals(queryset: QuerySet[Facility]) -> dict:
-    totals = queryset.aggregate(beds=Coalesce(Sum("beds"), 0), nursing_beds=Coalesce(Sum("nursing_beds"), 0))
-    totals["residents"] = Residency.objects.filter(
-        facility__in=queryset.values("pk"), discharged_on__isnull=True
-    ).count()
-    return totals
-
-
-def elder_residency(elder: Elder) -> Residency | None:
-    return (
-        Residency.objects.filter(elder=elder, discharged_on__isnull=True).select_related("facility").first()
-    )
 
 
 def residencies_for(user) -> QuerySet[Residency]:

@@ -32,7 +32,7 @@ from .choices import (
 )
 from .models import Facility, FamilyCareBed, Residency, StarRating, StatusChange, WaitlistEntry, WaitlistEvent
 from .policy import FacilitySettings, Tier, facility_settings
-from .selectors import county_of, managed_facilities, position_of, queue
+from .selectors import county_of, managed_facilities, queue
 
 
 def _check_facility_scope(user, facility: Facility) -> None:
@@ -504,10 +504,6 @@ def close_departed_entries(on: date | None = None) -> int:
             status=WaitlistStatus.LEFT, closed_on=on
         )
     return len(gone)
-
-
-def entry_position(entry: WaitlistEntry) -> int | None:
-    return position_of(entry)
 
 
 # --- family care beds ---------------------------------------------------------------------------

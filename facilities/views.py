@@ -51,10 +51,7 @@ def facility_list(request):
 def detail(request, pk: int):
     facility = get_object_or_404(selectors.with_occupancy(selectors.facilities_in_scope(request.user)), pk=pk)
     manages = selectors.managed_facilities(request.user).filter(pk=pk).exists()
-    can_see_residents = (
-        manages or request.user.has_perm("facilities.change_facility") or not _is_provider(request)
-    )
-    residents = list(selectors.current_residencies(facility)) if can_see_residents else []
+    residents = list(selectors.current_residencies(request.user, facility))
     queue = list(selectors.queue(facility)) if facility.ownership in PUBLIC_OWNERSHIPS else []
     return render(
         request,
@@ -74,13 +71,6 @@ def detail(request, pk: int):
             "ratings": list(facility.star_ratings.all()[:5]),
         },
     )
-
-
-def _is_provider(request) -> bool:
-    from regions.choices import Role
-    from regions.scope import has_role
-
-    return has_role(request.user, Role.PROVIDER_STAFF)
 
 
 @login_required
