@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -39,7 +42,12 @@ class CappedChangeList(ChangeList):
 
 
 class ScopedAdminMixin:
-    """Admin querysets and region choices go through the one scoping helper."""
+    """Admin querysets and region choices go through the one scoping helper.
+
+    The history screens of django-simple-history look objects up by primary key on their
+    own; here they answer 404 for anything outside the scoped queryset, and they only show:
+    reverting through a history form would save around the services, so POST is refused.
+    """
 
     paginator = CappedCountPaginator
     show_full_result_count = False
@@ -49,6 +57,23 @@ class ScopedAdminMixin:
 
     def get_changelist(self, request, **kwargs):
         return CappedChangeList
+
+    def _require_in_scope(self, request, object_id) -> None:
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Region:

@@ -274,3 +274,5 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
+SIMPLE_HISTORY_REVERT_DISABLED = True  # state changes go through services, never a history form
+SIMPLE_HISTORY_EDIT = False

@@ -12,7 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -20,6 +20,7 @@ from .choices import Level, Role
 from .models import Region, StaffProfile
 from .roles import ADMIN_ROLES, ROLE_LEVEL_ERROR, ROLE_LEVELS
 from .rules import kind_of_town, kind_of_village, pad_code
+from .scope import in_scope
 
 DATA_DIR = Path(settings.BASE_DIR) / "data" / "regions"
 
@@ -111,21 +112,50 @@ def load_regions(*, prefix: str = "", source: Path | None = None) -> LoadResult:
     return LoadResult(created=len(rows) - len(existing), updated=len(existing), by_level=by_level)
 
 
-@transaction.atomic
-def create_staff(
+@dataclass
+class StaffAccount:
+    """A checked request to create or change a staff account (what create_staff will write)."""
+
+    username: str
+    role: str
+    region: Region
+    user: object | None  # the existing account, or None for a new one
+
+
+def _may_manage(acting_user, *, user, region: Region) -> None:
+    """Refuse an account change the acting user may not make.
+
+    No role account can make or touch a superuser, manage accounts outside its own region,
+    or change its own role and region (that would be self-escalation); staff status, groups
+    and permissions always follow the role (regions/roles.py) and are never set by hand.
+    """
+    if acting_user is None or acting_user.is_superuser:
+        return
+    needed = "regions.change_staffprofile" if user is not None else "regions.add_staffprofile"
+    if not acting_user.has_perm(needed):
+        raise PermissionDenied(_("You may not manage staff accounts."))
+    if user is not None:
+        if user.is_superuser:
+            raise PermissionDenied(_("A superuser's account can only be changed by a superuser."))
+        if user.pk == acting_user.pk:
+            raise PermissionDenied(_("You may not change your own role or region of responsibility."))
+        current = StaffProfile.objects.filter(user=user).select_related("region").first()
+        if current is None or not in_scope(acting_user, current.region_id):
+            raise PermissionDenied(_("This account is outside your region of responsibility."))
+    if not in_scope(acting_user, region.code):
+        raise ValidationError({"region": _("This region is outside your region of responsibility.")})
+
+
+def check_staff_account(
     *,
     username: str,
     role: str,
     region_code: str,
     password: str | None,
     certificate_number: str = "",
-    full_name: str = "",
     acting_user=None,
-) -> tuple[StaffProfile, bool]:
-    """Create a staff account (or update the existing one of that username).
-
-    Returns the profile and whether the account was created.
-    """
+) -> StaffAccount:
+    """Validate an account request without writing anything (forms call it to show errors)."""
     if role not in Role.values:
         raise ValidationError(
             {
@@ -164,6 +194,9 @@ def create_staff(
                 % {"role": Role(role).label, "levels": ", ".join(str(Level(v).label) for v in levels)}
             }
         )
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    _may_manage(acting_user, user=user, region=region)
     if role == Role.ASSESSOR and not certificate_number:
         existing = (
             StaffProfile.objects.filter(user__username=username)
@@ -174,24 +207,57 @@ def create_staff(
             raise ValidationError(
                 {"certificate_number": _("An assessor needs a certificate number (--certificate).")}
             )
+    if user is None and not password:
+        raise ValidationError({"password": _("A new account needs a password.")})
+    if password:
+        try:
+            password_validation.validate_password(password, user or User(username=username))
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages}) from exc
+    return StaffAccount(username=username, role=role, region=region, user=user)
+
+
+@transaction.atomic
+def create_staff(
+    *,
+    username: str,
+    role: str,
+    region_code: str,
+    password: str | None,
+    certificate_number: str = "",
+    full_name: str = "",
+    is_active: bool = True,
+    acting_user=None,
+) -> tuple[StaffProfile, bool]:
+    """Create a staff account (or update the existing one of that username).
+
+    The one write path for accounts: the command, the user admin and the staff-profile admin
+    call it. Staff status and the group follow the role. Returns the profile and whether the
+    account was created.
+    """
+    account = check_staff_account(
+        username=username,
+        role=role,
+        region_code=region_code,
+        password=password,
+        certificate_number=certificate_number,
+        acting_user=acting_user,
+    )
     User = get_user_model()
-    user = User.objects.filter(username=username).first()
+    user = account.user
     created = user is None
     if created:
-        if not password:
-            raise ValidationError({"password": _("A new account needs a password.")})
         user = User(username=username)
     if full_name:
         user.first_name = full_name
     if password:
-        password_validation.validate_password(password, user)
         user.set_password(password)
     user.is_staff = Role(role) in ADMIN_ROLES
-    user.is_active = True
+    user.is_active = is_active
     user.save()
     profile = StaffProfile.objects.filter(user=user).first() or StaffProfile(user=user)
     profile.role = role
-    profile.region = region
+    profile.region = account.region
     if certificate_number:
         profile.certificate_number = certificate_number
     if acting_user is not None:
@@ -200,3 +266,30 @@ def create_staff(
     profile.save()
     user.groups.set(Group.objects.filter(name=role))
     return profile, created
+
+
+def check_may_manage(acting_user, *, user) -> None:
+    """Refuse (PermissionDenied) when acting_user may not change this existing account."""
+    if acting_user is None or acting_user.is_superuser:
+        return
+    profile = StaffProfile.objects.filter(user=user).select_related("region").first()
+    if profile is None or user.is_superuser:
+        raise PermissionDenied(_("A superuser's account can only be changed by a superuser."))
+    _may_manage(acting_user, user=user, region=profile.region)
+
+
+@transaction.atomic
+def set_staff_password(*, user, password: str | None, acting_user=None) -> None:
+    """Set (or, with None, disable) an account's password: an administrator's reset.
+
+    The guard is the same as create_staff's; the caller's own password change goes
+    through Django's password-change view, which asks for the old password.
+    """
+    if acting_user is not None and user.pk != acting_user.pk:
+        check_may_manage(acting_user, user=user)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        password_validation.validate_password(password, user)
+        user.set_password(password)
+    user.save(update_fields=["password"])

@@ -62,3 +62,29 @@ def test_entitlement_and_application_pages_show_suspensions_payments_steps_docum
     other = as_user(jl["other_street"])
     assert elder.name not in other.get("/admin/subsidies/entitlement/").content.decode()
     assert other.get(f"/admin/subsidies/entitlement/{entitlement.pk}/change/").status_code == 302
+
+
+def test_history_views_of_an_application_are_404_outside_the_region_and_never_save(jl):
+    from subsidies.models import Application
+    from subsidies.tests.helpers import api, poor_disabled_in_institution
+
+    elder = poor_disabled_in_institution(jl)
+    resp = api(jl["worker"]).post(
+        "/api/v1/subsidy-applications/", {"elder": elder.pk, "scheme": "JL-INSTITUTION-STAY"}, format="json"
+    )
+    application = Application.objects.get(pk=resp.json()["id"])
+    status = application.status
+    version = application.history.first().history_id
+    history, form = (
+        f"/admin/subsidies/application/{application.pk}/history/",
+        f"/admin/subsidies/application/{application.pk}/history/{version}/",
+    )
+    other = as_user(jl["other_street"])
+    assert other.get(history).status_code == 404
+    assert other.get(form).status_code == 404
+    assert other.post(form, {"status": "approved", "elder": elder.pk}).status_code == 404
+    own = as_user(jl["street"])
+    assert own.get(history).status_code == 200
+    assert own.post(form, {"status": "approved", "elder": elder.pk}).status_code == 403
+    application.refresh_from_db()
+    assert application.status == status and not Entitlement.objects.filter(elder=elder).exists()
