@@ -54,11 +54,11 @@ class PolicyPackAdmin(admin.ModelAdmin):
         )
         head = (
             _("title"),
-            _("number"),
+            _("document number"),
             _("issuer"),
             _("issued on"),
             _("status"),
-            _("period"),
+            _("period of validity"),
             _("full text"),
             _("warnings"),
         )
