@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from eldercare.api import ScopedViewSetMixin
 from eldercare.errors import as_drf_error
+from eldercare.idempotency import IdempotentCreateMixin
 from elders.models import Elder
 from regions.scope import restrict
 
@@ -141,6 +142,7 @@ class AssessmentFilterSet(filters.FilterSet):
 
 class AssessmentViewSet(
     ScopedViewSetMixin,
+    IdempotentCreateMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.ListModelMixin,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from eldercare.idempotency import idempotent_post
 from elders.selectors import elders_in_scope
 
 from . import rules, selectors, services
@@ -105,6 +106,7 @@ def _scored_fields(form, data) -> dict:
 
 @login_required
 @permission_required("assessments.add_assessment", raise_exception=True)
+@idempotent_post
 def new(request, elder_pk: int):
     elder = get_object_or_404(elders_in_scope(request.user), pk=elder_pk)
     form = AssessmentForm(request.POST or None, user=request.user, elder=elder)

@@ -1,6 +1,12 @@
 """DRF settings classes (kept apart from viewsets: DRF imports these while it loads)."""
 
-from rest_framework import pagination, permissions
+from hmac import compare_digest
+
+from django.utils.translation import gettext as _
+from knox.auth import TokenAuthentication
+from rest_framework import exceptions, pagination, permissions
+
+from .models import revoke_tokens
 
 
 class RolePermission(permissions.DjangoModelPermissions):
@@ -49,3 +55,17 @@ class Pagination(pagination.PageNumberPagination):
         schema = super().get_paginated_response_schema(schema)
         schema["properties"]["count_capped"] = {"type": "boolean", "example": False}
         return schema
+
+
+class ApiTokenAuthentication(TokenAuthentication):
+    """Knox's check, and the account must still be active with the password the token was issued under."""
+
+    def validate_user(self, auth_token):
+        user = auth_token.user
+        if not user.is_active:
+            revoke_tokens(user=user)
+            raise exceptions.AuthenticationFailed(_("This account is deactivated."))
+        if not compare_digest(auth_token.auth_hash, user.get_session_auth_hash()):
+            auth_token.delete()
+            raise exceptions.AuthenticationFailed(_("The password changed since this token was issued."))
+        return user, auth_token

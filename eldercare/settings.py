@@ -49,7 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "axes",
     "django_celery_beat",
     # Project apps.
+    "eldercare",
     "regions",
     "policies",
     "elders",
@@ -112,8 +113,17 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A worker page and the seed command may write at the same time on the demo.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
+    # Concurrent writers wait instead of failing with "database is locked": WAL lets readers
+    # run beside the one writer, the busy timeout makes a second writer wait for the first,
+    # and IMMEDIATE transactions take the write lock at BEGIN, since SQLite cannot wait for
+    # a lock that a read transaction tries to upgrade later.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT_SECONDS", default=30),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -151,6 +161,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "eldercare.tokens.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "eldercare.clients.client_address"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -179,8 +191,9 @@ SUBSIDY_DOCUMENT_MAX_MB = env.int("SUBSIDY_DOCUMENT_MAX_MB", default=10)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # The token first: an unauthenticated call then gets 401 with `WWW-Authenticate: Token`.
+        "eldercare.drf.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["eldercare.drf.RolePermission"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -188,7 +201,24 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_METADATA_CLASS": "rest_framework.metadata.SimpleMetadata",
+    "DEFAULT_THROTTLE_RATES": {
+        "token_client": env.str("TOKEN_RATE_PER_CLIENT", default="20/minute"),
+        "token_username": env.str("TOKEN_RATE_PER_USERNAME", default="10/minute"),
+    },
 }
+# API tokens (django-rest-knox): hashed, and valid for a working day unless configured.
+KNOX_TOKEN_MODEL = "eldercare.ApiToken"
+# Knox's own migrations create its stock token table even when the model is swapped for ours;
+# the portal never uses that table, and a test database flush would trip over its foreign key.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=8)),
+    "AUTH_HEADER_PREFIX": "Token",
+}
+# Days a submission's idempotency key is remembered; an offline queue resends within this.
+IDEMPOTENCY_KEY_DAYS = env.int("IDEMPOTENCY_KEY_DAYS", default=30)
+# Reverse proxies in front of the portal whose X-Forwarded-For is trusted (0: none).
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Basic elderly-care service portal API",
     "DESCRIPTION": "Regions, the elder registry (一人一档) and the services built on them.",
@@ -240,6 +270,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "queue-due-reassessments": {
         "task": "assessments.queue_due_reassessments",
         "schedule": crontab(hour=1, minute=30),
+    },
+    "purge-idempotency-keys": {
+        "task": "eldercare.purge_idempotency_keys",
+        "schedule": crontab(hour=3, minute=10),
     },
     # Before the subsidy jobs, so deaths and moves leave the wait-lists the same night.
     "update-waitlists": {

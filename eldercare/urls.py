@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from assessments.api import AssessmentViewSet
+from eldercare.tokens import ObtainTokenView, RevokeTokenView
 from elders.api import ElderViewSet
 from facilities.api import FacilityViewSet, FamilyCareBedViewSet, ResidencyViewSet, WaitlistEntryViewSet
 from regions.api import RegionViewSet
+from regions.views import PasswordChangeView
 from reports.api import MonthlyStatViewSet, TargetViewSet
 from services.api import (
     CaregiverViewSet,
@@ -55,7 +56,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("accounts/password/", PasswordChangeView.as_view(), name="password-change"),
+    path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("api/v1/auth/token/revoke/", RevokeTokenView.as_view(), name="api-token-revoke"),
     path("api/v1/elders/<int:pk>/entitlements/", EntitlementsView.as_view(), name="elder-entitlements"),
     path("api/v1/elders/<int:pk>/eligibility/", EligibilityView.as_view(), name="elder-eligibility"),
     path("api/v1/subsidy-gaps/", GapView.as_view(), name="subsidy-gaps"),

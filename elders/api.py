@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from eldercare.api import ScopedModelViewSet
 from eldercare.errors import as_drf_error
+from eldercare.idempotency import IdempotentCreateMixin
 from regions.models import Region
 from regions.scope import sees_personal_data
 
@@ -154,7 +155,7 @@ class ElderFilterSet(filters.FilterSet):
         return queryset.filter(selectors.category_q(value, timezone.localdate()))
 
 
-class ElderViewSet(ScopedModelViewSet):
+class ElderViewSet(IdempotentCreateMixin, ScopedModelViewSet):
     """The elder registry. Elders outside the caller's region are not found (404)."""
 
     queryset = Elder.objects.select_related("residence", "hukou_region")

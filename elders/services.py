@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +15,7 @@ from regions.models import Region
 from regions.scope import in_scope
 
 from .choices import Status
-from .models import Elder
+from .models import Elder, duplicate_message
 
 # Fields a caller may set; sex and birth date always come from the ID number.
 EDITABLE_FIELDS = (
@@ -76,7 +76,16 @@ def save_elder(*, elder: Elder, acting_user, reason: str = "") -> Elder:
     elder._history_user = acting_user
     if reason:
         elder._change_reason = reason
-    elder.save()
+    try:
+        with transaction.atomic():
+            elder.save()
+    except IntegrityError:
+        # Two registrations of one ID number at once both pass validate_unique; the unique
+        # index lets one through and the other gets the same message as a late duplicate.
+        existing = Elder.objects.select_related("residence").filter(id_number=elder.id_number).first()
+        if existing is None or existing.pk == elder.pk:
+            raise
+        raise ValidationError({"id_number": duplicate_message(existing)}) from None
     return elder
 
 

@@ -12,6 +12,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from eldercare.idempotency import idempotent_post
 from regions.scope import sees_personal_data
 
 from . import selectors, services
@@ -102,6 +103,7 @@ def elder_detail(request, pk: int):
 
 @login_required
 @permission_required("elders.add_elder", raise_exception=True)
+@idempotent_post
 def elder_create(request):
     form = ElderForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

@@ -210,6 +210,9 @@ def _close_entries_on_admission(elder: Elder, facility: Facility, acting_user) -
 def discharge(*, acting_user, residency: Residency, on: date, reason: str, notes: str = "") -> Residency:
     """End a residency. A death is written to the registry; going home restores the living arrangement."""
     _check_manages(acting_user, residency.facility)
+    # Two discharges of one residency at once: the second waits for the first's row lock, then
+    # sees it ended and is refused instead of writing a second discharge over it.
+    residency = Residency.objects.select_for_update().get(pk=residency.pk)
     if residency.discharged_on is not None:
         raise ValidationError(_("This residency has already ended."))
     if reason not in DischargeReason.values:

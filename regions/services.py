@@ -16,6 +16,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from eldercare.models import revoke_tokens
+
 from .choices import Level, Role
 from .models import Region, StaffProfile
 from .roles import ADMIN_ROLES, ROLE_LEVEL_ERROR, ROLE_LEVELS
@@ -265,6 +267,9 @@ def create_staff(
     profile.full_clean()
     profile.save()
     user.groups.set(Group.objects.filter(name=role))
+    if not created and (password or not is_active):
+        # A reset password or a deactivated account ends the API tokens issued before.
+        revoke_tokens(user=user)
     return profile, created
 
 
@@ -293,3 +298,4 @@ def set_staff_password(*, user, password: str | None, acting_user=None) -> None:
         password_validation.validate_password(password, user)
         user.set_password(password)
     user.save(update_fields=["password"])
+    revoke_tokens(user=user)

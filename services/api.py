@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from eldercare.api import ScopedModelViewSet, ScopedViewSetMixin
 from eldercare.errors import as_drf_error
+from eldercare.idempotency import IdempotentCreateMixin
 from elders.models import Elder
 from regions.models import Region
 from regions.scope import in_scope, restrict
@@ -97,6 +98,7 @@ class VisitFilterSet(filters.FilterSet):
 
 class VisitViewSet(
     ScopedViewSetMixin,
+    IdempotentCreateMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

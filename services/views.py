@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from eldercare.idempotency import idempotent_post
 from elders.selectors import elders_in_scope
 from regions.models import Region
 from regions.scope import restrict
@@ -67,6 +68,7 @@ def due(request):
 
 @login_required
 @permission_required("services.add_visit", raise_exception=True)
+@idempotent_post
 def new_visit(request, elder_pk: int):
     elder = get_object_or_404(elders_in_scope(request.user), pk=elder_pk)
     form = VisitForm(request.POST or None)

@@ -233,7 +233,10 @@ def test_service_refuses_escalation_whatever_calls_it(staff, root):
         set_staff_password(user=root, password="Hijack-pass-2026!", acting_user=city)
     with pytest.raises(PermissionDenied):
         create_staff(
-            username="w2", role="community_worker", region_code=WUMA_GULOU, password=PASSWORD,
+            username="w2",
+            role="community_worker",
+            region_code=WUMA_GULOU,
+            password=PASSWORD,
             acting_user=staff["street_officer"],
         )
     assert StaffProfile.objects.filter(user__username="w2").count() == 0

@@ -60,3 +60,49 @@ def test_env_example_documents_every_variable_the_settings_read():
     assert read, "no env reads found"
     missing = sorted(v for v in read if f"{v}=" not in documented)
     assert not missing, f".env.example lacks {missing}"
+
+
+_SQLITE_WRITERS = """
+import os, threading, time, django
+os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'eldercare.settings')
+django.setup()
+from django.db import connection, transaction
+with connection.cursor() as c:
+    c.execute('CREATE TABLE IF NOT EXISTS t (n integer)')
+    c.execute('PRAGMA journal_mode')
+    print('mode', c.fetchone()[0])
+errors = []
+def writer(i):
+    from django.db import connection
+    try:
+        with transaction.atomic():
+            with connection.cursor() as c:
+                c.execute('SELECT count(*) FROM t')  # read first, then write: the classic upgrade
+                time.sleep(0.3)
+                c.execute('INSERT INTO t VALUES (%s)', [i])
+    except Exception as exc:
+        errors.append(repr(exc))
+    finally:
+        connection.close()
+threads = [threading.Thread(target=writer, args=(i,)) for i in range(6)]
+[t.start() for t in threads]; [t.join() for t in threads]
+with connection.cursor() as c:
+    c.execute('SELECT count(*) FROM t')
+    print('rows', c.fetchone()[0])
+print('errors', errors)
+"""
+
+
+def test_embedded_sqlite_writers_wait_instead_of_database_is_locked(tmp_path):
+    keep = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    result = subprocess.run(
+        [sys.executable, "-c", _SQLITE_WRITERS],
+        cwd=ROOT,
+        env={**keep, "DATABASE_URL": f"sqlite:///{tmp_path / 'race.sqlite3'}"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "mode wal" in out and "rows 6" in out and "errors []" in out, out
