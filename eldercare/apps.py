@@ -11,6 +11,7 @@ class EldercareConfig(AppConfig):
     def ready(self) -> None:
         from axes.signals import user_locked_out
 
+        from . import schema  # noqa: F401 - registers the OpenAPI extensions
         from .tokens import revoke_on_lockout
 
         # django-axes announces a lock-out only through this signal: a locked-out account's
