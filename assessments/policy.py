@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from policies.sections import register_section, sourced
+from policies.sections import policy_section, sourced
+from policies.selectors import get_section
 
 SECTION = "assessment"
 
@@ -29,6 +30,18 @@ class AssessmentSettings:
     required_for: tuple[str, ...] = ()
 
 
+def defaults() -> AssessmentSettings:
+    # National baseline: GB/T 42195-2022 grades; two assessors (MZ/T 039-2013); 12 months;
+    # assessment for 65+ on request (国家基本养老服务清单).
+    return AssessmentSettings(
+        interval_months=12,
+        two_assessors=True,
+        stack_raises=False,
+        care_levels={0: "能力完好", 1: "轻度失能", 2: "中度失能", 3: "重度失能", 4: "完全失能"},
+    )
+
+
+@policy_section(SECTION, defaults=defaults)
 def parse(data: dict) -> AssessmentSettings:
     interval = sourced(data, "interval_months", section=SECTION, kind=int)
     if not 1 <= interval <= 60:
@@ -55,21 +68,5 @@ def parse(data: dict) -> AssessmentSettings:
     return AssessmentSettings(interval, two, stack, levels, min_age, mutual, required)
 
 
-def defaults() -> AssessmentSettings:
-    # National baseline: GB/T 42195-2022 grades; two assessors (MZ/T 039-2013); 12 months;
-    # assessment for 65+ on request (国家基本养老服务清单).
-    return AssessmentSettings(
-        interval_months=12,
-        two_assessors=True,
-        stack_raises=False,
-        care_levels={0: "能力完好", 1: "轻度失能", 2: "中度失能", 3: "重度失能", 4: "完全失能"},
-    )
-
-
-register_section(SECTION, parse=parse, defaults=defaults)
-
-
 def assessment_settings(region_code: str) -> AssessmentSettings:
-    from policies.selectors import get_section
-
     return get_section(region_code, SECTION)

@@ -10,15 +10,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from eldercare.idempotency import idempotent_post
+from elders.file_sections import file_section
 from elders.selectors import elders_in_scope
+from regions.scope import restrict
 
 from . import rules, selectors, services
-from .choices import AssessmentStatus
+from .choices import AssessmentStatus, RequestStatus
 from .forms import AssessmentForm, item_field_name
-from .instrument import ITEM_CODES
+from .instrument import ITEM_CODES, ITEMS
+from .models import Assessment, AssessmentRequest
 from .policy import assessment_settings
 
 _ITEM_MESSAGE = re.compile(r"^(B\.\d\.\d+)")
@@ -136,8 +140,6 @@ def detail(request, pk: int):
         and request.user in signers
         and request.user.pk != assessment.created_by_id
     )
-    from .instrument import ITEMS
-
     rows = [
         {
             "item": item,
@@ -233,3 +235,29 @@ def edit(request, pk: int):
         )
 
     return _form_page(request, form, elder, save, draft=assessment)
+
+
+@file_section(
+    "assessments",
+    title=gettext_lazy("Ability assessment (GB/T 42195-2022)"),
+    template="assessments/file_section.html",
+    order=30,
+)
+def assessments_section(request, elder) -> dict:
+    today = timezone.localdate()
+    current = selectors.current_grade(elder, today)
+    levels = assessment_settings(elder.residence_id).care_levels
+    history = list(
+        restrict(Assessment.objects.filter(elder=elder), request.user).select_related(
+            "created_by", "confirmed_by"
+        )[:20]
+    )
+    return {
+        "current": current,
+        "current_label": rules.grade_label(current.grade) if current else "",
+        "care_level": levels.get(current.grade, "") if current else "",
+        "history": history,
+        "recognised": list(elder.recognised_results.all()[:10]),
+        "open_request": AssessmentRequest.objects.filter(elder=elder, status=RequestStatus.OPEN).first(),
+        "today": today,
+    }

@@ -58,7 +58,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_celery_beat",
-    # Project apps.
+    # Project apps, in the layer order of .importlinter (core at the bottom).
+    "core",
     "eldercare",
     "regions",
     "policies",

@@ -1,17 +1,17 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from rest_framework import serializers
 
+import conditions
 from eldercare.api import ScopedModelViewSet
 from eldercare.errors import as_drf_error
 from eldercare.idempotency import IdempotentCreateMixin
 from regions.models import Region
 from regions.scope import sees_personal_data
 
-from . import conditions, selectors, services
+from . import selectors, services
 from .choices import Category, EconomicStatus, LivingArrangement, Status
 from .models import Elder
 from .rules import mask_id_number, mask_phone
@@ -80,8 +80,7 @@ class ElderSerializer(serializers.ModelSerializer):
         """The current valid grade (annotated on lists; computed for a single file)."""
         if hasattr(obj, "current_grade"):
             return obj.current_grade
-        fact = conditions.facts().get("ability_grade")
-        return fact.value(obj, timezone.localdate()) if fact else None
+        return conditions.fact_value("ability_grade", obj, timezone.localdate())
 
     def get_warnings(self, obj: Elder) -> list[str]:
         # Only on a single file: a list would pay a query per row for it.
@@ -165,9 +164,8 @@ class ElderViewSet(IdempotentCreateMixin, ScopedModelViewSet):
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        fact = conditions.facts().get("ability_grade")
-        if fact is not None and fact.annotate is not None and self.request.method == "GET":
-            queryset = fact.annotate(queryset, timezone.localdate()).annotate(
-                current_grade=F("ability_grade")
+        if self.request.method == "GET":
+            queryset = conditions.with_fact(
+                queryset, "ability_grade", timezone.localdate(), as_name="current_grade"
             )
         return queryset

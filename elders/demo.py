@@ -345,10 +345,10 @@ def seed(*, elders: int, seed: int = 20231001, reset: bool = False) -> SeedResul
             seed_facilities(seed=seed, elder_filter={"notes": DEMO_TAG})
     if apps.is_installed("reports"):
         # The dashboard reads stored figures: compute the closed months the demo visits cover.
+        from core.periods import closed_periods
         from reports.services import compute_month
-        from services.demo import closed_months
 
-        for period in closed_months(timezone.localdate(), 12):
+        for period in closed_periods(timezone.localdate(), 12):
             compute_month(period, triggered_by="seed_demo")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

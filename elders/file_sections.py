@@ -1,8 +1,9 @@
-"""The sections of an elder's file page. Each capability adds its own section here.
+"""The sections of an elder's file page. Each capability adds its own section.
 
 A section is a template plus a function that gives its context for one elder; the page
 renders the registered sections in order, so assessments, visits, subsidies and facilities
-extend the file without touching the registry's view.
+extend the file without touching the registry's view. Each app declares its sections in
+its `views` module with the `file_section` decorator.
 """
 
 from __future__ import annotations
@@ -11,24 +12,32 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from core.registry import Store, registry
+
+SectionContext = Callable[[Any, Any], dict]
+
 
 @dataclass(frozen=True)
 class FileSection:
     key: str
     title: Any
     template: str
-    context: Callable[[Any, Any], dict]
+    context: SectionContext
     order: int
 
 
-_SECTIONS: dict[str, FileSection] = {}
+SECTIONS: Store[FileSection] = registry["file_sections"]
 
 
-def register_section(
-    key: str, *, title: Any, template: str, context: Callable[[Any, Any], dict], order: int
-) -> None:
-    _SECTIONS[key] = FileSection(key, title, template, context, order)
+def file_section(key: str, *, title: Any, template: str, order: int) -> Callable[[SectionContext], SectionContext]:
+    """Register the decorated `context(request, elder)` function as a section of the file page."""
+
+    def register(context: SectionContext) -> SectionContext:
+        SECTIONS.add(key, FileSection(key, title, template, context, order))
+        return context
+
+    return register
 
 
 def sections() -> list[FileSection]:
-    return sorted(_SECTIONS.values(), key=lambda s: s.order)
+    return sorted(SECTIONS.values(), key=lambda s: s.order)

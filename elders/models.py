@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from regions.models import Region
+from regions.scope import restrict
 
 from . import rules
 from .choices import (
@@ -22,12 +23,11 @@ from .choices import (
     Sex,
     Status,
 )
+from .policy import registry_settings
 
 
 class ElderQuerySet(models.QuerySet):
     def restrict(self, user) -> ElderQuerySet:
-        from regions.scope import restrict
-
         return restrict(self, user)
 
     def registered(self) -> ElderQuerySet:
@@ -164,8 +164,6 @@ class Elder(models.Model):
             if residence.level != "village":
                 errors.setdefault("residence", []).append(_("The residence must be a community or village."))
             elif self.birth_date:
-                from .policy import registry_settings
-
                 min_age = registry_settings(residence.code).min_age
                 reference = self.registered_on or today
                 if rules.age_on(self.birth_date, reference) < min_age:

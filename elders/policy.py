@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from policies.sections import register_section, sourced
+from policies.sections import policy_section, sourced
+from policies.selectors import get_section
 
 from .choices import Category
 
@@ -21,6 +22,12 @@ class RegistrySettings:
     high_age: int
 
 
+def defaults() -> RegistrySettings:
+    # National baseline: the registry holds people of 60 and over (老年人权益保障法 第二条).
+    return RegistrySettings(min_age=60, categories=tuple(Category.values), high_age=80)
+
+
+@policy_section(SECTION, defaults=defaults)
 def parse(data: dict) -> RegistrySettings:
     min_age = sourced(data, "min_age", section=SECTION, kind=int)
     if not 0 < min_age < 120:
@@ -35,15 +42,5 @@ def parse(data: dict) -> RegistrySettings:
     return RegistrySettings(min_age=min_age, categories=categories, high_age=high_age)
 
 
-def defaults() -> RegistrySettings:
-    # National baseline: the registry holds people of 60 and over (老年人权益保障法 第二条).
-    return RegistrySettings(min_age=60, categories=tuple(Category.values), high_age=80)
-
-
-register_section(SECTION, parse=parse, defaults=defaults)
-
-
 def registry_settings(region_code: str) -> RegistrySettings:
-    from policies.selectors import get_section
-
     return get_section(region_code, SECTION)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,13 @@ AGE_BANDS = (
 
 def elders_in_scope(user) -> QuerySet[Elder]:
     return restrict(Elder.objects.select_related("residence"), user)
+
+
+def cities_with_elders() -> list[str]:
+    """The 4-digit codes of the cities that have elders on file (one index-only scan)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT substr(residence_id, 1, 4) FROM {Elder._meta.db_table}")
+        return sorted(r[0] for r in cursor.fetchall())
 
 
 def search(queryset: QuerySet[Elder], q: str) -> QuerySet[Elder]:

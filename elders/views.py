@@ -10,13 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from eldercare.idempotency import idempotent_post
 from regions.scope import sees_personal_data
 
 from . import selectors, services
-from .file_sections import sections
+from .choices import Category
+from .file_sections import file_section, sections
 from .forms import ContactForm, ElderFilterForm, ElderForm, StatusForm
 from .models import ElderContact
 
@@ -183,3 +185,27 @@ def contact_remove(request, pk: int, contact_pk: int):
 
 def _contacts_url(elder) -> str:
     return reverse("elders:elder-detail", args=[elder.pk]) + "#section-contacts"
+
+
+# --- the registry's own sections of the file page --------------------------------------------
+
+
+@file_section("basic", title=gettext_lazy("Basic information"), template="elders/sections/basic.html", order=10)
+def basic_section(request, elder) -> dict:
+    labels = dict(Category.choices)
+    return {
+        "residence_name": elder.residence.full_name(),
+        "categories": [str(labels.get(c, c)) for c in elder.categories()],
+    }
+
+
+@file_section(
+    "contacts", title=gettext_lazy("Contacts and guardians"), template="elders/sections/contacts.html", order=20
+)
+def contacts_section(request, elder) -> dict:
+    return {"contacts": list(elder.contacts.all())}
+
+
+@file_section("history", title=gettext_lazy("Change history"), template="elders/sections/history.html", order=90)
+def history_section(request, elder) -> dict:
+    return {"entries": selectors.file_history(elder, masked=not sees_personal_data(request.user))}

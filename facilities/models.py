@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -13,9 +14,11 @@ from .choices import (
     OPEN_WAITLIST_STATUSES,
     BedStatus,
     DischargeReason,
+    Equipment,
     Estate,
     FacilityKind,
     FacilityStatus,
+    Function,
     Ownership,
     WaitlistEventKind,
     WaitlistStatus,
@@ -100,10 +103,6 @@ class Facility(models.Model):
         )
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        from .choices import Function
-
         if self.nursing_beds > self.beds:
             raise ValidationError({"nursing_beds": _("A facility cannot have more nursing beds than beds.")})
         unknown = set(self.functions or []) - set(Function.values)
@@ -367,10 +366,6 @@ class FamilyCareBed(models.Model):
         return f"{self.elder} · {self.provider}"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        from .choices import Equipment
-
         unknown = set(self.equipment or []) - set(Equipment.values)
         if unknown:
             raise ValidationError(

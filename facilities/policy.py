@@ -12,8 +12,9 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from elders import conditions
-from policies.sections import register_section, sourced
+import conditions
+from policies.sections import policy_section, sourced
+from policies.selectors import get_section
 
 from .choices import FacilityKind
 
@@ -195,6 +196,11 @@ def _parse_tiers(raw: list) -> tuple[Tier, ...]:
     return tuple(tiers)
 
 
+def defaults() -> FacilitySettings:
+    return FacilitySettings({}, "", None, None, DEFAULT_TIERS, "东莞方案：入住评估轮候")
+
+
+@policy_section(SECTION, defaults=defaults)
 def parse(data: dict) -> FacilitySettings:
     standards = _parse_standards(sourced(data, "standards", section=SECTION, kind=dict, default={}))
     staffing = _parse_staffing(
@@ -256,14 +262,5 @@ DEFAULT_TIERS = (
 )
 
 
-def defaults() -> FacilitySettings:
-    return FacilitySettings({}, "", None, None, DEFAULT_TIERS, "东莞方案：入住评估轮候")
-
-
-register_section(SECTION, parse=parse, defaults=defaults)
-
-
 def facility_settings(region_code: str) -> FacilitySettings:
-    from policies.selectors import get_section
-
     return get_section(region_code, SECTION)

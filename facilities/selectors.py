@@ -31,7 +31,7 @@ from regions.scope import has_role, restrict
 
 from . import rules
 from .choices import OPEN_WAITLIST_STATUSES, FacilityStatus
-from .models import Facility, FamilyCareBed, Residency, WaitlistEntry
+from .models import Facility, Residency, WaitlistEntry
 from .policy import FacilitySettings, facility_settings
 
 STANDARD_FIELDS = (
@@ -373,88 +373,6 @@ def operating_on(last: date) -> QuerySet[Facility]:
     return Facility.objects.filter(status=FacilityStatus.OPERATING).filter(
         Q(status_since__isnull=True) | Q(status_since__lte=last)
     )
-
-
-def monthly_figures(last: date, cities: list[str]) -> dict[str, dict[str, tuple[int, int | None]]]:
-    """metric -> region code -> (numerator, denominator) for the facility metrics of a month.
-
-    Counts are keyed by the facility's own region (street or community) and summed up the tree
-    by the reports job; coverage figures are keyed by the street or community they describe
-    (1 or 0 over 1), so a district's coverage is covered streets over all streets. Four grouped
-    queries and one region scan, whatever the city's size.
-    """
-    from .choices import RESIDENTIAL_KINDS, FacilityKind, Ownership
-
-    out: dict[str, dict[str, tuple[int, int | None]]] = defaultdict(dict)
-    city_q = Q(pk__in=[])
-    for city in cities:
-        city_q |= Q(region__code__startswith=city)
-    residential = Q(kind__in=RESIDENTIAL_KINDS)
-    public = residential & Q(ownership__in=(Ownership.PUBLIC, Ownership.PUBLIC_PRIVATE))
-    counts = {
-        "day_care_centres": Count("id", filter=Q(kind=FacilityKind.DAY_CARE)),
-        "home_care_stations": Count("id", filter=Q(kind=FacilityKind.STATION)),
-        "canteens": Count("id", filter=Q(kind=FacilityKind.CANTEEN)),
-        "mutual_aid_points": Count("id", filter=Q(kind=FacilityKind.MUTUAL_AID)),
-        "street_centres": Count(
-            "id", filter=Q(kind__in=(FacilityKind.STREET_CENTRE, FacilityKind.COUNTY_CENTRE))
-        ),
-        **{f"star_rated_{n}": Count("id", filter=Q(star=n)) for n in range(1, 6)},
-    }
-    rows = (
-        operating_on(last)
-        .filter(city_q)
-        .values("region_id")
-        .annotate(
-            **counts,
-            beds_total=Coalesce(Sum("beds"), 0),
-            nursing_total=Coalesce(Sum("nursing_beds"), 0),
-            public_n=Count("id", filter=public),
-            public_private_n=Count("id", filter=public & Q(ownership=Ownership.PUBLIC_PRIVATE)),
-        )
-        .order_by()
-    )
-    covered: dict[str, set[str]] = {"town": set(), "community": set(), "mutual_aid": set()}
-    for row in rows:
-        code = row["region_id"]
-        for metric in counts:
-            if row[metric]:
-                out[metric][code] = (row[metric], None)
-        if row["beds_total"]:
-            out["beds_per_1000"][code] = (row["beds_total"], 0)
-            out["nursing_bed_share"][code] = (row["nursing_total"], row["beds_total"])
-        if row["public_n"]:
-            out["public_private_share"][code] = (row["public_private_n"], row["public_n"])
-        if row["street_centres"]:
-            covered["town"].add(code[:9] + "000")
-        if row["day_care_centres"] or row["home_care_stations"]:
-            covered["community"].add(code)
-        if row["mutual_aid_points"]:
-            covered["mutual_aid"].add(code)
-    regions = Region.objects.filter(level__in=("town", "village"))
-    region_q = Q(pk__in=[])
-    for city in cities:
-        region_q |= Q(code__startswith=city)
-    for code, level, kind in (
-        regions.filter(region_q).values_list("code", "level", "kind").iterator(chunk_size=5000)
-    ):
-        if level == "town":
-            out["street_centre_coverage"][code] = (int(code in covered["town"]), 1)
-        elif kind == "urban":
-            out["community_facility_coverage"][code] = (int(code in covered["community"]), 1)
-        else:
-            out["rural_mutual_aid_coverage"][code] = (int(code in covered["mutual_aid"]), 1)
-    beds = (
-        FamilyCareBed.objects.filter(set_up_on__lte=last)
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=last))
-        .exclude(status="closed", closed_on__isnull=True)
-        .values("elder__residence_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in beds:
-        out["family_care_beds"][row["elder__residence_id"]] = (row["n"], None)
-    return out
 
 
 def residents_at(last: date) -> QuerySet[Elder]:

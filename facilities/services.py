@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from elders import conditions
+import conditions
 from elders.choices import LivingArrangement, Status
 from elders.models import Elder
 from elders.services import record_residency_change

@@ -9,15 +9,18 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from elders.file_sections import file_section
 from elders.selectors import elders_in_scope
 from regions.models import Region
 from regions.scope import restrict
 
 from . import selectors, services
-from .choices import PUBLIC_OWNERSHIPS, WaitlistStatus
+from .choices import PUBLIC_OWNERSHIPS, BedStatus, WaitlistStatus
 from .forms import AdmitForm, ApplyForm, DischargeForm, FacilityFilterForm
+from .models import FamilyCareBed, Residency
 
 
 def _errors(exc: Exception) -> str:
@@ -188,3 +191,22 @@ def apply(request, elder_pk: int):
             )
             return redirect("elders:elder-detail", pk=elder.pk)
     return render(request, "facilities/apply.html", {"form": form, "elder": elder})
+
+
+@file_section(
+    "facilities",
+    title=gettext_lazy("Residence in a facility and wait-list"),
+    template="facilities/file_section.html",
+    order=35,
+)
+def facilities_section(request, elder) -> dict:
+    stays = restrict(Residency.objects.filter(elder=elder), request.user).select_related("facility")
+    return {
+        "residency": stays.filter(discharged_on__isnull=True).first(),
+        "past": list(stays.filter(discharged_on__isnull=False)[:5]),
+        "waitlist": selectors.positions_for_elder(request.user, elder),
+        "family_bed": restrict(FamilyCareBed.objects.filter(elder=elder), request.user)
+        .exclude(status=BedStatus.CLOSED)
+        .select_related("provider")
+        .first(),
+    }

@@ -1,9 +1,12 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from regions.models import Region
+
+from .sections import parse_section
 
 
 class PolicyPack(models.Model):
@@ -71,10 +74,6 @@ class PolicySection(models.Model):
         return f"{self.pack.name}/{self.section} @ {self.region_id or '*'}"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        from .sections import parse_section
-
         try:
             parse_section(self.section, self.data)
         except ValidationError as exc:

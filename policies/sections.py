@@ -1,8 +1,9 @@
-"""The sections a policy pack may carry. Each app registers the parser of its own section.
+"""The sections a policy pack may carry. Each app declares the parser of its own section.
 
 A parser turns the YAML data into a typed settings object and rejects bad data with a
 message naming the key; `defaults()` gives the national baseline the code falls back to
-when no pack is loaded anywhere.
+when no pack is loaded anywhere. Each app's `policy` module registers its parser with the
+`policy_section` decorator.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from core.registry import Store, registry
 
 
 @dataclass(frozen=True)
@@ -25,29 +28,28 @@ class SectionSpec:
     apply: Callable[..., Any] | None = None
 
 
-_SECTIONS: dict[str, SectionSpec] = {}
-_discovered = False
+SPECS: Store[SectionSpec] = registry["policy_sections"]
 
 
-def register_section(
-    name: str,
-    *,
-    parse: Callable[[dict], Any],
-    defaults: Callable[[], Any],
-    apply: Callable[..., Any] | None = None,
-) -> None:
-    _SECTIONS[name] = SectionSpec(name, parse, defaults, apply)
+def policy_section(
+    name: str, *, defaults: Callable[[], Any], apply: Callable[..., Any] | None = None
+) -> Callable[[Callable[[dict], Any]], Callable[[dict], Any]]:
+    """Register the decorated `parse(data)` as the parser of the pack section `name`."""
+
+    def register(parse: Callable[[dict], Any]) -> Callable[[dict], Any]:
+        SPECS.add(name, SectionSpec(name, parse, defaults, apply))
+        return parse
+
+    return register
 
 
 def get_spec(name: str) -> SectionSpec:
-    _ensure_loaded()
-    try:
-        return _SECTIONS[name]
-    except KeyError:
+    if name not in SPECS:
         raise ValidationError(
             _("Unknown policy section '%(name)s'; known sections: %(known)s.")
-            % {"name": name, "known": ", ".join(sorted(_SECTIONS))}
-        ) from None
+            % {"name": name, "known": ", ".join(sorted(SPECS))}
+        )
+    return SPECS[name]
 
 
 def parse_section(name: str, data: dict) -> Any:
@@ -57,19 +59,7 @@ def parse_section(name: str, data: dict) -> Any:
 
 
 def known_sections() -> list[str]:
-    _ensure_loaded()
-    return sorted(_SECTIONS)
-
-
-def _ensure_loaded() -> None:
-    # Apps declare their sections in a `policy` module; import them all once.
-    global _discovered
-    from django.apps import apps
-    from django.utils.module_loading import autodiscover_modules
-
-    if not _discovered and apps.ready:
-        _discovered = True
-        autodiscover_modules("policy")
+    return sorted(SPECS)
 
 
 # --- helpers for parsers: every number is {value, source} -----------------------------

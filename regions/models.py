@@ -7,13 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .choices import Kind, Level, Role
-from .rules import scope_prefix
+from .rules import candidate_ancestor_codes, scope_prefix
+from .scope import restrict
 
 
 class RegionQuerySet(models.QuerySet):
     def restrict(self, user) -> RegionQuerySet:
-        from .scope import restrict
-
         return restrict(self, user)
 
 
@@ -60,8 +59,6 @@ class Region(models.Model):
 
     def ancestors(self) -> list[Region]:
         """Outermost first, in one query (ancestors' codes are prefixes of this one's)."""
-        from .rules import candidate_ancestor_codes
-
         found = {r.code: r for r in Region.objects.filter(code__in=candidate_ancestor_codes(self.code))}
         return [found[c] for c in candidate_ancestor_codes(self.code) if c in found]
 

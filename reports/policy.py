@@ -8,31 +8,10 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from policies.sections import register_section, sourced
+from policies.sections import policy_section, sourced
 from regions.rules import pad_code
 
 SECTION = "targets"
-
-
-def parse(data: dict) -> list[dict]:
-    rows = sourced(data, "targets", section=SECTION, kind=list)
-    for i, row in enumerate(rows):
-        where = f"targets[{i}]"
-        for key in ("indicator", "target", "deadline", "source"):
-            if key not in row:
-                raise ValidationError(_("%(where)s needs '%(key)s'.") % {"where": where, "key": key})
-        try:
-            Decimal(str(row["target"]))
-        except InvalidOperation:
-            raise ValidationError(_("%(where)s.target is a number.") % {"where": where}) from None
-        if not isinstance(row["deadline"], date):
-            try:
-                date.fromisoformat(str(row["deadline"]))
-            except ValueError:
-                raise ValidationError(
-                    _("%(where)s.deadline is a date (YYYY-MM-DD).") % {"where": where}
-                ) from None
-    return rows
 
 
 def defaults() -> list[dict]:
@@ -63,4 +42,23 @@ def apply(*, region, data: dict, acting_user=None) -> int:
     return written
 
 
-register_section(SECTION, parse=parse, defaults=defaults, apply=apply)
+@policy_section(SECTION, defaults=defaults, apply=apply)
+def parse(data: dict) -> list[dict]:
+    rows = sourced(data, "targets", section=SECTION, kind=list)
+    for i, row in enumerate(rows):
+        where = f"targets[{i}]"
+        for key in ("indicator", "target", "deadline", "source"):
+            if key not in row:
+                raise ValidationError(_("%(where)s needs '%(key)s'.") % {"where": where, "key": key})
+        try:
+            Decimal(str(row["target"]))
+        except InvalidOperation:
+            raise ValidationError(_("%(where)s.target is a number.") % {"where": where}) from None
+        if not isinstance(row["deadline"], date):
+            try:
+                date.fromisoformat(str(row["deadline"]))
+            except ValueError:
+                raise ValidationError(
+                    _("%(where)s.deadline is a date (YYYY-MM-DD).") % {"where": where}
+                ) from None
+    return rows

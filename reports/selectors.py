@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from regions.models import Region
 from regions.scope import restrict
 
-from .metrics import METRICS
+from .metrics import METRICS, metric_label
 from .models import MonthlyStat, StatRun
 
 
@@ -65,7 +65,7 @@ def target_progress(user, region: Region, on) -> list[dict]:
         rows.append(
             {
                 "target": target,
-                "label": METRICS[target.indicator][0] if target.indicator in METRICS else target.indicator,
+                "label": metric_label(target.indicator) if target.indicator in METRICS else target.indicator,
                 "stat": stat,
                 "status": progress_status(target, stat, on),
             }

@@ -1,6 +1,8 @@
 from celery import shared_task
 
-from .services import compute_month, previous_period
+from core.periods import previous_period
+
+from .services import compute_month
 
 
 @shared_task(name="reports.compute_monthly_stats")

@@ -16,7 +16,7 @@ from regions.scope import in_scope, restrict, user_region_code
 from services.policy import visit_settings
 
 from . import selectors
-from .metrics import METRICS, PER_SCHEME, metric_label
+from .metrics import CARDS, METRICS, SHEETS, metric_label
 
 STATUS_LABELS = {
     "met": gettext_lazy("met"),
@@ -43,11 +43,11 @@ def _context(request):
     trend = selectors.trend(request.user, region, "visit_rate")
     target = visit_settings(region.code).target_rate
     rows = [
-        {"code": code, "label": label, "kind": kind, "definition": definition, "stat": figures.get(code)}
-        for code, (label, kind, definition) in METRICS.items()
+        {"code": m.code, "label": m.label, "kind": m.kind, "definition": m.definition, "stat": figures.get(m.code)}
+        for m in METRICS.values()
     ]
     return {
-        "facility_figures": _facility_cards(figures),
+        "cards": _cards(figures),
         "stars": [
             (n, figures[f"star_rated_{n}"].numerator if f"star_rated_{n}" in figures else 0)
             for n in range(1, 6)
@@ -73,7 +73,7 @@ def _context(request):
                 "values": [float(s.value) for _r, s in children],
             },
             "care": [
-                {"name": str(METRICS[m][0]), "value": figures[m].numerator}
+                {"name": str(METRICS[m].label), "value": figures[m].numerator}
                 for m in ("care_home", "care_community", "care_institution")
                 if m in figures
             ],
@@ -83,32 +83,26 @@ def _context(request):
     }
 
 
-FACILITY_CARDS = (
-    "street_centre_coverage",
-    "community_facility_coverage",
-    "rural_mutual_aid_coverage",
-    "beds_per_1000",
-    "nursing_bed_share",
-    "public_private_share",
-    "family_care_beds",
-    "residents_assessed",
-    "recipients_assessed",
-)
-
-
-def _facility_cards(figures: dict) -> list[dict]:
-    return [
-        {"code": m, "label": METRICS[m][0], "kind": METRICS[m][1], "stat": figures[m]}
-        for m in FACILITY_CARDS
-        if m in figures
-    ]
+def _cards(figures: dict) -> list[dict]:
+    """The dashboard's panels of metric cards, each with the month's figures of its metrics."""
+    panels = []
+    for key, title in CARDS.items():
+        cards = [
+            {"code": m.code, "label": m.label, "kind": m.kind, "definition": m.definition, "stat": figures[m.code]}
+            for m in METRICS.values()
+            if m.card == key and m.code in figures
+        ]
+        if cards:
+            panels.append({"key": key, "title": title, "cards": cards})
+    return panels
 
 
 def _scheme_rows(figures: dict) -> list[dict]:
     """Recipients, amount and 应享未享 per scheme, from the per-scheme figures of the month."""
     from subsidies.models import Scheme
 
-    codes = sorted({m.split(".", 1)[1] for m in figures if m.startswith(tuple(f"{p}." for p in PER_SCHEME))})
+    per_scheme = tuple(f"{m.code}." for m in METRICS.values() if m.per_scheme)
+    codes = sorted({m.split(".", 1)[1] for m in figures if m.startswith(per_scheme)})
     names = dict(Scheme.objects.filter(code__in=codes).values_list("code", "name"))
     return [
         {
@@ -141,37 +135,23 @@ def workbook(request):
     from openpyxl import Workbook
 
     region, period = _region_and_period(request)
-    sections = {
-        _("Visits"): [m for m in METRICS if m.startswith(("visit", "target_"))],
-        _("Assessments"): ["registered_elders", "assessment_coverage", *[f"grade_{g}" for g in range(5)]],
-        _("9073"): ["care_home", "care_community", "care_institution"],
-        _("Facilities"): [
-            *FACILITY_CARDS[:6],
-            "day_care_centres",
-            "home_care_stations",
-            "canteens",
-            "mutual_aid_points",
-            "street_centres",
-            *[f"star_rated_{n}" for n in range(1, 6)],
-            "family_care_beds",
-            "residents_assessed",
-        ],
-        _("Subsidies"): ["subsidy_recipients", "subsidy_amount", "subsidy_unclaimed", "recipients_assessed"],
-        _("Workforce"): ["caregivers_per_10k", "caregivers_certified"],
-    }
     stats = selectors.stats_in_scope(request.user).filter(
         period=period, region__code__startswith=region.prefix
     )
     by_metric: dict[str, list] = {}
     for s in stats.select_related("region").order_by("region_id"):
         by_metric.setdefault(s.metric, []).append(s)
-    # Per-scheme figures follow their metric on the subsidies sheet.
-    scheme_metrics = sorted(m for m in by_metric if "." in m)
-    sections[_("Subsidies")] = [*sections[_("Subsidies")], *scheme_metrics]
+    # Each metric stands on the sheet its declaration names; per-scheme figures follow the
+    # metrics of their sheet.
+    sections: dict[str, list[str]] = {key: [] for key in SHEETS}
+    for m in METRICS.values():
+        sections[m.sheet].append(m.code)
+    for code in sorted(c for c in by_metric if "." in c):
+        sections[METRICS[code.split(".", 1)[0]].sheet].append(code)
     book = Workbook()
     book.remove(book.active)
-    for title, metrics in sections.items():
-        sheet = book.create_sheet(str(title))
+    for key, metrics in sections.items():
+        sheet = book.create_sheet(str(SHEETS[key]))
         sheet.append(
             [
                 _("Period"),

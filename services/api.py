@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.periods import current_period, parse_period, period_bounds
 from eldercare.api import ScopedModelViewSet, ScopedViewSetMixin
 from eldercare.errors import as_drf_error
 from eldercare.idempotency import IdempotentCreateMixin
@@ -17,7 +18,7 @@ from elders.models import Elder
 from regions.models import Region
 from regions.scope import in_scope, restrict
 
-from . import rules, selectors, services
+from . import selectors, services
 from .choices import Problem, VisitMethod, VisitOutcome
 from .models import Caregiver, Catalogue, CatalogueItem, FollowUp, Provider, ServiceRecord, Visit
 
@@ -90,7 +91,7 @@ class VisitFilterSet(filters.FilterSet):
 
     def in_period(self, queryset, name, value):
         try:
-            _first, _last, start, end = selectors.period_bounds(value)
+            _first, _last, start, end = period_bounds(value)
         except ValueError as exc:
             raise exceptions.ValidationError({"period": str(exc)}) from exc
         return queryset.filter(visited_at__gte=start, visited_at__lt=end)
@@ -112,9 +113,9 @@ class VisitViewSet(
 
     @action(detail=False, methods=["get"], serializer_class=DueRowSerializer, filterset_class=None)
     def due(self, request):
-        period = request.query_params.get("period") or selectors.current_period()
+        period = request.query_params.get("period") or current_period()
         try:
-            rules.parse_period(period)
+            parse_period(period)
         except ValueError as exc:
             raise exceptions.ValidationError({"period": str(exc)}) from exc
         page = selectors.mark_risks(

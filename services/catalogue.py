@@ -1,56 +1,21 @@
-"""The catalogue section of policy packs, and the write operations on catalogues."""
+"""Catalogues: the coverage check against the list above, publishing, writing a pack's list."""
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from elders import conditions
-from policies.sections import register_section, sourced
 from regions.rules import candidate_ancestor_codes
 
 from . import rules
-from .choices import CatalogueStatus, ItemCategory
+from .choices import CatalogueStatus
 from .models import Catalogue, CatalogueItem
 
-SECTION = "catalogue"
 _ITEM_FIELDS = ("content", "standard", "standard_unit", "department", "application_path", "legal_basis")
-
-
-def parse(data: dict) -> dict:
-    title = sourced(data, "title", section=SECTION, kind=str)
-    version = str(sourced(data, "version", section=SECTION, kind=(str, int)))
-    effective = sourced(data, "effective_from", section=SECTION, kind=(str, date))
-    items = sourced(data, "items", section=SECTION, kind=list)
-    seen = set()
-    for i, item in enumerate(items):
-        where = f"catalogue.items[{i}]"
-        for key in ("code", "category", "name", "target_group"):
-            if key not in item:
-                raise ValidationError(_("%(where)s needs '%(key)s'.") % {"where": where, "key": key})
-        if item["code"] in seen:
-            raise ValidationError(
-                _("%(where)s repeats the code %(code)s.") % {"where": where, "code": item["code"]}
-            )
-        seen.add(item["code"])
-        if item["category"] not in ItemCategory.values:
-            raise ValidationError(_("%(where)s has an unknown category.") % {"where": where})
-        conditions.validate(item["target_group"], path=f"{where}.target_group")
-        if item.get("standard_level") is not None:
-            try:
-                Decimal(str(item["standard_level"]))
-            except InvalidOperation:
-                raise ValidationError(_("%(where)s.standard_level is a number.") % {"where": where}) from None
-    return {"title": title, "version": version, "effective_from": str(effective), "items": items}
-
-
-def defaults() -> dict:
-    return {"title": "", "version": "", "effective_from": None, "items": []}
 
 
 def item_dicts(catalogue: Catalogue) -> list[dict]:
@@ -128,9 +93,9 @@ def publish_catalogue(*, catalogue: Catalogue, acting_user=None) -> Catalogue:
     return catalogue
 
 
-def apply(*, region, data: dict, acting_user=None) -> Catalogue:
-    """Loading a pack writes its list; it is published when it covers the list above."""
-    parsed = parse(data)
+def write_pack_catalogue(*, region, parsed: dict) -> Catalogue:
+    """A pack's list (parsed by services.policy) written for its region; published when it covers
+    the list above, otherwise left (or put back) in draft."""
     catalogue, _created = Catalogue.objects.update_or_create(
         region=region,
         version=parsed["version"],
@@ -164,5 +129,3 @@ def apply(*, region, data: dict, acting_user=None) -> Catalogue:
         catalogue.save(update_fields=["status"])
     return catalogue
 
-
-register_section(SECTION, parse=parse, defaults=defaults, apply=apply)

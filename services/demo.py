@@ -9,12 +9,12 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
+from core.periods import closed_periods, parse_period, period_of
 from elders.models import Elder
 
 from .choices import FollowUpStatus
 from .models import FollowUp, Visit
 from .policy import visit_settings
-from .rules import parse_period, period_of
 from .selectors import target_group
 
 _METHODS = (("home", 0.6), ("phone", 0.3), ("video", 0.1))
@@ -32,16 +32,8 @@ def _pick(rng: random.Random, weighted) -> str:
 
 
 def _months(today, n: int) -> list[str]:
-    months, day = [], today.replace(day=1)
-    for _ in range(n):
-        months.append(period_of(day))
-        day = (day - timedelta(days=1)).replace(day=1)
-    return list(reversed(months))
-
-
-def closed_months(today, n: int) -> list[str]:
-    """The n months before this one, oldest first."""
-    return _months(today, n + 1)[:-1]
+    """The n months up to and including this one, oldest first."""
+    return [*closed_periods(today, n - 1), period_of(today)]
 
 
 def seed_visits(*, seed: int, elder_filter: dict, months: int = 12, batch: int = 20_000) -> int:

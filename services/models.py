@@ -1,11 +1,16 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+import conditions
 from elders.models import Elder
+from elders.rules import IdNumberError, parse_id_number
+from regions.scope import restrict
 
 from .choices import (
     CatalogueStatus,
@@ -20,6 +25,7 @@ from .choices import (
     VisitMethod,
     VisitOutcome,
 )
+from .rules import uscc_error
 
 
 class Visit(models.Model):
@@ -107,8 +113,6 @@ class FollowUp(models.Model):
 
 class CatalogueQuerySet(models.QuerySet):
     def restrict(self, user):
-        from regions.scope import restrict
-
         return restrict(self, user)
 
 
@@ -199,10 +203,6 @@ class CatalogueItem(models.Model):
         return f"{self.code} {self.name}"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        from elders import conditions
-
         try:
             conditions.validate(self.target_group, path="target_group")
         except ValidationError as exc:
@@ -236,10 +236,6 @@ class Provider(models.Model):
         return self.name
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        from .rules import uscc_error
-
         error = uscc_error(self.credit_code or "")
         if error:
             raise ValidationError({"credit_code": error})
@@ -329,11 +325,6 @@ class Caregiver(models.Model):
         return self.name
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-        from django.utils import timezone
-
-        from elders.rules import IdNumberError, parse_id_number
-
         try:
             self.id_number = parse_id_number(self.id_number, today=timezone.localdate()).number
         except IdNumberError as exc:

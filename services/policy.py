@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from elders import conditions
-from policies.sections import register_section, sourced
+import conditions
+from policies.sections import policy_section, sourced
+from policies.selectors import get_section
 
-from .choices import VisitMethod, VisitOutcome
+from . import catalogue
+from .choices import ItemCategory, VisitMethod, VisitOutcome
+from .models import Catalogue
 
 SECTION = "visits"
 
 
 @dataclass(frozen=True)
 class VisitSettings:
-    target_group: dict  # a condition (elders/conditions.py)
+    target_group: dict  # a condition (the conditions package)
     frequency: str  # "monthly" (the only frequency the rate is defined for so far)
     counted_methods: tuple[str, ...]
     counted_outcomes: tuple[str, ...]
@@ -25,6 +30,18 @@ class VisitSettings:
     follow_up_days: int
 
 
+def defaults() -> VisitSettings:
+    return VisitSettings(
+        target_group=DEFAULT_TARGET,
+        frequency="monthly",
+        counted_methods=tuple(VisitMethod.values),
+        counted_outcomes=(VisitOutcome.NORMAL, VisitOutcome.PROBLEM),
+        target_rate=100,
+        follow_up_days=7,
+    )
+
+
+@policy_section(SECTION, defaults=defaults)
 def parse(data: dict) -> VisitSettings:
     target = sourced(data, "target_group", section=SECTION, kind=dict)
     conditions.validate(target, path="visits.target_group")
@@ -53,21 +70,48 @@ DEFAULT_TARGET = {
 }
 
 
-def defaults() -> VisitSettings:
-    return VisitSettings(
-        target_group=DEFAULT_TARGET,
-        frequency="monthly",
-        counted_methods=tuple(VisitMethod.values),
-        counted_outcomes=(VisitOutcome.NORMAL, VisitOutcome.PROBLEM),
-        target_rate=100,
-        follow_up_days=7,
-    )
-
-
-register_section(SECTION, parse=parse, defaults=defaults)
-
-
 def visit_settings(region_code: str) -> VisitSettings:
-    from policies.selectors import get_section
-
     return get_section(region_code, SECTION)
+
+
+# --- the catalogue section (policy_packs/<city>/catalogue.yaml) --------------------------------
+
+CATALOGUE_SECTION = "catalogue"
+
+
+def catalogue_defaults() -> dict:
+    return {"title": "", "version": "", "effective_from": None, "items": []}
+
+
+def apply_catalogue(*, region, data: dict, acting_user=None) -> Catalogue:
+    """Loading a pack writes its list (see catalogue.write_pack_catalogue)."""
+    return catalogue.write_pack_catalogue(region=region, parsed=parse_catalogue(data))
+
+
+@policy_section(CATALOGUE_SECTION, defaults=catalogue_defaults, apply=apply_catalogue)
+def parse_catalogue(data: dict) -> dict:
+    title = sourced(data, "title", section=CATALOGUE_SECTION, kind=str)
+    version = str(sourced(data, "version", section=CATALOGUE_SECTION, kind=(str, int)))
+    effective = sourced(data, "effective_from", section=CATALOGUE_SECTION, kind=(str, date))
+    items = sourced(data, "items", section=CATALOGUE_SECTION, kind=list)
+    seen = set()
+    for i, item in enumerate(items):
+        where = f"catalogue.items[{i}]"
+        for key in ("code", "category", "name", "target_group"):
+            if key not in item:
+                raise ValidationError(_("%(where)s needs '%(key)s'.") % {"where": where, "key": key})
+        if item["code"] in seen:
+            raise ValidationError(
+                _("%(where)s repeats the code %(code)s.") % {"where": where, "code": item["code"]}
+            )
+        seen.add(item["code"])
+        if item["category"] not in ItemCategory.values:
+            raise ValidationError(_("%(where)s has an unknown category.") % {"where": where})
+        conditions.validate(item["target_group"], path=f"{where}.target_group")
+        if item.get("standard_level") is not None:
+            try:
+                Decimal(str(item["standard_level"]))
+            except InvalidOperation:
+                raise ValidationError(_("%(where)s.standard_level is a number.") % {"where": where}) from None
+    return {"title": title, "version": version, "effective_from": str(effective), "items": items}
+

@@ -1,9 +1,7 @@
-"""Pure rules of visits: what a valid visit is, and the calendar of a period. No database."""
+"""Pure rules of visits and providers: a valid visit, credit codes, catalogue coverage. No database."""
 
 from __future__ import annotations
 
-import calendar
-import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -11,21 +9,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .choices import Problem, VisitOutcome
-
-PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-
-
-def parse_period(period: str) -> tuple[date, date]:
-    """'2026-03' -> (2026-03-01, 2026-03-31); ValueError with a message otherwise."""
-    found = PERIOD_RE.match(period or "")
-    if not found:
-        raise ValueError(_("A period is written YYYY-MM, e.g. 2026-03."))
-    year, month = int(found.group(1)), int(found.group(2))
-    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-
-
-def period_of(day: date) -> str:
-    return f"{day:%Y-%m}"
 
 
 def visit_errors(

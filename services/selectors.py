@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from elders import conditions
+import conditions
+from core.periods import period_bounds
 from elders.models import Elder
 from elders.selectors import age_band_q
 from regions.scope import restrict, scope_prefix, user_region_code
 
-from . import rules
 from .choices import FollowUpStatus, VisitOutcome
 from .models import FollowUp, Visit
 from .policy import VisitSettings, visit_settings
-
-
-def period_bounds(period: str) -> tuple[date, date, datetime, datetime]:
-    """First and last local day of a period, and the aware instants that bound it."""
-    first, last = rules.parse_period(period)
-    tz = timezone.get_current_timezone()
-    start = timezone.make_aware(datetime.combine(first, time.min), tz)
-    end = timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min), tz)
-    return first, last, start, end
 
 
 def settings_for(user) -> VisitSettings:
@@ -80,13 +71,8 @@ def mark_risks(rows: list[Elder], period: str) -> list[Elder]:
         last_outcome=Subquery(last_visit.values("outcome")[:1]),
         is_high_age=ExpressionWrapper(age_band_q(80, None, on), output_field=BooleanField()),
     )
-    grade = conditions.facts().get("ability_grade")
-    if grade is not None and grade.annotate is not None:
-        facts = grade.annotate(facts, on).annotate(current_grade=F("ability_grade"))
-    by_pk = {
-        f["pk"]: f
-        for f in facts.values("pk", "last_outcome", "is_high_age", *(["current_grade"] if grade else []))
-    }
+    facts = conditions.with_fact(facts, "ability_grade", on, as_name="current_grade")
+    by_pk = {f["pk"]: f for f in facts.values("pk", "last_outcome", "is_high_age", "current_grade")}
     for elder in rows:
         found = by_pk.get(elder.pk, {})
         elder.last_outcome = found.get("last_outcome")
@@ -131,10 +117,6 @@ def open_follow_ups(user) -> QuerySet[FollowUp]:
         ),
         user,
     ).order_by("due_on", "id")
-
-
-def current_period() -> str:
-    return rules.period_of(timezone.localdate())
 
 
 # --- providers, catalogue, entitlements --------------------------------------------------------

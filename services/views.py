@@ -7,17 +7,22 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.periods import current_period, parse_period
 from eldercare.idempotency import idempotent_post
+from elders.file_sections import file_section
 from elders.selectors import elders_in_scope
 from regions.models import Region
 from regions.scope import restrict
 
-from . import rules, selectors, services
+from . import selectors, services
+from .choices import FollowUpStatus
 from .forms import CloseForm, VisitForm
+from .models import FollowUp, Visit
 
 PAGE_SIZE = 30
 
@@ -33,11 +38,11 @@ RISK_LABELS = {
 
 
 def _period(request) -> str:
-    period = request.GET.get("period") or selectors.current_period()
+    period = request.GET.get("period") or current_period()
     try:
-        rules.parse_period(period)
+        parse_period(period)
     except ValueError:
-        period = selectors.current_period()
+        period = current_period()
     return period
 
 
@@ -122,3 +127,25 @@ def close_follow_up(request, pk: int):
     else:
         messages.error(request, _("Say what was done."))
     return redirect("services:follow-ups")
+
+
+@file_section(
+    "entitlements",
+    title=gettext_lazy("Basic services the elder is entitled to"),
+    template="services/entitlements_section.html",
+    order=25,
+)
+def entitlements_section(request, elder) -> dict:
+    return selectors.entitlements_for(elder, timezone.localdate())
+
+
+@file_section("visits", title=gettext_lazy("Caring visits"), template="services/file_section.html", order=40)
+def visits_section(request, elder) -> dict:
+    return {
+        "visits": list(
+            restrict(Visit.objects.filter(elder=elder), request.user).select_related("visitor")[:12]
+        ),
+        "open_follow_ups": list(
+            restrict(FollowUp.objects.filter(elder=elder, status=FollowUpStatus.OPEN), request.user)
+        ),
+    }

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time
 from decimal import Decimal
-from functools import lru_cache
 
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+import conditions
+from core.periods import _months_between, parse_period, period_of
 from regions.models import Region
-from services.rules import parse_period, period_of
 
 from .choices import EntitlementStatus, StopReason
 from .models import DisbursementBatch, Entitlement, Payment, Suspension
@@ -31,22 +31,6 @@ class RunResult:
     batches: int
     payments: int
     stopped: int
-
-
-def months_between(first: str, last: str) -> list[str]:
-    return list(_months_between(first, last))
-
-
-@lru_cache(maxsize=4096)
-def _months_between(first: str, last: str) -> tuple[str, ...]:
-    # A roll asks this for every entitlement, but a city has few distinct (first, last) pairs.
-    start, _end = parse_period(first)
-    stop, _end2 = parse_period(last)
-    out, day = [], start
-    while day <= stop:
-        out.append(period_of(day))
-        day = day.replace(year=day.year + day.month // 12, month=day.month % 12 + 1)
-    return tuple(out)
 
 
 def _insert_payments(rows: list[tuple[int, int, str, Decimal]]) -> int:
@@ -190,10 +174,6 @@ def run_disbursement(*, period: str, region_code: str | None = None) -> RunResul
     return RunResult(period=period, batches=len(batches), payments=made, stopped=stopped)
 
 
-def current_period() -> str:
-    return period_of(timezone.localdate())
-
-
 # --- before approval: cross-checks and the diff against last month -----------------------------
 
 
@@ -210,7 +190,6 @@ def cross_checks(batch: DisbursementBatch, *, no_visit_months: int | None = None
     from django.db.models import Count, Exists, OuterRef
     from django.utils.translation import gettext as _
 
-    from elders import conditions
     from services.models import Visit
 
     from .policy import scheme_settings
@@ -245,10 +224,10 @@ def cross_checks(batch: DisbursementBatch, *, no_visit_months: int | None = None
     flag(payments.filter(~Exists(recent)), _("no visit in the last %(n)d months") % {"n": no_visit_months})
     rule = batch.scheme.amount_rule.get("kind")
     if rule in ("by_grade", "by_self_care") or "ability_grade" in str(batch.scheme.eligibility):
-        grade = conditions.facts().get("ability_grade")
-        if grade is not None:
-            ungraded = grade.annotate(this_elder, last).filter(ability_grade__isnull=True)
-            flag(payments.filter(Exists(ungraded)), _("no valid ability assessment"))
+        ungraded = conditions.with_fact(this_elder, "ability_grade", last, as_name="grade_then").filter(
+            grade_then__isnull=True
+        )
+        flag(payments.filter(Exists(ungraded)), _("no valid ability assessment"))
     shared = (
         Entitlement.objects.exclude(payee_account="")
         .values("payee_account")
@@ -267,7 +246,6 @@ def _organisation_checks(batch: DisbursementBatch, payments, last, flag) -> None
     from django.db.models import Exists, OuterRef
     from django.utils.translation import gettext as _
 
-    from elders import conditions
     from facilities.models import Facility
     from services.models import Caregiver
 

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+from pathlib import PurePath
+from uuid import uuid4
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+import conditions
 from regions.models import Region
 
 from .choices import (
@@ -21,6 +26,7 @@ from .choices import (
     StopReason,
     SuspensionReason,
 )
+from .rules import rule_errors
 
 # Exactly one of elder, facility, caregiver is set (applications and entitlements).
 ONE_BENEFICIARY = (
@@ -91,12 +97,6 @@ class Scheme(models.Model):
         return f"{self.code} {self.name}"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        from elders import conditions
-
-        from .rules import rule_errors
-
         errors = {}
         try:
             conditions.validate(self.eligibility, path="eligibility")
@@ -258,9 +258,6 @@ class Application(models.Model):
 
 def document_path(instance: ApplicationDocument, filename: str) -> str:
     """Stored under the application with a random name: the uploader's file name is kept apart."""
-    from pathlib import PurePath
-    from uuid import uuid4
-
     return (
         f"subsidies/applications/{instance.application_id}/{uuid4().hex}{PurePath(filename).suffix.lower()}"
     )

@@ -8,8 +8,9 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from elders import conditions
-from policies.sections import register_section, sourced
+import conditions
+from policies.sections import policy_section, sourced
+from policies.selectors import get_section
 
 from .choices import Beneficiary, Frequency, PaymentForm
 from .rules import rule_errors
@@ -37,47 +38,9 @@ class SchemeSettings:
     no_visit_months: int = 3
 
 
-def parse(data: dict) -> SchemeSettings:
-    rows = sourced(data, "schemes", section=SECTION, kind=list)
-    for i, row in enumerate(rows):
-        where = f"schemes[{i}]"
-        for key in _REQUIRED:
-            if key not in row:
-                raise ValidationError(_("%(where)s needs '%(key)s'.") % {"where": where, "key": key})
-        if row["beneficiary"] not in Beneficiary.values or row["frequency"] not in Frequency.values:
-            raise ValidationError(_("%(where)s: unknown beneficiary or frequency.") % {"where": where})
-        if row["payment_form"] not in PaymentForm.values:
-            raise ValidationError(_("%(where)s: unknown payment form.") % {"where": where})
-        conditions.validate(row["eligibility"], path=f"{where}.eligibility")
-        if row.get("suspend_when"):
-            conditions.validate(row["suspend_when"], path=f"{where}.suspend_when")
-        # A facility scheme's conditions test facility facts, a caregiver scheme's caregiver facts.
-        wrong = conditions.subject_errors(row["eligibility"], row["beneficiary"], path=f"{where}.eligibility")
-        if row.get("suspend_when"):
-            wrong += conditions.subject_errors(
-                row["suspend_when"], row["beneficiary"], path=f"{where}.suspend_when"
-            )
-        if wrong:
-            raise ValidationError(wrong)
-        problems = rule_errors(row["amount_rule"])
-        if problems:
-            raise ValidationError([f"{where}: {p}" for p in problems])
-    months = sourced(data, "no_visit_months", section=SECTION, kind=int, default=3)
-    if not 1 <= months <= 24:
-        raise ValidationError(_("'schemes.no_visit_months' must be between 1 and 24."))
-    return SchemeSettings(schemes=rows, no_visit_months=months)
-
-
 def defaults() -> SchemeSettings:
     # National baseline (policy_packs/national/schemes.yaml): no visit in 3 months is flagged.
     return SchemeSettings()
-
-
-def scheme_settings(region_code: str) -> SchemeSettings:
-    """The schemes section in force at a region (the nearest pack up the tree, else national)."""
-    from policies.selectors import get_section
-
-    return get_section(region_code, SECTION)
 
 
 def apply(*, region, data: dict, acting_user=None) -> int:
@@ -119,4 +82,38 @@ def apply(*, region, data: dict, acting_user=None) -> int:
     return len(rows)
 
 
-register_section(SECTION, parse=parse, defaults=defaults, apply=apply)
+@policy_section(SECTION, defaults=defaults, apply=apply)
+def parse(data: dict) -> SchemeSettings:
+    rows = sourced(data, "schemes", section=SECTION, kind=list)
+    for i, row in enumerate(rows):
+        where = f"schemes[{i}]"
+        for key in _REQUIRED:
+            if key not in row:
+                raise ValidationError(_("%(where)s needs '%(key)s'.") % {"where": where, "key": key})
+        if row["beneficiary"] not in Beneficiary.values or row["frequency"] not in Frequency.values:
+            raise ValidationError(_("%(where)s: unknown beneficiary or frequency.") % {"where": where})
+        if row["payment_form"] not in PaymentForm.values:
+            raise ValidationError(_("%(where)s: unknown payment form.") % {"where": where})
+        conditions.validate(row["eligibility"], path=f"{where}.eligibility")
+        if row.get("suspend_when"):
+            conditions.validate(row["suspend_when"], path=f"{where}.suspend_when")
+        # A facility scheme's conditions test facility facts, a caregiver scheme's caregiver facts.
+        wrong = conditions.subject_errors(row["eligibility"], row["beneficiary"], path=f"{where}.eligibility")
+        if row.get("suspend_when"):
+            wrong += conditions.subject_errors(
+                row["suspend_when"], row["beneficiary"], path=f"{where}.suspend_when"
+            )
+        if wrong:
+            raise ValidationError(wrong)
+        problems = rule_errors(row["amount_rule"])
+        if problems:
+            raise ValidationError([f"{where}: {p}" for p in problems])
+    months = sourced(data, "no_visit_months", section=SECTION, kind=int, default=3)
+    if not 1 <= months <= 24:
+        raise ValidationError(_("'schemes.no_visit_months' must be between 1 and 24."))
+    return SchemeSettings(schemes=rows, no_visit_months=months)
+
+
+def scheme_settings(region_code: str) -> SchemeSettings:
+    """The schemes section in force at a region (the nearest pack up the tree, else national)."""
+    return get_section(region_code, SECTION)

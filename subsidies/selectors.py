@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from elders import conditions
+import conditions
 from elders.models import Elder
 from regions.rules import candidate_ancestor_codes
 
@@ -49,8 +49,7 @@ def parameters_for(region_code: str, on: date) -> dict[str, Decimal]:
 
 
 def facts_for(elder: Elder, on: date) -> rules.Facts:
-    grade_fact = conditions.facts().get("ability_grade")
-    grade = grade_fact.value(elder, on) if grade_fact else None
+    grade = conditions.fact_value("ability_grade", elder, on)
     return rules.Facts(age=elder.age_on(on), grade=grade, parameters=parameters_for(elder.residence_id, on))
 
 

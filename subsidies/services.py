@@ -12,7 +12,8 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from elders import conditions
+import conditions
+from core.periods import next_period, period_of
 from elders.models import Elder
 from regions.choices import Role
 from regions.scope import in_scope, user_role
@@ -39,11 +40,6 @@ LEVEL_ROLES = {
     Level.DISTRICT: Role.DISTRICT_OFFICER,
     Level.CITY: Role.CITY_ADMIN,
 }
-
-
-def next_month(day: date) -> str:
-    """Approved in month M, paid from month M+1 (the packs' convention)."""
-    return f"{(day.replace(day=1) + timedelta(days=32)):%Y-%m}"
 
 
 # Besides a facility's operator (or a caregiver's employer) itself, bureau staff apply for them.
@@ -323,7 +319,7 @@ def _approve(application: Application, now) -> Entitlement:
         caregiver=application.caregiver,
         scheme=application.scheme,
         application=application,
-        first_period=next_month(timezone.localdate()),
+        first_period=next_period(timezone.localdate()),
         amount=value,
         status=EntitlementStatus.ACTIVE,
         payee_name=payee[:50],
@@ -351,8 +347,6 @@ def suspend_and_resume(*, scheme: Scheme, on: date, acting_user=None) -> dict[st
     longer does. Each change is a `Suspension` row with the date, the reason and who (empty: the
     daily job). Suspended on a day of month M: M is paid, M+1 on is not; resumed in month R: paid
     again from R+1. Set-based: a few statements per scheme, whatever the number of elders."""
-    from services.rules import period_of
-
     if not scheme.suspend_when:
         return {"suspended": 0, "resumed": 0}
     holding = suspension_holds(scheme, on).values("pk")
@@ -379,7 +373,7 @@ def suspend_and_resume(*, scheme: Scheme, on: date, acting_user=None) -> dict[st
     new = [
         Suspension(
             entitlement_id=pk,
-            from_period=next_month(on),
+            from_period=next_period(on),
             started_on=on,
             reason=SuspensionReason.CONDITION,
             started_by=acting_user,
@@ -407,22 +401,15 @@ def enrol_and_stop(*, on: date) -> dict[str, int]:
     """The daily job: enrol newly eligible elders in automatic schemes (免申即享, e.g. turning 80),
     suspend or resume entitlements by the schemes' suspension conditions, and stop entitlements
     whose elders no longer qualify (paid through this month)."""
-    from django.db.models import F
-
     from elders.rules import age_on
-    from services.rules import period_of
 
     from .selectors import no_longer_eligible, organisations_no_longer_eligible, parameters_for, unclaimed
 
-    grade = conditions.facts().get("ability_grade")
     enrolled = stopped = suspended = resumed = 0
     for scheme in Scheme.objects.filter(active=True, beneficiary="elder").select_related("region"):
         if not scheme.application_needed:
-            candidates = unclaimed(scheme, on)
-            fields = ["pk", "birth_date", "residence_id"]
-            if grade is not None and grade.annotate is not None:
-                candidates = grade.annotate(candidates, on).annotate(current_grade=F("ability_grade"))
-                fields.append("current_grade")
+            candidates = conditions.with_fact(unclaimed(scheme, on), "ability_grade", on, as_name="current_grade")
+            fields = ["pk", "birth_date", "residence_id", "current_grade"]
             params: dict[str, dict] = {}  # per city: regional parameters are read once, not per elder
             new = []
             for row in candidates.values(*fields).iterator():
@@ -436,7 +423,7 @@ def enrol_and_stop(*, on: date) -> dict[str, int]:
                 if value is not None:
                     new.append(
                         Entitlement(
-                            elder_id=row["pk"], scheme=scheme, first_period=next_month(on), amount=value
+                            elder_id=row["pk"], scheme=scheme, first_period=next_period(on), amount=value
                         )
                     )
             Entitlement.objects.bulk_create(new, batch_size=5_000, ignore_conflicts=True)

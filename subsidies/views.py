@@ -10,8 +10,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from elders.file_sections import file_section
 from elders.selectors import elders_in_scope
 
 from . import disbursement, selectors, services
@@ -228,3 +230,16 @@ def organisation(request, kind: str, pk: int):
             **selectors.organisation_subsidies(request.user, subject, kind),
         },
     )
+
+
+@file_section(
+    "subsidies",
+    title=gettext_lazy("Subsidies: eligibility and payments"),
+    template="subsidies/file_section.html",
+    order=27,
+)
+def subsidies_section(request, elder) -> dict:
+    return {
+        "rows": selectors.eligibility_for(elder, timezone.localdate()),
+        "payments": selectors.payments_of_elder(request.user, elder),
+    }

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from elders import conditions
+import conditions
 from elders.choices import Category, EconomicStatus, LivingArrangement
 from elders.models import Elder
 from elders.rules import make_id_number

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from services import rules
+from core.periods import current_period
 from services.models import FollowUp, Visit
 from services.selectors import due_list
 from services.services import close_follow_up, record_visit
@@ -27,7 +27,7 @@ def at(day: date, hour: int = 10) -> datetime:
 
 
 def period_now() -> str:
-    return rules.period_of(timezone.localdate())
+    return current_period()
 
 
 @pytest.mark.usefixtures("english")

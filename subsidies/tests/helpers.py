@@ -6,7 +6,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from assessments.models import RecognisedResult
-from services.rules import period_of
+from core.periods import period_of
 from tests.factories import ElderFactory
 
 

@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from core.periods import next_period
 from subsidies.models import Entitlement, Scheme
-from subsidies.services import close_notices, next_month
+from subsidies.services import close_notices
 from subsidies.tests.helpers import api, poor_disabled_in_institution
 from tests.factories import ElderFactory
 
@@ -49,7 +50,7 @@ def test_two_levels_then_an_entitlement_from_next_month(jl):
     assert step2["status"] == "approved" and [s["level"] for s in step2["steps"]] == ["street", "district"]
     entitlement = Entitlement.objects.get(elder=elder)
     assert entitlement.amount == Decimal("300.00")
-    assert entitlement.first_period == next_month(timezone.localdate())
+    assert entitlement.first_period == next_period(timezone.localdate())
 
 
 def test_rejection_returns_with_the_reason_and_resubmission_keeps_history(jl):

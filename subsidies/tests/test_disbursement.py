@@ -9,8 +9,9 @@ from django.db import IntegrityError
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from core.periods import months_between
 from elders.services import change_status
-from subsidies.disbursement import months_between, run_disbursement
+from subsidies.disbursement import run_disbursement
 from subsidies.models import Entitlement, Payment
 from subsidies.tests.helpers import months_ago, poor_disabled_in_institution
 

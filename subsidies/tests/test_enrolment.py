@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from core.periods import next_period
 from subsidies.models import Entitlement, Scheme
-from subsidies.services import enrol_and_stop, next_month
+from subsidies.services import enrol_and_stop
 from tests.factories import ElderFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def test_turning_80_enrols_automatically_with_the_band_amount(high_age):
     assert result["enrolled"] == 2
     rows = {e.elder_id: e for e in Entitlement.objects.all()}
     assert rows[eighty.pk].amount == Decimal("50.00") and rows[ninety.pk].amount == Decimal("100.00")
-    assert rows[eighty.pk].first_period == next_month(timezone.localdate())
+    assert rows[eighty.pk].first_period == next_period(timezone.localdate())
     assert enrol_and_stop(on=timezone.localdate())["enrolled"] == 0
 
 

@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.periods import parse_period
 from policies.models import PolicySection
 from policies.selectors import invalidate
 from services.models import Visit
-from services.rules import parse_period
 from subsidies.disbursement import cross_checks, run_disbursement
 from subsidies.models import DisbursementBatch
 from subsidies.policy import parse, scheme_settings

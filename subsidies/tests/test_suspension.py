@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from assessments.models import RecognisedResult
+from core.periods import parse_period
 from elders.services import change_status
-from services.rules import parse_period
 from subsidies.disbursement import run_disbursement
 from subsidies.models import Entitlement, Payment, Scheme, Suspension
 from subsidies.services import enrol_and_stop

@@ -11,14 +11,14 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
+from core.periods import period_bounds, previous_period
 from eldercare.benchmarking import median_ms
 from elders.demo import seed
 from elders.models import Elder
 from facilities import benchmark as facility_bench
 from facilities.models import Facility
 from reports.models import VisitRoster
-from reports.services import compute_month, previous_period
-from services.selectors import period_bounds
+from reports.services import compute_month
 from subsidies.disbursement import run_disbursement
 from subsidies.models import Entitlement, Scheme
 

@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.periods import parse_period
 from reports.services import compute_month
-from services.rules import parse_period
 
 
 class Command(BaseCommand):

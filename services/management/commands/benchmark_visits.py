@@ -7,12 +7,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
+from core.periods import period_bounds
 from eldercare.benchmarking import median_ms
 from elders.demo import DEMO_TAG
 from elders.models import Elder
 from services.demo import seed_visits
 from services.models import Visit
-from services.selectors import due_list, period_bounds
+from services.selectors import due_list
 
 # The same due list, hand-written: target group (categories or ability grade 3+), registered,
 # in the region, with no counted visit in the month; longest unvisited first.

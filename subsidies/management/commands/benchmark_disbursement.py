@@ -8,10 +8,9 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from core.periods import parse_period, previous_period
 from elders.demo import DEMO_TAG, seed
 from elders.models import Elder
-from reports.services import previous_period
-from services.rules import parse_period
 from subsidies.disbursement import cross_checks, run_disbursement
 from subsidies.models import DisbursementBatch, Entitlement, Payment, Scheme
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from services.rules import parse_period
+from core.periods import parse_period
 from subsidies.disbursement import run_disbursement
 
 

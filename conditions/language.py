@@ -1,36 +1,34 @@
-"""The one small language for "who qualifies".
+"""The one small language for "who qualifies": elders, facilities and caregivers.
 
-Catalogue target groups, the visit target group, subsidy eligibility and wait-list tiers all
-store a condition and call this module. A condition is plain data (JSON/YAML), never code:
+Catalogue target groups, the visit target group, subsidy eligibility and suspension, and
+wait-list tiers all store a condition and call this module. A condition is plain data
+(JSON/YAML), never code:
 
     {"all": [c, ...]}  {"any": [c, ...]}  {"not": c}
     {"fact": "age", "op": "gte", "value": 80}
     {"fact": "categories", "op": "has_any", "value": ["alone", "empty_nest"]}
     {"fact": "residence", "op": "under", "value": "3303"}
 
-It is evaluated two ways with the same result: for one elder in Python (`explain`, which
-also says which condition held or failed) and for many elders as one query (`to_q`, after
-`annotate` has added the facts that are not plain columns).
+It is evaluated two ways with the same result: for one subject in Python (`explain`, which
+also says which condition held or failed) and for many as one query (`to_q`, after
+`annotate` has added the facts that are not plain columns). The facts themselves are
+registered by the apps that own them (see `conditions.facts`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from . import rules
-from .choices import Category, DisabilityGrade, EconomicStatus, LivingArrangement, Sex, Status
+from .facts import FACTS, Fact
 
 Condition = dict[str, Any]
 
-_COMPARE = {"eq", "ne", "gt", "gte", "lt", "lte", "between", "in", "not_in", "is_null"}
 _OP_LABELS = {
     "eq": "=",
     "ne": "≠",
@@ -47,40 +45,6 @@ _OP_LABELS = {
     "has_all": "⊇",
     "under": "⊂",
 }
-
-
-@dataclass(frozen=True)
-class Fact:
-    """A fact about an elder that conditions can test.
-
-    `value(elder, on)` gives it for one elder; `lookup` is the column (or annotation) the
-    query form filters on; `annotate(qs, on)` adds that annotation when it is not a column.
-    """
-
-    name: str
-    label: Any
-    kind: str  # "int", "choice", "set", "region", "bool"
-    ops: frozenset[str]
-    value: Callable[[Any, date], Any]
-    lookup: str | None = None
-    annotate: Callable[[QuerySet, date], QuerySet] | None = None
-    choices: tuple[str, ...] = ()
-    to_q: Callable[[str, Any, date], Q] | None = None
-    # What the fact is about: "elder" (the registry), or another subject a scheme can pay
-    # ("facility", "caregiver"); a condition tests facts of one subject only.
-    subject: str = "elder"
-
-
-_FACTS: dict[str, Fact] = {}
-
-
-def register_fact(fact: Fact) -> None:
-    """Other apps add facts they own (the assessments app adds `ability_grade`)."""
-    _FACTS[fact.name] = fact
-
-
-def facts() -> dict[str, Fact]:
-    return dict(_FACTS)
 
 
 # --- validation ----------------------------------------------------------------------
@@ -106,12 +70,12 @@ def validate(cond: Condition, *, path: str = "condition") -> None:
         validate(cond["not"], path=f"{path}.not")
         return
     name, op = cond.get("fact"), cond.get("op")
-    if name not in _FACTS:
+    if name not in FACTS:
         raise ValidationError(
             _("%(path)s: unknown fact '%(fact)s'; known: %(known)s.")
-            % {"path": path, "fact": name, "known": ", ".join(sorted(_FACTS))}
+            % {"path": path, "fact": name, "known": ", ".join(sorted(FACTS))}
         )
-    fact = _FACTS[name]
+    fact = FACTS[name]
     if op not in fact.ops:
         raise ValidationError(
             _("%(path)s: '%(fact)s' does not support '%(op)s' (use %(ops)s).")
@@ -148,10 +112,10 @@ def validate(cond: Condition, *, path: str = "condition") -> None:
 
 def subject_errors(cond: Condition, subject: str, *, path: str = "condition") -> list[str]:
     """The facts of a (valid) condition that are not about `subject`, each named with its subject."""
-    wrong = sorted(n for n in facts_used(cond) if _FACTS[n].subject != subject)
+    wrong = sorted(n for n in facts_used(cond) if FACTS[n].subject != subject)
     return [
         _("%(path)s: '%(fact)s' is a fact about a %(other)s, not about a %(subject)s.")
-        % {"path": path, "fact": n, "other": _FACTS[n].subject, "subject": subject}
+        % {"path": path, "fact": n, "other": FACTS[n].subject, "subject": subject}
         for n in wrong
     ]
 
@@ -231,7 +195,7 @@ def explain(cond: Condition, elder: Any, on: date, *, _cache: dict | None = None
             not inner.held,
             [{**r, "held": not r["held"], "negated": not r.get("negated", False)} for r in inner.reasons],
         )
-    fact = _FACTS[cond["fact"]]
+    fact = FACTS[cond["fact"]]
     if fact.name not in cache:
         cache[fact.name] = fact.value(elder, on)
     actual = cache[fact.name]
@@ -273,7 +237,7 @@ def describe_leaf(fact: Fact, op: str, expected: Any, actual: Any) -> str:
 def annotate(queryset: QuerySet, cond: Condition, on: date) -> QuerySet:
     """Add the annotations the condition's facts need (ability grade, ...)."""
     for name in sorted(facts_used(cond)):
-        fact = _FACTS[name]
+        fact = FACTS[name]
         if fact.annotate is not None:
             queryset = fact.annotate(queryset, on)
     return queryset
@@ -292,7 +256,7 @@ def to_q(cond: Condition, on: date) -> Q:
         return q
     if "not" in cond:
         return ~to_q(cond["not"], on)
-    fact = _FACTS[cond["fact"]]
+    fact = FACTS[cond["fact"]]
     op, value = cond["op"], cond.get("value")
     if fact.to_q is not None:
         return fact.to_q(op, value, on)
@@ -325,134 +289,17 @@ def filter_queryset(queryset: QuerySet, cond: Condition, on: date) -> QuerySet:
     return annotate(queryset, cond, on).filter(to_q(cond, on))
 
 
-# --- the registry's own facts ------------------------------------------------------------
+def with_fact(queryset: QuerySet, name: str, on: date, *, as_name: str) -> QuerySet:
+    """Each row of `queryset` with the value of the fact `name` on a date selected as `as_name`
+    (one expression in the same query). A fact nobody registered is an error, never a None."""
+    fact = FACTS[name]
+    column = fact.lookup or fact.name
+    if fact.annotate is not None:
+        queryset = fact.annotate(queryset, on)
+    return queryset.annotate(**{as_name: F(column)})
 
 
-def _age_q(op: str, value: Any, on: date) -> Q:
-    from .selectors import age_band_q
+def fact_value(name: str, subject: Any, on: date) -> Any:
+    """The value of the fact `name` for one subject on a date (a missing fact is an error)."""
+    return FACTS[name].value(subject, on)
 
-    match op:
-        case "gte":
-            return age_band_q(value, None, on)
-        case "gt":
-            return age_band_q(value + 1, None, on)
-        case "lte":
-            return age_band_q(None, value, on)
-        case "lt":
-            return age_band_q(None, value - 1, on)
-        case "eq":
-            return age_band_q(value, value, on)
-        case "ne":
-            return ~age_band_q(value, value, on)
-        case "between":
-            return age_band_q(value[0], value[1], on)
-        case "in":
-            q = Q(pk__in=[])
-            for v in value:
-                q |= age_band_q(v, v, on)
-            return q
-        case "not_in":
-            q = Q()
-            for v in value:
-                q &= ~age_band_q(v, v, on)
-            return q
-    raise ValueError(op)
-
-
-def _categories_q(op: str, value: Any, on: date) -> Q:
-    from .selectors import category_q
-
-    if op == "has":
-        return category_q(value, on)
-    if op == "has_any":
-        q = Q(pk__in=[])
-        for v in value:
-            q |= category_q(v, on)
-        return q
-    q = Q()
-    for v in value:
-        q &= category_q(v, on)
-    return q
-
-
-_NUM_OPS = frozenset({"eq", "ne", "gt", "gte", "lt", "lte", "between", "in", "not_in"})
-_CHOICE_OPS = frozenset({"eq", "ne", "in", "not_in"})
-
-for _fact in (
-    Fact(
-        "age",
-        gettext_lazy("age"),
-        "int",
-        _NUM_OPS,
-        value=lambda e, on: rules.age_on(e.birth_date, on),
-        to_q=_age_q,
-    ),
-    Fact(
-        "categories",
-        gettext_lazy("categories"),
-        "set",
-        frozenset({"has", "has_any", "has_all"}),
-        value=lambda e, on: set(e.categories(on)),
-        choices=tuple(Category.values),
-        to_q=_categories_q,
-    ),
-    Fact(
-        "living_arrangement",
-        gettext_lazy("living arrangement"),
-        "choice",
-        _CHOICE_OPS,
-        value=lambda e, on: e.living_arrangement,
-        choices=tuple(LivingArrangement.values),
-    ),
-    Fact(
-        "economic_status",
-        gettext_lazy("economic status"),
-        "choice",
-        _CHOICE_OPS,
-        value=lambda e, on: e.economic_status,
-        choices=tuple(EconomicStatus.values),
-    ),
-    Fact(
-        "disability_grade",
-        gettext_lazy("disability grade"),
-        "int",
-        _NUM_OPS,
-        value=lambda e, on: e.disability_grade,
-    ),
-    Fact(
-        "sex",
-        gettext_lazy("sex"),
-        "choice",
-        _CHOICE_OPS,
-        value=lambda e, on: e.sex,
-        choices=tuple(Sex.values),
-    ),
-    Fact(
-        "status",
-        gettext_lazy("status"),
-        "choice",
-        _CHOICE_OPS,
-        value=lambda e, on: e.status,
-        choices=tuple(Status.values),
-    ),
-    Fact(
-        "residence",
-        gettext_lazy("residence"),
-        "region",
-        frozenset({"under"}),
-        value=lambda e, on: e.residence_id,
-        lookup="residence__code",
-    ),
-    Fact(
-        "hukou",
-        gettext_lazy("household registration (hukou)"),
-        "region",
-        frozenset({"under", "is_null"}),
-        value=lambda e, on: e.hukou_region_id,
-        lookup="hukou_region__code",
-    ),
-):
-    register_fact(_fact)
-
-# Disability grades are 1 (most severe) to 4 with 0 for none; keep the label list at hand.
-DISABILITY_GRADES = tuple(DisabilityGrade.values)
