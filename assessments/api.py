@@ -7,6 +7,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from audit.api import PersonalDataAuditMixin
 from eldercare.api import ScopedViewSetMixin
 from eldercare.errors import as_drf_error
 from eldercare.idempotency import IdempotentCreateMixin
@@ -141,6 +142,7 @@ class AssessmentFilterSet(filters.FilterSet):
 
 
 class AssessmentViewSet(
+    PersonalDataAuditMixin,
     ScopedViewSetMixin,
     IdempotentCreateMixin,
     mixins.CreateModelMixin,
@@ -150,6 +152,7 @@ class AssessmentViewSet(
 ):
     """Ability assessments: created submitted with all 26 items, confirmed by a second assessor."""
 
+    audit_what = _("ability assessments")
     queryset = Assessment.objects.select_related("elder").prefetch_related("assessors")
     serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilterSet

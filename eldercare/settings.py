@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "core",
     "eldercare",
     "regions",
+    "audit",
     "policies",
     "elders",
     "assessments",
@@ -216,6 +217,10 @@ REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=8)),
     "AUTH_HEADER_PREFIX": "Token",
 }
+# Days the personal-data audit log is kept: GB/T 22239 level 3 asks for at least six months.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=200)
+if AUDIT_RETENTION_DAYS < 183:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 183 (six months of audit log).")
 # Days a submission's idempotency key is remembered; an offline queue resends within this.
 IDEMPOTENCY_KEY_DAYS = env.int("IDEMPOTENCY_KEY_DAYS", default=30)
 # Reverse proxies in front of the portal whose X-Forwarded-For is trusted (0: none).
@@ -271,6 +276,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "queue-due-reassessments": {
         "task": "assessments.queue_due_reassessments",
         "schedule": crontab(hour=1, minute=30),
+    },
+    "purge-expired-audit-log": {
+        "task": "audit.purge_expired",
+        "schedule": crontab(hour=3, minute=20),
     },
     "purge-idempotency-keys": {
         "task": "eldercare.purge_idempotency_keys",

@@ -5,16 +5,18 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
+from audit.choices import AccessAction
+from audit.services import record_access
 from eldercare.admin_utils import ScopedAdminMixin
+from eldercare.spreadsheets import SafeXLSX
 from regions.models import Region
-from regions.scope import restrict, scope_prefix, sees_personal_data
+from regions.scope import restrict, sees_personal_data
 
 from . import selectors, services
 from .choices import Category
-from .models import Elder, ElderContact, ExportLog
+from .models import Elder, ElderContact
 from .resources import ElderResource
 
 
@@ -73,7 +75,7 @@ class ElderContactInline(admin.TabularInline):
 @admin.register(Elder)
 class ElderAdmin(ScopedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [ElderResource]
-    formats = [XLSX]
+    formats = [SafeXLSX]
     list_display = (
         "name",
         "sex",
@@ -195,31 +197,12 @@ class ElderAdmin(ScopedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         data = super().get_export_data(file_format, request, queryset, **kwargs)
-        services.log_export(
-            acting_user=request.user,
-            what="elders",
+        record_access(
+            user=request.user,
+            action=AccessAction.EXPORT,
+            what=_("elder registry (%(format)s)") % {"format": file_format.get_title()},
             rows=queryset.count(),
-            file_format=file_format.get_title(),
             unmasked=sees_personal_data(request.user),
-            scope=scope_prefix(request.user) or "",
+            request=request,
         )
         return data
-
-
-@admin.register(ExportLog)
-class ExportLogAdmin(admin.ModelAdmin):
-    list_display = ("at", "user", "what", "rows", "file_format", "unmasked", "scope")
-    list_filter = ("unmasked", "what")
-    date_hierarchy = "at"
-
-    def get_queryset(self, request):
-        return restrict(super().get_queryset(request), request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

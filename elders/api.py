@@ -5,6 +5,7 @@ from django_filters import rest_framework as filters
 from rest_framework import serializers
 
 import conditions
+from audit.api import PersonalDataAuditMixin
 from eldercare.api import ScopedModelViewSet
 from eldercare.errors import as_drf_error
 from eldercare.idempotency import IdempotentCreateMixin
@@ -154,8 +155,11 @@ class ElderFilterSet(filters.FilterSet):
         return queryset.filter(selectors.category_q(value, timezone.localdate()))
 
 
-class ElderViewSet(IdempotentCreateMixin, ScopedModelViewSet):
+class ElderViewSet(PersonalDataAuditMixin, IdempotentCreateMixin, ScopedModelViewSet):
     """The elder registry. Elders outside the caller's region are not found (404)."""
+
+    audit_what = _("elder files")
+    audit_id_numbers = True
 
     queryset = Elder.objects.select_related("residence", "hukou_region")
     serializer_class = ElderSerializer

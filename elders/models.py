@@ -261,26 +261,3 @@ class ElderContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_relation_display()})"
-
-
-class ExportLog(models.Model):
-    """Every export of personal data: who, when, which rows, whether unmasked."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    what = models.CharField(_("what"), max_length=100)
-    rows = models.PositiveIntegerField(_("rows"))
-    file_format = models.CharField(_("format"), max_length=10)
-    unmasked = models.BooleanField(_("unmasked personal data"), default=False)
-    scope = models.CharField(_("scope prefix"), max_length=12, blank=True)
-
-    # An export belongs to the region its author could see.
-    scope_lookup = "scope__startswith"
-
-    class Meta:
-        verbose_name = _("export log entry")
-        verbose_name_plural = _("export log")
-        ordering = ["-at"]
-
-    def __str__(self) -> str:
-        return f"{self.user} {self.what} {self.at:%Y-%m-%d %H:%M}"

@@ -160,15 +160,6 @@ def import_elders(*, dataset, acting_user, dry_run: bool = False) -> ImportRepor
     return report
 
 
-def log_export(*, acting_user, what: str, rows: int, file_format: str, unmasked: bool, scope: str) -> None:
-    """Every export of personal data leaves a trace: who, what, how many rows, masked or not."""
-    from .models import ExportLog
-
-    ExportLog.objects.create(
-        user=acting_user, what=what, rows=rows, file_format=file_format, unmasked=unmasked, scope=scope
-    )
-
-
 @transaction.atomic
 def record_residency_change(
     *, elder: Elder, living_arrangement: str, acting_user, reason: str, died_on: date | None = None

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from audit.choices import AccessAction
+from audit.services import record_access
 from eldercare.idempotency import idempotent_post
 from regions.scope import sees_personal_data
 
@@ -96,10 +98,20 @@ def elder_detail(request, pk: int):
         {"key": s.key, "title": s.title, "template": s.template, "context": s.context(request, elder)}
         for s in sections()
     ]
+    unmasked = sees_personal_data(request.user)
+    if unmasked:
+        record_access(
+            user=request.user,
+            action=AccessAction.VIEW_UNMASKED,
+            what=_("elder file"),
+            object_id=elder.pk,
+            unmasked=True,
+            request=request,
+        )
     return render(
         request,
         "elders/elder_detail.html",
-        {"elder": elder, "sections": rendered, "unmasked": sees_personal_data(request.user)},
+        {"elder": elder, "sections": rendered, "unmasked": unmasked},
     )
 
 

@@ -12,6 +12,7 @@ from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from audit.api import PersonalDataAuditMixin
 from eldercare.api import ScopedViewSetMixin
 from eldercare.errors import as_drf_error
 from elders.models import Elder
@@ -266,8 +267,12 @@ class ResidencyFilterSet(filters.FilterSet):
         fields = ["facility", "elder", "current"]
 
 
-class ResidencyViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ResidencyViewSet(
+    PersonalDataAuditMixin, ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     """Admissions (POST) and discharges (POST …/discharge/) of a facility's residents."""
+
+    audit_what = _("facility residents")
 
     serializer_class = ResidencySerializer
     filterset_class = ResidencyFilterSet
@@ -312,8 +317,12 @@ class WaitlistFilterSet(filters.FilterSet):
         fields = ["facility", "elder", "status"]
 
 
-class WaitlistEntryViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class WaitlistEntryViewSet(
+    PersonalDataAuditMixin, ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     """Applications for public beds with their `position` (1 = next to be offered) and why (tier, date)."""
+
+    audit_what = _("wait-list applicants")
 
     serializer_class = WaitlistEntrySerializer
     filterset_class = WaitlistFilterSet
@@ -408,7 +417,10 @@ class FamilyCareBedSerializer(serializers.ModelSerializer):
         return _call(services.set_up_family_bed, acting_user=self.context["request"].user, **validated)
 
 
-class FamilyCareBedViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class FamilyCareBedViewSet(
+    PersonalDataAuditMixin, ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    audit_what = _("family care beds")
     serializer_class = FamilyCareBedSerializer
     filterset_fields = ["status", "provider", "elder"]
 

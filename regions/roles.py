@@ -99,6 +99,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "auth.view_user",
         "auth.add_user",
         "auth.change_user",
+        "audit.view_accesslog",
         *_REGISTRY_WRITE,
         "elders.import_elder",
         "elders.export_elder",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -11,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from eldercare.spreadsheets import append_row, workbook_bytes
 from regions.models import Region
 from regions.scope import in_scope, restrict, user_region_code
 from services.policy import visit_settings
@@ -152,7 +151,8 @@ def workbook(request):
     book.remove(book.active)
     for key, metrics in sections.items():
         sheet = book.create_sheet(str(SHEETS[key]))
-        sheet.append(
+        append_row(
+            sheet,
             [
                 _("Period"),
                 _("Region code"),
@@ -161,11 +161,12 @@ def workbook(request):
                 _("Numerator"),
                 _("Denominator"),
                 _("Value"),
-            ]
+            ],
         )
         for metric in metrics:
             for s in by_metric.get(metric, []):
-                sheet.append(
+                append_row(
+                    sheet,
                     [
                         s.period,
                         s.region_id,
@@ -173,13 +174,11 @@ def workbook(request):
                         metric_label(metric),
                         s.numerator,
                         s.denominator,
-                        float(s.value),
-                    ]
+                        s.value,
+                    ],
                 )
-    buffer = BytesIO()
-    book.save(buffer)
     response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        workbook_bytes(book), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="report-{region.code}-{period}.xlsx"'
     return response

@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.api import PersonalDataAuditMixin
 from core.periods import current_period, parse_period, period_bounds
 from eldercare.api import ScopedModelViewSet, ScopedViewSetMixin
 from eldercare.errors import as_drf_error
@@ -98,6 +99,7 @@ class VisitFilterSet(filters.FilterSet):
 
 
 class VisitViewSet(
+    PersonalDataAuditMixin,
     ScopedViewSetMixin,
     IdempotentCreateMixin,
     mixins.CreateModelMixin,
@@ -107,6 +109,7 @@ class VisitViewSet(
 ):
     """Caring visits (探访关爱). `due/` lists target-group elders not yet visited in a period."""
 
+    audit_what = _("visits")
     queryset = Visit.objects.select_related("elder")
     serializer_class = VisitSerializer
     filterset_class = VisitFilterSet
@@ -145,7 +148,8 @@ class CloseSerializer(serializers.Serializer):
     resolution = serializers.CharField()
 
 
-class FollowUpViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class FollowUpViewSet(PersonalDataAuditMixin, ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    audit_what = _("follow-ups")
     queryset = FollowUp.objects.all()
     serializer_class = FollowUpSerializer
     action_permissions = {"close": ["services.change_followup"]}
@@ -331,7 +335,9 @@ class CaregiverSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class CaregiverViewSet(ScopedModelViewSet):
+class CaregiverViewSet(PersonalDataAuditMixin, ScopedModelViewSet):
+    audit_what = _("caregivers")
+    audit_id_numbers = True
     queryset = Caregiver.objects.all()
     serializer_class = CaregiverSerializer
     filterset_fields = ["provider", "skill_level", "active"]
@@ -381,12 +387,14 @@ class ServiceRecordSerializer(serializers.ModelSerializer):
 
 
 class ServiceRecordViewSet(
+    PersonalDataAuditMixin,
     ScopedViewSetMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
+    audit_what = _("service records")
     queryset = ServiceRecord.objects.select_related("elder", "provider")
     serializer_class = ServiceRecordSerializer
     filterset_fields = ["elder", "provider", "kind", "funding"]

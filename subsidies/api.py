@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, viewsets
@@ -12,12 +13,15 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.api import PersonalDataAuditMixin
+from audit.choices import AccessAction
+from audit.services import record_access
 from eldercare.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
 from eldercare.errors import as_drf_error
 from elders.models import Elder
 from facilities.models import Facility
 from regions.models import Region
-from regions.scope import restrict
+from regions.scope import restrict, sees_personal_data
 from services.models import Caregiver
 
 from . import disbursement, services
@@ -152,6 +156,7 @@ class ApplicationDocumentSerializer(serializers.ModelSerializer):
 
 
 class ApplicationViewSet(
+    PersonalDataAuditMixin,
     ScopedViewSetMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
@@ -160,6 +165,7 @@ class ApplicationViewSet(
 ):
     """Subsidy applications: submitted by the community, reviewed level by level."""
 
+    audit_what = _("subsidy applications")
     queryset = Application.objects.select_related("scheme").prefetch_related("steps")
     serializer_class = ApplicationSerializer
     filterset_fields = ["status", "level", "elder", "facility", "caregiver"]
@@ -270,7 +276,8 @@ class EntitlementSerializer(serializers.ModelSerializer):
         ]
 
 
-class EntitlementViewSet(ScopedReadOnlyViewSet):
+class EntitlementViewSet(PersonalDataAuditMixin, ScopedReadOnlyViewSet):
+    audit_what = _("subsidy entitlements")
     queryset = Entitlement.objects.select_related("scheme").prefetch_related("suspensions")
     serializer_class = EntitlementSerializer
     filterset_fields = ["elder", "facility", "caregiver", "status"]
@@ -315,8 +322,10 @@ class PaymentFilterSet(filters.FilterSet):
         fields = ["period", "status"]
 
 
-class PaymentViewSet(ScopedReadOnlyViewSet):
+class PaymentViewSet(PersonalDataAuditMixin, ScopedReadOnlyViewSet):
     """GET /api/v1/payments/?period=YYYY-MM&elder=ID (or facility=ID, caregiver=ID, beneficiary=kind)"""
+
+    audit_what = _("subsidy payments")
 
     queryset = Payment.objects.select_related("entitlement", "entitlement__scheme")
     serializer_class = PaymentSerializer
@@ -338,7 +347,11 @@ class BatchViewSet(ScopedReadOnlyViewSet):
     queryset = DisbursementBatch.objects.select_related("scheme")
     serializer_class = BatchSerializer
     filterset_fields = ["period", "status"]
-    action_permissions = {"approve": ["subsidies.change_disbursementbatch"]}
+    # The bank roster carries full ID numbers and accounts: only the roles that approve rolls.
+    action_permissions = {
+        "approve": ["subsidies.change_disbursementbatch"],
+        "roster": ["subsidies.change_disbursementbatch"],
+    }
 
     @action(detail=True, methods=["get"])
     def checks(self, request, pk=None):
@@ -381,7 +394,6 @@ class GapRowSerializer(serializers.Serializer):
 
     def get_id_number(self, obj) -> str:
         from elders.rules import mask_id_number
-        from regions.scope import sees_personal_data
 
         return (
             obj.id_number
@@ -419,6 +431,14 @@ class GapView(APIView):
             rows = rows.filter(residence__code__startswith=region.prefix)
         paginator = Pagination()
         page = paginator.paginate_queryset(rows, request, view=self)
+        record_access(
+            user=request.user,
+            action=AccessAction.LIST_READ,
+            what=_("subsidy gaps %(scheme)s") % {"scheme": scheme.code},
+            rows=len(page),
+            unmasked=sees_personal_data(request.user),
+            request=request,
+        )
         return paginator.get_paginated_response(
             GapRowSerializer(page, many=True, context={"request": request}).data
         )

@@ -346,23 +346,29 @@ def mark_returned(*, acting_user, payment: Payment, reason: str) -> Payment:
 
 
 def roster_workbook(*, acting_user, batch: DisbursementBatch) -> bytes:
-    """The approved roll for the bank, as Excel; the export is logged."""
-    from io import BytesIO
+    """The approved roll for the bank, as Excel; the export is logged.
 
-    from django.core.exceptions import ValidationError
+    It carries every payee's full ID number and bank account, so only the roles that approve
+    rolls may take it.
+    """
+    from django.core.exceptions import PermissionDenied, ValidationError
     from django.utils.translation import gettext as _
     from openpyxl import Workbook
 
-    from elders.services import log_export
-    from regions.scope import scope_prefix
+    from audit.choices import AccessAction
+    from audit.services import record_access
+    from eldercare.spreadsheets import append_row, workbook_bytes
 
+    if not acting_user.has_perm("subsidies.change_disbursementbatch"):
+        raise PermissionDenied(_("Only the roles that approve payment rolls may download the bank roster."))
     if batch.status != "approved":
         raise ValidationError(_("Only an approved roll goes to the bank."))
     book = Workbook()
     sheet = book.active
     sheet.title = batch.period
-    sheet.append(
-        [_("ID number"), _("Name"), _("Payee"), _("Bank account"), _("Month"), _("Amount"), _("Scheme")]
+    append_row(
+        sheet,
+        [_("ID number"), _("Name"), _("Payee"), _("Bank account"), _("Month"), _("Amount"), _("Scheme")],
     )
     rows = (
         Payment.objects.filter(batch=batch)
@@ -384,16 +390,14 @@ def roster_workbook(*, acting_user, batch: DisbursementBatch) -> bytes:
     )
     count = 0
     for row in rows.iterator():
-        sheet.append([*row[:5], float(row[5]), row[6]])
+        append_row(sheet, row, money_columns=(5,))
         count += 1
-    log_export(
-        acting_user=acting_user,
-        what=f"payment roll {batch.scheme.code} {batch.period}",
+    record_access(
+        user=acting_user,
+        action=AccessAction.ROSTER_DOWNLOAD,
+        what=_("bank roster %(scheme)s %(period)s") % {"scheme": batch.scheme.code, "period": batch.period},
+        object_id=batch.pk,
         rows=count,
-        file_format="xlsx",
         unmasked=True,
-        scope=scope_prefix(acting_user) or "",
     )
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)

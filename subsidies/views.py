@@ -171,7 +171,7 @@ def approve_batch(request, pk: int):
 
 
 @login_required
-@permission_required("subsidies.view_disbursementbatch", raise_exception=True)
+@permission_required("subsidies.change_disbursementbatch", raise_exception=True)
 def roster(request, pk: int):
     batch = get_object_or_404(selectors.batches_in_scope(request.user), pk=pk)
     try:

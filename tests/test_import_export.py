@@ -8,7 +8,8 @@ import pytest
 import tablib
 from django.core.exceptions import PermissionDenied
 
-from elders.models import Elder, ExportLog
+from audit.models import AccessLog
+from elders.models import Elder
 from elders.rules import make_id_number
 from elders.services import import_elders
 from tests.factories import WUMA_GULOU, WUMA_MOCHI, ElderFactory, first_village_of
@@ -110,8 +111,8 @@ def test_export_is_logged(client, staff, role, masked):
     book = openpyxl.load_workbook(BytesIO(resp.content))
     values = [c.value for row in book.active.iter_rows() for c in row]
     assert (elder.id_number in values) != masked
-    log = ExportLog.objects.get()
-    assert log.user == staff[role] and log.rows == 1 and log.unmasked != masked
+    log = AccessLog.objects.get()
+    assert log.user == staff[role] and log.rows == 1 and log.unmasked != masked and log.action == "export"
 
 
 def test_export_masks_for_roles_without_personal_data(staff):

@@ -73,7 +73,7 @@ def test_months_between_crosses_years():
 
 
 def test_checks_diff_approval_lock_roster_and_reissue(approved):
-    from elders.models import ExportLog
+    from audit.models import AccessLog
     from subsidies.disbursement import approve_batch, cross_checks, diff_against_previous, mark_returned
     from subsidies.models import DisbursementBatch
     from tests.factories import make_staff
@@ -115,7 +115,7 @@ def test_checks_diff_approval_lock_roster_and_reissue(approved):
     roster = c.get(f"/api/v1/disbursement-batches/{batch.pk}/roster/")
     assert (
         roster.status_code == 200
-        and ExportLog.objects.filter(user=city, what__contains="payment roll").exists()
+        and AccessLog.objects.filter(user=city, action="roster_download", object_id=str(batch.pk)).exists()
     )
     returned = Payment.objects.get(entitlement__elder=elder, period=months_ago(2))
     mark_returned(acting_user=city, payment=returned, reason="账户已销户")

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from elders.models import ExportLog
+from audit.models import AccessLog
 from subsidies.disbursement import run_disbursement
 from subsidies.models import Application, DisbursementBatch
 from subsidies.tests.helpers import months_ago, poor_disabled_in_institution
@@ -105,4 +105,4 @@ def test_batch_review_page_checks_diff_approval_and_roster(approved):
     assert 'data-testid="roster"' in page and "Approve the roll" not in page
     roster = city.get(f"/subsidies/batches/{batch.pk}/roster.xlsx")
     assert roster.status_code == 200 and roster["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert ExportLog.objects.filter(user=city_user, what__contains="payment roll").exists()
+    assert AccessLog.objects.filter(user=city_user, action="roster_download").exists()
