@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from policies.grades import DEFAULT, GradeMapping, parse_grades
 from policies.sections import policy_section, sourced
 from policies.selectors import get_section
 
@@ -28,6 +29,8 @@ class AssessmentSettings:
     # Results of 卫健/医保/残联 are recognised instead of assessing again (东莞: 互认).
     mutual_recognition: bool = True
     required_for: tuple[str, ...] = ()
+    # The pack's one grade mapping: grade -> the standard's word and 自理 / 半失能 / 失能.
+    grades: GradeMapping = DEFAULT
 
 
 def defaults() -> AssessmentSettings:
@@ -37,7 +40,7 @@ def defaults() -> AssessmentSettings:
         interval_months=12,
         two_assessors=True,
         stack_raises=False,
-        care_levels={0: "能力完好", 1: "轻度失能", 2: "中度失能", 3: "重度失能", 4: "完全失能"},
+        care_levels=dict(DEFAULT.names),
     )
 
 
@@ -48,8 +51,10 @@ def parse(data: dict) -> AssessmentSettings:
         raise ValidationError(_("'assessment.interval_months' must be between 1 and 60."))
     two = sourced(data, "two_assessors", section=SECTION, kind=bool)
     stack = sourced(data, "stack_raises", section=SECTION, kind=bool)
+    raw_grades = sourced(data, "grades", section=SECTION, kind=dict, default=None)
+    grades = parse_grades(raw_grades) if raw_grades else DEFAULT
     raw_levels = sourced(data, "care_levels", section=SECTION, kind=dict, default=None) or {}
-    levels = {}
+    levels = dict(grades.names)
     for grade, label in raw_levels.items():
         if int(grade) not in range(5) or not isinstance(label, str):
             raise ValidationError(_("'assessment.care_levels' maps grades 0-4 to names."))
@@ -65,7 +70,7 @@ def parse(data: dict) -> AssessmentSettings:
             _("'assessment.required_for' has unknown groups: %(groups)s; known: %(known)s.")
             % {"groups": ", ".join(map(str, unknown)), "known": ", ".join(COVERAGE_GROUPS)}
         )
-    return AssessmentSettings(interval, two, stack, levels, min_age, mutual, required)
+    return AssessmentSettings(interval, two, stack, levels, min_age, mutual, required, grades)
 
 
 def assessment_settings(region_code: str) -> AssessmentSettings:

@@ -101,19 +101,29 @@ class Result:
 
 
 def final_grade(preliminary: int, conditions: Conditions, *, stack: bool) -> tuple[int, list[str]]:
-    """Apply the standard's adjustments. Without stacking, several conditions raise once."""
+    """Apply the standard's changes of grade (GB/T 42195-2022, C.4 能力等级变更依据).
+
+    A coma is complete impairment without scoring. C.4 has two raising clauses: a diagnosis
+    (dementia F00-F03 or another psychiatric disorder F04-F99, one clause) and two or more
+    care-risk events in 30 days. With `stack` each clause that holds raises once; without it,
+    any number of them raise once (the pack says which, with its reading).
+    """
     if conditions.coma:
         return MAX_GRADE, [str(_("coma: complete impairment without scoring"))]
     reasons = []
-    if conditions.dementia:
-        reasons.append(str(_("diagnosed dementia")))
-    if conditions.psychiatric:
-        reasons.append(str(_("another psychiatric diagnosis")))
+    clauses = 0
+    if conditions.dementia or conditions.psychiatric:
+        clauses += 1
+        if conditions.dementia:
+            reasons.append(str(_("diagnosed dementia")))
+        if conditions.psychiatric:
+            reasons.append(str(_("another psychiatric diagnosis")))
     if conditions.risk_events_30d >= 2:
+        clauses += 1
         reasons.append(
             str(_("%(n)d care-risk events in the last 30 days") % {"n": conditions.risk_events_30d})
         )
-    raises = len(reasons) if stack else min(1, len(reasons))
+    raises = clauses if stack else min(1, clauses)
     return min(MAX_GRADE, preliminary + raises), reasons
 
 

@@ -211,7 +211,10 @@ def duplicate_message(existing: Elder) -> str:
 
 def rules_categories(elder: Elder, on: date) -> list[str]:
     cats = []
-    if rules.age_on(elder.birth_date, on) >= 80:
+    from .policy import defaults, registry_settings
+
+    high_age = registry_settings(elder.residence_id).high_age if elder.residence_id else defaults().high_age
+    if rules.age_on(elder.birth_date, on) >= high_age:
         cats.append(Category.HIGH_AGE)
     if elder.living_arrangement == LivingArrangement.ALONE:
         cats.append(Category.ALONE)

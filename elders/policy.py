@@ -44,3 +44,30 @@ def parse(data: dict) -> RegistrySettings:
 
 def registry_settings(region_code: str) -> RegistrySettings:
     return get_section(region_code, SECTION)
+
+
+def registry_ages() -> dict[str, int]:
+    """The 高龄 age of every loaded registry section, by region code prefix ("" for national).
+
+    Cached with the policy sections (any write to a section invalidates it), so lists that test
+    高龄 cost no query for it.
+    """
+    from django.core.cache import cache
+
+    from policies.models import PolicySection
+    from policies.selectors import cache_version
+    from regions.rules import scope_prefix
+
+    key = f"policies:{cache_version()}:registry_ages"
+    found = cache.get(key)
+    if found is not None:
+        return dict(found)
+    out = {}
+    rows = PolicySection.objects.filter(section=SECTION).values_list("region_id", "region__level", "data")
+    for region_id, level, data in rows:
+        entry = (data or {}).get("high_age")
+        age = entry.get("value") if isinstance(entry, dict) else entry
+        if isinstance(age, int):
+            out[scope_prefix(region_id, level) if region_id else ""] = age
+    cache.set(key, out, 300)
+    return dict(out)

@@ -58,11 +58,38 @@ def age_band_q(min_age: int | None, max_age: int | None, on: date) -> Q:
     return q
 
 
+def high_age_q(on: date) -> Q:
+    """Elders at or over the 高龄 age of the pack in force where they live (registry.high_age).
+
+    One age everywhere (the usual case) is one birth-date test; where packs differ, each pack's
+    region gets its own age, the nearest pack winning, and the national age everywhere else.
+    """
+    from .policy import defaults, registry_ages
+
+    ages = registry_ages()
+    default = ages.pop("", defaults().high_age)
+    if all(age == default for age in ages.values()):
+        return age_band_q(default, None, on)
+    q = Q(pk__in=[])
+    deeper: list[str] = []
+    for prefix in sorted(ages, key=len, reverse=True):
+        here = Q(residence__code__startswith=prefix)
+        for inner in deeper:
+            if inner.startswith(prefix):
+                here &= ~Q(residence__code__startswith=inner)
+        q |= here & age_band_q(ages[prefix], None, on)
+        deeper.append(prefix)
+    elsewhere = Q()
+    for prefix in deeper:
+        elsewhere &= ~Q(residence__code__startswith=prefix)
+    return q | (elsewhere & age_band_q(default, None, on))
+
+
 def category_q(category: str, on: date) -> Q:
     """The database form of Elder.categories(): the same facts, one filter."""
     match Category(category):
         case Category.HIGH_AGE:
-            return age_band_q(80, None, on)
+            return high_age_q(on)
         case Category.ALONE:
             return Q(living_arrangement=LivingArrangement.ALONE)
         case Category.EMPTY_NEST:

@@ -6,13 +6,15 @@ the priority tiers of the public wait-list. Every number is data from a city's d
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 import conditions
+from policies.grades import DEFAULT as DEFAULT_GRADES
+from policies.grades import grade_mapping, resolve
 from policies.sections import policy_section, sourced
 from policies.selectors import get_section
 
@@ -43,17 +45,25 @@ class StandardRule:
 class Staffing:
     applies_to: tuple[str, ...]
     residents_per_caregiver: dict[str, Decimal]  # care group -> residents one caregiver looks after
-    grade_groups: dict[int, str]  # ability grade -> care group
+    grade_groups: dict[int, str]  # ability grade -> care group: the pack's grade mapping (assessment.yaml)
     unassessed_as: str
     source: str
 
 
+ESTATES = ("new", "old", "rural")  # new estates, old estates (urban communities), villages
+MEASURES = ("floor", "land")  # 建筑面积 of the facilities, or their 用地 (land)
+
+
 @dataclass(frozen=True)
 class SpaceStandard:
-    per_100_households: dict[str, Decimal]  # estate (new/old) -> m² per 100 households
-    per_resident: Decimal | None  # m² per resident of the community
-    min_site_m2: Decimal | None
-    kinds: tuple[str, ...]  # facilities whose floor area counts as elder-care space
+    """The residential space standard. Each figure is per estate kind; a kind the document does
+    not cover has no requirement (吉林's 0.12 m² is for new districts and estates only)."""
+
+    per_100_households: dict[str, Decimal]  # estate -> m² per 100 households
+    per_resident: dict[str, Decimal]  # estate -> m² per resident
+    min_site_m2: dict[str, Decimal]  # estate -> smallest floor area a site may have
+    measure: str  # "floor": compare with the facilities' floor area; "land": with their land
+    kinds: tuple[str, ...]  # facilities whose space counts as elder-care space
     source: str
 
 
@@ -114,28 +124,17 @@ def _parse_staffing(raw: dict | None, source: str) -> Staffing | None:
         return None
     where = "facilities.staffing"
     ratios = raw.get("residents_per_caregiver") or {}
-    groups = raw.get("grade_groups") or {}
     if set(ratios) != set(CARE_GROUPS):
         raise ValidationError(
             _("%(where)s.residents_per_caregiver needs %(groups)s.")
             % {"where": where, "groups": ", ".join(CARE_GROUPS)}
         )
-    grade_groups: dict[int, str] = {}
-    for group, grades in groups.items():
-        if group not in CARE_GROUPS or not isinstance(grades, list):
-            raise ValidationError(
-                _("%(where)s.grade_groups: unknown care group '%(g)s'.") % {"where": where, "g": group}
-            )
-        for grade in grades:
-            if grade not in range(5) or grade in grade_groups:
-                raise ValidationError(
-                    _("%(where)s.grade_groups: each ability grade 0-4 belongs to one group.")
-                    % {"where": where}
-                )
-            grade_groups[grade] = group
-    if set(grade_groups) != set(range(5)):
+    if "grade_groups" in raw:
+        # One mapping per pack: which grades are 失能/半失能/自理 is said once, in assessment.yaml.
         raise ValidationError(
-            _("%(where)s.grade_groups: each ability grade 0-4 belongs to one group.") % {"where": where}
+            _("%(where)s: which grades are disabled, semi-disabled or self-care is the pack's grade "
+              "mapping ('grades' in assessment.yaml), not a setting of the staffing rule.")
+            % {"where": where}
         )
     unassessed = raw.get("unassessed_as", "self_care")
     if unassessed not in CARE_GROUPS:
@@ -148,33 +147,40 @@ def _parse_staffing(raw: dict | None, source: str) -> Staffing | None:
         per[group] = _number(value, f"{where}.residents_per_caregiver.{group}")
         if per[group] == 0:
             raise ValidationError(_("%(where)s: a ratio cannot be zero.") % {"where": where})
-    return Staffing(kinds, per, grade_groups, unassessed, source)
+    return Staffing(kinds, per, dict(DEFAULT_GRADES.levels), unassessed, source)
+
+
+def _per_estate(raw, where: str) -> dict[str, Decimal]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raw = {"new": raw, "old": raw}  # one figure for every urban estate
+    unknown = set(raw) - set(ESTATES)
+    if unknown:
+        raise ValidationError(
+            _("%(where)s: estates are %(known)s.") % {"where": where, "known": ", ".join(ESTATES)}
+        )
+    return {estate: _number(value, f"{where}.{estate}") for estate, value in raw.items()}
 
 
 def _parse_space(raw: dict | None, source: str) -> SpaceStandard | None:
     if not raw:
         return None
     where = "facilities.space"
-    per_households = {
-        estate: _number(value, f"{where}.per_100_households.{estate}")
-        for estate, value in (raw.get("per_100_households") or {}).items()
-    }
-    if per_households and set(per_households) != {"new", "old"}:
-        raise ValidationError(_("%(where)s.per_100_households needs 'new' and 'old'.") % {"where": where})
-    per_resident = raw.get("per_resident")
-    min_site = raw.get("min_site_m2")
+    per_households = _per_estate(raw.get("per_100_households"), f"{where}.per_100_households")
+    per_resident = _per_estate(raw.get("per_resident"), f"{where}.per_resident")
+    min_site = _per_estate(raw.get("min_site_m2"), f"{where}.min_site_m2")
+    measure = raw.get("measure", "floor")
+    if measure not in MEASURES:
+        raise ValidationError(_("%(where)s.measure is 'floor' or 'land'.") % {"where": where})
     kinds = tuple(raw.get("kinds") or ())
     if not kinds or set(kinds) - set(FacilityKind.values):
         raise ValidationError(_("%(where)s.kinds: the facility kinds whose space counts.") % {"where": where})
-    if not per_households and per_resident is None:
-        raise ValidationError(_("%(where)s needs 'per_100_households' or 'per_resident'.") % {"where": where})
-    return SpaceStandard(
-        per_households,
-        None if per_resident is None else _number(per_resident, f"{where}.per_resident"),
-        None if min_site is None else _number(min_site, f"{where}.min_site_m2"),
-        kinds,
-        source,
-    )
+    if not per_households and not per_resident and not min_site:
+        raise ValidationError(
+            _("%(where)s needs 'per_100_households', 'per_resident' or 'min_site_m2'.") % {"where": where}
+        )
+    return SpaceStandard(per_households, per_resident, min_site, measure, kinds, source)
 
 
 def _parse_tiers(raw: list) -> tuple[Tier, ...]:
@@ -263,4 +269,12 @@ DEFAULT_TIERS = (
 
 
 def facility_settings(region_code: str) -> FacilitySettings:
-    return get_section(region_code, SECTION)
+    """The section in force at a region, read with the grade mapping in force there: the staffing
+    groups and the tiers' 自理/半失能/失能 tests follow assessment.yaml's `grades`."""
+    found = get_section(region_code, SECTION)
+    mapping = grade_mapping(region_code)
+    return replace(
+        found,
+        staffing=replace(found.staffing, grade_groups=dict(mapping.levels)) if found.staffing else None,
+        tiers=tuple(replace(t, condition=resolve(t.condition, mapping)) for t in found.tiers),
+    )

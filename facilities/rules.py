@@ -86,15 +86,20 @@ def check_staffing(caregivers: int, grades: Mapping[int | None, int], staffing: 
     )
 
 
+# One 亩 is 10,000/15 m²: land standards in m² compare with facilities' land recorded in 亩.
+M2_PER_MU = Decimal("666.6667")
+
+
 def required_space(
     standard: SpaceStandard, *, households: int | None, estate: str, population: int | None
 ) -> Decimal | None:
-    """Elder-care space a community needs (m²); None when the figures it depends on are missing."""
+    """Elder-care space a community needs (m², floor or land as the standard measures it); None when
+    the standard has no figure for this kind of estate or the figures it depends on are missing."""
     needs = []
-    if standard.per_100_households and households is not None:
+    if estate in standard.per_100_households and households is not None:
         needs.append(Decimal(households) * standard.per_100_households[estate] / HUNDRED)
-    if standard.per_resident is not None and population is not None:
-        needs.append(Decimal(population) * standard.per_resident)
+    if estate in standard.per_resident and population is not None:
+        needs.append(Decimal(population) * standard.per_resident[estate])
     if not needs:
         return None
     return max(needs).quantize(Decimal("0.01"))

@@ -10,6 +10,8 @@ from decimal import Decimal
 from django.db.models import (
     Case,
     Count,
+    DecimalField,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -311,10 +313,18 @@ def space_report(user, *, region: Region | None = None) -> list[SpaceRow]:
     counted = Facility.objects.filter(
         region_id__in=codes, kind__in=kinds, status__in=[FacilityStatus.BUILT, FacilityStatus.OPERATING]
     )
+    # Land standards (人均用地) compare with the facilities' land, floor standards with floor area.
     space = {
         r["region_id"]: r
         for r in counted.values("region_id")
-        .annotate(total=Coalesce(Sum("floor_area_m2"), Value(Decimal(0))), sites=Count("id"))
+        .annotate(
+            floor=Coalesce(Sum("floor_area_m2"), Value(Decimal(0))),
+            land=ExpressionWrapper(
+                Coalesce(Sum("land_area_mu"), Value(Decimal(0))) * Value(rules.M2_PER_MU),
+                output_field=DecimalField(max_digits=16, decimal_places=4),
+            ),
+            sites=Count("id"),
+        )
         .order_by()
     }
     small: dict[Decimal, dict[str, int]] = {}
@@ -323,7 +333,9 @@ def space_report(user, *, region: Region | None = None) -> list[SpaceRow]:
         standard = settings_by_county[county_of(community.code)].space
         if standard is None:
             continue
-        minimum = standard.min_site_m2
+        profile = profiles.get(community.code)
+        estate = "rural" if community.kind == "rural" else (profile.estate if profile else "new")
+        minimum = standard.min_site_m2.get(estate)
         if minimum is not None and minimum not in small:
             # One query per distinct minimum (one per city in practice), not per community.
             small[minimum] = {
@@ -333,8 +345,6 @@ def space_report(user, *, region: Region | None = None) -> list[SpaceRow]:
                 .annotate(n=Count("id"))
                 .order_by()
             }
-        profile = profiles.get(community.code)
-        estate = profile.estate if profile else "new"
         population = profile.population if profile else None
         if community.households is None and population is None and community.code not in space:
             continue  # nothing known about this community: no line to report
@@ -344,7 +354,7 @@ def space_report(user, *, region: Region | None = None) -> list[SpaceRow]:
                 community.households,
                 estate,
                 population,
-                space.get(community.code, {}).get("total") or Decimal(0),
+                (space.get(community.code, {}).get(standard.measure) or Decimal(0)).quantize(Decimal("0.01")),
                 rules.required_space(
                     standard, households=community.households, estate=estate, population=population
                 ),

@@ -8,7 +8,7 @@ from eldercare.admin_utils import ScopedAdminMixin
 
 from .documents import STATUSES, from_json, loaded_documents, warnings_for
 from .models import PolicyPack, PolicySection
-from .selectors import invalidate
+from .services import save_section
 from .sources import document_keys
 
 
@@ -87,7 +87,6 @@ class PolicySectionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        # The model's clean() has parsed the data with the section's own parser already.
-        obj._history_user = request.user
-        super().save_model(request, obj, form, change)
-        invalidate()
+        # The model's clean() has parsed the data with the section's own parser already; the
+        # service writes again what depends on it (a changed grade mapping reaches the schemes).
+        save_section(row=obj, acting_user=request.user)

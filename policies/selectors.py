@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.cache import cache
+from django.db.models import Q
 
 from regions.rules import candidate_ancestor_codes
 
@@ -14,8 +15,12 @@ from .sections import get_spec
 _CACHE_VERSION_KEY = "policies:version"
 
 
-def _version() -> int:
+def cache_version() -> int:
+    """The current version of the policy sections; a cache key with it is stale after any write."""
     return cache.get_or_set(_CACHE_VERSION_KEY, 1, None)
+
+
+_version = cache_version
 
 
 def invalidate() -> None:
@@ -27,16 +32,18 @@ def invalidate() -> None:
 
 
 def section_row(region_code: str, section: str) -> PolicySection | None:
-    """The section row in force at a region (nearest ancestor first), or None."""
+    """The section row in force at a region (nearest ancestor first, else national), one query."""
     codes = [*candidate_ancestor_codes(region_code), region_code]
     rows = {
         (r.region_id or ""): r
-        for r in PolicySection.objects.filter(section=section, region_id__in=codes).select_related("pack")
+        for r in PolicySection.objects.filter(
+            Q(region_id__in=codes) | Q(region__isnull=True), section=section
+        ).select_related("pack")
     }
     for code in reversed(codes):
         if code in rows:
             return rows[code]
-    return PolicySection.objects.filter(section=section, region__isnull=True).select_related("pack").first()
+    return rows.get("")
 
 
 def get_section(region_code: str, section: str) -> Any:

@@ -69,6 +69,38 @@ def check_sources(file: str, data: dict, known: dict[str, Document]) -> None:
         raise ValidationError(problems)
 
 
+# Sections whose stored rows read another section when they are applied: a scheme's 自理/半失能/失能
+# conditions and amounts, a catalogue's target groups are resolved with the grade mapping.
+DEPENDENTS = {"assessment": ("catalogue", "schemes")}
+
+
+def reapply_dependents(*, region, section: str, acting_user=None, skip: tuple[str, ...] = ()) -> list[str]:
+    """Write again the rows of the sections that depend on `section` at this region."""
+    done = []
+    for name in DEPENDENTS.get(section, ()):
+        if name in skip:
+            continue
+        row = PolicySection.objects.filter(region=region, section=name).first()
+        spec = get_spec(name)
+        if row is not None and spec.apply is not None:
+            spec.apply(region=region, data=row.data, acting_user=acting_user)
+            done.append(name)
+    return done
+
+
+@transaction.atomic
+def save_section(*, row: PolicySection, acting_user=None) -> PolicySection:
+    """An edited section (the admin): validated, saved with its history, and what depends on it
+    written again, so a changed grade mapping reaches the schemes and the list at once."""
+    row.full_clean()
+    if acting_user is not None:
+        row._history_user = acting_user
+    row.save()
+    reapply_dependents(region=row.region, section=row.section, acting_user=acting_user)
+    transaction.on_commit(invalidate)
+    return row
+
+
 def available_packs() -> list[str]:
     return sorted(p.name for p in PACKS_DIR.iterdir() if (p / "pack.yaml").exists())
 
@@ -88,9 +120,9 @@ def load_policy_pack(
         )
     meta = _read_yaml(folder / "pack.yaml")
     documents = read_documents(folder)
-    known = dict(documents)
+    citable = dict(documents)
     if name != NATIONAL:
-        known = {**read_documents(PACKS_DIR / NATIONAL), **documents}
+        citable = {**read_documents(PACKS_DIR / NATIONAL), **documents}
     code = region_code if region_code is not None else meta.get("region")
     region = None
     if code:
@@ -117,7 +149,7 @@ def load_policy_pack(
             )
         data = _read_yaml(path)
         try:
-            check_sources(path.name, data, known)
+            check_sources(path.name, data, citable)
             parse_section(section, data)
         except ValidationError as exc:
             raise ValidationError(
@@ -141,5 +173,7 @@ def load_policy_pack(
             spec = get_spec(section)
             if spec.apply is not None:
                 spec.apply(region=region, data=data, acting_user=acting_user)
+        for section in sections:
+            reapply_dependents(region=region, section=section, acting_user=acting_user, skip=tuple(sections))
         transaction.on_commit(invalidate)
     return PackLoadResult(pack=pack, region=region, sections=sorted(sections))

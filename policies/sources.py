@@ -174,7 +174,7 @@ def unsourced(data: dict) -> list[str]:
 def document_keys(data: Any) -> set[str]:
     """Every document key the sources of a file (or a part of it) cite."""
     keys: set[str] = set()
-    for entry in _walk(data, "") if not isinstance(data, dict) else iter_entries(data):
+    for entry in _walk(data, ""):
         for item in entry.raw_source if isinstance(entry.raw_source, list) else [entry.raw_source]:
             if isinstance(item, dict) and item.get("document"):
                 keys.add(str(item["document"]))

@@ -34,6 +34,7 @@ from elders.selectors import cities_with_elders
 from facilities.choices import RESIDENTIAL_KINDS, FacilityKind, Ownership
 from facilities.models import FamilyCareBed
 from facilities.selectors import operating_on, residents_at
+from policies.grades import LEVELS, GradeMapping, grade_mapping
 from regions.models import Region
 from services.models import Caregiver, ServiceRecord, Visit
 from subsidies.models import Entitlement, Payment, Scheme
@@ -318,6 +319,23 @@ def visit_counts(month: Month) -> dict[str, Figures]:
 # --- the registry and assessments ------------------------------------------------------------
 
 _BY_GRADE = _("Registered elders by their valid grade.")
+_LEVEL_METRICS = (
+    (
+        "self_care",
+        _("Self-care elders"),
+        _("Registered elders whose valid grade the pack's grade mapping calls self-care (自理)."),
+    ),
+    (
+        "semi_disabled",
+        _("Semi-disabled elders"),
+        _("Registered elders whose valid grade the pack's grade mapping calls semi-disabled (半失能)."),
+    ),
+    (
+        "disabled",
+        _("Disabled elders"),
+        _("Registered elders whose valid grade the pack's grade mapping calls disabled (失能)."),
+    ),
+)
 _GRADE_LABELS = (
     _("Grade: intact"),
     _("Grade: mild impairment"),
@@ -347,15 +365,26 @@ def registered_elders(month: Month) -> Figures:
         sheet="assessments",
     ),
     *(declare(f"grade_{g}", _GRADE_LABELS[g], "count", _BY_GRADE, sheet="assessments") for g in range(5)),
+    *(
+        declare(f"level_{level}", label, "count", definition, sheet="assessments")
+        for level, label, definition in _LEVEL_METRICS
+    ),
 )
 def assessment_coverage(month: Month) -> dict[str, Figures]:
     out: dict[str, Figures] = defaultdict(dict)
     grades = grades_by_residence(month.last, month.registered)
+    mappings: dict[str, GradeMapping] = {}
     for code, row in month.registered_by_village.items():
         counts = grades.get(code, {})
         out["assessment_coverage"][code] = (sum(counts.values()), row["n"])
         for g in range(5):
             out[f"grade_{g}"][code] = (counts.get(g, 0), None)
+        # 自理 / 半失能 / 失能 as the pack in force at the village's county maps the grades.
+        county = code[:6].ljust(12, "0")
+        if county not in mappings:
+            mappings[county] = grade_mapping(county)
+        for level in LEVELS:
+            out[f"level_{level}"][code] = (sum(counts.get(g, 0) for g in mappings[county].grades_of(level)), None)
     return out
 
 

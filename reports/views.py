@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eldercare.spreadsheets import append_row, workbook_bytes
+from policies.grades import LEVELS, grade_mapping
 from regions.models import Region
 from regions.scope import in_scope, restrict, user_region_code
 from services.policy import visit_settings
@@ -41,6 +42,7 @@ def _context(request):
     children = selectors.by_child(request.user, region, period, "visit_rate") if period else []
     trend = selectors.trend(request.user, region, "visit_rate")
     target = visit_settings(region.code).target_rate
+    mapping = grade_mapping(region.code)
     rows = [
         {"code": m.code, "label": m.label, "kind": m.kind, "definition": m.definition, "stat": figures.get(m.code)}
         for m in METRICS.values()
@@ -77,6 +79,8 @@ def _context(request):
                 if m in figures
             ],
             "grades": [figures[f"grade_{g}"].numerator if f"grade_{g}" in figures else 0 for g in range(5)],
+            # Each grade with the word of the standard and the self-care level the pack maps it to.
+            "grade_names": [f"{mapping.names[g]}（{LEVELS[mapping.levels[g]]}）" for g in range(5)],
             "target": target,
         },
     }

@@ -9,6 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from policies.documents import loaded_documents, titles
+from policies.grades import fresh_grade_mapping, resolve
+from policies.sources import source_text
 from regions.rules import candidate_ancestor_codes
 
 from . import rules
@@ -108,14 +111,19 @@ def write_pack_catalogue(*, region, parsed: dict) -> Catalogue:
     # Items are matched by code, so service records pointing at them survive a reload.
     codes = [item["code"] for item in parsed["items"]]
     catalogue.items.exclude(code__in=codes).filter(servicerecord__isnull=True).delete()
+    # 失能 in a target group means the grades of the pack's mapping at this level.
+    mapping = fresh_grade_mapping(region.code if region else None)
+    names = titles(loaded_documents())
     for item in parsed["items"]:
+        if item.get("source"):
+            item = {**item, "legal_basis": source_text(item["source"], names)}
         CatalogueItem.objects.update_or_create(
             catalogue=catalogue,
             code=item["code"],
             defaults={
                 "category": item["category"],
                 "name": item["name"],
-                "target_group": item["target_group"],
+                "target_group": resolve(item["target_group"], mapping),
                 "standard_level": Decimal(str(item["standard_level"]))
                 if item.get("standard_level") is not None
                 else None,

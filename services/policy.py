@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 import conditions
+from policies.grades import grade_mapping, resolve
 from policies.sections import policy_section, sourced
 from policies.selectors import get_section
 
@@ -57,7 +58,7 @@ def parse(data: dict) -> VisitSettings:
     return VisitSettings(target, frequency, methods, outcomes, rate, days)
 
 
-# 民政部等 2022: 独居、空巢、留守、失能、重残、计划生育特殊家庭 (失能 = ability grade 3-4).
+# 民政部等 2022: 独居、空巢、留守、失能、重残、计划生育特殊家庭 (失能 as the pack's grade mapping says).
 DEFAULT_TARGET = {
     "any": [
         {
@@ -65,13 +66,15 @@ DEFAULT_TARGET = {
             "op": "has_any",
             "value": ["alone", "empty_nest", "left_behind", "severe_disability", "family_planning_special"],
         },
-        {"fact": "ability_grade", "op": "gte", "value": 3},
+        {"fact": "self_care", "op": "eq", "value": "disabled"},
     ]
 }
 
 
 def visit_settings(region_code: str) -> VisitSettings:
-    return get_section(region_code, SECTION)
+    """The section in force at a region; its target group's 失能 test reads the grade mapping there."""
+    found = get_section(region_code, SECTION)
+    return replace(found, target_group=resolve(found.target_group, grade_mapping(region_code)))
 
 
 # --- the catalogue section (policy_packs/<city>/catalogue.yaml) --------------------------------

@@ -10,7 +10,7 @@ from django.utils import timezone
 import conditions
 from core.periods import period_bounds
 from elders.models import Elder
-from elders.selectors import age_band_q
+from elders.selectors import high_age_q
 from regions.scope import restrict, scope_prefix, user_region_code
 
 from .choices import FollowUpStatus, VisitOutcome
@@ -69,7 +69,7 @@ def mark_risks(rows: list[Elder], period: str) -> list[Elder]:
     last_visit = Visit.objects.filter(elder=OuterRef("pk"), visited_at__lt=end).order_by("-visited_at")
     facts = Elder.objects.filter(pk__in=[e.pk for e in rows]).annotate(
         last_outcome=Subquery(last_visit.values("outcome")[:1]),
-        is_high_age=ExpressionWrapper(age_band_q(80, None, on), output_field=BooleanField()),
+        is_high_age=ExpressionWrapper(high_age_q(on), output_field=BooleanField()),
     )
     facts = conditions.with_fact(facts, "ability_grade", on, as_name="current_grade")
     by_pk = {f["pk"]: f for f in facts.values("pk", "last_outcome", "is_high_age", "current_grade")}

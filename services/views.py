@@ -27,7 +27,7 @@ from .models import FollowUp, Visit
 PAGE_SIZE = 30
 
 RISK_LABELS = {
-    "high_age": gettext_lazy("80+"),
+    "high_age": gettext_lazy("high age"),  # the pack's 高龄 age (registry.high_age)
     "alone": gettext_lazy("alone"),
     "severe_disability": gettext_lazy("severe disability"),
     "disabled": gettext_lazy("disabled"),

@@ -1,9 +1,12 @@
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from eldercare.admin_utils import ScopedAdminMixin
+from policies.admin import warning_list
+from policies.documents import loaded_documents, warnings_for
 
 from .models import (
     Application,
@@ -21,10 +24,37 @@ from .models import (
 class SchemeAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """Bureau staff set the amounts a document leaves open, then activate the scheme."""
 
-    list_display = ("code", "name", "region", "beneficiary", "frequency", "exclusivity_group", "active")
+    list_display = (
+        "code",
+        "name",
+        "region",
+        "beneficiary",
+        "frequency",
+        "exclusivity_group",
+        "active",
+        "document_warnings",
+    )
     list_filter = ("active", "beneficiary", "frequency")
     search_fields = ("code", "name")
     raw_id_fields = ("region",)
+    readonly_fields = ("document_warnings", "source_documents")
+
+    def changelist_view(self, request, extra_context=None):
+        self._documents = loaded_documents()  # one query for the whole list
+        return super().changelist_view(request, extra_context)
+
+    def changeform_view(self, request, *args, **kwargs):
+        self._documents = loaded_documents()
+        return super().changeform_view(request, *args, **kwargs)
+
+    @admin.display(description=_("document warnings"))
+    def document_warnings(self, obj):
+        """A scheme resting on a draft, or on a document whose period has ended, says so."""
+        docs = getattr(self, "_documents", None)
+        found = warnings_for(obj.source_documents or [], on=timezone.localdate(), documents=docs)
+        if obj.effective_to and obj.effective_to < timezone.localdate():
+            found.append(_("The scheme ended on %(date)s: nothing is paid for a later month.") % {"date": obj.effective_to})
+        return warning_list(found)
 
 
 @admin.register(RegionalParameter)

@@ -133,6 +133,7 @@ def run_disbursement(*, period: str, region_code: str | None = None) -> RunResul
             "first_period",
             "last_period",
             frequency=F("scheme__frequency"),
+            scheme_end=F("scheme__effective_to"),
             city=home,
         )
     )
@@ -159,6 +160,9 @@ def run_disbursement(*, period: str, region_code: str | None = None) -> RunResul
         if batches[key].status == "approved":
             continue  # an approved roll is locked: latecomers are paid as arrears next month
         end = min(period, row["last_period"]) if row["last_period"] else period
+        if row["scheme_end"] is not None:
+            # Nothing is paid past the end a scheme's document gives (a pilot, a plan's years).
+            end = min(end, period_of(row["scheme_end"]))
         # A yearly scheme pays in its first month and every twelfth after it, a one-off only once.
         months = due_months(
             _months_between(row["first_period"], end),

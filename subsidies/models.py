@@ -50,6 +50,12 @@ class Scheme(models.Model):
         help_text=_("Empty for a national scheme."),
     )
     legal_basis = models.TextField(_("legal basis (document and clause)"))
+    source_documents = models.JSONField(
+        _("source documents"),
+        default=list,
+        blank=True,
+        help_text=_("Keys of the pack's documents the scheme rests on (a draft or an ended period warns)."),
+    )
     effective_from = models.DateField(_("effective from"))
     effective_to = models.DateField(_("effective to"), null=True, blank=True)
     beneficiary = models.CharField(_("beneficiary"), max_length=10, choices=Beneficiary.choices)

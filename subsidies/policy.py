@@ -9,8 +9,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 import conditions
+from policies.documents import loaded_documents, titles
+from policies.grades import fresh_grade_mapping, resolve
 from policies.sections import policy_section, sourced
 from policies.selectors import get_section
+from policies.sources import document_keys, source_text
 
 from .choices import Beneficiary, Frequency, PaymentForm
 from .rules import rule_errors
@@ -19,7 +22,7 @@ SECTION = "schemes"
 _REQUIRED = (
     "code",
     "name",
-    "legal_basis",
+    "source",
     "effective_from",
     "beneficiary",
     "frequency",
@@ -49,21 +52,28 @@ def apply(*, region, data: dict, acting_user=None) -> int:
     from .models import Scheme
 
     rows = parse(data).schemes
+    # 自理/半失能/失能 in the conditions and amounts mean the grades of the pack's mapping here.
+    mapping = fresh_grade_mapping(region.code if region else None)
+    names = titles(loaded_documents())
     for row in rows:
         existing = Scheme.objects.filter(code=row["code"]).first()
+        rule = dict(row["amount_rule"])
+        if rule.get("kind") == "by_self_care":
+            rule["levels"] = {str(g): level for g, level in mapping.levels.items()}
         fields = {
             "name": row["name"],
             "region": region,
-            "legal_basis": row["legal_basis"],
+            "legal_basis": source_text(row["source"], names),
+            "source_documents": sorted(document_keys(row)),
             "effective_from": date.fromisoformat(str(row["effective_from"])),
             "effective_to": date.fromisoformat(str(row["effective_to"])) if row.get("effective_to") else None,
             "beneficiary": row["beneficiary"],
             "frequency": row["frequency"],
             "payment_form": row["payment_form"],
-            "eligibility": row["eligibility"],
-            "amount_rule": row["amount_rule"],
+            "eligibility": resolve(row["eligibility"], mapping),
+            "amount_rule": rule,
             "exclusivity_group": row.get("exclusivity_group", ""),
-            "suspend_when": row.get("suspend_when") or {},
+            "suspend_when": resolve(row.get("suspend_when") or {}, mapping),
             "application_needed": row.get("application_needed", True),
             "review_levels": row.get("review_levels", ["street", "district"]),
             "notice_days": row.get("notice_days"),

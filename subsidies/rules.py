@@ -4,7 +4,8 @@ An amount rule is data from the policy pack. Kinds:
   fixed               {"kind": "fixed", "amount": "100.00"}
   by_age_band         {"kind": "by_age_band", "bands": [{"min": 80, "max": 89, "amount": "50"}, ...]}
   by_grade            {"kind": "by_grade", "amounts": {"0": "100", ..., "4": "300"}}  (ability grade)
-  by_self_care        {"kind": "by_self_care", "amounts": {"self_care": ..., "semi": ..., "disabled": ...}}
+  by_self_care        {"kind": "by_self_care", "amounts": {"self_care": ..., "semi_disabled": ..., "disabled": ...},
+                       "levels": {"0": "self_care", ...}}  (levels: the pack's grade mapping, written on load)
   cost_share          {"kind": "cost_share", "share": "0.5", "cap": "1000"}
   by_skill_level      {"kind": "by_skill_level", "amounts": {"5": "200", "1": "2000"}}  (caregiver)
   by_star             {"kind": "by_star", "amounts": {"1": ..., "5": ...}}  (facility star rating)
@@ -19,6 +20,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
+
+from policies.grades import DEFAULT as DEFAULT_GRADES
 
 CENT = Decimal("0.01")
 KINDS = (
@@ -43,12 +46,14 @@ class Facts:
     parameters: dict[str, Decimal] = field(default_factory=dict)
 
 
-def self_care_level(grade: int | None) -> str | None:
-    """特困 self-care tiers from the ability grade: intact or mild = self-care, moderate = semi,
-    severe or complete = disabled (失能 means grade 3 or 4 in this project's packs)."""
+def self_care_level(grade: int | None, levels: dict | None) -> str | None:
+    """自理 / 半失能 / 失能 of an ability grade, by the pack's grade mapping (`levels`, grade -> level),
+    which loading the pack writes into the rule (policies.grades)."""
     if grade is None:
         return None
-    return "self_care" if grade <= 1 else ("semi" if grade == 2 else "disabled")
+    if not levels:
+        return DEFAULT_GRADES.level_of(grade)
+    return levels.get(str(grade))
 
 
 def _money(value) -> Decimal | None:
@@ -96,7 +101,7 @@ def amount(rule: dict, facts: Facts) -> Decimal | None:
     if kind == "by_grade":
         return None if facts.grade is None else _money(rule["amounts"].get(str(facts.grade)))
     if kind == "by_self_care":
-        level = self_care_level(facts.grade)
+        level = self_care_level(facts.grade, rule.get("levels"))
         return None if level is None else _money(rule["amounts"].get(level))
     if kind == "cost_share":
         if facts.cost is None:

@@ -8,11 +8,11 @@ import pytest
 from django.utils import timezone
 
 from assessments.models import RecognisedResult
-from policies.services import load_policy_pack
 from regions.models import Region
 from regions.services import load_regions
 from subsidies.disbursement import run_disbursement
 from subsidies.models import Application, Entitlement, Payment
+from subsidies.tests.helpers import load_pack_for_today
 from tests.browser import PHONE, login, screenshot
 from tests.factories import PASSWORD, ElderFactory, make_staff
 
@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def jilin():
     """A slice of Jilin (2201) with its pack, as subsidies/tests/conftest.py sets it up."""
     load_regions(prefix="2201")
-    load_policy_pack(name="jilin", region_code="22")
+    load_pack_for_today("jilin", "22")
     town = Region.objects.filter(code__startswith="2201", level="town").order_by("code").first()
     village = Region.objects.filter(parent=town, level="village").order_by("code").first()
     make_staff("jw", "community_worker", village.code)

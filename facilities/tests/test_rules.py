@@ -94,12 +94,14 @@ def test_unassessed_residents_count_as_the_pack_says(nanyang):
 
 
 def test_space_by_households_and_estate():
-    standard = SpaceStandard({"new": Decimal(20), "old": Decimal(15)}, None, None, ("day_care",), "")
+    standard = SpaceStandard({"new": Decimal(20), "old": Decimal(15)}, {}, {}, "floor", ("day_care",), "")
     assert rules.required_space(standard, households=1500, estate="new", population=None) == Decimal("300.00")
     assert rules.required_space(standard, households=1500, estate="old", population=None) == Decimal("225.00")
     assert rules.required_space(standard, households=None, estate="old", population=None) is None
 
 
 def test_space_per_resident():
-    standard = SpaceStandard({}, Decimal("0.12"), None, ("day_care",), "")
+    # 吉林: 0.12 m² of land per resident, for new districts and estates only.
+    standard = SpaceStandard({}, {"new": Decimal("0.12")}, {}, "land", ("day_care",), "")
     assert rules.required_space(standard, households=900, estate="new", population=5000) == Decimal("600.00")
+    assert rules.required_space(standard, households=900, estate="old", population=5000) is None

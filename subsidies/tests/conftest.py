@@ -2,16 +2,16 @@
 
 import pytest
 
-from policies.services import load_policy_pack
 from regions.models import Region
 from regions.services import load_regions
+from subsidies.tests.helpers import load_pack_for_today
 from tests.factories import make_staff
 
 
 @pytest.fixture
 def jl(db):
     load_regions(prefix="2201")
-    load_policy_pack(name="jilin", region_code="22")
+    load_pack_for_today("jilin", "22")
     towns = list(Region.objects.filter(code__startswith="2201", level="town").order_by("code")[:2])
     village = Region.objects.filter(parent=towns[0], level="village").order_by("code").first()
     return {

@@ -36,3 +36,17 @@ def months_ago(n: int) -> str:
     for _ in range(n):
         day = (day - timedelta(days=1)).replace(day=1)
     return period_of(day)
+
+
+def load_pack_for_today(name: str, region_code: str) -> None:
+    """Load a city pack whose schemes the mechanics tests use today.
+
+    The packs end their schemes with the document's period (吉林's plan in 2020, 咸宁's pilot in
+    2021): these tests exercise applications and rolls in the present, so the end dates are
+    lifted here; policies/tests/test_packs.py tests the real periods.
+    """
+    from policies.services import load_policy_pack
+    from subsidies.models import Scheme
+
+    result = load_policy_pack(name=name, region_code=region_code)
+    Scheme.objects.filter(region=result.region).update(effective_to=None)

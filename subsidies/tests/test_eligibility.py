@@ -12,6 +12,7 @@ from policies.services import load_policy_pack
 from regions.models import Region
 from regions.services import load_regions
 from subsidies.models import Scheme
+from subsidies.tests.helpers import load_pack_for_today
 from tests.factories import ElderFactory, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def jilin(db):
     load_regions(prefix="2201")  # 长春市
     load_policy_pack(name="national")
-    load_policy_pack(name="jilin", region_code="22")
+    load_pack_for_today("jilin", "22")
     village = Region.objects.filter(code__startswith="2201", level="village").order_by("code").first()
     worker = make_staff("jl_worker", "community_worker", village.code)
     return village, worker

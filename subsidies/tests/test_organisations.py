@@ -20,6 +20,7 @@ from subsidies.disbursement import run_disbursement
 from subsidies.models import Entitlement, Payment, Scheme
 from subsidies.policy import parse
 from subsidies.tests.helpers import api as _api
+from subsidies.tests.helpers import load_pack_for_today
 from tests.factories import ElderFactory, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ def xn(db):
     """A slice of Xianning (4212) with its pack: one street of one district, the staff of each level,
     a provider with its account, another district's officer."""
     load_regions(prefix="4212")
-    load_policy_pack(name="xianning", region_code="4212")
+    load_pack_for_today("xianning", "4212")
     towns = list(Region.objects.filter(code__startswith="4212", level="town").order_by("code"))
     town = towns[0]
     other_county = next(t for t in towns if t.code[:6] != town.code[:6])
