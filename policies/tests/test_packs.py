@@ -9,12 +9,12 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from assessments.models import RecognisedResult
+from core.periods import period_of
 from facilities.policy import facility_settings
 from policies.models import PolicySection
 from policies.services import load_policy_pack, save_section
 from reports.metrics import village_figures
 from services.policy import visit_settings
-from services.rules import period_of
 from services.selectors import target_group
 from subsidies.disbursement import run_disbursement
 from subsidies.models import Entitlement, Payment, Scheme
