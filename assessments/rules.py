@@ -19,6 +19,10 @@ GRADE_LABELS = {
     4: gettext_lazy("Complete impairment"),  # 完全失能
 }
 MAX_GRADE = 4
+# The lowest total of each grade (GB/T 42195-2022 Table 2), best grade first; the page's
+# live scoring (static/js/scoring.js) reads these same numbers, so both always agree.
+GRADE_FLOORS: tuple[tuple[int, int], ...] = ((90, 0), (66, 1), (46, 2), (30, 3), (0, 4))
+RISK_EVENTS_RAISE = 2  # care-risk events in 30 days that raise the grade by one
 RISK_EVENT_KINDS = ("fall", "choking", "self_harm", "wandering", "other")
 
 
@@ -72,15 +76,7 @@ def preliminary_grade(total: int) -> int:
     """90 intact; 66-89 mild; 46-65 moderate; 30-45 severe; 0-29 complete impairment."""
     if not 0 <= total <= 90:
         raise ValueError(f"total out of range: {total}")
-    if total == 90:
-        return 0
-    if total >= 66:
-        return 1
-    if total >= 46:
-        return 2
-    if total >= 30:
-        return 3
-    return 4
+    return next(grade for floor, grade in GRADE_FLOORS if total >= floor)
 
 
 @dataclass(frozen=True)
@@ -118,7 +114,7 @@ def final_grade(preliminary: int, conditions: Conditions, *, stack: bool) -> tup
             reasons.append(str(_("diagnosed dementia")))
         if conditions.psychiatric:
             reasons.append(str(_("another psychiatric diagnosis")))
-    if conditions.risk_events_30d >= 2:
+    if conditions.risk_events_30d >= RISK_EVENTS_RAISE:
         clauses += 1
         reasons.append(
             str(_("%(n)d care-risk events in the last 30 days") % {"n": conditions.risk_events_30d})
@@ -153,6 +149,19 @@ def valid_until(assessed_on: date, interval_months: int) -> date:
     from datetime import timedelta
 
     return add_months(assessed_on, interval_months) - timedelta(days=1)
+
+
+def page_scoring(*, stack: bool) -> dict:
+    """What the assessment page needs to score in the browser exactly as score() does."""
+    return {
+        "items": [[item.code, item.max_score] for item in ITEMS_BY_CODE.values()],
+        "indicators": [ind.code for ind in INDICATORS],
+        "floors": [list(pair) for pair in GRADE_FLOORS],
+        "max_grade": MAX_GRADE,
+        "risk_events_raise": RISK_EVENTS_RAISE,
+        "stack": stack,
+        "labels": {str(grade): str(label) for grade, label in GRADE_LABELS.items()},
+    }
 
 
 def grade_label(grade: int | None) -> str:

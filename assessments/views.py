@@ -69,10 +69,9 @@ def _live(form, elder) -> dict:
 def _form_page(request, form, elder, save, draft=None):
     """The assessor form's flow, shared by a new assessment and a draft being continued.
 
-    `save(data, submit)` calls the service; a preview request only scores what is filled.
+    `save(data, submit)` calls the service. The live panel scores in the page
+    (static/js/scoring.js, from rules.page_scoring); the server scores again on save.
     """
-    if request.method == "POST" and request.POST.get("action") == "preview":
-        return render(request, "assessments/_live.html", {"live": _live(form, elder)})
     if request.method == "POST" and form.is_valid():
         submit = request.POST.get("action") == "submit"
         try:
@@ -91,6 +90,14 @@ def _form_page(request, form, elder, save, draft=None):
         "elder": elder,
         "draft": draft,
         "live": _live(form, elder) if form.is_bound else None,
+        "scoring": {
+            **rules.page_scoring(stack=assessment_settings(elder.residence_id).stack_raises),
+            "text": {
+                "total": _("Total"),
+                "of_items": _("%(n)s of %(of)s items"),
+                "hint": _("Choose a score for each item; subtotals and the grade appear here."),
+            },
+        },
     }
     return render(request, "assessments/form.html", context)
 

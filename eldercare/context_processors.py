@@ -13,3 +13,9 @@ def staff_profile(request):
         return StaffProfile.objects.select_related("region").filter(user_id=user.pk).first()
 
     return {"staff_profile": SimpleLazyObject(load)}
+
+
+def offline_copy(request):
+    """True when the service worker fetches the copy of a page it keeps on the device:
+    templates then leave out personal data the worker's due lists do not need."""
+    return {"offline_copy": request.headers.get("X-Offline-Copy") == "1"}

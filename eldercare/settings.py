@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_celery_beat",
+    "csp",
     # Project apps, in the layer order of .importlinter (core at the bottom).
     "core",
     "eldercare",
@@ -75,6 +77,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages are compressed (static files already are, by WhiteNoise, so it sits after it).
+    # Django's GZipMiddleware pads each response at random against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "eldercare.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -102,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "eldercare.context_processors.staff_profile",
+                "eldercare.context_processors.offline_copy",
             ],
         },
     },
@@ -174,7 +181,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -186,6 +193,30 @@ STORAGES = {
         )
     },
 }
+# Hashed static names are cached for a year by browsers (WhiteNoise marks them immutable);
+# unhashed ones (only in development) for a minute.
+WHITENOISE_MAX_AGE = env.int("WHITENOISE_MAX_AGE", default=60)
+
+# No inline script anywhere: scripts come from the portal's own static files, their data
+# from json_script blocks (which browsers do not run). Inline styles stay allowed: the admin
+# and the chart library set them, and a style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Largest supporting document of a subsidy application, in MB (PDF, JPG, JPEG or PNG).

@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from assessments.api import AssessmentViewSet
+from eldercare import pwa
 from eldercare.tokens import ObtainTokenView, RevokeTokenView
 from elders.api import ElderViewSet
 from facilities.api import FacilityViewSet, FamilyCareBedViewSet, ResidencyViewSet, WaitlistEntryViewSet
@@ -55,7 +56,7 @@ router.register("family-care-beds", FamilyCareBedViewSet, basename="familycarebe
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", pwa.LogoutView.as_view(), name="logout"),
     path("accounts/password/", PasswordChangeView.as_view(), name="password-change"),
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/auth/token/revoke/", RevokeTokenView.as_view(), name="api-token-revoke"),
@@ -64,12 +65,13 @@ urlpatterns = [
     path("api/v1/subsidy-gaps/", GapView.as_view(), name="subsidy-gaps"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("assessments/", include("assessments.urls")),
     path("visits/", include("services.urls")),
     path("dashboard/", include("reports.urls")),
     path("facilities/", include("facilities.urls")),
     path("subsidies/", include("subsidies.urls")),
+    path("", include((pwa.urlpatterns, "pwa"))),
     path("", include("elders.urls")),
 ]

@@ -13,7 +13,8 @@ class VisitForm(BootstrapErrorsMixin, forms.Form):
     visited_at = forms.DateTimeField(
         label=_("visited at"),
         widget=forms.DateTimeInput(
-            attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"
+            attrs={"type": "datetime-local", "class": "form-control", "data-now": "datetime"},
+            format="%Y-%m-%dT%H:%M",
         ),
     )
     method = forms.ChoiceField(

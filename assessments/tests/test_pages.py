@@ -25,15 +25,24 @@ def second(staff):
     return make_staff("assessor2", "assessor", WUMA)
 
 
-def test_live_panel_shows_subtotals_and_grade(client, staff, second):
+def test_live_panel_scores_in_the_page_with_the_servers_numbers(client, staff, second):
+    # The page scores in the browser (tests/test_browser_offline.py compares it with the
+    # server); here: the page carries the rule's numbers and no per-tap request to the server.
     elder = ElderFactory()
     client.force_login(staff["assessor"])
-    resp = client.post(
-        f"/assessments/new/{elder.pk}/", form_post(action="preview", **{item_field_name("B.1.1"): "0"})
-    )
-    page = resp.content.decode()
-    assert 'data-subtotal="B.1">28<' in page and 'data-testid="live-total">86<' in page
-    assert "轻度失能" in page
+    page = client.get(f"/assessments/new/{elder.pk}/").content.decode()
+    assert 'id="assessment-scoring"' in page and '"floors": [[90, 0], [66, 1]' in page
+    assert "hx-post" not in page
+
+
+def test_a_refused_form_shows_the_servers_live_panel(client, staff, second):
+    elder = ElderFactory()
+    data = form_post(second, **{item_field_name("B.1.1"): "0"})
+    del data[item_field_name("B.2.3")]
+    client.force_login(staff["assessor"])
+    page = client.post(f"/assessments/new/{elder.pk}/", data).content.decode()
+    assert 'data-subtotal="B.1">28<' in page
+    assert not Assessment.objects.exists()
 
 
 def test_missing_items_are_marked_and_nothing_is_saved(client, staff, second):
