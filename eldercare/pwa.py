@@ -48,6 +48,8 @@ PAGES = (
     ("elders:elder-create", (), False),
     ("pwa:offline", (), False),
 )
+# Forms without personal data, kept as soon as the worker signs in.
+BLANK_FORMS = ("elders:elder-create",)
 # Forms a due list asks the worker to keep for its elders (data-precache-group="...").
 GROUPS = {"visit-forms": ("services:new", (1,)), "assessment-forms": ("assessments:new", (1,))}
 
@@ -77,6 +79,7 @@ def _config() -> dict:
         "staticUrl": static(""),
         "offline": reverse("pwa:offline"),
         "pages": pages,
+        "blankForms": [reverse(name) for name in BLANK_FORMS],
         "groups": {group: _pattern(name, args) for group, (name, args) in GROUPS.items()},
     }
 

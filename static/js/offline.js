@@ -87,7 +87,7 @@
       const label = box && box.querySelector("legend, label");
       const input = box && box.querySelector("input[name], select[name], textarea[name]");
       reasons.push({
-        field: label ? label.textContent.trim() : "",
+        field: label ? label.textContent.replace(/\s*\*\s*$/, "").trim() : "",
         name: el.dataset.errorFor || (input ? input.name : ""),
         message: el.textContent.trim(),
       });
@@ -145,6 +145,7 @@
         for (const item of items) {
           await store.put("outbox", await send(item));
           await render();
+          showOnForm(item);
         }
       };
       // One tab sends at a time: two tabs sending the same item would race for the key.
@@ -236,6 +237,16 @@
     const title = form.dataset.offlineTitle || document.title;
     const named = form.dataset.offlineTitleField && form.elements[form.dataset.offlineTitleField];
     return named && named.value ? `${title} · ${named.value}` : title;
+  }
+
+  // The record being sent in the background may be the one on this page.
+  function showOnForm(item) {
+    const form = document.querySelector(`form[data-offline][data-outbox-key="${CSS.escape(item.key)}"]`);
+    if (!form || item.status === "waiting") return;
+    const saved = form.parentElement.querySelector("[data-offline-saved]");
+    if (saved) saved.hidden = true;
+    if (item.status === "refused") markRefused(form, item.reasons);
+    else delete form.dataset.outboxKey;  // sent: a new save here is a new record
   }
 
   async function setUpForm(form) {

@@ -108,10 +108,26 @@ async function precache(group, urls) {
   }
 }
 
+// Blank forms (registration) hold no personal data: kept as soon as the worker signs in,
+// whether or not they were opened. A page this account may not open is simply not kept.
+async function keepBlankForms() {
+  const cache = await caches.open(PAGES);
+  for (const url of CONFIG.blankForms) {
+    if (await cache.match(url, { ignoreVary: true })) continue;
+    try {
+      const response = await fetch(url, { credentials: "same-origin" });
+      if (response.ok && !response.redirected) await cache.put(url, response);
+    } catch (_offline) {
+      return;
+    }
+  }
+}
+
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "precache") event.waitUntil(precache(data.group, data.urls || []));
   if (data.type === "user") {
+    event.waitUntil(keepBlankForms());
     // Another account signed in on this device: the previous one's pages go.
     event.waitUntil(caches.open(PAGES).then(async (cache) => {
       const marker = await cache.match("/__user__");
