@@ -36,8 +36,8 @@ def test_register_find_and_open_then_another_worker_cannot(live_server, browser,
     page.goto(live_server.url + "/")
     page.fill("#id_q", "周阿")
     page.keyboard.press("Enter")
-    page.wait_for_selector("text=周阿婆")
-    page.click("text=周阿婆")
+    page.wait_for_selector("#elder-rows >> text=周阿婆")
+    page.click("#elder-rows >> text=周阿婆")  # (the send queue's panel names her too)
     page.wait_for_url(re.compile(r".*/elders/\d+/$"))
     body = page.inner_text("body")
     assert number in body and "独居" in body and "低保" in body

@@ -58,6 +58,16 @@ def _record_visit_offline(ctx, page, url, note):
     page.wait_for_selector("[data-testid=kept-offline]:not([hidden])")
 
 
+def _visit_sent_after_the_network_returned(browser, live_server, note):
+    elder = ElderFactory(name="钱阿公", living_arrangement="alone")
+    ctx, page = _worker_app(browser, live_server, "worker")
+    url = _open_due_list(page, live_server, "/visits/due/", f"/visits/new/{elder.pk}/")
+    _record_visit_offline(ctx, page, url, note)
+    ctx.set_offline(False)
+    page.wait_for_selector("[data-testid=outbox-sent]", timeout=15_000)
+    return ctx, page, url
+
+
 def test_visit_and_assessment_recorded_offline_are_sent_once_when_the_network_returns(
     live_server, browser, staff
 ):
@@ -122,12 +132,7 @@ def test_visit_and_assessment_recorded_offline_are_sent_once_when_the_network_re
 
 
 def test_a_resent_record_creates_nothing_new(live_server, browser, staff):
-    elder = ElderFactory(name="钱阿公", living_arrangement="alone")
-    ctx, page = _worker_app(browser, live_server, "worker")
-    url = _open_due_list(page, live_server, "/visits/due/", f"/visits/new/{elder.pk}/")
-    _record_visit_offline(ctx, page, url, "一切正常")
-    ctx.set_offline(False)
-    page.wait_for_selector("[data-testid=outbox-sent]", timeout=15_000)
+    ctx, page, _url = _visit_sent_after_the_network_returned(browser, live_server, "一切正常")
     assert Visit.objects.count() == 1
     # The answer was lost on the way back (the phone never heard it): the same record, with
     # its key, goes out again.
@@ -190,12 +195,7 @@ def test_typed_text_survives_a_reload(live_server, browser, staff):
 
 
 def test_logout_clears_the_device(live_server, browser, staff):
-    elder = ElderFactory(name="孙阿婆", living_arrangement="alone")
-    ctx, page = _worker_app(browser, live_server, "worker")
-    url = _open_due_list(page, live_server, "/visits/due/", f"/visits/new/{elder.pk}/")
-    _record_visit_offline(ctx, page, url, "未发送的记录")
-    ctx.set_offline(False)
-    page.wait_for_selector("[data-testid=outbox-sent]", timeout=15_000)
+    ctx, page, url = _visit_sent_after_the_network_returned(browser, live_server, "已发送的记录")
     page.goto(url)
     page.fill("#id_notes", "草稿")
     page.wait_for_timeout(400)

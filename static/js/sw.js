@@ -37,12 +37,18 @@ function pageRule(url) {
 
 // The copy kept for "stripped" pages leaves out ID numbers and phones (the server drops
 // them for this header): the device holds only what the due lists need.
+const STRIPPED_EVERY_MS = 5 * 60 * 1000;
+const strippedAt = new Map();
+
 async function keep(request, response, rule) {
   const cache = await caches.open(PAGES);
   if (!rule.stripped) {
     await cache.put(request.url, response);
     return;
   }
+  // The stripped copy costs a second request: on a slow line, at most every five minutes.
+  if (Date.now() - (strippedAt.get(request.url) || 0) < STRIPPED_EVERY_MS) return;
+  strippedAt.set(request.url, Date.now());
   const copy = await fetch(request.url, { headers: { "X-Offline-Copy": "1" }, credentials: "same-origin", cache: "no-store" });
   if (copy.ok && !copy.redirected) await cache.put(request.url, copy);
 }

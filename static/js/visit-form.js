@@ -1,5 +1,5 @@
 /* The visit form: problems only matter when a problem was found, so their boxes are hidden
- * otherwise; a form opened from the device's copy starts at the device's clock. */
+ * otherwise (also after offline.js filled in a kept draft). */
 (function () {
   "use strict";
   const form = document.getElementById("visit-form");
