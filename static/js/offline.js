@@ -106,6 +106,7 @@
     // answer lands where the first one did and records nothing new.
     data.append("idempotency_key", item.key);
     let response;
+    item.tries = (item.tries || 0) + 1;
     try {
       response = await fetch(item.url, {
         method: "POST",
@@ -117,12 +118,12 @@
       item.note = t("no_network");
       return item;
     }
-    item.tries = (item.tries || 0) + 1;
     const landed = new URL(response.url, location.href);
     if (response.redirected && landed.pathname.startsWith("/accounts/login/")) {
       item.note = t("login_needed");
     } else if (response.redirected && response.ok) {
-      Object.assign(item, { status: "sent", sentAt: Date.now(), result: landed.pathname + landed.search, note: "", reasons: [] });
+      // The server has it: what was typed leaves the device, only the line in the list stays.
+      Object.assign(item, { status: "sent", sentAt: Date.now(), result: landed.pathname + landed.search, note: "", reasons: [], entries: [] });
     } else if (response.status === 403) {
       item.note = t("login_needed");
     } else if (response.status >= 500 || response.status === 429 || response.status === 408) {
