@@ -71,7 +71,9 @@ INSTALLED_APPS = [
     "services",
     "subsidies",
     "facilities",
+    "workforce",
     "reports",
+    "plans",
 ]
 
 MIDDLEWARE = [
@@ -221,6 +223,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Largest supporting document of a subsidy application, in MB (PDF, JPG, JPEG or PNG).
 SUBSIDY_DOCUMENT_MAX_MB = env.int("SUBSIDY_DOCUMENT_MAX_MB", default=10)
+# Evidence attached to a report on a plan task (督办材料): PDF or image, at most this size.
+TASK_EVIDENCE_MAX_MB = env.int("TASK_EVIDENCE_MAX_MB", default=10)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -270,6 +274,7 @@ SPECTACULAR_SETTINGS = {
         "ProblemEnum": "services.choices.Problem",
         "RegionLevelEnum": "regions.choices.Level",
         "ReviewLevelEnum": "subsidies.choices.Level",
+        "TaskStatusEnum": "plans.choices.TaskStatus",
     },
 }
 

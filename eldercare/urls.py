@@ -9,9 +9,10 @@ from eldercare import pwa
 from eldercare.tokens import ObtainTokenView, RevokeTokenView
 from elders.api import ElderViewSet
 from facilities.api import FacilityViewSet, FamilyCareBedViewSet, ResidencyViewSet, WaitlistEntryViewSet
+from plans.api import TargetViewSet, TaskAssignmentViewSet, TaskViewSet
 from regions.api import RegionViewSet
 from regions.views import PasswordChangeView
-from reports.api import MonthlyStatViewSet, TargetViewSet
+from reports.api import MonthlyStatViewSet
 from services.api import (
     CaregiverViewSet,
     CatalogueItemViewSet,
@@ -30,6 +31,7 @@ from subsidies.api import (
     GapView,
     PaymentViewSet,
 )
+from workforce.api import AdviserViewSet, TrainingSessionViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
@@ -44,6 +46,10 @@ router.register("caregivers", CaregiverViewSet, basename="caregiver")
 router.register("service-records", ServiceRecordViewSet, basename="servicerecord")
 router.register("stats", MonthlyStatViewSet, basename="stat")
 router.register("targets", TargetViewSet, basename="target")
+router.register("tasks", TaskViewSet, basename="task")
+router.register("task-assignments", TaskAssignmentViewSet, basename="taskassignment")
+router.register("training-sessions", TrainingSessionViewSet, basename="trainingsession")
+router.register("advisers", AdviserViewSet, basename="adviser")
 router.register("subsidy-applications", ApplicationViewSet, basename="subsidyapplication")
 router.register("entitlements", EntitlementViewSet, basename="entitlement")
 router.register("payments", PaymentViewSet, basename="payment")
@@ -70,6 +76,7 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("visits/", include("services.urls")),
     path("dashboard/", include("reports.urls")),
+    path("plans/", include("plans.urls")),
     path("facilities/", include("facilities.urls")),
     path("subsidies/", include("subsidies.urls")),
     path("", include((pwa.urlpatterns, "pwa"))),

@@ -42,8 +42,8 @@ DEMO_TOWNS = (
 
 STAFF = (
     # username, role, region, extra
-    ("city", "city_admin", "330300000000", {}),
-    ("district", "district_officer", "330302000000", {}),
+    ("city", "city_admin", "330300000000", {"department": "市民政局"}),
+    ("district", "district_officer", "330302000000", {"department": "鹿城区人民政府"}),
     ("street", "street_officer", "330302006000", {}),
     ("worker", "community_worker", "330302006044", {}),
     ("worker2", "community_worker", "330302006045", {}),
@@ -51,6 +51,8 @@ STAFF = (
     ("assessor2", "assessor", "330302000000", {"certificate_number": "WZ-PG-2024-0002"}),
     ("leader", "leader", "330300000000", {}),
     ("provider", "provider_staff", "330302000000", {}),
+    # The account of 市卫健委, a responsible unit of the pack's plan tasks (its region: the city).
+    ("health", "department_staff", "330300000000", {"department": "市卫健委"}),
 )
 
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任卢姚沈钟姜崔谭陆范汪廖石金韦贾夏付方邹熊白孟秦邱侯江尹薛闫段雷龙黎史陶贺毛郝顾龚邵万覃武钱戴严欧莫孔向常汤康易乔赖文"

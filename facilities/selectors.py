@@ -11,6 +11,7 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -383,6 +384,18 @@ def operating_on(last: date) -> QuerySet[Facility]:
     return Facility.objects.filter(status=FacilityStatus.OPERATING).filter(
         Q(status_since__isnull=True) | Q(status_since__lte=last)
     )
+
+
+def built_by(last: date) -> QuerySet[Facility]:
+    """Facilities built (建成, or already operating) by the end of a day and not closed by then:
+    their status history says so, or their current status does."""
+    from .models import StatusChange
+
+    ready = (FacilityStatus.BUILT, FacilityStatus.OPERATING)
+    recorded = StatusChange.objects.filter(facility=OuterRef("pk"), status__in=ready, on__lte=last)
+    now_ready = Q(status__in=ready) & (Q(status_since__isnull=True) | Q(status_since__lte=last))
+    closed = Q(status=FacilityStatus.CLOSED, status_since__lte=last)
+    return Facility.objects.filter(now_ready | Exists(recorded)).exclude(closed)
 
 
 def residents_at(last: date) -> QuerySet[Elder]:

@@ -13,7 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from eldercare.admin_utils import ScopedAdminMixin
 
 from .choices import Role
-from .models import Region, StaffProfile
+from .models import Department, Region, StaffProfile
 from .scope import restrict
 from .services import check_may_manage, check_staff_account, create_staff, set_staff_password
 
@@ -40,12 +40,26 @@ class RegionAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return False
 
 
+@admin.register(Department)
+class DepartmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """Responsible units: made by loading a policy pack; a bureau may add or rename its own."""
+
+    list_display = ("name", "region", "kind")
+    list_filter = ("kind",)
+    search_fields = ("name", "^region__code", "region__name")
+    list_select_related = ("region",)
+    raw_id_fields = ("region",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(StaffProfile)
 class StaffProfileAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ("user", "full_name", "role", "region", "certificate_number", "is_active")
+    list_display = ("user", "full_name", "role", "region", "department", "certificate_number", "is_active")
     list_filter = ("role",)
     search_fields = ("user__username", "user__first_name", "certificate_number")
-    list_select_related = ("user", "region")
+    list_select_related = ("user", "region", "department")
     raw_id_fields = ("region",)
     readonly_fields = ("user",)
 

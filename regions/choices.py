@@ -33,3 +33,12 @@ class Role(models.TextChoices):
     ASSESSOR = "assessor", _("Assessor")
     LEADER = "leader", _("Leader (read-only)")
     PROVIDER_STAFF = "provider_staff", _("Provider staff")
+    DEPARTMENT_STAFF = "department_staff", _("Department staff")
+
+
+class DepartmentKind(models.TextChoices):
+    """What kind of body a responsible unit (责任单位) is."""
+
+    GOVERNMENT = "government", _("People's government or management committee")  # 人民政府/管委会
+    DEPARTMENT = "department", _("Government department")  # 市民政局, 市卫健委, ...
+    OTHER = "other", _("Other body")  # 高校, 银行分支机构, 领导小组成员单位, ...

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .choices import Kind, Level, Role
+from .choices import DepartmentKind, Kind, Level, Role
 from .rules import candidate_ancestor_codes, scope_prefix
 from .scope import restrict
 
@@ -66,6 +66,43 @@ class Region(models.Model):
         return "".join(r.name for r in [*self.ancestors()[1:], self])
 
 
+class Department(models.Model):
+    """A responsible unit (责任单位): a department or other body of a division's government that a
+    policy document makes responsible for a target or a task, such as 市民政局 or 市卫健委 of a
+    city, or the people's government of a county.
+
+    Departments are not regions: several belong to one division, and an account belongs to at
+    most one of them (StaffProfile.department). The name is the document's own (市民政局), unique
+    within the division.
+    """
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("division"), on_delete=models.PROTECT, related_name="departments"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=DepartmentKind.choices, default=DepartmentKind.DEPARTMENT
+    )
+    history = HistoricalRecords()
+
+    scope_field = "region"
+
+    class Meta:
+        verbose_name = _("responsible unit")
+        verbose_name_plural = _("responsible units")
+        ordering = ["region_id", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "name"],
+                name="department_unique_name",
+                violation_error_message=_("This division already has a unit of this name."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class StaffProfile(models.Model):
     """A staff account's role and region of responsibility."""
 
@@ -84,6 +121,15 @@ class StaffProfile(models.Model):
         help_text=_("Assessors: the number of their assessor certificate."),
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("responsible unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        help_text=_("The unit this account reports for on plan tasks (a unit of its own division)."),
+    )
     history = HistoricalRecords()
 
     scope_field = "region"
@@ -95,3 +141,9 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.get_username()} ({self.get_role_display()}, {self.region})"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.department_id and self.department.region_id != self.region_id:
+            raise ValidationError({"department": _("The unit must belong to the account's own division.")})

@@ -87,7 +87,23 @@ _RESIDENTS_WRITE = ["facilities.add_residency", "facilities.change_residency"]
 _WAITLIST_APPLY = ["facilities.add_waitlistentry"]
 _WAITLIST_MANAGE = ["facilities.change_waitlistentry"]
 _FAMILY_BEDS_WRITE = ["facilities.add_familycarebed", "facilities.change_familycarebed"]
-_REPORTS_READ = ["reports.view_monthlystat", "reports.view_statrun", "reports.view_target"]
+_REPORTS_READ = ["reports.view_monthlystat", "reports.view_statrun"]
+_PLANS_READ = [
+    "plans.view_target",
+    "plans.view_task",
+    "plans.view_taskassignment",
+    "plans.view_taskupdate",
+    "regions.view_department",
+]
+# Reporting progress on a task; the service also requires the account to belong to the unit.
+_PLANS_REPORT = ["plans.add_taskupdate"]
+_WORKFORCE_READ = ["workforce.view_trainingsession", "workforce.view_adviser"]
+_WORKFORCE_WRITE = [
+    "workforce.add_trainingsession",
+    "workforce.change_trainingsession",
+    "workforce.add_adviser",
+    "workforce.change_adviser",
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CITY_ADMIN: [
@@ -116,6 +132,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_PROVIDERS_WRITE,
         *_RECORDS_READ,
         *_REPORTS_READ,
+        *_PLANS_READ,
+        *_WORKFORCE_READ,
+        *_WORKFORCE_WRITE,
+        *_PLANS_REPORT,
+        "regions.add_department",
+        "regions.change_department",
         *_SCHEMES_READ,
         *_SCHEMES_WRITE,
         *_APPLICATIONS_READ,
@@ -145,6 +167,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_PROVIDERS_WRITE,
         *_RECORDS_READ,
         *_REPORTS_READ,
+        *_PLANS_READ,
+        *_WORKFORCE_READ,
+        *_WORKFORCE_WRITE,
+        *_PLANS_REPORT,
         *_SCHEMES_READ,
         *_APPLICATIONS_READ,
         *_APPLICATIONS_REVIEW,
@@ -171,6 +197,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_PROVIDERS_READ,
         *_RECORDS_READ,
         *_REPORTS_READ,
+        *_PLANS_READ,
+        *_WORKFORCE_READ,
+        *_WORKFORCE_WRITE,
+        *_PLANS_REPORT,
         *_SCHEMES_READ,
         *_APPLICATIONS_READ,
         *_APPLICATIONS_REVIEW,
@@ -190,6 +220,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CATALOGUE_READ,
         *_RECORDS_READ,
         *_REPORTS_READ,
+        *_PLANS_READ,
         *_SCHEMES_READ,
         *_APPLICATIONS_READ,
         *_APPLICATIONS_SUBMIT,
@@ -213,6 +244,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_PROVIDERS_READ,
         *_RECORDS_READ,
         *_REPORTS_READ,
+        *_PLANS_READ,
+        *_WORKFORCE_READ,
         *_SCHEMES_READ,
         *_APPLICATIONS_READ,
         *_FACILITIES_READ,
@@ -228,6 +261,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "services.change_caregiver",
         *_FACILITIES_READ,
         *_RESIDENTS_WRITE,
+    ],
+    Role.DEPARTMENT_STAFF: [
+        *_VIEW_REGIONS,
+        *_REPORTS_READ,
+        *_PLANS_READ,
+        *_PLANS_REPORT,
     ],
 }
 
@@ -252,6 +291,7 @@ ROLE_LEVELS = {
     Role.ASSESSOR: ("city", "county", "town", "village"),
     Role.LEADER: ("province", "city", "county", "town", "village"),
     Role.PROVIDER_STAFF: ("city", "county", "town", "village"),
+    Role.DEPARTMENT_STAFF: ("province", "city", "county", "town"),
 }
 
 ROLE_LEVEL_ERROR = _("A %(role)s is responsible for a region at level: %(levels)s.")

@@ -55,3 +55,20 @@ def candidate_ancestor_codes(code: str) -> list[str]:
         if padded != code and padded not in out:
             out.append(padded)
     return out
+
+
+def is_district(code: str) -> bool:
+    """County-level codes 01-20 are a city's districts (市辖区); 21-70 counties, 81-99 county-level
+    cities. Documents that say 县(市) mean the latter two."""
+    return 1 <= int(code[4:6]) <= 20
+
+
+def is_development_zone(code: str) -> bool:
+    """County-level codes 71-79 are development zones (开发区, 示范区), run by a management
+    committee rather than a people's government."""
+    return 71 <= int(code[4:6]) <= 79
+
+
+def government_name(name: str, code: str) -> str:
+    """The name of the body governing a county-level division, as documents address it."""
+    return f"{name}管委会" if is_development_zone(code) else f"{name}人民政府"

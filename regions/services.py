@@ -15,11 +15,12 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from eldercare.models import revoke_tokens
 
 from .choices import Level, Role
-from .models import Region, StaffProfile
+from .models import Department, Region, StaffProfile
 from .roles import ADMIN_ROLES, ROLE_LEVEL_ERROR, ROLE_LEVELS
 from .rules import kind_of_town, kind_of_village, pad_code
 from .scope import in_scope
@@ -229,13 +230,15 @@ def create_staff(
     certificate_number: str = "",
     full_name: str = "",
     is_active: bool = True,
+    department: str | None = None,
     acting_user=None,
 ) -> tuple[StaffProfile, bool]:
     """Create a staff account (or update the existing one of that username).
 
     The one write path for accounts: the command, the user admin and the staff-profile admin
-    call it. Staff status and the group follow the role. Returns the profile and whether the
-    account was created.
+    call it. Staff status and the group follow the role. `department` names the responsible
+    unit of the account's own division it reports for ('' removes it, None keeps it). Returns
+    the profile and whether the account was created.
     """
     account = check_staff_account(
         username=username,
@@ -245,6 +248,7 @@ def create_staff(
         certificate_number=certificate_number,
         acting_user=acting_user,
     )
+    unit = _department(account.region, department) if department else None
     User = get_user_model()
     user = account.user
     created = user is None
@@ -262,6 +266,8 @@ def create_staff(
     profile.region = account.region
     if certificate_number:
         profile.certificate_number = certificate_number
+    if department is not None:
+        profile.department = unit
     if acting_user is not None:
         profile._history_user = acting_user
     profile.full_clean()
@@ -271,6 +277,20 @@ def create_staff(
         # A reset password or a deactivated account ends the API tokens issued before.
         revoke_tokens(user=user)
     return profile, created
+
+
+def _department(region: Region, name: str) -> Department:
+    """The unit of this name in the division, or a message listing the division's units."""
+    found = Department.objects.filter(region=region, name=name.strip()).first()
+    if found is None:
+        known = list(Department.objects.filter(region=region).values_list("name", flat=True)[:30])
+        raise ValidationError(
+            {
+                "department": _("%(division)s has no unit named %(name)s; its units: %(known)s.")
+                % {"division": region.name, "name": name, "known": "、".join(known) or "-"}
+            }
+        )
+    return found
 
 
 def check_may_manage(acting_user, *, user) -> None:
@@ -299,3 +319,31 @@ def set_staff_password(*, user, password: str | None, acting_user=None) -> None:
         user.set_password(password)
     user.save(update_fields=["password"])
     revoke_tokens(user=user)
+
+
+def ensure_departments(units: list[tuple[str, str, str]]) -> dict[tuple[str, str], Department]:
+    """Make sure every (division code, name, kind) unit exists; returns them by (code, name).
+
+    Policy packs name their responsible units (市民政局, 咸安区人民政府); loading a pack creates
+    the ones missing, in one insert, and leaves existing ones (and the accounts on them) alone.
+    """
+    wanted = {(code, name): kind for code, name, kind in units}
+    codes = {code for code, _name in wanted}
+    existing = {
+        (d.region_id, d.name): d
+        for d in Department.objects.filter(region_id__in=codes, name__in={n for _c, n in wanted})
+    }
+    missing = [
+        Department(region_id=code, name=name, kind=kind)
+        for (code, name), kind in wanted.items()
+        if (code, name) not in existing
+    ]
+    for unit in missing:
+        unit.full_clean(validate_unique=False, validate_constraints=False)
+    bulk_create_with_history(missing, Department, ignore_conflicts=True)
+    if missing:
+        existing = {
+            (d.region_id, d.name): d
+            for d in Department.objects.filter(region_id__in=codes, name__in={n for _c, n in wanted})
+        }
+    return {key: existing[key] for key in wanted}

@@ -33,12 +33,15 @@ from elders.models import Elder
 from elders.selectors import cities_with_elders
 from facilities.choices import RESIDENTIAL_KINDS, FacilityKind, Ownership
 from facilities.models import FamilyCareBed
-from facilities.selectors import operating_on, residents_at
+from facilities.selectors import built_by, operating_on, residents_at
 from policies.grades import LEVELS, GradeMapping, grade_mapping
 from regions.models import Region
-from services.models import Caregiver, ServiceRecord, Visit
+from services.choices import ProviderKind, ServiceKind
+from services.models import Caregiver, Provider, ServiceRecord, Visit
 from subsidies.models import Entitlement, Payment, Scheme
 from subsidies.selectors import unclaimed
+from workforce.choices import CARE_TRAINING, Audience
+from workforce.models import Adviser, TrainingSession
 
 from .models import VisitRoster
 
@@ -216,6 +219,13 @@ class Month:
     @cached_property
     def cities(self) -> list[str]:
         return cities_with_elders()
+
+    def under_cities(self, field_name: str) -> Q:
+        """Rows whose region (at `field_name`) lies in one of the cities with elders."""
+        q = Q(pk__in=[])
+        for city in self.cities:
+            q |= Q(**{f"{field_name}__startswith": city})
+        return q
 
     def per_elder(self, counts: Figures) -> Figures:
         """Counts of a region over its registered elders: every village with elders gets a
@@ -714,3 +724,481 @@ def caregivers(month: Month) -> dict[str, Figures]:
         certified[code] = (row["certified"], row["n"])
         employed[code] = (row["n"], 0)
     return {"caregivers_certified": certified, "caregivers_per_10k": month.per_elder(employed)}
+
+
+# --- what the documents' plan targets measure ---------------------------------------------------
+# Each is the figure a target of a pack is judged on (plans/): the pack's metric names these codes.
+
+_COMMUNITY_CENTRES = (FacilityKind.DAY_CARE, FacilityKind.MUTUAL_AID)  # 村(社区)居家养老服务(照料)中心
+_COMMUNITY_SITES = (
+    FacilityKind.DAY_CARE,
+    FacilityKind.STATION,
+    FacilityKind.MUTUAL_AID,
+    FacilityKind.STREET_CENTRE,
+)
+_NURSING_CENTRES = (FacilityKind.DAY_CARE, FacilityKind.STATION, FacilityKind.STREET_CENTRE)
+_COUNTY_CENTRES = (
+    FacilityKind.COUNTY_CENTRE,
+    FacilityKind.TEKUN_HOME,
+)  # 县级中心, 特困供养服务中心/中心敬老院
+_PUBLIC = (Ownership.PUBLIC, Ownership.PUBLIC_PRIVATE, Ownership.STATE_OWNED)
+_SOCIALLY_RUN = (Ownership.PUBLIC_PRIVATE, Ownership.PRIVATE)
+
+
+def _share(
+    kind_of_row: Callable[[tuple], bool], counted: Callable[[tuple], bool], rows: list[tuple]
+) -> Figures:
+    """Per region: rows of a kind that are counted, over all rows of that kind."""
+    out: dict[str, list[int]] = {}
+    for row in rows:
+        if kind_of_row(row):
+            acc = out.setdefault(row[0], [0, 0])
+            acc[0] += int(counted(row))
+            acc[1] += 1
+    return {code: (num, den) for code, (num, den) in out.items()}
+
+
+def _count(
+    counted: Callable[[tuple], bool], rows: list[tuple], amount: Callable[[tuple], int] = lambda r: 1
+) -> Figures:
+    out: dict[str, int] = defaultdict(int)
+    for row in rows:
+        if counted(row):
+            out[row[0]] += amount(row)
+    return {code: (n, None) for code, n in out.items() if n}
+
+
+@metrics(
+    declare(
+        "centres_three_star_plus",
+        _("Care centres of three stars or more"),
+        "count",
+        _(
+            "Operating community day-care centres and rural mutual-aid points whose latest star rating is 3 or more."
+        ),
+        sheet="facilities",
+    ),
+    declare("beds_total", _("Beds"), "count", _("Beds of operating facilities."), sheet="facilities"),
+    declare(
+        "public_institution_beds",
+        _("Beds of public institutions"),
+        "count",
+        _(
+            "Beds of operating residential facilities that are public, publicly built and privately run, or state-owned."
+        ),
+        sheet="facilities",
+    ),
+    declare(
+        "medical_care_institutions",
+        _("Medical-care combined institutions"),
+        "count",
+        _("Operating medical-care combined institutions."),
+        sheet="facilities",
+    ),
+    declare(
+        "institutions_medical_share",
+        _("Institutions offering medical care"),
+        "rate",
+        _("Operating residential facilities that offer medical care, over all of them."),
+        sheet="facilities",
+    ),
+    declare(
+        "institutions_home_service_share",
+        _("Institutions serving elders at home"),
+        "rate",
+        _("Operating residential facilities that offer home services, over all of them."),
+        sheet="facilities",
+    ),
+    declare(
+        "institutions_rated_share",
+        _("Star-rated institutions"),
+        "rate",
+        _("Operating residential facilities with a star rating, over all of them."),
+        sheet="facilities",
+    ),
+    declare(
+        "private_institution_share",
+        _("Private institutions"),
+        "rate",
+        _("Privately owned operating residential facilities, over all of them."),
+        sheet="facilities",
+    ),
+    declare(
+        "rehab_area_share",
+        _("Institutions and community sites with rehabilitation"),
+        "rate",
+        _(
+            "Operating residential facilities, day-care centres, stations, mutual-aid points and street centres that "
+            "offer rehabilitation and nursing, over all of them."
+        ),
+        sheet="facilities",
+    ),
+    declare(
+        "nursing_capable_centres",
+        _("Community centres with nursing care"),
+        "count",
+        _(
+            "Operating day-care centres, home-care stations and street centres that offer rehabilitation and nursing."
+        ),
+        sheet="facilities",
+    ),
+    declare(
+        "socially_run_centres",
+        _("Socially run community centres"),
+        "count",
+        _(
+            "Operating day-care centres and mutual-aid points that are publicly built and privately run, or private."
+        ),
+        sheet="facilities",
+    ),
+    declare(
+        "county_centres",
+        _("County elder-care centres"),
+        "count",
+        _("Operating county elder-care centres and support homes for extreme-poverty elders."),
+        sheet="facilities",
+    ),
+    declare(
+        "street_comprehensive_centres",
+        _("Street/town comprehensive centres"),
+        "count",
+        _("Operating street/town comprehensive elder-care centres."),
+        sheet="facilities",
+    ),
+)
+def facility_details(month: Month) -> dict[str, Figures]:
+    """Per facility region, from one read of the operating facilities (kind, ownership, functions,
+    star, beds): the facility functions are a list, counted here rather than in SQL."""
+    rows = list(
+        operating_on(month.last)
+        .filter(month.under_cities("region__code"))
+        .values_list("region_id", "kind", "ownership", "functions", "star", "beds")
+    )
+    residential = set(RESIDENTIAL_KINDS)
+
+    def offers(row, function):
+        return function in (row[3] or [])
+
+    def is_residential(row):
+        return row[1] in residential
+
+    return {
+        "centres_three_star_plus": _count(lambda r: r[1] in _COMMUNITY_CENTRES and (r[4] or 0) >= 3, rows),
+        "beds_total": _count(lambda r: r[5] > 0, rows, amount=lambda r: r[5]),
+        "public_institution_beds": _count(
+            lambda r: is_residential(r) and r[2] in _PUBLIC and r[5] > 0, rows, amount=lambda r: r[5]
+        ),
+        "medical_care_institutions": _count(lambda r: r[1] == FacilityKind.MEDICAL_CARE, rows),
+        "institutions_medical_share": _share(is_residential, lambda r: offers(r, "medical"), rows),
+        "institutions_home_service_share": _share(is_residential, lambda r: offers(r, "home_service"), rows),
+        "institutions_rated_share": _share(is_residential, lambda r: r[4] is not None, rows),
+        "private_institution_share": _share(is_residential, lambda r: r[2] == Ownership.PRIVATE, rows),
+        "rehab_area_share": _share(
+            lambda r: is_residential(r) or r[1] in _COMMUNITY_SITES,
+            lambda r: offers(r, "rehab_nursing"),
+            rows,
+        ),
+        "nursing_capable_centres": _count(
+            lambda r: r[1] in _NURSING_CENTRES and offers(r, "rehab_nursing"), rows
+        ),
+        "socially_run_centres": _count(lambda r: r[1] in _COMMUNITY_CENTRES and r[2] in _SOCIALLY_RUN, rows),
+        "county_centres": _count(lambda r: r[1] in _COUNTY_CENTRES, rows),
+        "street_comprehensive_centres": _count(lambda r: r[1] == FacilityKind.STREET_CENTRE, rows),
+    }
+
+
+@metrics(
+    declare(
+        "day_care_centres_built",
+        _("Day-care centres built"),
+        "count",
+        _("Community day-care centres built or operating at the end of the month (建成)."),
+        sheet="facilities",
+    ),
+    declare(
+        "county_centres_built",
+        _("County elder-care centres built"),
+        "count",
+        _("County elder-care centres and support homes built or operating at the end of the month."),
+        sheet="facilities",
+    ),
+    declare(
+        "street_comprehensive_centres_built",
+        _("Street/town comprehensive centres built"),
+        "count",
+        _("Street/town comprehensive elder-care centres built or operating at the end of the month."),
+        sheet="facilities",
+    ),
+)
+def facilities_built(month: Month) -> dict[str, Figures]:
+    kinds = {
+        "day_care_centres_built": Q(kind=FacilityKind.DAY_CARE),
+        "county_centres_built": Q(kind__in=_COUNTY_CENTRES),
+        "street_comprehensive_centres_built": Q(kind=FacilityKind.STREET_CENTRE),
+    }
+    rows = _by_village(
+        built_by(month.last).filter(month.under_cities("region__code")),
+        "region_id",
+        **{m: Count("id", filter=q) for m, q in kinds.items()},
+    )
+    return {m: {code: (row[m], None) for code, row in rows.items() if row[m]} for m in kinds}
+
+
+@metrics(
+    declare(
+        "town_facility_coverage",
+        _("Towns with an elder-care facility"),
+        "rate",
+        _(
+            "Towns and townships (not streets) with at least one operating facility in them, over all of them."
+        ),
+        sheet="facilities",
+    ),
+    declare(
+        "village_facility_coverage",
+        _("Villages with an elder-care facility"),
+        "rate",
+        _("Rural villages with at least one operating facility, over all of them."),
+        sheet="facilities",
+    ),
+    declare(
+        "urban_street_centre_coverage",
+        _("Streets with a comprehensive centre"),
+        "rate",
+        _(
+            "Streets (not towns) with an operating comprehensive or county elder-care centre, over all of them."
+        ),
+        sheet="facilities",
+    ),
+)
+def facility_coverage(month: Month) -> dict[str, Figures]:
+    """Coverage keyed by the town or village it describes (1 or 0 over 1), like the network's."""
+    placed = list(
+        operating_on(month.last)
+        .filter(month.under_cities("region__code"))
+        .values_list("region_id", "kind")
+        .distinct()
+    )
+    towns_served = {code[:9] + "000" for code, _kind in placed}
+    villages_served = {code for code, _kind in placed if not code.endswith("000")}
+    centres = (FacilityKind.STREET_CENTRE, FacilityKind.COUNTY_CENTRE)
+    streets_with_centre = {code[:9] + "000" for code, kind in placed if kind in centres}
+    out: dict[str, Figures] = defaultdict(dict)
+    divisions = Region.objects.filter(level__in=("town", "village")).filter(month.under_cities("code"))
+    for code, level, kind in divisions.values_list("code", "level", "kind").iterator(chunk_size=5000):
+        if level == "town" and kind == "rural":
+            out["town_facility_coverage"][code] = (int(code in towns_served), 1)
+        elif level == "town":
+            out["urban_street_centre_coverage"][code] = (int(code in streets_with_centre), 1)
+        elif kind == "rural":
+            out["village_facility_coverage"][code] = (int(code in villages_served), 1)
+    return out
+
+
+@metrics(
+    declare(
+        "certified_caregivers_per_10k",
+        _("Certified caregivers per 10,000 elders"),
+        "per10k",
+        _(
+            "Employed caregivers of filed providers with a certificate valid at the end of the month, per 10,000 registered elders."
+        ),
+        sheet="workforce",
+    ),
+    declare(
+        "caregivers_qualified_share",
+        _("Caregivers with a vocational skill level"),
+        "rate",
+        _(
+            "Employed caregivers of filed providers holding a vocational skill level (level 5, junior, or above)."
+        ),
+        sheet="workforce",
+    ),
+    declare(
+        "caregivers_trained_share",
+        _("Caregivers trained in the last three years"),
+        "rate",
+        _(
+            "Employed caregivers of filed providers named on a caregivers' training that ended in the last 36 months."
+        ),
+        sheet="workforce",
+    ),
+)
+def caregiver_qualifications(month: Month) -> dict[str, Figures]:
+    since = date(month.last.year - 3, month.last.month, 1)
+    trained = TrainingSession.caregivers.through.objects.filter(
+        caregiver_id=OuterRef("pk"),
+        trainingsession__ends_on__gte=since,
+        trainingsession__ends_on__lte=month.last,
+    )
+    carers = Caregiver.objects.filter(active=True, provider__filing_status="filed").alias(
+        trained=Exists(trained)
+    )
+    certified: Figures = {}
+    qualified: Figures = {}
+    recent: Figures = {}
+    for code, row in _by_village(
+        carers,
+        "provider__region_id",
+        n=Count("id"),
+        certified=Count("id", filter=Q(certificate_expires__gte=month.last) & ~Q(certificate_number="")),
+        qualified=Count("id", filter=Q(skill_level__isnull=False)),
+        trained=Count("id", filter=Q(trained=True)),
+    ).items():
+        certified[code] = (row["certified"], 0)
+        qualified[code] = (row["qualified"], row["n"])
+        recent[code] = (row["trained"], row["n"])
+    return {
+        "certified_caregivers_per_10k": month.per_elder(certified),
+        "caregivers_qualified_share": qualified,
+        "caregivers_trained_share": recent,
+    }
+
+
+@metrics(
+    declare(
+        "filed_providers",
+        _("Filed elder-care providers"),
+        "count",
+        _("Providers filed (备案) by the end of the month, by the region they serve."),
+        sheet="workforce",
+    ),
+    declare(
+        "filed_social_orgs",
+        _("Filed elder-care social organisations"),
+        "count",
+        _("Filed providers registered as social organisations (社会服务机构)."),
+        sheet="workforce",
+    ),
+)
+def providers_filed(month: Month) -> dict[str, Figures]:
+    filed = Provider.objects.filter(filing_status="filed").filter(
+        Q(filed_on__isnull=True) | Q(filed_on__lte=month.last)
+    )
+    rows = _by_village(
+        filed, "region_id", n=Count("id"), social=Count("id", filter=Q(kind=ProviderKind.SOCIAL_ORG))
+    )
+    return {
+        "filed_providers": {code: (row["n"], None) for code, row in rows.items()},
+        "filed_social_orgs": {code: (row["social"], None) for code, row in rows.items() if row["social"]},
+    }
+
+
+@metric(
+    "respite_households",
+    _("Respite service: elders served this year"),
+    "count",
+    _(
+        "Elders with a respite-service record from 1 January to the end of the month (one elder read as one household)."
+    ),
+    sheet="care",
+)
+def respite_households(month: Month) -> Figures:
+    _first, _last, start, _end = period_bounds(f"{month.last.year}-01")
+    records = ServiceRecord.objects.filter(
+        kind=ServiceKind.RESPITE, started_at__gte=start, started_at__lt=month.end
+    )
+    return {
+        code: (row["n"], None)
+        for code, row in _by_village(
+            records, "elder__residence_id", n=Count("elder_id", distinct=True)
+        ).items()
+    }
+
+
+@metrics(
+    declare(
+        "training_person_times",
+        _("Care training person-times"),
+        "count",
+        _(
+            "Person-times of caregiver, medical care worker and family caregiver training that ended in the month."
+        ),
+        sheet="workforce",
+    ),
+    declare(
+        "caregiver_training_person_times",
+        _("Caregiver training person-times"),
+        "count",
+        _("Person-times of caregiver training that ended in the month."),
+        sheet="workforce",
+    ),
+    declare(
+        "family_training_households",
+        _("Households reached by family caregiver training"),
+        "count",
+        _("Households of family caregiver training that ended in the month."),
+        sheet="workforce",
+    ),
+    declare(
+        "institution_heads_trained_share",
+        _("Institutions whose head was trained this year"),
+        "rate",
+        _(
+            "Operating residential facilities named on a training of institution heads that ended between 1 January "
+            "and the end of the month, over all of them."
+        ),
+        sheet="workforce",
+    ),
+)
+def training(month: Month) -> dict[str, Figures]:
+    ended = TrainingSession.objects.filter(ends_on__gte=month.first, ends_on__lte=month.last)
+    rows = _by_village(
+        ended,
+        "region_id",
+        care=Coalesce(Sum("person_times", filter=Q(audience__in=CARE_TRAINING)), 0),
+        carers=Coalesce(Sum("person_times", filter=Q(audience=Audience.CAREGIVERS)), 0),
+        households=Coalesce(Sum("households", filter=Q(audience=Audience.FAMILY_CARERS)), 0),
+    )
+    heads = TrainingSession.facilities.through.objects.filter(
+        facility_id=OuterRef("pk"),
+        trainingsession__audience=Audience.INSTITUTION_HEADS,
+        trainingsession__ends_on__gte=date(month.last.year, 1, 1),
+        trainingsession__ends_on__lte=month.last,
+    )
+    institutions = (
+        operating_on(month.last)
+        .filter(kind__in=RESIDENTIAL_KINDS)
+        .filter(month.under_cities("region__code"))
+        .alias(trained=Exists(heads))
+    )
+    return {
+        "training_person_times": {c: (r["care"], None) for c, r in rows.items() if r["care"]},
+        "caregiver_training_person_times": {c: (r["carers"], None) for c, r in rows.items() if r["carers"]},
+        "family_training_households": {
+            c: (r["households"], None) for c, r in rows.items() if r["households"]
+        },
+        "institution_heads_trained_share": {
+            code: (row["trained"], row["n"])
+            for code, row in _by_village(
+                institutions, "region_id", n=Count("id"), trained=Count("id", filter=Q(trained=True))
+            ).items()
+        },
+    }
+
+
+@metrics(
+    declare(
+        "town_advisers",
+        _("Elder-care advisers at streets and towns"),
+        "count",
+        _("Elder-care advisers in post at the end of the month who are posted to a street or town itself."),
+        sheet="workforce",
+    ),
+    declare(
+        "village_advisers",
+        _("Elder-care advisers at communities and villages"),
+        "count",
+        _("Elder-care advisers in post at the end of the month who are posted to a community or village."),
+        sheet="workforce",
+    ),
+)
+def advisers(month: Month) -> dict[str, Figures]:
+    in_post = Adviser.objects.filter(appointed_on__lte=month.last).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=month.last)
+    )
+    out: dict[str, Figures] = {"town_advisers": {}, "village_advisers": {}}
+    for row in in_post.values("region_id", "region__level").annotate(n=Count("id")).order_by():
+        metric = "town_advisers" if row["region__level"] == "town" else "village_advisers"
+        out[metric][row["region_id"]] = (row["n"], None)
+    return out

@@ -87,28 +87,3 @@ class VisitRoster(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.elder_id}"
-
-
-class Target(models.Model):
-    """A plan target from a policy pack: indicator, region, value, deadline, who is responsible."""
-
-    indicator = models.CharField(_("indicator"), max_length=60)
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
-    target_value = models.DecimalField(_("target value"), max_digits=14, decimal_places=4)
-    deadline = models.DateField(_("deadline"))
-    steps = models.JSONField(_("yearly steps"), default=list, blank=True)
-    source = models.TextField(_("source clause"))
-    units = models.JSONField(_("responsible units (lead first)"), default=list, blank=True)
-
-    scope_field = "region"
-
-    class Meta:
-        verbose_name = _("plan target")
-        verbose_name_plural = _("plan targets")
-        ordering = ["region", "deadline", "indicator"]
-        constraints = [
-            models.UniqueConstraint(fields=["indicator", "region", "deadline"], name="target_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.indicator} {self.target_value} @ {self.region_id} by {self.deadline}"

@@ -7,9 +7,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from eldercare.spreadsheets import append_row, workbook_bytes
+from plans.selectors import dashboard_part
 from policies.grades import LEVELS, grade_mapping
 from regions.models import Region
 from regions.scope import in_scope, restrict, user_region_code
@@ -17,14 +17,6 @@ from services.policy import visit_settings
 
 from . import selectors
 from .metrics import CARDS, METRICS, SHEETS, metric_label
-
-STATUS_LABELS = {
-    "met": gettext_lazy("met"),
-    "on_track": gettext_lazy("on track"),
-    "at_risk": gettext_lazy("at risk"),
-    "missed": gettext_lazy("missed"),
-    "no_data": gettext_lazy("no data yet"),
-}
 
 
 def _region_and_period(request):
@@ -64,8 +56,8 @@ def _context(request):
         "trend": trend,
         "target": target,
         "run": selectors.freshness(period) if period else None,
-        "targets": selectors.target_progress(request.user, region, timezone.localdate()),
-        "status_labels": STATUS_LABELS,
+        # The plan's targets for this region (with their figures) and where its tasks stand.
+        "plan": dashboard_part(request.user, region, timezone.localdate()),
         "chart": {
             "trend": {"periods": [s.period for s in trend], "values": [float(s.value) for s in trend]},
             "children": {

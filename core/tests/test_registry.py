@@ -27,7 +27,7 @@ def test_every_store_is_filled_where_its_entries_are_defined():
     assert {"age", "categories", "ability_grade", "facility_star", "caregiver_certified"} <= set(
         registry["condition_facts"]
     )
-    assert {"registry", "assessment", "visits", "catalogue", "facilities", "schemes", "targets"} == set(
+    assert {"registry", "assessment", "visits", "catalogue", "facilities", "schemes", "targets", "tasks"} == set(
         registry["policy_sections"]
     )
     assert ["basic", "contacts", "entitlements", "subsidies", "assessments", "facilities", "visits"] == [

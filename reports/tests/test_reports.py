@@ -199,21 +199,3 @@ def test_caregivers_per_10000_elders_and_certified_share(september, staff):
     assert float(lucheng.value) == pytest.approx(2 / registered * 10_000)
     certified = stat("330302000000", "caregivers_certified")
     assert (certified.numerator, certified.denominator) == (1, 2)
-
-
-def test_targets_from_the_pack_with_progress(september, staff, client):
-    from policies.services import load_policy_pack
-
-    load_policy_pack(name="wenzhou", region_code="3303")
-    compute_month(PERIOD)
-    c = APIClient()
-    c.force_authenticate(staff["leader"])
-    rows = {r["indicator"]: r for r in c.get("/api/v1/targets/").json()["results"]}
-    visit = rows["visit_rate"]
-    assert visit["region"] == "330300000000" and visit["deadline"] == "2025-12-31"
-    assert visit["latest_period"] == PERIOD and visit["status"] == "missed"  # 33.3 % after the 2025 deadline
-    assert visit["units"][0] == "市民政局"
-    assert rows["canteens"]["status"] == "no_data"
-    client.force_login(staff["leader"])
-    page = client.get(f"/dashboard/?period={PERIOD}").content.decode()
-    assert 'data-testid="targets"' in page and 'data-status="missed"' in page

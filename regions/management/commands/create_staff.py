@@ -15,8 +15,13 @@ class Command(BaseCommand):
         parser.add_argument("--password", help="required for a new account")
         parser.add_argument("--certificate", default="", help="assessor certificate number")
         parser.add_argument("--name", default="", help="the person's name")
+        parser.add_argument(
+            "--department",
+            default=None,
+            help="the responsible unit of the account's division it reports for (e.g. 市卫健委); '' removes it",
+        )
 
-    def handle(self, *args, username, role, region, password, certificate, name, **options):
+    def handle(self, *args, username, role, region, password, certificate, name, department, **options):
         try:
             profile, created = create_staff(
                 username=username,
@@ -25,6 +30,7 @@ class Command(BaseCommand):
                 password=password,
                 certificate_number=certificate,
                 full_name=name,
+                department=department,
             )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
