@@ -1,8 +1,18 @@
-"""Shared by the benchmark commands: medians of repeated runs, after a warm-up."""
+"""Shared by the benchmark commands: medians of repeated runs after a warm-up, the synthetic
+city they all measure, and the one table every figure is printed in (time, baseline, ratio)."""
+
+from __future__ import annotations
 
 import statistics
 import time
 from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 
 def median_ms(fn: Callable[[], object], repeat: int) -> float:
@@ -13,3 +23,188 @@ def median_ms(fn: Callable[[], object], repeat: int) -> float:
         fn()
         samples.append((time.perf_counter() - start) * 1000)
     return statistics.median(samples)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def median_rolled_back_ms(fn: Callable[[], object], repeat: int) -> float:
+    """Median of runs that each write and are rolled back, so every run starts from the same data."""
+    samples = []
+    for _ in range(repeat):
+        try:
+            with transaction.atomic():
+                start = time.perf_counter()
+                fn()
+                samples.append((time.perf_counter() - start) * 1000)
+                raise _Rollback
+        except _Rollback:
+            pass
+    return statistics.median(samples)
+
+
+@dataclass
+class Figure:
+    """One measured figure next to the baseline measured in the same run."""
+
+    group: str
+    label: str
+    ms: float
+    baseline: str
+    baseline_ms: float
+    goal: float | None = None  # the largest ratio the goals table allows, if it names one
+    queries: int | None = None
+
+    @property
+    def ratio(self) -> float:
+        return self.ms / self.baseline_ms if self.baseline_ms else float("inf")
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "ratio": self.ratio}
+
+
+def print_figures(out, figures: list[Figure], *, growth: dict[str, float] | None = None) -> None:
+    """One table: each figure, its baseline, the ratio, the goal (and its growth from a smaller city)."""
+    head = f"{'figure':<58}{'ms':>10}  {'baseline':<28}{'ms':>9}{'ratio':>8}{'goal':>7}{'queries':>9}"
+    if growth is not None:
+        head += f"{'growth':>9}"
+    out.write(head)
+    out.write("-" * len(head))
+    group = None
+    for f in figures:
+        if f.group != group:
+            group = f.group
+            out.write(f"[{group}]")
+        line = (
+            f"  {f.label:<56}{f.ms:>10.1f}  {f.baseline:<28}{f.baseline_ms:>9.1f}{f.ratio:>7.2f}×"
+            f"{(f'≤{f.goal:g}×' if f.goal else ''):>7}{(f.queries if f.queries is not None else ''):>9}"
+        )
+        if growth is not None:
+            g = growth.get(f"{f.group}/{f.label}")
+            line += f"{(f'{g:.1f}×' if g is not None else ''):>9}"
+        if f.goal and f.ratio > f.goal:
+            line += "  (over goal)"
+        out.write(line)
+
+
+class Pages:
+    """Timed GETs through Django's test client, with the queries of one request counted."""
+
+    def __init__(self, repeat: int):
+        self.repeat = repeat
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+        self.anon = Client()
+        self._trivial: float | None = None
+
+    def client(self, user) -> Client:
+        c = Client()
+        c.force_login(user)
+        return c
+
+    def get(self, client: Client, url: str) -> tuple[float, int]:
+        def call():
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+
+        call()
+        with CaptureQueriesContext(connection) as queries:
+            call()
+        count = len(queries.captured_queries)  # read now: the log is a window that later requests clear
+        return median_ms(call, self.repeat), count
+
+    @property
+    def trivial_ms(self) -> float:
+        """The login form, measured once per run: what any page costs before it does any work."""
+        if self._trivial is None:
+            self._trivial = median_ms(lambda: self.anon.get("/accounts/login/"), max(self.repeat, 15))
+        return self._trivial
+
+    def figure(self, group: str, label: str, client: Client, url: str, goal: float | None = None) -> Figure:
+        ms, queries = self.get(client, url)
+        return Figure(group, label, ms, "trivial page (login form)", self.trivial_ms, goal, queries)
+
+
+# --- the synthetic city -------------------------------------------------------------------------
+
+BENCH_SCHEME = "BENCH-ALLOWANCE"  # a synthetic scheme of the benchmark city (never in a pack)
+
+
+def ensure_city(*, elders: int, facilities: int, residents: int, entitlements: int, out) -> None:
+    """Build the benchmark city once, or reuse it when it already has N demo elders: N elders with
+    assessments and 12 months of visits, facilities with residents, and paid entitlements."""
+    from django.utils import timezone
+
+    from elders.demo import DEMO_TAG, seed
+    from elders.models import Elder
+    from facilities import benchmark as facility_bench
+    from facilities.models import Facility
+    from core.periods import period_bounds, previous_period
+    from subsidies.disbursement import run_disbursement
+    from subsidies.models import Entitlement
+
+    period = previous_period(timezone.localdate())
+    first, _last, _start, _end = period_bounds(period)
+    if Elder.objects.filter(notes=DEMO_TAG).count() != elders:
+        t = time.perf_counter()
+        seed(elders=elders, reset=True)
+        out.write(f"seeded {elders:,} elders with assessments and visits in {time.perf_counter() - t:.0f} s")
+    if Facility.objects.filter(licence_number=facility_bench.TAG).count() != facilities:
+        t = time.perf_counter()
+        facility_bench.load(facilities=facilities, residents=residents, today=first)
+        out.write(
+            f"loaded {facilities:,} facilities, {residents:,} residents in {time.perf_counter() - t:.0f} s"
+        )
+    scheme = bench_scheme(first)
+    wanted = min(entitlements, Elder.objects.filter(status="registered").count())
+    if Entitlement.objects.filter(scheme=scheme).count() != wanted:
+        t = time.perf_counter()
+        _entitlements(scheme, entitlements, first)
+        run_disbursement(period=period)
+        out.write(
+            f"loaded {entitlements:,} entitlements and paid {period} in {time.perf_counter() - t:.0f} s"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def bench_scheme(first: date):
+    from subsidies.models import Scheme
+
+    scheme, _created = Scheme.objects.update_or_create(
+        code=BENCH_SCHEME,
+        defaults={
+            "name": "基准测试津贴（合成数据）",
+            "region_id": "330300000000",
+            "legal_basis": "benchmark only: synthetic data, not a policy",
+            "effective_from": date(first.year - 1, 1, 1),
+            "beneficiary": "elder",
+            "frequency": "monthly",
+            "payment_form": "cash",
+            "eligibility": {"fact": "age", "op": "gte", "value": 60},
+            "amount_rule": {"kind": "fixed", "amount": "100.00"},
+            "application_needed": True,
+            "active": True,
+        },
+    )
+    return scheme
+
+
+@transaction.atomic
+def _entitlements(scheme, n: int, first: date) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM subsidies_payment WHERE entitlement_id IN "
+            "(SELECT id FROM subsidies_entitlement WHERE scheme_id = %s)",
+            [scheme.pk],
+        )
+        cursor.execute("DELETE FROM subsidies_entitlement WHERE scheme_id = %s", [scheme.pk])
+        cursor.execute(
+            """
+            INSERT INTO subsidies_entitlement
+              (elder_id, scheme_id, status, first_period, last_period, amount, payee_name, payee_account)
+            SELECT e.id, %s, 'active', %s, '', 100.00, e.name, '6222' || lpad(e.id::text, 15, '0')
+            FROM elders_elder e WHERE e.status = 'registered' ORDER BY e.id LIMIT %s
+            """,
+            [scheme.pk, f"{first:%Y-%m}", n],
+        )

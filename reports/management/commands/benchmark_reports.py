@@ -2,27 +2,21 @@
 same figures on the same data, and the dashboard against a trivial page."""
 
 import time
-from datetime import date
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from core.periods import period_bounds, previous_period
-from eldercare.benchmarking import median_ms
-from elders.demo import seed
+from eldercare.benchmarking import bench_scheme, ensure_city, median_ms
 from elders.models import Elder
-from facilities import benchmark as facility_bench
 from facilities.models import Facility
 from reports.models import VisitRoster
 from reports.services import compute_month
-from subsidies.disbursement import run_disbursement
-from subsidies.models import Entitlement, Scheme
-
-SCHEME = "BENCH-ALLOWANCE"  # a synthetic scheme of the benchmark city (never in a pack)
+from subsidies.models import Entitlement
 
 # Minimal hand-written aggregates for the same figures, grouped by community, as one would
 # write them without the application: the target group and visits, the registry and 9073,
@@ -98,28 +92,14 @@ class Command(BaseCommand):
         today = timezone.localdate()
         period = previous_period(today)
         first, last, start, end = period_bounds(period)
-        if Elder.objects.count() < elders:
-            t = time.perf_counter()
-            seed(elders=elders, reset=True)
-            self.stdout.write(
-                f"seeded {elders:,} elders with assessments and visits in {time.perf_counter() - t:.0f} s"
-            )
-        if Facility.objects.filter(licence_number=facility_bench.TAG).count() != facilities:
-            t = time.perf_counter()
-            facility_bench.load(facilities=facilities, residents=residents, today=first)
-            self.stdout.write(
-                f"loaded {facilities:,} facilities, {residents:,} residents in {time.perf_counter() - t:.0f} s"
-            )
-        scheme = self._scheme(first)
-        if Entitlement.objects.filter(scheme=scheme).count() != entitlements:
-            t = time.perf_counter()
-            self._entitlements(scheme, entitlements, first)
-            run_disbursement(period=period)
-            self.stdout.write(
-                f"loaded {entitlements:,} entitlements and paid {period} in {time.perf_counter() - t:.0f} s"
-            )
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        ensure_city(
+            elders=elders,
+            facilities=facilities,
+            residents=residents,
+            entitlements=entitlements,
+            out=self.stdout,
+        )
+        scheme = bench_scheme(first)
         params = {"start": start, "end": end, "last": last, "period": period, "scheme": scheme.pk}
 
         def raw():
@@ -156,41 +136,3 @@ class Command(BaseCommand):
             f"  dashboard (city, leader)                       {dashboard_ms:10.1f} ms  "
             f"×{dashboard_ms / trivial_ms:.2f} trivial page ({trivial_ms:.1f} ms)"
         )
-
-    def _scheme(self, first: date) -> Scheme:
-        scheme, _created = Scheme.objects.update_or_create(
-            code=SCHEME,
-            defaults={
-                "name": "基准测试津贴（合成数据）",
-                "region_id": "330300000000",
-                "legal_basis": "benchmark only: synthetic data, not a policy",
-                "effective_from": date(first.year - 1, 1, 1),
-                "beneficiary": "elder",
-                "frequency": "monthly",
-                "payment_form": "cash",
-                "eligibility": {"fact": "age", "op": "gte", "value": 60},
-                "amount_rule": {"kind": "fixed", "amount": "100.00"},
-                "application_needed": True,
-                "active": True,
-            },
-        )
-        return scheme
-
-    @transaction.atomic
-    def _entitlements(self, scheme: Scheme, n: int, first: date) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "DELETE FROM subsidies_payment WHERE entitlement_id IN "
-                "(SELECT id FROM subsidies_entitlement WHERE scheme_id = %s)",
-                [scheme.pk],
-            )
-            cursor.execute("DELETE FROM subsidies_entitlement WHERE scheme_id = %s", [scheme.pk])
-            cursor.execute(
-                """
-                INSERT INTO subsidies_entitlement
-                  (elder_id, scheme_id, status, first_period, last_period, amount, payee_name, payee_account)
-                SELECT e.id, %s, 'active', %s, '', 100.00, e.name, '6222' || lpad(e.id::text, 15, '0')
-                FROM elders_elder e WHERE e.status = 'registered' ORDER BY e.id LIMIT %s
-                """,
-                [scheme.pk, f"{first:%Y-%m}", n],
-            )
