@@ -32,6 +32,14 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _primary_reads_unless_replica_test(request, settings):
+    # A test writes its data outside any request and reads it back at once: like an account that
+    # just wrote, it reads the primary. tests/test_replica.py is where the standby is read.
+    if request.node.get_closest_marker("replica") is None:
+        settings.REPLICA_READS = False
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Real hashing costs ~0.3 s per account; tests create many accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

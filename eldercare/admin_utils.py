@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Region
@@ -74,6 +77,16 @@ class ScopedAdminMixin:
 
     def revert_disabled(self, request, obj=None):
         return True
+
+    def action_checkbox(self, obj):
+        """The same checkbox Django renders, written directly: Django renders each one through
+        the form widget templates, which was a fifth of a 50-row list page."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(gettext("Select this object for an action - {}"), str(obj)),
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Region:

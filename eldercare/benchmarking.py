@@ -135,11 +135,11 @@ def ensure_city(*, elders: int, facilities: int, residents: int, entitlements: i
     assessments and 12 months of visits, facilities with residents, and paid entitlements."""
     from django.utils import timezone
 
+    from core.periods import period_bounds, previous_period
     from elders.demo import DEMO_TAG, seed
     from elders.models import Elder
     from facilities import benchmark as facility_bench
     from facilities.models import Facility
-    from core.periods import period_bounds, previous_period
     from subsidies.disbursement import run_disbursement
     from subsidies.models import Entitlement
 

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After every middleware that checks a request before its view (it may run the view itself).
+    "eldercare.db.ReplicaMiddleware",
     # Axes must come last so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -138,9 +140,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A streaming replica for the heavy reads (dashboard, reports, exports, API lists): see
+# eldercare/db.py for what goes there and when it falls back to the primary.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # A dead standby must not hold a page for long: fail fast, read from the primary.
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+        "REPLICA_CONNECT_TIMEOUT", default=2
+    )
+    # Tests create no database on a read-only standby; the replica tests point this alias at the
+    # standby's copy of the test database (conftest.py).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["eldercare.db.ReplicaRouter"]
+REPLICA_READS = True
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
+REPLICA_RETRY_SECONDS = env.int("REPLICA_RETRY_SECONDS", default=30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Each request of a signed-in user saves the session again (the idle timeout below). With Redis as
+# the cache that is one Redis write instead of an UPDATE and a COMMIT on the primary per page.
+SESSION_ENGINE = env.str(
+    "SESSION_ENGINE",
+    default="django.contrib.sessions.backends.cache"
+    if "redis" in CACHES["default"]["BACKEND"].lower()
+    else "django.contrib.sessions.backends.db",
+)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -320,6 +347,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     "purge-idempotency-keys": {
         "task": "eldercare.purge_idempotency_keys",
         "schedule": crontab(hour=3, minute=10),
+    },
+    # Partitions of visits, payments and monthly figures for the months ahead (eldercare/partitions.py).
+    "make-partitions": {
+        "task": "eldercare.make_partitions",
+        "schedule": crontab(day_of_month=20, hour=3, minute=0),
+    },
+    # The due list's stored target group and last visits (ages and assessment validity move daily).
+    "refresh-visit-status": {
+        "task": "services.refresh_visit_status",
+        "schedule": crontab(hour=0, minute=5),
     },
     # Before the subsidy jobs, so deaths and moves leave the wait-lists the same night.
     "update-waitlists": {

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
@@ -21,13 +22,21 @@ from .resources import ElderResource
 
 
 class RegionFilter(admin.SimpleListFilter):
-    """The districts and streets in the user's scope; filters by code prefix."""
+    """The districts in the user's scope, and the streets of the district chosen (or of the
+    chosen street's district): a city's two hundred streets are not all links on every page."""
 
     title = _("region")
     parameter_name = "region"
 
     def lookups(self, request, model_admin):
-        regions = restrict(Region.objects.filter(level__in=("county", "town")), request.user).order_by("code")
+        # A county's or a street's code starts with the county's six digits.
+        county = (self.value() or "")[:6]
+        wanted = Q(level="county")
+        if county:
+            wanted |= Q(level="town", code__startswith=county)
+        if len(scope_prefix(request.user) or "") >= 6:
+            wanted |= Q(level="town")  # one district's streets (or one street): few enough to list
+        regions = restrict(Region.objects.filter(wanted), request.user).order_by("code")
         return [(r.code, f"{'— ' if r.level == 'town' else ''}{r.name}") for r in regions]
 
     def queryset(self, request, queryset):

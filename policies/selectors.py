@@ -23,6 +23,11 @@ def cache_version() -> int:
 _version = cache_version
 
 
+def policies_version() -> int:
+    """Bumped by every write to a policy section: caches of what packs decide key on it."""
+    return cache_version()
+
+
 def invalidate() -> None:
     """Called by every write to a policy section, so readers never see stale numbers."""
     try:

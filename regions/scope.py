@@ -16,12 +16,13 @@ _CACHE_ATTR = "_eldercare_scope"
 
 
 class _Scope:
-    __slots__ = ("prefix", "role", "region_code")
+    __slots__ = ("prefix", "role", "region_code", "profile")
 
-    def __init__(self, prefix: str | None, role: str | None, region_code: str | None):
+    def __init__(self, prefix: str | None, role: str | None, region_code: str | None, profile=None):
         self.prefix = prefix
         self.role = role
         self.region_code = region_code
+        self.profile = profile
 
 
 _NOTHING = _Scope(prefix=None, role=None, region_code=None)
@@ -40,7 +41,9 @@ def _scope(user) -> _Scope:
         from .models import StaffProfile
 
         profile = StaffProfile.objects.select_related("region").filter(user_id=user.pk).first()
-        scope = _Scope(profile.region.prefix, profile.role, profile.region.code) if profile else _NOTHING
+        scope = (
+            _Scope(profile.region.prefix, profile.role, profile.region.code, profile) if profile else _NOTHING
+        )
     setattr(user, _CACHE_ATTR, scope)
     return scope
 
@@ -48,6 +51,11 @@ def _scope(user) -> _Scope:
 def scope_prefix(user) -> str | None:
     """The code prefix a user may see: '' for everything, None for nothing."""
     return _scope(user).prefix
+
+
+def staff_profile(user):
+    """The account's StaffProfile (with its region), loaded once per request with the scope."""
+    return _scope(user).profile
 
 
 def user_role(user) -> str | None:

@@ -271,13 +271,18 @@ _FROZEN = _("Of the frozen list.")
         sheet="visits",
     ),
     declare(
-        "visit_target_group", _("Elders in the visit target group"), "count", _("The month's frozen list."),
+        "visit_target_group",
+        _("Elders in the visit target group"),
+        "count",
+        _("The month's frozen list."),
         sheet="visits",
     ),
     declare("target_alone", _("Target group: living alone"), "count", _FROZEN, sheet="visits"),
     declare("target_empty_nest", _("Target group: empty nest"), "count", _FROZEN, sheet="visits"),
     declare("target_left_behind", _("Target group: left behind"), "count", _FROZEN, sheet="visits"),
-    declare("target_severe_disability", _("Target group: severe disability"), "count", _FROZEN, sheet="visits"),
+    declare(
+        "target_severe_disability", _("Target group: severe disability"), "count", _FROZEN, sheet="visits"
+    ),
     declare(
         "target_family_planning_special",
         _("Target group: family-planning special family"),
@@ -315,7 +320,12 @@ _VISIT_COUNTS = {
 }
 
 
-@metrics(*(declare(code, label, "count", _ALL_VISITS, sheet="visits") for code, (label, _q) in _VISIT_COUNTS.items()))
+@metrics(
+    *(
+        declare(code, label, "count", _ALL_VISITS, sheet="visits")
+        for code, (label, _q) in _VISIT_COUNTS.items()
+    )
+)
 def visit_counts(month: Month) -> dict[str, Figures]:
     out: dict[str, Figures] = defaultdict(dict)
     visits = Visit.objects.filter(visited_at__gte=month.start, visited_at__lt=month.end)
@@ -456,7 +466,9 @@ _FACILITY_COUNTS = {
         "street_centre_coverage",
         _("Streets and towns with a comprehensive centre"),
         "rate",
-        _("Streets and towns with an operating comprehensive (or county) elder-care centre, over all of them."),
+        _(
+            "Streets and towns with an operating comprehensive (or county) elder-care centre, over all of them."
+        ),
         sheet="facilities",
         card="coverage",
     ),
@@ -500,13 +512,34 @@ _FACILITY_COUNTS = {
         sheet="facilities",
         card="coverage",
     ),
-    declare("day_care_centres", _("Day-care centres"), "count", _("Operating community day-care centres."), sheet="facilities"),
     declare(
-        "home_care_stations", _("Home-care stations"), "count", _("Operating home-care service stations."),
+        "day_care_centres",
+        _("Day-care centres"),
+        "count",
+        _("Operating community day-care centres."),
         sheet="facilities",
     ),
-    declare("canteens", _("Elder canteens"), "count", _("Operating elder canteens and meal points."), sheet="facilities"),
-    declare("mutual_aid_points", _("Mutual-aid points"), "count", _("Operating rural mutual-aid points."), sheet="facilities"),
+    declare(
+        "home_care_stations",
+        _("Home-care stations"),
+        "count",
+        _("Operating home-care service stations."),
+        sheet="facilities",
+    ),
+    declare(
+        "canteens",
+        _("Elder canteens"),
+        "count",
+        _("Operating elder canteens and meal points."),
+        sheet="facilities",
+    ),
+    declare(
+        "mutual_aid_points",
+        _("Mutual-aid points"),
+        "count",
+        _("Operating rural mutual-aid points."),
+        sheet="facilities",
+    ),
     declare(
         "street_centres",
         _("Comprehensive centres"),
@@ -514,7 +547,10 @@ _FACILITY_COUNTS = {
         _("Operating street/town comprehensive and county elder-care centres."),
         sheet="facilities",
     ),
-    *(declare(f"star_rated_{n}", _STAR_LABELS[n - 1], "count", _BY_STAR, sheet="facilities") for n in range(1, 6)),
+    *(
+        declare(f"star_rated_{n}", _STAR_LABELS[n - 1], "count", _BY_STAR, sheet="facilities")
+        for n in range(1, 6)
+    ),
 )
 def facility_network(month: Month) -> dict[str, Figures]:
     """Counts keyed by the facility's own region (street or community), summed up the tree;
@@ -561,7 +597,9 @@ def facility_network(month: Month) -> dict[str, Figures]:
             covered["mutual_aid"].add(code)
     out["beds_per_1000"] = month.per_elder(beds)
     towns_and_villages = Region.objects.filter(level__in=("town", "village")).filter(region_q)
-    for code, level, kind in towns_and_villages.values_list("code", "level", "kind").iterator(chunk_size=5000):
+    for code, level, kind in towns_and_villages.values_list("code", "level", "kind").iterator(
+        chunk_size=5000
+    ):
         if level == "town":
             out["street_centre_coverage"][code] = (int(code in covered["town"]), 1)
         elif kind == "urban":
@@ -585,7 +623,10 @@ def family_care_beds(month: Month) -> Figures:
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=month.last))
         .exclude(status="closed", closed_on__isnull=True)
     )
-    return {code: (row["n"], None) for code, row in _by_village(beds, "elder__residence_id", n=Count("id")).items()}
+    return {
+        code: (row["n"], None)
+        for code, row in _by_village(beds, "elder__residence_id", n=Count("id")).items()
+    }
 
 
 @metric(

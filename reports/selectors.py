@@ -39,5 +39,16 @@ def by_child(user, region: Region, period: str, metric: str) -> list[tuple[Regio
     return sorted(((children[s.region_id], s) for s in stats), key=lambda pair: pair[1].value)
 
 
+def figures_version() -> str:
+    """Changes whenever stored figures may have: a statistics run finished, or a policy pack (its
+    targets, the visit target rate) was loaded. One indexed lookup."""
+    from policies.selectors import policies_version
+
+    run = (
+        StatRun.objects.filter(finished_at__isnull=False).order_by("-id").values_list("id", flat=True).first()
+    )
+    return f"{run}:{policies_version()}"
+
+
 def freshness(period: str) -> StatRun | None:
     return StatRun.objects.filter(period=period, finished_at__isnull=False).order_by("-finished_at").first()

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from eldercare.db import reads_from_replica
 from eldercare.spreadsheets import append_row, workbook_bytes
 from plans.selectors import dashboard_part
 from policies.grades import LEVELS, grade_mapping
@@ -28,15 +33,25 @@ def _region_and_period(request):
     return region, period
 
 
-def _context(request):
-    region, period = _region_and_period(request)
+# A cached body outlives no statistics run or pack load (both are in its key); this only bounds
+# how long a scheme renamed in the admin keeps its old name on the page.
+BODY_SECONDS = 15 * 60
+
+
+def _context(request, region, period):
     figures = selectors.figures(request.user, region, period) if period else {}
     children = selectors.by_child(request.user, region, period, "visit_rate") if period else []
     trend = selectors.trend(request.user, region, "visit_rate")
     target = visit_settings(region.code).target_rate
     mapping = grade_mapping(region.code)
     rows = [
-        {"code": m.code, "label": m.label, "kind": m.kind, "definition": m.definition, "stat": figures.get(m.code)}
+        {
+            "code": m.code,
+            "label": m.label,
+            "kind": m.kind,
+            "definition": m.definition,
+            "stat": figures.get(m.code),
+        }
         for m in METRICS.values()
     ]
     return {
@@ -47,7 +62,6 @@ def _context(request):
         ],
         "schemes": _scheme_rows(figures),
         "region": region,
-        "ancestors": [r for r in region.ancestors() if in_scope(request.user, r.code)],
         "period": period,
         "figures": figures,
         "rows": rows,
@@ -83,7 +97,13 @@ def _cards(figures: dict) -> list[dict]:
     panels = []
     for key, title in CARDS.items():
         cards = [
-            {"code": m.code, "label": m.label, "kind": m.kind, "definition": m.definition, "stat": figures[m.code]}
+            {
+                "code": m.code,
+                "label": m.label,
+                "kind": m.kind,
+                "definition": m.definition,
+                "stat": figures[m.code],
+            }
             for m in METRICS.values()
             if m.card == key and m.code in figures
         ]
@@ -111,20 +131,46 @@ def _scheme_rows(figures: dict) -> list[dict]:
     ]
 
 
+def _cached(request, template: str, region, period) -> str:
+    """The figures of a region and month rendered once per statistics run, language and pack
+    version: they are the same for everyone allowed to see the region, so a leader's page costs a
+    handful of indexed lookups whatever the size of the city."""
+    key = f"dashboard:{template}:{region.code}:{period}:{get_language()}:{selectors.figures_version()}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(template, _context(request, region, period), request=request)
+        cache.set(key, html, BODY_SECONDS)
+    return mark_safe(html)  # noqa: S308 - our own template, rendered above
+
+
 @login_required
 @permission_required("reports.view_monthlystat", raise_exception=True)
+@reads_from_replica
 def dashboard(request):
-    return render(request, "reports/dashboard.html", _context(request))
+    region, period = _region_and_period(request)
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "region": region,
+            "period": period,
+            "ancestors": [r for r in region.ancestors() if in_scope(request.user, r.code)],
+            "body": _cached(request, "reports/_dashboard_body.html", region, period) if period else "",
+        },
+    )
 
 
 @login_required
 @permission_required("reports.view_monthlystat", raise_exception=True)
+@reads_from_replica
 def printable(request):
-    return render(request, "reports/printable.html", _context(request))
+    region, period = _region_and_period(request)
+    return HttpResponse(_cached(request, "reports/printable.html", region, period))
 
 
 @login_required
 @permission_required("reports.view_monthlystat", raise_exception=True)
+@reads_from_replica
 def workbook(request):
     """The month's report as Excel: one sheet per section, Chinese headings, region codes."""
     from openpyxl import Workbook

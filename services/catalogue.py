@@ -136,4 +136,3 @@ def write_pack_catalogue(*, region, parsed: dict) -> Catalogue:
         catalogue.status = CatalogueStatus.DRAFT
         catalogue.save(update_fields=["status"])
     return catalogue
-

@@ -82,9 +82,14 @@ def seed_visits(*, seed: int, elder_filter: dict, months: int = 12, batch: int =
                 created += _flush(pending, today)
     if pending:
         created += _flush(pending, today)
+    # Bulk-inserted visits bypass the visit service: derive the stored visit status in one pass.
+    from .services import refresh_visit_status
+
+    refresh_visit_status()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE services_visit")
+            cursor.execute("ANALYZE services_visitstatus")
     return created
 
 

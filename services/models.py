@@ -65,11 +65,55 @@ class Visit(models.Model):
         return [str(labels.get(p, p)) for p in self.problems]
 
 
+class VisitStatus(models.Model):
+    """Where one elder stands with caring visits, stored so the due list walks an index instead of
+    scanning millions of visits: whether they are in the visit target group (set by the nightly
+    refresh and whenever their facts or assessments change), their last visit and their last
+    counted visit (kept by the visit service as each visit is recorded)."""
+
+    elder = models.OneToOneField(
+        Elder,
+        verbose_name=_("elder"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="visit_status",
+    )
+    in_target_group = models.BooleanField(_("in the visit target group"), default=False)
+    last_visit_at = models.DateTimeField(_("last visit"), null=True, blank=True)
+    last_outcome = models.CharField(_("outcome of the last visit"), max_length=10, blank=True)
+    last_counted_at = models.DateTimeField(_("last counted visit"), null=True, blank=True)
+
+    scope_field = "elder__residence"
+
+    class Meta:
+        verbose_name = _("visit status")
+        verbose_name_plural = _("visit statuses")
+        indexes = [
+            # The due list's order: never visited first, then longest unvisited. PostgreSQL gets
+            # this index with NULLS FIRST (migration 0004); SQLite sorts NULLs first anyway.
+            models.Index(
+                fields=["last_visit_at", "elder"],
+                condition=models.Q(in_target_group=True),
+                name="visitstatus_due_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.elder_id} {self.last_visit_at or '-'}"
+
+
 class FollowUp(models.Model):
     """A problem found on a visit, open on the street's list until someone closes it."""
 
+    # No database constraint: visits are partitioned by month on PostgreSQL, and a foreign key
+    # cannot point into a partitioned table (eldercare/partitions.py). Follow-ups are only made
+    # by the visit service with their visit, and visits are never deleted (PROTECT still holds).
     visit = models.ForeignKey(
-        Visit, verbose_name=_("visit"), on_delete=models.PROTECT, related_name="follow_ups"
+        Visit,
+        verbose_name=_("visit"),
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+        db_constraint=False,
     )
     elder = models.ForeignKey(
         Elder, verbose_name=_("elder"), on_delete=models.PROTECT, related_name="follow_ups"

@@ -117,4 +117,3 @@ def parse_catalogue(data: dict) -> dict:
             except InvalidOperation:
                 raise ValidationError(_("%(where)s.standard_level is a number.") % {"where": where}) from None
     return {"title": title, "version": version, "effective_from": str(effective), "items": items}
-

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, QuerySet, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 import conditions
@@ -42,19 +42,35 @@ def target_group(queryset: QuerySet[Elder], settings: VisitSettings, on: date) -
 def due_list(user, period: str) -> QuerySet[Elder]:
     """Target-group elders in the user's region with no counted visit in the period.
 
-    Longest-unvisited first (never visited at the top), with the facts behind the risk
-    marks annotated, in one query.
+    Longest-unvisited first (never visited at the top), in one query. For the current month it
+    reads each elder's stored visit status (`VisitStatus`: membership, last visit, last counted
+    visit), walking one index in the list's order, so the first page of a whole city costs what a
+    community's does; the target-group condition is still applied as written, so an elder who left
+    the group today is not listed. A past month is answered from the visits themselves.
     """
     first, last, start, end = period_bounds(period)
     on = min(last, timezone.localdate())
     settings = settings_for(user)
+    elders = target_group(restrict(Elder.objects.select_related("residence"), user), settings, on)
+    if end > timezone.now():
+        # No visit can lie in the future, so "not visited this month" is "last counted visit
+        # before the month began".
+        return (
+            elders.filter(visit_status__in_target_group=True)
+            .filter(
+                Q(visit_status__last_counted_at__lt=start) | Q(visit_status__last_counted_at__isnull=True)
+            )
+            .annotate(
+                last_visit_at=F("visit_status__last_visit_at"), last_outcome=F("visit_status__last_outcome")
+            )
+            .order_by(F("visit_status__last_visit_at").asc(nulls_first=True), "id")
+        )
     visited = counted_visits(settings, start, end).filter(elder=OuterRef("pk"))
     last_visit = Visit.objects.filter(elder=OuterRef("pk"), visited_at__lt=end).order_by("-visited_at")
     # Only what the order needs is computed for every due elder; the page's risk facts
     # are fetched for its rows alone (mark_risks).
     return (
-        target_group(restrict(Elder.objects.select_related("residence"), user), settings, on)
-        .filter(~Exists(visited))
+        elders.filter(~Exists(visited))
         .annotate(last_visit_at=Subquery(last_visit.values("visited_at")[:1]))
         .order_by(F("last_visit_at").asc(nulls_first=True), "id")
     )
@@ -66,16 +82,20 @@ def mark_risks(rows: list[Elder], period: str) -> list[Elder]:
         return rows
     _first, last, _start, end = period_bounds(period)
     on = min(last, timezone.localdate())
-    last_visit = Visit.objects.filter(elder=OuterRef("pk"), visited_at__lt=end).order_by("-visited_at")
     facts = Elder.objects.filter(pk__in=[e.pk for e in rows]).annotate(
-        last_outcome=Subquery(last_visit.values("outcome")[:1]),
         is_high_age=ExpressionWrapper(high_age_q(on), output_field=BooleanField()),
     )
+    stored = all(hasattr(e, "last_outcome") for e in rows)  # the current month's list carries it
+    if not stored:
+        last_visit = Visit.objects.filter(elder=OuterRef("pk"), visited_at__lt=end).order_by("-visited_at")
+        facts = facts.annotate(last_outcome=Subquery(last_visit.values("outcome")[:1]))
     facts = conditions.with_fact(facts, "ability_grade", on, as_name="current_grade")
-    by_pk = {f["pk"]: f for f in facts.values("pk", "last_outcome", "is_high_age", "current_grade")}
+    fields = ["pk", "is_high_age", "current_grade", *([] if stored else ["last_outcome"])]
+    by_pk = {f["pk"]: f for f in facts.values(*fields)}
     for elder in rows:
         found = by_pk.get(elder.pk, {})
-        elder.last_outcome = found.get("last_outcome")
+        if not stored:
+            elder.last_outcome = found.get("last_outcome")
         elder.is_high_age = found.get("is_high_age", False)
         elder.current_grade = found.get("current_grade")
     return rows

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,8 +14,8 @@ from regions.scope import in_scope
 
 from . import rules
 from .choices import FollowUpStatus
-from .models import FollowUp, Visit
-from .policy import visit_settings
+from .models import FollowUp, Visit, VisitStatus
+from .policy import VisitSettings, visit_settings
 
 
 @transaction.atomic
@@ -68,6 +68,7 @@ def record_visit(
     visit.full_clean()
     visit._history_user = acting_user
     visit.save()
+    _note_visit(visit, city_visit_settings(elder.residence_id))
     if problems:
         due = follow_up_by or (
             timezone.localtime(visited_at).date()
@@ -80,6 +81,123 @@ def record_visit(
             ]
         )
     return visit
+
+
+# --- the stored visit status of each elder (the due list reads it) ------------------------------
+
+
+def city_visit_settings(region_code: str) -> VisitSettings:
+    """The visit rule of the elder's city, as the monthly roster uses it."""
+    return visit_settings(region_code[:4].ljust(12, "0"))
+
+
+def _note_visit(visit: Visit, settings: VisitSettings) -> None:
+    """Keep the elder's last visit and last counted visit current as a visit is recorded."""
+    status, _created = VisitStatus.objects.select_for_update().get_or_create(elder_id=visit.elder_id)
+    changed = []
+    if status.last_visit_at is None or visit.visited_at >= status.last_visit_at:
+        status.last_visit_at, status.last_outcome = visit.visited_at, visit.outcome
+        changed += ["last_visit_at", "last_outcome"]
+    counted = visit.method in settings.counted_methods and visit.outcome in settings.counted_outcomes
+    if counted and (status.last_counted_at is None or visit.visited_at > status.last_counted_at):
+        status.last_counted_at = visit.visited_at
+        changed.append("last_counted_at")
+    if changed:
+        status.save(update_fields=changed)
+
+
+def note_target_group(elder: Elder, on: date | None = None) -> bool:
+    """Re-check whether one elder is in the visit target group, after their facts changed."""
+    from .selectors import target_group
+
+    on = on or timezone.localdate()
+    member = target_group(
+        Elder.objects.filter(pk=elder.pk), city_visit_settings(elder.residence_id), on
+    ).exists()
+    VisitStatus.objects.bulk_create(
+        [VisitStatus(elder_id=elder.pk, in_target_group=member)],
+        update_conflicts=True,
+        unique_fields=["elder"],
+        update_fields=["in_target_group"],
+    )
+    return member
+
+
+def _cities() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT substr(residence_id, 1, 4) FROM elders_elder")
+        return sorted(r[0] for r in cursor.fetchall())
+
+
+_LAST_VISITS = """
+INSERT INTO {status} (elder_id, in_target_group, last_visit_at, last_outcome, last_counted_at)
+SELECT l.elder_id, %s, l.visited_at, l.outcome, l.counted_at FROM (
+    SELECT v.elder_id, v.visited_at, v.outcome,
+           max(CASE WHEN v.method IN ({methods}) AND v.outcome IN ({outcomes}) THEN v.visited_at END)
+               OVER (PARTITION BY v.elder_id) AS counted_at,
+           row_number() OVER (PARTITION BY v.elder_id ORDER BY v.visited_at DESC, v.id DESC) AS n
+    FROM {visit} v JOIN {elder} e ON e.id = v.elder_id
+    WHERE e.residence_id LIKE %s
+) l WHERE l.n = 1
+ON CONFLICT (elder_id) DO UPDATE SET
+    last_visit_at = excluded.last_visit_at, last_outcome = excluded.last_outcome,
+    last_counted_at = excluded.last_counted_at
+WHERE {status}.last_visit_at {ne} excluded.last_visit_at OR {status}.last_outcome {ne} excluded.last_outcome
+   OR {status}.last_counted_at {ne} excluded.last_counted_at
+"""
+
+_JOIN_TARGET_GROUP = """
+INSERT INTO {status} (elder_id, in_target_group, last_outcome)
+SELECT q.member, %s, '' FROM ({members}) q WHERE TRUE
+ON CONFLICT (elder_id) DO UPDATE SET in_target_group = excluded.in_target_group
+WHERE NOT {status}.in_target_group
+"""
+
+
+def refresh_visit_status(*, on: date | None = None, visits: bool = True) -> dict[str, int]:
+    """Re-derive every elder's stored visit status, set-based, one city at a time: membership of
+    the target group as of `on` (which moves with ages, assessments expiring and pack changes), and
+    (with `visits`) the last and last counted visit from the visits themselves, so a bulk load or a
+    changed counting rule is caught up. Only rows that change are written.
+
+    The nightly job runs it; the visit service and the registry keep it current in between."""
+    from .selectors import target_group
+
+    on = on or timezone.localdate()
+    names = {
+        "status": VisitStatus._meta.db_table,
+        "visit": Visit._meta.db_table,
+        "elder": Elder._meta.db_table,
+        "ne": "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT",
+    }
+    out = {"joined": 0, "left": 0, "visits": 0}
+    with transaction.atomic(), connection.cursor() as cursor:
+        for city in _cities():
+            settings = city_visit_settings(city)
+            if visits:
+                methods, outcomes = settings.counted_methods or ("",), settings.counted_outcomes or ("",)
+                sql = _LAST_VISITS.format(
+                    methods=", ".join(["%s"] * len(methods)),
+                    outcomes=", ".join(["%s"] * len(outcomes)),
+                    **names,
+                )
+                cursor.execute(sql, [False, *methods, *outcomes, f"{city}%"])
+                out["visits"] += cursor.rowcount
+            members = target_group(Elder.objects.filter(residence__code__startswith=city), settings, on)
+            member_sql, params = (
+                members.annotate(member=models.F("pk")).values("member").query.sql_with_params()
+            )
+            cursor.execute(
+                _JOIN_TARGET_GROUP.format(members=member_sql, **names),  # noqa: S608 - our own tables
+                [True, *params],
+            )
+            out["joined"] += cursor.rowcount
+            out["left"] += (
+                VisitStatus.objects.filter(in_target_group=True, elder__residence__code__startswith=city)
+                .exclude(elder__in=members.values("pk"))
+                .update(in_target_group=False)
+            )
+    return out
 
 
 @transaction.atomic

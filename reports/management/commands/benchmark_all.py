@@ -16,9 +16,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from core.periods import current_period, period_bounds, previous_period
 from assessments.management.commands.benchmark_assessments import RAW as RAW_ASSESSMENTS
 from assessments.selectors import due_assessments
+from core.periods import current_period, period_bounds, previous_period
 from eldercare.benchmarking import (
     Figure,
     Pages,
