@@ -42,35 +42,49 @@ def target_group(queryset: QuerySet[Elder], settings: VisitSettings, on: date) -
 def due_list(user, period: str) -> QuerySet[Elder]:
     """Target-group elders in the user's region with no counted visit in the period.
 
-    Longest-unvisited first (never visited at the top), in one query. For the current month it
-    reads each elder's stored visit status (`VisitStatus`: membership, last visit, last counted
-    visit), walking one index in the list's order, so the first page of a whole city costs what a
-    community's does; the target-group condition is still applied as written, so an elder who left
-    the group today is not listed. A past month is answered from the visits themselves.
+    Longest-unvisited first (never visited at the top), in one query. The current month is read
+    from each elder's stored visit status (`due_from_status`), a past month from the visits
+    (`due_from_visits`): both give the same list for the current month.
     """
-    first, last, start, end = period_bounds(period)
+    _first, _last, _start, end = period_bounds(period)
+    return due_from_status(user, period) if end > timezone.now() else due_from_visits(user, period)
+
+
+def _due_elders(user, period: str) -> QuerySet[Elder]:
+    _first, last, _start, _end = period_bounds(period)
     on = min(last, timezone.localdate())
-    settings = settings_for(user)
-    elders = target_group(restrict(Elder.objects.select_related("residence"), user), settings, on)
-    if end > timezone.now():
-        # No visit can lie in the future, so "not visited this month" is "last counted visit
-        # before the month began".
-        return (
-            elders.filter(visit_status__in_target_group=True)
-            .filter(
-                Q(visit_status__last_counted_at__lt=start) | Q(visit_status__last_counted_at__isnull=True)
-            )
-            .annotate(
-                last_visit_at=F("visit_status__last_visit_at"), last_outcome=F("visit_status__last_outcome")
-            )
-            .order_by(F("visit_status__last_visit_at").asc(nulls_first=True), "id")
+    return target_group(restrict(Elder.objects.select_related("residence"), user), settings_for(user), on)
+
+
+def due_from_status(user, period: str) -> QuerySet[Elder]:
+    """The due list of the current month from the stored `VisitStatus`: one index walked in the
+    list's order, so the first page of a whole city costs what a community's does. The
+    target-group condition is still applied as written, so an elder who left the group today is
+    not listed. No visit can lie in the future, so "not visited this month" is "last counted visit
+    before the month began"."""
+    _first, _last, start, _end = period_bounds(period)
+    return (
+        _due_elders(user, period)
+        .filter(visit_status__in_target_group=True)
+        .filter(Q(visit_status__last_counted_at__lt=start) | Q(visit_status__last_counted_at__isnull=True))
+        .annotate(
+            last_visit_at=F("visit_status__last_visit_at"), last_outcome=F("visit_status__last_outcome")
         )
-    visited = counted_visits(settings, start, end).filter(elder=OuterRef("pk"))
+        .order_by(F("visit_status__last_visit_at").asc(nulls_first=True), "id")
+    )
+
+
+def due_from_visits(user, period: str) -> QuerySet[Elder]:
+    """The due list of any month from the visits themselves (a past month cannot use the stored
+    status: that describes today)."""
+    _first, _last, start, end = period_bounds(period)
+    visited = counted_visits(settings_for(user), start, end).filter(elder=OuterRef("pk"))
     last_visit = Visit.objects.filter(elder=OuterRef("pk"), visited_at__lt=end).order_by("-visited_at")
     # Only what the order needs is computed for every due elder; the page's risk facts
     # are fetched for its rows alone (mark_risks).
     return (
-        elders.filter(~Exists(visited))
+        _due_elders(user, period)
+        .filter(~Exists(visited))
         .annotate(last_visit_at=Subquery(last_visit.values("visited_at")[:1]))
         .order_by(F("last_visit_at").asc(nulls_first=True), "id")
     )

@@ -199,3 +199,19 @@ def test_caregivers_per_10000_elders_and_certified_share(september, staff):
     assert float(lucheng.value) == pytest.approx(2 / registered * 10_000)
     certified = stat("330302000000", "caregivers_certified")
     assert (certified.numerator, certified.denominator) == (1, 2)
+
+
+def test_dashboard_is_cached_per_run_and_shows_a_new_run_at_once(client, september, staff):
+    compute_month(PERIOD)
+    client.force_login(staff["leader"])
+    url = f"/dashboard/?region={WUMA_GULOU}&period={PERIOD}"
+    assert "50.0%" in client.get(url).content.decode()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as warm:
+        client.get(url)
+    assert not any("reports_monthlystat" in q["sql"] for q in warm.captured_queries)  # from the cache
+    visit(september["none"], 20, staff["community_worker"])  # a late visit: the figure is revised
+    compute_month(PERIOD)
+    assert "75.0%" in client.get(url).content.decode()

@@ -1,0 +1,113 @@
+"""The stored visit status the due list walks: kept by the visit service and the registry, caught
+up by the nightly refresh, and answering exactly what the visits themselves answer."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from services import rules
+from services.models import Visit, VisitStatus
+from services.selectors import due_from_status, due_from_visits, due_list
+from services.services import record_visit, refresh_visit_status
+from tests.factories import WUMA_GULOU, ElderFactory
+
+pytestmark = pytest.mark.django_db
+TZ = timezone.get_current_timezone()
+LONG_AGO = date(2024, 1, 1)
+
+
+def now_period() -> str:
+    return rules.period_of(timezone.localdate())
+
+
+def test_recording_visits_keeps_the_last_and_the_last_counted_visit(staff):
+    worker = staff["community_worker"]
+    elder = ElderFactory(living_arrangement="alone", registered_on=LONG_AGO)
+    assert VisitStatus.objects.get(elder=elder).in_target_group  # registering checked the group
+    earlier = timezone.now() - timedelta(hours=3)
+    record_visit(acting_user=worker, elder=elder, visited_at=earlier, method="home", outcome="normal")
+    record_visit(
+        acting_user=worker, elder=elder, visited_at=timezone.now(), method="home", outcome="not_found"
+    )
+    status = VisitStatus.objects.get(elder=elder)
+    assert status.last_outcome == "not_found" and status.last_visit_at > earlier
+    assert status.last_counted_at == earlier  # "did not see the elder" does not count
+    # A late entry for an older day changes neither.
+    record_visit(
+        acting_user=worker,
+        elder=elder,
+        visited_at=earlier - timedelta(hours=1),
+        method="phone",
+        outcome="normal",
+    )
+    assert VisitStatus.objects.get(elder=elder).last_counted_at == earlier
+
+
+def test_an_elder_joins_and_leaves_the_group_as_their_file_changes(staff):
+    worker = staff["community_worker"]
+    elder = ElderFactory(living_arrangement="with_children", registered_on=LONG_AGO)
+    assert not list(due_list(worker, now_period()))
+    elder.living_arrangement = "alone"
+    elder.save()
+    assert [e.pk for e in due_list(worker, now_period())] == [elder.pk]
+    # Leaving the group shows at once too, even before anything re-checks the stored flag.
+    type(elder).objects.filter(pk=elder.pk).update(living_arrangement="with_children")
+    assert not list(due_list(worker, now_period()))
+
+
+def test_the_refresh_catches_up_bulk_loaded_visits_and_membership(staff):
+    worker = staff["community_worker"]
+    due, visited = (
+        ElderFactory(living_arrangement="alone", registered_on=LONG_AGO),
+        ElderFactory(living_arrangement="alone", registered_on=LONG_AGO),
+    )
+    VisitStatus.objects.all().delete()  # as after a bulk load that bypassed the services
+    Visit.objects.bulk_create(
+        [Visit(elder=visited, visitor=worker, visited_at=timezone.now(), method="home", outcome="normal")]
+    )
+    assert not list(due_list(worker, now_period()))
+    assert refresh_visit_status() == {"joined": 2, "left": 0, "visits": 1}
+    assert [e.pk for e in due_list(worker, now_period())] == [due.pk]
+    assert refresh_visit_status() == {"joined": 0, "left": 0, "visits": 0}  # nothing changed: nothing written
+
+
+def test_the_stored_list_is_the_list_the_visits_give(staff):
+    """The current month's list from the stored status is the list the visits themselves give."""
+    worker = staff["community_worker"]
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    elders = [
+        ElderFactory(residence_id=WUMA_GULOU, living_arrangement="alone", registered_on=LONG_AGO)
+        for _ in range(6)
+    ]
+    ElderFactory(residence_id=WUMA_GULOU, living_arrangement="with_children", registered_on=LONG_AGO)
+    month_start = datetime.combine(first, datetime.min.time(), tzinfo=TZ)
+    for i, elder in enumerate(elders[:4]):
+        # Last month, and (for two of them) earlier this month; one only "not found" this month.
+        record_visit(
+            acting_user=worker,
+            elder=elder,
+            visited_at=month_start - timedelta(days=3 + i),
+            method="home",
+            outcome="normal",
+        )
+    record_visit(
+        acting_user=worker, elder=elders[0], visited_at=timezone.now(), method="phone", outcome="normal"
+    )
+    record_visit(
+        acting_user=worker, elder=elders[1], visited_at=timezone.now(), method="home", outcome="not_found"
+    )
+    stored = [(e.pk, e.last_visit_at) for e in due_from_status(worker, now_period())]
+    from_visits = [(e.pk, e.last_visit_at) for e in due_from_visits(worker, now_period())]
+    assert stored == from_visits
+    assert elders[0].pk not in {pk for pk, _at in stored}
+    assert stored[0][0] in {e.pk for e in elders[4:]}  # never visited first
+
+
+def test_a_past_month_is_answered_from_the_visits(staff):
+    worker = staff["community_worker"]
+    elder = ElderFactory(living_arrangement="alone", registered_on=date(2025, 1, 1))
+    record_visit(acting_user=worker, elder=elder, visited_at=timezone.now(), method="home", outcome="normal")
+    assert elder.pk in {e.pk for e in due_list(worker, "2025-03")}  # not visited in March 2025
+    assert elder.pk not in {e.pk for e in due_list(worker, now_period())}
