@@ -13,7 +13,7 @@ from audit.services import record_access
 from eldercare.admin_utils import ScopedAdminMixin
 from eldercare.spreadsheets import SafeXLSX
 from regions.models import Region
-from regions.scope import restrict, sees_personal_data
+from regions.scope import restrict, scope_prefix, sees_personal_data
 
 from . import selectors, services
 from .choices import Category

@@ -26,13 +26,25 @@ class MonthResult:
     revised: int
 
 
-def freeze_roster(period: str, *, rebuild: bool = False) -> int:
-    """Write the month's list of target-group elders once (INSERT ... SELECT per city)."""
-    first, last, _start, _end = period_bounds(period)
+def _counted_in_month(settings, start, end, elder_ref: str = "pk"):
+    return Visit.objects.filter(
+        elder_id=OuterRef(elder_ref),
+        visited_at__gte=start,
+        visited_at__lt=end,
+        method__in=settings.counted_methods,
+        outcome__in=settings.counted_outcomes,
+    )
+
+
+def freeze_roster(period: str, *, rebuild: bool = False) -> tuple[int, bool]:
+    """Write the month's list of target-group elders once (INSERT ... SELECT per city), each
+    entry's visited flag computed in the same statement. Returns the list's size and whether it
+    was written now (a list frozen earlier needs its flags brought up to date instead)."""
+    first, last, start, end = period_bounds(period)
     if rebuild:
         VisitRoster.objects.filter(period=period).delete()
     elif VisitRoster.objects.filter(period=period).exists():
-        return VisitRoster.objects.filter(period=period).count()
+        return VisitRoster.objects.filter(period=period).count(), False
     table = VisitRoster._meta.db_table
     for city in cities_with_elders():
         settings = visit_settings(city.ljust(12, "0"))
@@ -40,17 +52,21 @@ def freeze_roster(period: str, *, rebuild: bool = False) -> int:
             conditions.filter_queryset(
                 registered_at(last).filter(residence__code__startswith=city), settings.target_group, last
             )
-            .annotate(roster_elder=F("pk"), roster_residence=F("residence_id"))
-            .values_list("roster_elder", "roster_residence")
+            .annotate(
+                roster_elder=F("pk"),
+                roster_residence=F("residence_id"),
+                roster_visited=Exists(_counted_in_month(settings, start, end)),
+            )
+            .values_list("roster_elder", "roster_residence", "roster_visited")
         )
         sql, params = members.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} (period, elder_id, residence_code, visited) "  # noqa: S608 - table name is ours
-                f"SELECT %s, q.roster_elder, q.roster_residence, %s FROM ({sql}) q",
-                (period, False, *params),
+                f"SELECT %s, q.roster_elder, q.roster_residence, q.roster_visited FROM ({sql}) q",
+                (period, *params),
             )
-    return VisitRoster.objects.filter(period=period).count()
+    return VisitRoster.objects.filter(period=period).count(), True
 
 
 def mark_visited(period: str) -> int:
@@ -58,13 +74,7 @@ def mark_visited(period: str) -> int:
     _first, _last, start, end = period_bounds(period)
     for city in cities_with_elders():
         settings = visit_settings(city.ljust(12, "0"))
-        counted = Visit.objects.filter(
-            elder_id=OuterRef("elder_id"),
-            visited_at__gte=start,
-            visited_at__lt=end,
-            method__in=settings.counted_methods,
-            outcome__in=settings.counted_outcomes,
-        )
+        counted = _counted_in_month(settings, start, end, "elder_id")
         roster = VisitRoster.objects.filter(period=period, residence_code__startswith=city)
         # Only flags that change are written: a re-run over an unchanged month updates nothing.
         roster.filter(visited=False).filter(Exists(counted)).update(visited=True)
@@ -103,8 +113,13 @@ def compute_month(period: str, *, triggered_by: str = "", rebuild_roster: bool =
     run = StatRun.objects.create(
         period=period, started_at=timezone.now(), data_as_of=timezone.now(), triggered_by=triggered_by
     )
-    run.roster_size = freeze_roster(period, rebuild=rebuild_roster)
-    run.visits_counted = mark_visited(period)
+    run.roster_size, frozen_now = freeze_roster(period, rebuild=rebuild_roster)
+    # A list frozen now has exact flags already; one frozen earlier catches up with late visits.
+    run.visits_counted = (
+        VisitRoster.objects.filter(period=period, visited=True).count()
+        if frozen_now
+        else mark_visited(period)
+    )
     figures = roll_up(village_figures(period))
     current = {(s.region_id, s.metric): s for s in MonthlyStat.objects.filter(period=period, is_current=True)}
     new_rows, retired = [], []
@@ -127,7 +142,10 @@ def compute_month(period: str, *, triggered_by: str = "", rebuild_roster: bool =
                 run=run,
             )
         )
-    MonthlyStat.objects.bulk_update(retired, ["is_current"])
+    # A few UPDATEs within the month's partition, not one statement per figure.
+    retired_ids = [s.pk for s in retired]
+    for i in range(0, len(retired_ids), 10_000):
+        MonthlyStat.objects.filter(period=period, pk__in=retired_ids[i : i + 10_000]).update(is_current=False)
     MonthlyStat.objects.bulk_create(new_rows, batch_size=5_000)
     run.rows_written = len(new_rows)
     run.revisions = len(retired)
