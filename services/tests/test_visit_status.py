@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from services import rules
+from core.periods import current_period
 from services.models import Visit, VisitStatus
 from services.selectors import due_from_status, due_from_visits, due_list
 from services.services import record_visit, refresh_visit_status
@@ -18,7 +18,7 @@ LONG_AGO = date(2024, 1, 1)
 
 
 def now_period() -> str:
-    return rules.period_of(timezone.localdate())
+    return current_period()
 
 
 def test_recording_visits_keeps_the_last_and_the_last_counted_visit(staff):
