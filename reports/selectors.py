@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from regions.models import Region
@@ -39,15 +40,35 @@ def by_child(user, region: Region, period: str, metric: str) -> list[tuple[Regio
     return sorted(((children[s.region_id], s) for s in stats), key=lambda pair: pair[1].value)
 
 
+_VERSION_KEY = "reports:figures-version"
+
+
 def figures_version() -> str:
-    """Changes whenever stored figures may have: a statistics run finished, or a policy pack (its
-    targets, the visit target rate) was loaded. One indexed lookup."""
+    """Changes whenever stored figures may have: a statistics run finished (`figures_changed`), or
+    a policy pack (its targets, the visit target rate) was loaded. Read from the cache: no query."""
     from policies.selectors import policies_version
 
-    run = (
-        StatRun.objects.filter(finished_at__isnull=False).order_by("-id").values_list("id", flat=True).first()
-    )
-    return f"{run}:{policies_version()}"
+    return f"{cache.get_or_set(_VERSION_KEY, 1, None)}:{policies_version()}"
+
+
+def figures_changed() -> None:
+    """Called by the statistics job: pages cached for the figures before it are not shown again."""
+    try:
+        cache.incr(_VERSION_KEY)
+    except ValueError:
+        cache.set(_VERSION_KEY, 2, None)
+
+
+def region_with_ancestors(code: str) -> tuple[Region | None, list[Region]]:
+    """A region and its ancestors (outermost first), kept in the cache: divisions change only when
+    an operator loads them, and the dashboard asks for them on every page."""
+    key = f"reports:region:{code}"
+    found = cache.get(key)
+    if found is None:
+        region = Region.objects.filter(code=code).first()
+        found = (region, region.ancestors() if region else [])
+        cache.set(key, found, 60 * 60)
+    return found
 
 
 def freshness(period: str) -> StatRun | None:

@@ -9,27 +9,32 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from eldercare.db import reads_from_replica
 from eldercare.spreadsheets import append_row, workbook_bytes
 from plans.selectors import dashboard_part
 from policies.grades import LEVELS, grade_mapping
-from regions.models import Region
-from regions.scope import in_scope, restrict, user_region_code
+from regions.scope import in_scope, user_region_code
 from services.policy import visit_settings
 
 from . import selectors
 from .metrics import CARDS, METRICS, SHEETS, metric_label
 
 
-def _region_and_period(request):
+def _region_period_ancestors(request):
     code = request.GET.get("region") or user_region_code(request.user) or "330300000000"
-    region = restrict(Region.objects.filter(code=code), request.user).first()
+    # The scope check is the code-prefix test restrict() makes; the region itself is cached.
+    region, ancestors = selectors.region_with_ancestors(code) if in_scope(request.user, code) else (None, [])
     if region is None:
         raise Http404(_("This region is outside your region of responsibility."))
     period = request.GET.get("period") or selectors.latest_period(request.user, region)
+    return region, period, [r for r in ancestors if in_scope(request.user, r.code)]
+
+
+def _region_and_period(request):
+    region, period, _ancestors = _region_period_ancestors(request)
     return region, period
 
 
@@ -147,14 +152,14 @@ def _cached(request, template: str, region, period) -> str:
 @permission_required("reports.view_monthlystat", raise_exception=True)
 @reads_from_replica
 def dashboard(request):
-    region, period = _region_and_period(request)
+    region, period, ancestors = _region_period_ancestors(request)
     return render(
         request,
         "reports/dashboard.html",
         {
             "region": region,
             "period": period,
-            "ancestors": [r for r in region.ancestors() if in_scope(request.user, r.code)],
+            "ancestors": ancestors,
             "body": _cached(request, "reports/_dashboard_body.html", region, period) if period else "",
         },
     )
