@@ -17,6 +17,12 @@ configure_primary_for_replication() {
     pg_ctlcluster --skip-systemctl-redirect "$PGVER" main restart
     for _ in $(seq 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
   fi
+  # The standby's replication slot keeps the WAL it still needs, but never more than this: past it
+  # the slot is given up and the next run rebuilds the standby instead of filling the disk.
+  if [ "$(psql_primary 'SHOW max_slot_wal_keep_size')" = "-1" ]; then
+    psql_primary "ALTER SYSTEM SET max_slot_wal_keep_size = '4GB'" >/dev/null
+    changed=1
+  fi
   hba=$(psql_primary 'SHOW hba_file')
   if ! grep -Eq '^[[:space:]]*host[[:space:]]+replication[[:space:]]+all[[:space:]]+127\.0\.0\.1/32' "$hba"; then
     printf '# streaming standby of the CI (.ci/standby.sh)\nhost replication all 127.0.0.1/32 trust\n' >> "$hba"
@@ -40,7 +46,12 @@ start_standby() {
     as_postgres "$PGBIN/pg_ctl" -D "$REPLICA_PGDATA" stop -m fast -w >/dev/null 2>&1 || true
   fi
   rm -rf "$REPLICA_PGDATA"
-  as_postgres "$PGBIN/pg_basebackup" -h 127.0.0.1 -p 5432 -U postgres -D "$REPLICA_PGDATA" -X stream -c fast
+  # An empty directory the postgres account owns (its parent may belong to root).
+  mkdir -p "$REPLICA_PGDATA" && chmod 700 "$REPLICA_PGDATA"
+  [ "$(id -u)" = 0 ] && chown postgres:postgres "$REPLICA_PGDATA"
+  psql_primary "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'ci_standby'" >/dev/null
+  as_postgres "$PGBIN/pg_basebackup" -h 127.0.0.1 -p 5432 -U postgres -D "$REPLICA_PGDATA" -X stream -c fast \
+    -C -S ci_standby
   # Debian keeps the primary's configuration under /etc, so the copy gets a small one of its own;
   # a hot standby needs at least the primary's connection and worker limits.
   cat > "$REPLICA_PGDATA/postgresql.conf" <<CONF
@@ -55,6 +66,7 @@ max_prepared_transactions = $(psql_primary 'SHOW max_prepared_transactions')
 max_locks_per_transaction = $(psql_primary 'SHOW max_locks_per_transaction')
 shared_buffers = 128MB
 primary_conninfo = 'host=127.0.0.1 port=5432 user=postgres application_name=ci_standby'
+primary_slot_name = 'ci_standby'
 CONF
   printf 'local all all trust\nhost all all 127.0.0.1/32 trust\n' > "$REPLICA_PGDATA/pg_hba.conf"
   : > "$REPLICA_PGDATA/pg_ident.conf"

@@ -35,15 +35,28 @@ log = logging.getLogger(__name__)
 REPLICA = "replica"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
-# Tables a request needs before it knows who is asking, or that change at login: never stale.
+# Who is asking and what they may see, sessions, tokens and idempotency keys: never stale.
 PRIMARY_ONLY_APPS = frozenset(
-    {"auth", "sessions", "contenttypes", "admin", "axes", "authtoken", "knox", "django_celery_beat"}
+    {
+        "auth",
+        "sessions",
+        "contenttypes",
+        "admin",
+        "axes",
+        "authtoken",
+        "knox",
+        "django_celery_beat",
+        "eldercare",
+    }
 )
+PRIMARY_ONLY_MODELS = frozenset({"regions.staffprofile"})
 
 
 @dataclass
 class _Reads:
+    request: object = None
     wrote: bool = False
+    pinned: bool | None = None  # decided at the first routed read, once the view knows the user
 
 
 _reads: contextvars.ContextVar[_Reads | None] = contextvars.ContextVar(
@@ -98,10 +111,15 @@ def _replica_failed() -> bool:
     return conn.connection is None or not conn.is_usable()
 
 
+def _pinned(request) -> bool:
+    user = getattr(request, "user", None)
+    return bool(getattr(user, "is_authenticated", False) and cache.get(_pin_key(user.pk)))
+
+
 @contextmanager
-def replica_reads():
+def replica_reads(request=None):
     """Reads in this block may go to the replica (see the module docstring for when they do not)."""
-    token = _reads.set(_Reads())
+    token = _reads.set(_Reads(request=request))
     try:
         yield _reads.get()
     finally:
@@ -111,14 +129,9 @@ def replica_reads():
 def run_on_replica(request, call: Callable[[], object]):
     """Run a read-only view with its reads on the replica when that is safe; if the replica fails
     before the view wrote anything, mark it down and run the view again on the primary."""
-    user = getattr(request, "user", None)
-    if (
-        not replica_configured()
-        or (getattr(user, "is_authenticated", False) and cache.get(_pin_key(user.pk)))
-        or not _replica_ready()
-    ):
+    if not replica_configured() or not _replica_ready():
         return call()
-    with replica_reads() as reads:
+    with replica_reads(request) as reads:
         try:
             return call()
         except DatabaseError:
@@ -147,11 +160,16 @@ class ReplicaRouter:
             reads is None
             or reads.wrote
             or model._meta.app_label in PRIMARY_ONLY_APPS
+            or model._meta.label_lower in PRIMARY_ONLY_MODELS
             or connections[DEFAULT_DB_ALIAS].in_atomic_block
             or time.monotonic() < _down_until
         ):
             return None  # Django then keeps an instance's own database, else the primary
-        return REPLICA
+        if reads.pinned is None:
+            # An API view learns who is asking only when it authenticates, inside the view: the
+            # account's pin is looked up at its first data read, which comes after that.
+            reads.pinned = _pinned(reads.request)
+        return None if reads.pinned else REPLICA
 
     def db_for_write(self, model, **hints):
         reads = _reads.get()
