@@ -19,7 +19,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ('subsidies', '0008_entitlement_stop_reason'),
+        ('subsidies', '0009_scheme_source_documents'),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]
