@@ -404,7 +404,10 @@ def assessment_coverage(month: Month) -> dict[str, Figures]:
         if county not in mappings:
             mappings[county] = grade_mapping(county)
         for level in LEVELS:
-            out[f"level_{level}"][code] = (sum(counts.get(g, 0) for g in mappings[county].grades_of(level)), None)
+            out[f"level_{level}"][code] = (
+                sum(counts.get(g, 0) for g in mappings[county].grades_of(level)),
+                None,
+            )
     return out
 
 
