@@ -75,8 +75,6 @@ def _context(request, region, period):
         "trend": trend,
         "target": target,
         "run": selectors.freshness(period) if period else None,
-        # The plan's targets for this region (with their figures) and where its tasks stand.
-        "plan": dashboard_part(request.user, region, timezone.localdate()),
         "chart": {
             "trend": {"periods": [s.period for s in trend], "values": [float(s.value) for s in trend]},
             "children": {
@@ -160,6 +158,9 @@ def dashboard(request):
             "region": region,
             "period": period,
             "ancestors": ancestors,
+            # The plan's targets for this region (with their figures) and where its tasks stand:
+            # read for each page (what the user may see of the plan), outside the cached figures.
+            "plan": dashboard_part(request.user, region, timezone.localdate()),
             "body": _cached(request, "reports/_dashboard_body.html", region, period) if period else "",
         },
     )

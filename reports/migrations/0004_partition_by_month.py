@@ -20,7 +20,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ('reports', '0002_target'),
+        ('reports', '0003_delete_target'),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]
