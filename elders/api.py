@@ -31,6 +31,12 @@ class ElderSerializer(serializers.ModelSerializer):
         allow_null=True,
         label=_("household registration (hukou) region"),
     )
+    birth_date = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        label=_("birth date"),
+        help_text=_("Null for roles without personal-data rights: the age stands in for it."),
+    )
     age = serializers.SerializerMethodField(label=_("age"))
     categories = serializers.SerializerMethodField(label=_("categories"))
     status = serializers.ChoiceField(choices=Status.choices, required=False, label=_("status"))
@@ -95,6 +101,8 @@ class ElderSerializer(serializers.ModelSerializer):
         if request is not None and not sees_personal_data(request.user):
             data["id_number"] = mask_id_number(data["id_number"])
             data["phone"] = mask_phone(data["phone"])
+            # The birth date is the masked middle of the ID number: the age stands in for it.
+            data["birth_date"] = None
         return data
 
     def create(self, validated_data):

@@ -186,6 +186,10 @@ class ElderResource(resources.ModelResource):
     def dehydrate_id_number(self, elder: Elder) -> str:
         return elder.id_number if self._unmasked() else mask_id_number(elder.id_number)
 
+    def dehydrate_birth_date(self, elder: Elder) -> str:
+        # The masked middle of the ID number is the birth date: masked exports leave it out.
+        return elder.birth_date.isoformat() if self._unmasked() else ""
+
     def dehydrate_phone(self, elder: Elder) -> str:
         return elder.phone if self._unmasked() else mask_phone(elder.phone)
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from elders.file_sections import file_section
 from elders.selectors import elders_in_scope
 from regions.models import Region
-from regions.scope import restrict
+from regions.scope import restrict, sees_personal_data
 
 from . import selectors, services
 from .choices import PUBLIC_OWNERSHIPS, BedStatus, WaitlistStatus
@@ -72,6 +72,7 @@ def detail(request, pk: int):
             "admit_form": AdmitForm(initial={"id_number": request.GET.get("id_number", "")}),
             "discharge_form": DischargeForm(),
             "ratings": list(facility.star_ratings.all()[:5]),
+            "unmasked": sees_personal_data(request.user),
         },
     )
 

@@ -16,8 +16,9 @@ from eldercare.api import ScopedModelViewSet, ScopedViewSetMixin
 from eldercare.errors import as_drf_error
 from eldercare.idempotency import IdempotentCreateMixin
 from elders.models import Elder
+from elders.rules import mask_id_number
 from regions.models import Region
-from regions.scope import in_scope, restrict
+from regions.scope import in_scope, restrict, sees_personal_data
 
 from . import selectors, services
 from .choices import Problem, VisitMethod, VisitOutcome
@@ -322,6 +323,13 @@ class CaregiverSerializer(serializers.ModelSerializer):
         if request is not None:
             # A caregiver can only be filed with (or moved to) a provider in the user's region.
             self.fields["provider"].queryset = restrict(Provider.objects.all(), request.user)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and not sees_personal_data(request.user):
+            data["id_number"] = mask_id_number(data["id_number"])
+        return data
 
     def validate(self, attrs):
         if "id_number" not in attrs:
