@@ -5,6 +5,8 @@ from hmac import compare_digest
 from django.utils.translation import gettext as _
 from knox.auth import TokenAuthentication
 from rest_framework import exceptions, pagination, permissions
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param
 
 from .models import revoke_tokens
 
@@ -31,14 +33,19 @@ class RolePermission(permissions.DjangoModelPermissions):
 
 
 class Pagination(pagination.PageNumberPagination):
-    """Page numbers with a count that stops at LIST_COUNT_CAP + 1 rows.
+    """Page numbers for random access and a cursor to the end, with a capped count.
 
-    A city-wide list would otherwise count millions of rows on every page; `count_capped`
-    tells the client that `count` is a lower bound.
+    `count` stops at LIST_COUNT_CAP + 1 rows (a city-wide list would otherwise count millions of
+    rows on every page); `count_capped` tells the client that it is a lower bound, and page
+    numbers only reach that far. `next` is a cursor link (`?cursor=…`, keyset on the view's
+    `cursor_ordering`, newest first by default), so a client that follows `next` reads every
+    row, however many. A view whose order means something else (a wait-list's queue) sets
+    `cursor_ordering = None` and keeps plain page numbers.
     """
 
     page_size_query_param = "page_size"
     max_page_size = 500
+    cursor_query_param = "cursor"
 
     @property
     def django_paginator_class(self):
@@ -46,15 +53,90 @@ class Pagination(pagination.PageNumberPagination):
 
         return CappedCountPaginator
 
+    def _ordering(self, view) -> str | None:
+        if getattr(view, "action", "list") != "list":
+            return None  # a custom list action keeps the order its selector gives
+        return getattr(view, "cursor_ordering", "-pk")
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.keyset = None
+        ordering = self._ordering(view)
+        if ordering is None:
+            return super().paginate_queryset(queryset, request, view)
+        queryset = queryset.order_by(ordering)
+        self.keyset = _Keyset()
+        self.keyset.ordering = ordering
+        self.keyset.page_size = self.get_page_size(request)
+        if request.query_params.get(self.cursor_query_param):
+            self.paginator = self.django_paginator_class(queryset, self.keyset.page_size)
+            self.page = None
+            return self.keyset.paginate_queryset(queryset, request, view)
+        rows = super().paginate_queryset(queryset, request, view)
+        self.keyset.base_url = remove_query_param(request.build_absolute_uri(), self.page_query_param)
+        return rows
+
     def get_paginated_response(self, data):
-        response = super().get_paginated_response(data)
-        response.data["count_capped"] = self.page.paginator.capped
-        return response
+        if self.keyset is None:
+            response = super().get_paginated_response(data)
+            response.data["count_capped"] = self.page.paginator.capped
+            return response
+        paginator = self.paginator if self.page is None else self.page.paginator
+        if self.page is None:
+            next_link, previous_link = self.keyset.get_next_link(), self.keyset.get_previous_link()
+        else:
+            # Past the capped count there are more rows than pages: the cursor goes on.
+            more = self.page.has_next() or (paginator.capped and self.page.number == paginator.num_pages)
+            next_link = self.keyset.link_after(self.page[-1]) if more and len(self.page) else None
+            previous_link = self.get_previous_link()
+        return Response(
+            {
+                "count": paginator.count,
+                "count_capped": paginator.capped,
+                "next": next_link,
+                "previous": previous_link,
+                "results": data,
+            }
+        )
 
     def get_paginated_response_schema(self, schema):
         schema = super().get_paginated_response_schema(schema)
-        schema["properties"]["count_capped"] = {"type": "boolean", "example": False}
+        schema["properties"]["count_capped"] = {
+            "type": "boolean",
+            "example": False,
+            "description": "count stopped at the cap: there are more rows; follow next to reach them",
+        }
         return schema
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        if self._ordering(view) is None:
+            return parameters
+        return [
+            *parameters,
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "The position after which to continue (from a next or previous link).",
+                "schema": {"type": "string"},
+            },
+        ]
+
+
+class _Keyset(pagination.CursorPagination):
+    """DRF's cursor pagination on one unique field, driven by `Pagination` above."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+    def get_ordering(self, request, queryset, view):
+        return (self.ordering,)
+
+    def link_after(self, row) -> str:
+        """The cursor link to the rows after `row` (the ordering field is unique: no offset)."""
+        position = self._get_position_from_instance(row, (self.ordering,))
+        return self.encode_cursor(pagination.Cursor(offset=0, reverse=False, position=position))
 
 
 class ApiTokenAuthentication(TokenAuthentication):

@@ -34,6 +34,8 @@ class RegionFilterSet(filters.FilterSet):
 class RegionViewSet(ScopedReadOnlyViewSet):
     """Every division in the caller's scope, all levels, as a flat list."""
 
+    cursor_ordering = "pk"  # by code, as the statistics office lists them
+
     queryset = Region.objects.all()
     serializer_class = RegionSerializer
     filterset_class = RegionFilterSet

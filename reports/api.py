@@ -49,6 +49,8 @@ class MonthlyStatFilterSet(filters.FilterSet):
 class MonthlyStatViewSet(ScopedReadOnlyViewSet):
     """Stored monthly figures: one current row per period, region and metric."""
 
+    cursor_ordering = "pk"  # in the order they were computed: a sync reads on from where it stopped
+
     queryset = MonthlyStat.objects.all().order_by("period", "region_id", "metric", "-revision")
     serializer_class = MonthlyStatSerializer
     filterset_class = MonthlyStatFilterSet

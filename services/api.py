@@ -218,6 +218,8 @@ class CatalogueSerializer(serializers.ModelSerializer):
 class CatalogueViewSet(viewsets.ReadOnlyModelViewSet):
     """Lists of the user's region and below, the lists above it and the national list."""
 
+    cursor_ordering = None  # a handful of lists, in region order
+
     serializer_class = CatalogueSerializer
     filterset_fields = ["status", "version"]
 
@@ -226,6 +228,7 @@ class CatalogueViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class CatalogueItemViewSet(viewsets.ReadOnlyModelViewSet):
+    cursor_ordering = None  # a few hundred items, in code order
     serializer_class = CatalogueItemSerializer
     filterset_fields = ["catalogue", "code", "category"]
 
