@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 
 class DefaultLanguageMiddleware(LocaleMiddleware):
@@ -16,3 +17,24 @@ class DefaultLanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every API answer and every page a signed-in user gets.
+
+    Those answers carry personal data (names, ID numbers, phones, circumstances): no shared
+    proxy or browser disk cache may keep them. An answer that sets its own Cache-Control (a
+    static asset, the offline app's manifest) keeps it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.has_header("Cache-Control"):
+            return response
+        user = getattr(request, "user", None)
+        if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
+            add_never_cache_headers(response)
+        return response

@@ -1,11 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from assessments.api import AssessmentViewSet
 from eldercare import pwa
+from eldercare.schema import DocsView, SchemaView
 from eldercare.tokens import ObtainTokenView, RevokeTokenView
 from elders.api import ElderViewSet
 from facilities.api import FacilityViewSet, FamilyCareBedViewSet, ResidencyViewSet, WaitlistEntryViewSet
@@ -70,8 +70,8 @@ urlpatterns = [
     path("api/v1/elders/<int:pk>/eligibility/", EligibilityView.as_view(), name="elder-eligibility"),
     path("api/v1/subsidy-gaps/", GapView.as_view(), name="subsidy-gaps"),
     path("api/v1/", include(router.urls)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
+    path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("assessments/", include("assessments.urls")),
     path("visits/", include("services.urls")),

@@ -79,3 +79,40 @@ def test_check_deploy_is_clean_under_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_a_secret_key_shorter_than_50_characters():
+    result = _manage("check", DEBUG="false", SECRET_KEY="s" * 49, ALLOWED_HOSTS="portal.example.gov.cn")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be at least 50 characters" in result.stderr
+
+
+def test_api_answers_and_signed_in_pages_are_never_stored(client, staff):
+    from rest_framework.test import APIClient
+
+    from tests.factories import ElderFactory
+
+    elder = ElderFactory()
+    api = APIClient()
+    api.force_authenticate(staff["city_admin"])
+    for resp in (
+        api.get("/api/v1/elders/"),
+        api.get(f"/api/v1/elders/{elder.pk}/"),
+        APIClient().get("/api/v1/elders/"),
+    ):
+        assert "no-store" in resp["Cache-Control"]
+    client.force_login(staff["community_worker"])
+    for path in ("/", f"/elders/{elder.pk}/", "/visits/due/"):
+        resp = client.get(path)
+        assert resp.status_code == 200 and "no-store" in resp["Cache-Control"], path
+
+
+def test_schema_and_docs_need_a_login(client, staff):
+    from rest_framework.test import APIClient
+
+    assert APIClient().get("/api/schema/").status_code == 401
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 302 and "/accounts/login/" in docs["Location"]
+    client.force_login(staff["leader"])
+    assert client.get("/api/schema/").status_code == 200
+    assert client.get("/api/docs/").status_code == 200
