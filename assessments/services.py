@@ -118,6 +118,8 @@ def create_assessment(
         raise ValidationError({"reason": _("Unknown reason %(r)s.") % {"r": reason}})
     if assessed_on > timezone.localdate():
         raise ValidationError({"assessed_on": _("The assessment date is in the future.")})
+    if assessed_on < elder.birth_date:
+        raise ValidationError({"assessed_on": _("The assessment date is before the elder's birth.")})
     if elder.status != "registered":
         raise ValidationError({"elder": _("Only registered elders are assessed.")})
     settings = assessment_settings(elder.residence_id)

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# The months the portal's data can lie in; past them month arithmetic would leave the calendar.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
 def parse_period(period: str) -> tuple[date, date]:
@@ -23,6 +25,10 @@ def parse_period(period: str) -> tuple[date, date]:
     if not found:
         raise ValueError(_("A period is written YYYY-MM, e.g. 2026-03."))
     year, month = int(found.group(1)), int(found.group(2))
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(
+            _("A period lies between %(first)d-01 and %(last)d-12.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+        )
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 

@@ -10,9 +10,16 @@ class EldercareConfig(AppConfig):
 
     def ready(self) -> None:
         from axes.signals import user_locked_out
+        from django.db import models
+        from rest_framework.serializers import ModelSerializer
 
-        from . import schema  # noqa: F401 - registers the OpenAPI extensions
+        from . import drf, schema  # noqa: F401 - schema registers the OpenAPI extensions
         from .tokens import revoke_on_lockout
+
+        # Every model serializer's dates get the portal's range check (serializers declaring their
+        # own date fields use eldercare.drf.DateField directly).
+        ModelSerializer.serializer_field_mapping[models.DateField] = drf.DateField
+        ModelSerializer.serializer_field_mapping[models.DateTimeField] = drf.DateTimeField
 
         # django-axes announces a lock-out only through this signal: a locked-out account's
         # API tokens are revoked with it.

@@ -1,10 +1,11 @@
 """DRF settings classes (kept apart from viewsets: DRF imports these while it loads)."""
 
+from datetime import date
 from hmac import compare_digest
 
 from django.utils.translation import gettext as _
 from knox.auth import TokenAuthentication
-from rest_framework import exceptions, pagination, permissions
+from rest_framework import exceptions, pagination, parsers, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param
 
@@ -151,3 +152,41 @@ class ApiTokenAuthentication(TokenAuthentication):
             auth_token.delete()
             raise exceptions.AuthenticationFailed(_("The password changed since this token was issued."))
         return user, auth_token
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser; a body nested too deeply for Python is a 400, not a RecursionError."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError(_("The JSON body is nested too deeply.")) from None
+
+
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2100, 12, 31)
+
+
+def _date_range_error():
+    return exceptions.ValidationError(
+        _("Give a date between %(first)s and %(last)s.") % {"first": FIRST_DATE, "last": LAST_DATE}
+    )
+
+
+class DateField(serializers.DateField):
+    """Dates the portal's records can carry (1900-2100): year 1 or 9999 is a typing slip, refused
+    under the field's name before any date arithmetic overflows."""
+
+    def to_internal_value(self, value):
+        parsed = super().to_internal_value(value)
+        if not FIRST_DATE <= parsed <= LAST_DATE:
+            raise _date_range_error()
+        return parsed
+
+
+class DateTimeField(serializers.DateTimeField):
+    def to_internal_value(self, value):
+        parsed = super().to_internal_value(value)
+        if not FIRST_DATE <= parsed.date() <= LAST_DATE:
+            raise _date_range_error()
+        return parsed

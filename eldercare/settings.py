@@ -265,6 +265,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["eldercare.drf.RolePermission"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "eldercare.drf.Pagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "eldercare.drf.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_METADATA_CLASS": "rest_framework.metadata.SimpleMetadata",

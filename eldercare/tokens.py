@@ -9,6 +9,7 @@ locked out, and when the owner revokes it (`POST /api/v1/auth/token/revoke/`).
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from django.contrib.auth import authenticate
@@ -60,7 +61,9 @@ class UsernameTokenThrottle(_SettingsRateThrottle):
         username = request.data.get("username") if hasattr(request.data, "get") else None
         if not isinstance(username, str) or not username.strip():
             return None
-        return self.cache_format % {"scope": self.scope, "ident": username.strip().lower()[:150]}
+        # Hashed: any text may be sent as a username, and cache keys must stay plain.
+        ident = hashlib.sha256(username.strip().lower().encode()).hexdigest()
+        return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
 class TokenRequestSerializer(serializers.Serializer):

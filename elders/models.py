@@ -165,7 +165,8 @@ class Elder(models.Model):
                 errors.setdefault("residence", []).append(_("The residence must be a community or village."))
             elif self.birth_date:
                 min_age = registry_settings(residence.code).min_age
-                reference = self.registered_on or today
+                registered = self.registered_on
+                reference = registered if registered and registered >= self.birth_date else today
                 if rules.age_on(self.birth_date, reference) < min_age:
                     errors.setdefault("id_number", []).append(
                         _("The registry holds people aged %(age)d or over; this person is %(actual)d.")
@@ -184,6 +185,8 @@ class Elder(models.Model):
                 errors.setdefault("death_date", []).append(_("The date of death is before the birth date."))
         if self.registered_on and self.registered_on > today:
             errors.setdefault("registered_on", []).append(_("The registration date is in the future."))
+        if self.registered_on and self.birth_date and self.registered_on < self.birth_date:
+            errors.setdefault("registered_on", []).append(_("The registration date is before the birth date."))
         if errors:
             raise ValidationError(errors)
 

@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from audit.api import PersonalDataAuditMixin
+from eldercare import drf
 from eldercare.api import ScopedViewSetMixin
 from eldercare.errors import as_drf_error
 from elders.models import Elder
@@ -70,7 +71,7 @@ class FacilitySerializer(serializers.ModelSerializer):
     residents = serializers.IntegerField(read_only=True)
     vacancy = serializers.SerializerMethodField()
     staff = serializers.IntegerField(source="staff_total", read_only=True)
-    status_on = serializers.DateField(write_only=True, required=False)
+    status_on = drf.DateField(write_only=True, required=False)
 
     class Meta:
         model = Facility
@@ -254,9 +255,11 @@ class ResidencySerializer(serializers.ModelSerializer):
 
 
 class DischargeSerializer(serializers.Serializer):
-    discharged_on = serializers.DateField()
+    discharged_on = drf.DateField()
     reason = serializers.ChoiceField(choices=DischargeReason.choices)
-    notes = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(
+        required=False, allow_blank=True, max_length=Residency._meta.get_field("notes").max_length
+    )
 
 
 class ResidencyFilterSet(filters.FilterSet):

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from audit.api import PersonalDataAuditMixin
 from core.periods import current_period, parse_period, period_bounds
+from eldercare import drf
 from eldercare.api import ScopedModelViewSet, ScopedViewSetMixin
 from eldercare.errors import as_drf_error
 from eldercare.idempotency import IdempotentCreateMixin
@@ -30,7 +31,7 @@ class VisitSerializer(serializers.ModelSerializer):
     method = serializers.ChoiceField(choices=VisitMethod.choices)
     outcome = serializers.ChoiceField(choices=VisitOutcome.choices)
     problems = serializers.ListField(child=serializers.ChoiceField(choices=Problem.choices), required=False)
-    follow_up_by = serializers.DateField(
+    follow_up_by = drf.DateField(
         required=False, write_only=True, help_text=_("Follow up problems by this date.")
     )
     follow_up_assignee = serializers.PrimaryKeyRelatedField(
