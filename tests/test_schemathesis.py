@@ -42,7 +42,12 @@ def world(staff):
     ProviderStaff.objects.create(user=staff["provider_staff"], provider=provider)
     centre = make_facility(operator=provider)
     elders = [ElderFactory(born=date(1940, 1, 1) + timedelta(days=300 * i)) for i in range(4)]
-    admit(acting_user=staff["provider_staff"], facility=centre, elder=elders[0], admitted_on=timezone.localdate())
+    admit(
+        acting_user=staff["provider_staff"],
+        facility=centre,
+        elder=elders[0],
+        admitted_on=timezone.localdate(),
+    )
     record_visit(
         acting_user=staff["community_worker"],
         elder=elders[1],
