@@ -154,14 +154,49 @@ class ApiTokenAuthentication(TokenAuthentication):
         return user, auth_token
 
 
+NUL = "\x00"
+
+
+def _refuse_nul(data):
+    """A NUL character in any text of a request body is refused here: PostgreSQL cannot store or
+    even compare it, so it would otherwise end in a database error wherever it is looked up."""
+    if isinstance(data, str):
+        if NUL in data:
+            raise exceptions.ParseError(_("Text may not contain the NUL character."))
+    elif hasattr(data, "lists"):
+        for key, values in data.lists():
+            _refuse_nul(key)
+            _refuse_nul(values)
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            _refuse_nul(key)
+            _refuse_nul(value)
+    elif isinstance(data, list | tuple):
+        for value in data:
+            _refuse_nul(value)
+    return data
+
+
 class JSONParser(parsers.JSONParser):
     """DRF's JSON parser; a body nested too deeply for Python is a 400, not a RecursionError."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         try:
-            return super().parse(stream, media_type, parser_context)
+            return _refuse_nul(super().parse(stream, media_type, parser_context))
         except RecursionError:
             raise exceptions.ParseError(_("The JSON body is nested too deeply.")) from None
+
+
+class FormParser(parsers.FormParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        return _refuse_nul(super().parse(stream, media_type, parser_context))
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        parsed = super().parse(stream, media_type, parser_context)
+        _refuse_nul(parsed.data)  # the files themselves may hold any bytes
+        return parsed
 
 
 FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2100, 12, 31)

@@ -128,3 +128,16 @@ def test_an_import_with_a_bad_date_cell_names_the_line(staff):
     report = import_elders(dataset=data, acting_user=staff["city_admin"])
     assert not report.ok and report.errors[0]["line"] == 2
     assert "Traceback" not in str(report.errors) and "ValueError" not in str(report.errors)
+
+
+def test_a_nul_character_anywhere_is_a_400_not_a_database_error(staff):
+    client = api(staff["city_admin"])
+    body = {"region": "33\x0003", "kind": "social_org", "name": "V", "credit_code": "x"}
+    assert client.post("/api/v1/providers/", body, format="json").status_code == 400
+    assert client.post("/api/v1/providers/", body, format="multipart").status_code == 400
+    assert client.post("/api/v1/providers/", {"name\x00": "V"}, format="json").status_code == 400
+    resp = client.get("/api/v1/elders/?region=33%0003")
+    assert resp.status_code == 400 and resp.json() == {"detail": "文本中不能含有空字符（NUL）。"}
+    nested = "[" * 900 + '"\\u0000"' + "]" * 900
+    worker = api(staff["community_worker"])
+    assert worker.post("/api/v1/visits/", nested, content_type="application/json").status_code == 400
