@@ -156,14 +156,14 @@ class Command(BaseCommand):
         }
 
     def _gunicorn(self, opts, host: str) -> subprocess.Popen:
-        # As in production: DEBUG off serves the collected, hashed static files (WhiteNoise).
-        if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
-            subprocess.run(
-                [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
-                cwd=ROOT,
-                env=self._env(host),
-                check=True,
-            )
+        # As in production: DEBUG off serves the collected, hashed static files (WhiteNoise);
+        # collecting again copies only what changed, and keeps the manifest current.
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+            cwd=ROOT,
+            env=self._env(host),
+            check=True,
+        )
         command = [
             str(Path(sys.executable).with_name("gunicorn")),
             "eldercare.wsgi",
