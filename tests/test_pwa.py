@@ -50,3 +50,10 @@ def test_logout_tells_the_browser_to_clear_the_device(client, staff):
     response = client.post("/accounts/logout/")
     assert response.status_code == 302
     assert response["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_the_page_benchmark_command_loads():
+    # It runs by hand (a report figure, not a test): at least its imports must keep up with main.
+    from django.core.management import load_command_class
+
+    assert load_command_class("elders", "benchmark_pages").help.startswith("Bytes and slow-3G seconds")

@@ -24,11 +24,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from core.periods import current_period, previous_period
 from elders.demo import DEMO_PASSWORD, seed
 from elders.models import Elder
 from reports.models import MonthlyStat
-from reports.services import compute_month, previous_period
-from services.selectors import current_period, due_list
+from reports.services import compute_month
+from services.selectors import due_list
 
 CHROMIUM = "/usr/bin/chromium"
 SLOW_3G = {"latency": 400, "downloadThroughput": 400_000 / 8, "uploadThroughput": 400_000 / 8}
