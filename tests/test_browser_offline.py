@@ -210,11 +210,15 @@ def test_logout_clears_the_device(live_server, browser, staff):
     page.click(".navbar-toggler")  # the phone's menu
     page.click("form[data-logout] button")
     page.wait_for_url("**/accounts/login/**")
-    assert page.evaluate("async () => (await caches.keys()).length") == 0
-    assert "eldercare-offline" not in page.evaluate(
-        "async () => (await indexedDB.databases()).map(d => d.name)"
+    _wait_until(page, "async () => (await caches.keys()).length === 0", timeout=5)
+    _wait_until(
+        page,
+        "async () => !(await indexedDB.databases()).some(d => d.name === 'eldercare-offline')",
+        timeout=5,
     )
-    assert page.evaluate("async () => (await navigator.serviceWorker.getRegistrations()).length") == 0
+    _wait_until(
+        page, "async () => (await navigator.serviceWorker.getRegistrations()).length === 0", timeout=5
+    )
     # Nothing personal answers offline any more.
     ctx.set_offline(True)
     with pytest.raises(PlaywrightError, match="ERR_INTERNET_DISCONNECTED"):

@@ -10,6 +10,9 @@
   const NAME = "eldercare-offline";
   const VERSION = 1;
   let opening = null;
+  // Set at logout: a late write (a draft saved as the field loses focus) must not bring the
+  // deleted database back.
+  let destroyed = false;
 
   function open() {
     if (!opening) {
@@ -33,6 +36,7 @@
   }
 
   function run(storeName, mode, work) {
+    if (destroyed) return Promise.resolve(undefined);
     return open().then((db) => new Promise((resolve, reject) => {
       const tx = db.transaction(storeName, mode);
       const result = work(tx.objectStore(storeName));
@@ -44,17 +48,20 @@
 
   root.EldercareStore = {
     get: (store, key) => run(store, "readonly", (s) => s.get(key)),
-    all: (store) => run(store, "readonly", (s) => s.getAll()),
+    all: (store) => run(store, "readonly", (s) => s.getAll()).then((rows) => rows || []),
     put: (store, value) => run(store, "readwrite", (s) => s.put(value)),
     remove: (store, key) => run(store, "readwrite", (s) => s.delete(key)),
     // Logout: the whole database goes, not only this account's rows.
     destroy() {
+      destroyed = true;
       return open().then((db) => {
         db.close();
         opening = null;
         return new Promise((resolve) => {
           const req = root.indexedDB.deleteDatabase(NAME);
-          req.onsuccess = req.onerror = req.onblocked = () => resolve();
+          req.onsuccess = req.onerror = () => resolve();
+          // Another tab still holding it closes on versionchange; never hold the logout long.
+          req.onblocked = () => setTimeout(resolve, 2000);
         });
       }, () => undefined);
     },
