@@ -32,5 +32,6 @@ class RecognisedSource(models.TextChoices):
 
 class RequestStatus(models.TextChoices):
     OPEN = "open", _("Waiting for an assessor")
+    SUBMITTED = "submitted", _("Assessed, waiting for confirmation")
     DONE = "done", _("Assessed")
     CANCELLED = "cancelled", _("Cancelled")

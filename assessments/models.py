@@ -153,7 +153,7 @@ class AssessmentRequest(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["elder"],
-                condition=Q(status="open"),
+                condition=Q(status__in=["open", "submitted"]),
                 name="assessment_request_one_open",
                 violation_error_message=_("This elder is already waiting for an assessment."),
             )

@@ -137,9 +137,21 @@ def due_list(user, on: date, *, within_days: int = 30) -> QuerySet[Assessment]:
 
 
 def open_requests(user) -> QuerySet[AssessmentRequest]:
+    """The assessors' queue: registered elders still waiting (a death or a move takes an elder
+    off it at once, whatever the request's row still says)."""
     return restrict(
-        AssessmentRequest.objects.filter(status=RequestStatus.OPEN).select_related(
+        AssessmentRequest.objects.filter(status=RequestStatus.OPEN, elder__status="registered").select_related(
             "elder", "elder__residence", "requested_by"
+        ),
+        user,
+    ).order_by("requested_at")
+
+
+def awaiting_confirmation(user) -> QuerySet[AssessmentRequest]:
+    """Requests whose assessment is submitted and waits for the second signature."""
+    return restrict(
+        AssessmentRequest.objects.filter(status=RequestStatus.SUBMITTED).select_related(
+            "elder", "elder__residence", "assessment", "assessment__created_by"
         ),
         user,
     ).order_by("requested_at")

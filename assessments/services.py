@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from elders.choices import Status as ElderStatus
 from elders.models import Elder
 from regions.choices import Role
 from regions.models import StaffProfile
@@ -151,7 +152,17 @@ def create_assessment(
     assessment._history_user = acting_user
     assessment.save()
     assessment.assessors.set(assessors)
+    if submit:
+        _request_submitted(assessment)
     return assessment
+
+
+def _request_submitted(assessment: Assessment) -> None:
+    """A submitted assessment takes its elder off the assessors' queue: the request now waits
+    for the second signature, and says so wherever it is shown."""
+    AssessmentRequest.objects.filter(elder_id=assessment.elder_id, status=RequestStatus.OPEN).update(
+        status=RequestStatus.SUBMITTED, assessment=assessment
+    )
 
 
 @transaction.atomic
@@ -185,6 +196,8 @@ def update_draft(*, acting_user, assessment: Assessment, submit: bool = False, *
         assessment.submitted_at = timezone.now()
     assessment._history_user = acting_user
     assessment.save()
+    if submit:
+        _request_submitted(assessment)
     return assessment
 
 
@@ -206,9 +219,9 @@ def confirm_assessment(*, acting_user, assessment: Assessment) -> Assessment:
     assessment.confirmed_at = timezone.now()
     assessment._history_user = acting_user
     assessment.save()
-    AssessmentRequest.objects.filter(elder=assessment.elder, status=RequestStatus.OPEN).update(
-        status=RequestStatus.DONE, assessment=assessment
-    )
+    AssessmentRequest.objects.filter(
+        elder=assessment.elder, status__in=[RequestStatus.OPEN, RequestStatus.SUBMITTED]
+    ).update(status=RequestStatus.DONE, assessment=assessment)
     return assessment
 
 
@@ -250,6 +263,21 @@ def request_assessment(*, acting_user, elder: Elder, reason: str, note: str = ""
         raise PermissionDenied(_("You may not request assessments."))
     if not in_scope(acting_user, elder.residence_id):
         raise PermissionDenied(_("This elder is outside your region of responsibility."))
+    if reason not in Reason.values:
+        raise ValidationError({"reason": _("Unknown reason %(r)s.") % {"r": reason}})
+    if elder.status == ElderStatus.DECEASED:
+        raise ValidationError({"elder": _("A deceased elder cannot be queued for an assessment.")})
+    if elder.status != ElderStatus.REGISTERED:
+        raise ValidationError({"elder": _("Only registered elders are queued for an assessment.")})
+    pending = (
+        AssessmentRequest.objects.filter(
+            elder=elder, status__in=[RequestStatus.OPEN, RequestStatus.SUBMITTED]
+        )
+        .values_list("status", flat=True)
+        .first()
+    )
+    if pending == RequestStatus.SUBMITTED:
+        raise ValidationError(_("This elder's assessment is waiting for the second assessor's confirmation."))
     try:
         with transaction.atomic():
             return AssessmentRequest.objects.create(
@@ -272,7 +300,7 @@ def queue_due_reassessments(*, on: date, within_days: int = 30) -> dict[str, int
     rows = list(due)
     waiting = set(
         AssessmentRequest.objects.filter(
-            status=RequestStatus.OPEN, elder_id__in=[r[0] for r in rows]
+            status__in=[RequestStatus.OPEN, RequestStatus.SUBMITTED], elder_id__in=[r[0] for r in rows]
         ).values_list("elder_id", flat=True)
     )
     AssessmentRequest.objects.bulk_create(

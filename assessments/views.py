@@ -211,6 +211,7 @@ def due(request):
             "page": page,
             "today": today,
             "queue": list(selectors.open_requests(request.user)[:100]),
+            "awaiting": list(selectors.awaiting_confirmation(request.user)[:100]),
         },
     )
 
@@ -265,6 +266,8 @@ def assessments_section(request, elder) -> dict:
         "care_level": levels.get(current.grade, "") if current else "",
         "history": history,
         "recognised": list(elder.recognised_results.all()[:10]),
-        "open_request": AssessmentRequest.objects.filter(elder=elder, status=RequestStatus.OPEN).first(),
+        "open_request": AssessmentRequest.objects.filter(
+            elder=elder, status__in=[RequestStatus.OPEN, RequestStatus.SUBMITTED]
+        ).first(),
         "today": today,
     }

@@ -150,6 +150,14 @@ class FollowUp(models.Model):
         verbose_name_plural = _("follow-ups")
         ordering = ["status", "due_on", "id"]
         indexes = [models.Index(fields=["status", "due_on"], name="followup_status_due_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["elder", "problem"],
+                condition=models.Q(status="open"),
+                name="followup_one_open_per_problem",
+                violation_error_message=_("This problem is already being followed up."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.elder} {self.get_problem_display()} ({self.get_status_display()})"

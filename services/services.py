@@ -74,13 +74,31 @@ def record_visit(
             timezone.localtime(visited_at).date()
             + timedelta(days=visit_settings(elder.residence_id).follow_up_days)
         )
+        # One open follow-up per elder and problem: a problem still being followed up is not
+        # opened twice (the partial unique index settles two visits saved at the same moment).
         FollowUp.objects.bulk_create(
             [
                 FollowUp(visit=visit, elder=elder, problem=p, due_on=due, assigned_to=follow_up_assignee)
                 for p in problems
-            ]
+            ],
+            ignore_conflicts=True,
         )
     return visit
+
+
+def visit_follow_ups(visit: Visit) -> tuple[list[FollowUp], list[FollowUp]]:
+    """What a recorded visit did about its problems: the follow-ups it opened, and those of
+    its problems that were already open from an earlier visit (kept, not opened again)."""
+    if not visit.problems:
+        return [], []
+    rows = list(
+        FollowUp.objects.filter(elder_id=visit.elder_id, problem__in=visit.problems).filter(
+            models.Q(visit_id=visit.pk) | models.Q(status=FollowUpStatus.OPEN)
+        )
+    )
+    opened = [f for f in rows if f.visit_id == visit.pk]
+    kept = [f for f in rows if f.visit_id != visit.pk]
+    return opened, kept
 
 
 # --- the stored visit status of each elder (the due list reads it) ------------------------------

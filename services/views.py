@@ -79,7 +79,7 @@ def new_visit(request, elder_pk: int):
     form = VisitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_visit(acting_user=request.user, elder=elder, **form.cleaned_data)
+            visit = services.record_visit(acting_user=request.user, elder=elder, **form.cleaned_data)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -87,6 +87,19 @@ def new_visit(request, elder_pk: int):
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("The visit to %(name)s was recorded.") % {"name": elder.name})
+            opened, kept = services.visit_follow_ups(visit)
+            if opened:
+                messages.info(
+                    request,
+                    _("Follow-ups opened for the street: %(problems)s.")
+                    % {"problems": "、".join(str(f.get_problem_display()) for f in opened)},
+                )
+            if kept:
+                messages.info(
+                    request,
+                    _("Already being followed up, not opened again: %(problems)s.")
+                    % {"problems": "、".join(str(f.get_problem_display()) for f in kept)},
+                )
             return redirect(request.GET.get("next") or "services:due")
     return render(request, "services/visit_form.html", {"form": form, "elder": elder})
 

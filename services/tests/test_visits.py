@@ -276,3 +276,54 @@ def test_street_officer_closes_a_follow_up_through_the_api(staff):
         .status_code
         == 403
     )
+
+
+def test_one_follow_up_per_problem_and_the_page_says_so(staff):
+    from django.test import Client
+
+    elder = ElderFactory()
+    worker = staff["community_worker"]
+    first = record_visit(
+        acting_user=worker,
+        elder=elder,
+        visited_at=timezone.now() - timedelta(hours=2),
+        method="home",
+        outcome="problem",
+        problems=["health", "health", "safety"],
+    )
+    assert sorted(first.follow_ups.values_list("problem", flat=True)) == ["health", "safety"]
+    # A later visit finding the same health problem while it is followed up opens no second one;
+    # a new problem opens its own.
+    c = Client()
+    c.force_login(worker)
+    resp = c.post(
+        f"/visits/new/{elder.pk}/",
+        {
+            "visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "method": "phone",
+            "outcome": "problem",
+            "problems": ["health", "mental"],
+            "notes": "",
+        },
+        follow=True,
+    )
+    page = resp.content.decode()
+    assert "已为街道生成跟进事项：精神状态。" in page
+    assert "以下问题已在跟进中，未重复生成：健康。" in page
+    open_rows = FollowUp.objects.filter(elder=elder, status="open")
+    assert sorted(open_rows.values_list("problem", flat=True)) == ["health", "mental", "safety"]
+    # Once closed, the same problem found again is a new follow-up.
+    close_follow_up(
+        acting_user=staff["street_officer"],
+        follow_up=open_rows.get(problem="health"),
+        resolution="已就医",
+    )
+    again = record_visit(
+        acting_user=worker,
+        elder=elder,
+        visited_at=timezone.now(),
+        method="home",
+        outcome="problem",
+        problems=["health"],
+    )
+    assert list(again.follow_ups.values_list("problem", flat=True)) == ["health"]
