@@ -144,14 +144,19 @@ def idempotent_post(view):
             response[REPLAYED_HEADER] = "true"
             return response
 
-        return run_once(
-            user=request.user,
-            key=raw,
-            fingerprint=_fingerprint(request, request.POST),
-            handler=lambda: view(request, *args, **kwargs),
-            keep=lambda response: response.status_code in (301, 302, 303),
-            replay=replay,
-        )
+        try:
+            return run_once(
+                user=request.user,
+                key=raw,
+                fingerprint=_fingerprint(request, request.POST),
+                handler=lambda: view(request, *args, **kwargs),
+                keep=lambda response: response.status_code in (301, 302, 303),
+                replay=replay,
+            )
+        except KeyReused as exc:
+            # A page has no DRF handler: answer what the API answers, never a 500. Only a queue
+            # replaying a key of another form gets here; a person's form makes a new key each time.
+            return HttpResponse(str(exc.detail), status=KeyReused.status_code, content_type="text/plain")
 
     return wrapper
 

@@ -171,10 +171,12 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     CACHES["default"]["BACKEND"] = "eldercare.cache.ResilientRedisCache"
     CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 1, "socket_timeout": 1})
 # Each request of a signed-in user saves the session again (the idle timeout below). With Redis as
-# the cache that is one Redis write instead of an UPDATE and a COMMIT on the primary per page.
+# the cache, sessions are read from Redis and written through to the database (cached_db): Redis
+# here keeps nothing on disk, and a restarted or unreachable Redis must not sign every worker out
+# in the middle of a form (the cache then misses and the database answers).
 SESSION_ENGINE = env.str(
     "SESSION_ENGINE",
-    default="django.contrib.sessions.backends.cache"
+    default="django.contrib.sessions.backends.cached_db"
     if "redis" in CACHES["default"]["BACKEND"].lower()
     else "django.contrib.sessions.backends.db",
 )

@@ -4,9 +4,12 @@ A real redis-server of the test's own serves as the cache (parsed policy section
 counters) and is then stopped; the cache becomes a miss, never a 500.
 """
 
+import os
 import socket
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -17,6 +20,7 @@ from services.models import Visit
 from tests.factories import PASSWORD, ElderFactory
 
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _free_port() -> int:
@@ -60,6 +64,8 @@ def own_redis(tmp_path, settings):
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
+    # What production runs with Redis as the cache (the settings' default, see the test below).
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     yield server
     server.kill()
     server.wait(timeout=10)
@@ -86,6 +92,8 @@ def test_with_redis_stopped_visits_are_recorded_and_pages_answer(client, staff, 
     own_redis.terminate()
     own_redis.wait(timeout=10)
     assert cache.get("probe") is None  # a miss, not an error
+    # Still signed in: the session was written through to the database.
+    assert client.get("/visits/due/").wsgi_request.user == staff["community_worker"]
 
     assert _record_visit(client, elder).status_code == 302
     assert Visit.objects.filter(elder=elder).count() == 2
@@ -98,3 +106,18 @@ def test_with_redis_stopped_visits_are_recorded_and_pages_answer(client, staff, 
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
     assert api.get("/api/v1/visits/").status_code == 200
+
+
+def test_with_redis_as_the_cache_sessions_survive_a_redis_restart_by_default():
+    """The default engine follows CACHE_URL: read from Redis, written through to the database."""
+    code = "from django.conf import settings; print(settings.SESSION_ENGINE)"
+    env = {k: v for k, v in os.environ.items() if k != "SESSION_ENGINE"}
+    out = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env={**env, "CACHE_URL": "redis://127.0.0.1:6399/0", "DJANGO_SETTINGS_MODULE": "eldercare.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout.strip()
+    assert out == "django.contrib.sessions.backends.cached_db"

@@ -166,6 +166,23 @@ def test_a_refused_form_keeps_its_key_for_the_corrected_resend(client, staff):
     assert Visit.objects.filter(elder=elder).count() == 1
 
 
+def test_a_form_key_replayed_for_another_submission_is_a_422_not_a_server_error(client, staff):
+    elder = ElderFactory()
+    client.force_login(staff["community_worker"])
+    key = _visit_form(client, elder)
+    form = {
+        "idempotency_key": key,
+        "visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "method": "home",
+        "outcome": "normal",
+    }
+    assert client.post(f"/visits/new/{elder.pk}/", form).status_code == 302
+    reused = client.post(f"/visits/new/{elder.pk}/", {**form, "method": "phone"})
+    assert reused.status_code == 422
+    assert reused["Content-Type"].startswith("text/plain")
+    assert Visit.objects.filter(elder=elder).count() == 1
+
+
 def test_old_keys_are_purged_by_the_daily_job(staff, settings):
     from eldercare.models import IdempotencyKey
     from eldercare.tasks import purge_idempotency_keys_task
