@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from conditions import CHOICE_OPS, NUM_OPS, SET_OPS, column_fact, fact
+from regions.choices import Kind
 
 from . import rules
 from .choices import Category, EconomicStatus, LivingArrangement, Sex, Status
@@ -83,6 +84,17 @@ for name, label, kind, ops, choices in (
     ("status", _("status"), "choice", CHOICE_OPS, Status.values),
 ):
     column_fact(name, name, label=label, kind=kind, ops=ops, choices=choices)
+# 城市 or 农村 as the division codes say: a residents' committee (居委会) is urban, a villagers'
+# committee (村委会) rural (regions.rules.kind_of_village).
+column_fact(
+    "residence_kind",
+    "residence__kind",
+    attribute="residence.kind",
+    label=_("urban or rural (residents' or villagers' committee)"),
+    kind="choice",
+    ops=CHOICE_OPS,
+    choices=Kind.values,
+)
 column_fact("residence", "residence__code", attribute="residence_id", label=_("residence"), kind="region", ops={"under"})
 column_fact(
     "hukou",

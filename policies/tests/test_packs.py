@@ -48,6 +48,9 @@ def _eligibility(user, elder) -> dict[str, dict]:
     return {row["scheme"]: row for row in c.get(f"/api/v1/elders/{elder.pk}/eligibility/").json()}
 
 
+RURAL_VILLAGE = "330302023200"  # 老涂村委会, 鹿城区
+
+
 def _elder(**fields):
     return ElderFactory(residence_id=WUMA_GULOU, **fields)
 
@@ -202,7 +205,14 @@ def test_nanyang_boundaries(staff):
     _graded(young_semi, 2, worker)
     poor_intact = _elder(economic_status="dibao", living_arrangement="alone")
     _graded(poor_intact, 0, worker)
-    rows = {e.pk: _eligibility(who, e) for e in (alone_semi, old_disabled, young_semi, poor_intact)}
+    # 城市: the same elder as alone_semi in a villagers' committee (村委会) is not in the scheme.
+    rural = ElderFactory(
+        residence_id=RURAL_VILLAGE, economic_status="ordinary", living_arrangement="alone", born=_born(70)
+    )
+    _graded(rural, 1, worker)
+    rows = {
+        e.pk: _eligibility(who, e) for e in (alone_semi, old_disabled, young_semi, poor_intact, rural)
+    }
     assert (
         rows[alone_semi.pk]["NY-HOME-SERVICE"]["eligible"]
         and rows[alone_semi.pk]["NY-HOME-SERVICE"]["amount"] == "200.00"
@@ -213,6 +223,7 @@ def test_nanyang_boundaries(staff):
     )
     assert not rows[young_semi.pk]["NY-HOME-SERVICE"]["eligible"]  # 79, with children, not poor
     assert not rows[poor_intact.pk]["NY-HOME-SERVICE"]["eligible"]  # 能力完好: neither 失能 nor 半失能
+    assert not rows[rural.pk]["NY-HOME-SERVICE"]["eligible"]
 
 
 def test_wenzhou_boundaries(staff):
