@@ -65,6 +65,18 @@ def test_an_unknown_document_and_a_value_without_source_are_errors(tmp_path, cap
     assert "registry.yaml: extra: no source" in err
 
 
+def test_a_plain_text_source_is_an_error(tmp_path, capsys):
+    packs, texts = _fixture_pack(tmp_path, "按月发放")
+    path = packs / "town" / "registry.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("  source: {basis: reading, note: 办法未列类别}", "  source: 办法第三条"),
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match="1 source problem"):
+        call_command("check_policy_sources", documents=str(texts), packs=str(packs))
+    assert "registry.yaml: categories: a plain-text source" in capsys.readouterr().err
+
+
 def test_every_pack_passes_against_the_committed_texts(capsys):
     call_command("check_policy_sources")
     assert "Every quote was found" in capsys.readouterr().out

@@ -29,7 +29,6 @@ class Command(BaseCommand):
         for r in reports:
             line = (
                 f"{r.name}: {r.values} values, {r.verified} verified quotes, {r.readings} readings"
-                + (f", {r.legacy} plain-text sources not yet structured" if r.legacy else "")
                 + f"; documents without text: {', '.join(r.without_text) or '-'}"
             )
             self.stdout.write(line)
