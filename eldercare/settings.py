@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "workforce",
     "reports",
     "plans",
+    "supervision",
 ]
 
 MIDDLEWARE = [

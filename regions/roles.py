@@ -98,6 +98,7 @@ _PLANS_READ = [
 # Reporting progress on a task; the service also requires the account to belong to the unit.
 _PLANS_REPORT = ["plans.add_taskupdate"]
 _WORKFORCE_READ = ["workforce.view_trainingsession", "workforce.view_adviser"]
+_SUPERVISION_READ = ["supervision.view_checklist", "supervision.view_checklistitem"]
 _WORKFORCE_WRITE = [
     "workforce.add_trainingsession",
     "workforce.change_trainingsession",
@@ -108,6 +109,7 @@ _WORKFORCE_WRITE = [
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CITY_ADMIN: [
         *_VIEW_REGIONS,
+        *_SUPERVISION_READ,
         "regions.change_region",
         "regions.view_staffprofile",
         "regions.add_staffprofile",
@@ -151,6 +153,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.DISTRICT_OFFICER: [
         *_VIEW_REGIONS,
+        *_SUPERVISION_READ,
         "regions.view_staffprofile",
         *_REGISTRY_WRITE,
         "elders.import_elder",
@@ -183,6 +186,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.STREET_OFFICER: [
         *_VIEW_REGIONS,
+        *_SUPERVISION_READ,
         "regions.view_staffprofile",
         *_REGISTRY_WRITE,
         "elders.export_elder",
@@ -236,6 +240,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.LEADER: [
         *_VIEW_REGIONS,
+        *_SUPERVISION_READ,
         *_REGISTRY_READ,
         *_POLICY_READ,
         *_ASSESSMENT_READ,
