@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "services",
     "subsidies",
     "facilities",
+    "homecare",
     "workforce",
     "reports",
     "plans",
@@ -383,6 +384,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     "refresh-visit-status": {
         "task": "services.refresh_visit_status",
         "schedule": crontab(hour=0, minute=5),
+    },
+    # Each month's home-service statements, after the month has closed (homecare/settlement.py).
+    "settle-home-services": {
+        "task": "homecare.settle_month",
+        "schedule": crontab(day_of_month=2, hour=1, minute=30),
+    },
+    # Emergency calls not answered by their deadline go up to the street (homecare/tasks.py).
+    "escalate-emergency-calls": {
+        "task": "homecare.escalate_calls",
+        "schedule": crontab(minute="*/5"),
     },
     # Before the subsidy jobs, so deaths and moves leave the wait-lists the same night.
     "update-waitlists": {

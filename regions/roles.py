@@ -105,9 +105,39 @@ _WORKFORCE_WRITE = [
     "workforce.add_adviser",
     "workforce.change_adviser",
 ]
+# Home services (homecare/): orders, the home's location and PIN, findings, statements, calls.
+_HOMECARE_READ = [
+    "homecare.view_order",
+    "homecare.view_flag",
+    "homecare.view_contractprice",
+    "homecare.view_allowancemonth",
+    "homecare.view_emergencycall",
+    "homecare.view_duty",
+]
+_HOMECARE_ORDER = ["homecare.add_order"]
+_HOMECARE_ELDER_SIDE = ["homecare.add_homelocation", "homecare.add_confirmationpin"]
+_HOMECARE_DELIVER = ["homecare.change_order"]
+_HOMECARE_STATEMENTS_READ = ["homecare.view_statement", "homecare.view_statementline"]
+_HOMECARE_DECIDE = [
+    "homecare.change_flag",
+    "homecare.change_statement",
+    "homecare.add_contractprice",
+    "homecare.change_contractprice",
+    "homecare.add_duty",
+    "homecare.change_duty",
+]
+_CALLS_TAKE = ["homecare.add_emergencycall"]
+_CALLS_ANSWER = ["homecare.change_emergencycall"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CITY_ADMIN: [
+        *_HOMECARE_READ,
+        *_HOMECARE_ORDER,
+        *_HOMECARE_ELDER_SIDE,
+        *_HOMECARE_STATEMENTS_READ,
+        *_HOMECARE_DECIDE,
+        *_CALLS_TAKE,
+        *_CALLS_ANSWER,
         *_VIEW_REGIONS,
         *_SUPERVISION_READ,
         "regions.change_region",
@@ -152,6 +182,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_FAMILY_BEDS_WRITE,
     ],
     Role.DISTRICT_OFFICER: [
+        *_HOMECARE_READ,
+        *_HOMECARE_ORDER,
+        *_HOMECARE_ELDER_SIDE,
+        *_HOMECARE_STATEMENTS_READ,
+        *_HOMECARE_DECIDE,
+        *_CALLS_TAKE,
+        *_CALLS_ANSWER,
         *_VIEW_REGIONS,
         *_SUPERVISION_READ,
         "regions.view_staffprofile",
@@ -185,6 +222,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_FAMILY_BEDS_WRITE,
     ],
     Role.STREET_OFFICER: [
+        *_HOMECARE_READ,
+        *_HOMECARE_ORDER,
+        *_HOMECARE_ELDER_SIDE,
+        *_HOMECARE_STATEMENTS_READ,
+        *_CALLS_TAKE,
+        *_CALLS_ANSWER,
         *_VIEW_REGIONS,
         *_SUPERVISION_READ,
         "regions.view_staffprofile",
@@ -214,6 +257,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_FAMILY_BEDS_WRITE,
     ],
     Role.COMMUNITY_WORKER: [
+        *_HOMECARE_READ,
+        *_HOMECARE_ORDER,
+        *_HOMECARE_ELDER_SIDE,
+        *_CALLS_TAKE,
+        *_CALLS_ANSWER,
         *_VIEW_REGIONS,
         *_REGISTRY_WRITE,
         *_ASSESSMENT_READ,
@@ -239,6 +287,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CATALOGUE_READ,
     ],
     Role.LEADER: [
+        *_HOMECARE_READ,
+        *_HOMECARE_STATEMENTS_READ,
         *_VIEW_REGIONS,
         *_SUPERVISION_READ,
         *_REGISTRY_READ,
@@ -256,6 +306,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_FACILITIES_READ,
     ],
     Role.PROVIDER_STAFF: [
+        *_HOMECARE_READ,
+        *_HOMECARE_ORDER,
+        *_HOMECARE_DELIVER,
+        *_HOMECARE_STATEMENTS_READ,
+        *_CALLS_ANSWER,
         *_VIEW_REGIONS,
         *_REGISTRY_READ,
         *_CATALOGUE_READ,

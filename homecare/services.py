@@ -1,0 +1,390 @@
+"""Write operations of home services: each one transaction, checking permission and scope."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from elders.models import Elder
+from regions.scope import in_scope
+from services.models import Caregiver
+from services.selectors import is_blacklisted
+from services.services import provider_of, record_service
+
+from . import rules
+from .choices import Channel, ConfirmedBy, FlagDecision, FlagKind, OrderStatus
+from .models import CaregiverAccount, ConfirmationPin, Flag, HomeLocation, Order
+from .policy import homecare_settings
+from .selectors import allowance_entitlement, price_for
+
+PIN_LENGTH = 6
+
+
+def _require(user, perm: str, message: str) -> None:
+    if not user.has_perm(perm):
+        raise PermissionDenied(message)
+
+
+def _require_elder(user, elder: Elder) -> None:
+    if not in_scope(user, elder.residence_id):
+        raise PermissionDenied(_("This elder is outside your region of responsibility."))
+
+
+def _require_provider_side(user, order: Order) -> None:
+    """Provider staff act only on their own provider's orders; a caregiver's account only on its own."""
+    own = provider_of(user)
+    if own is None or own.pk != order.provider_id:
+        raise PermissionDenied(_("Only the staff of %(p)s may do this.") % {"p": order.provider})
+    link = CaregiverAccount.objects.filter(user_id=user.pk).values_list("caregiver_id", flat=True).first()
+    if link is not None and order.caregiver_id not in (None, link):
+        raise PermissionDenied(_("This order is another caregiver's."))
+
+
+def _locked(order: Order) -> Order:
+    return (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("elder", "item", "provider", "price", "caregiver")
+        .get(pk=order.pk)
+    )
+
+
+def _coordinate(value, field: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        found = Decimal(str(value)).quantize(Decimal("0.000001"))
+    except ArithmeticError:
+        raise ValidationError({field: _("Not a coordinate.")}) from None
+    limit = 90 if "latitude" in field else 180
+    if abs(found) > limit:
+        raise ValidationError({field: _("Not a coordinate.")})
+    return found
+
+
+# --- the elder's side: the home's location and the confirmation PIN ---------------------------
+
+
+@transaction.atomic
+def set_home_location(*, acting_user, elder: Elder, latitude, longitude) -> HomeLocation:
+    _require(acting_user, "homecare.add_homelocation", _("You may not record home locations."))
+    _require_elder(acting_user, elder)
+    lat, lon = _coordinate(latitude, "latitude"), _coordinate(longitude, "longitude")
+    if lat is None or lon is None:
+        raise ValidationError(_("Give both the latitude and the longitude."))
+    found, _created = HomeLocation.objects.update_or_create(
+        elder=elder, defaults={"latitude": lat, "longitude": lon, "recorded_by": acting_user}
+    )
+    return found
+
+
+@transaction.atomic
+def set_confirmation_pin(*, acting_user, elder: Elder, pin: str) -> ConfirmationPin:
+    """The community gives the elder or family a PIN; it is stored hashed and never shown again."""
+    _require(acting_user, "homecare.add_confirmationpin", _("You may not set confirmation PINs."))
+    _require_elder(acting_user, elder)
+    pin = (pin or "").strip()
+    if len(pin) != PIN_LENGTH or not pin.isdigit():
+        raise ValidationError({"pin": _("The PIN is %(n)d digits.") % {"n": PIN_LENGTH}})
+    found, _created = ConfirmationPin.objects.update_or_create(
+        elder=elder, defaults={"pin_hash": make_password(pin), "set_by": acting_user}
+    )
+    return found
+
+
+# --- orders -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_order(
+    *,
+    acting_user,
+    elder: Elder,
+    item,
+    provider,
+    wanted_at: datetime,
+    address: str = "",
+    channel: str = Channel.WORKER,
+    notes: str = "",
+) -> Order:
+    """An order by a worker, a hotline operator for the family, or the provider itself. The price
+    is the provider's contract price (else the pack's) in force on the wanted day; the allowance it
+    draws on is the elder's live service-credit entitlement covering the item, if any."""
+    _require(acting_user, "homecare.add_order", _("You may not create service orders."))
+    _require_elder(acting_user, elder)
+    own = provider_of(acting_user)
+    if own is not None and own.pk != provider.pk:
+        raise ValidationError({"provider": _("You order services of your own provider only.")})
+    if timezone.is_naive(wanted_at):
+        wanted_at = timezone.make_aware(wanted_at)
+    day = timezone.localtime(wanted_at).date()
+    errors = {}
+    if elder.status != "registered" or elder.death_date:
+        errors["elder"] = _("This elder is no longer on the register.")
+    if provider.filing_status != "filed":
+        errors["provider"] = _("%(p)s is not filed.") % {"p": provider}
+    elif is_blacklisted(provider, day):
+        errors["provider"] = _("%(p)s is blacklisted.") % {"p": provider}
+    price = price_for(item=item, provider=provider, region_code=elder.residence_id, on=day)
+    if price is None:
+        errors["item"] = _("%(item)s has no price for %(p)s on %(d)s.") % {
+            "item": item.name,
+            "p": provider,
+            "d": day,
+        }
+    if errors:
+        raise ValidationError(errors)
+    order = Order(
+        elder=elder,
+        item=item,
+        provider=provider,
+        entitlement=allowance_entitlement(elder=elder, item=item, on=day),
+        price=price,
+        wanted_at=wanted_at,
+        address=(address or elder.address or "").strip(),
+        channel=channel,
+        notes=notes,
+        created_by=acting_user,
+    )
+    if not order.address:
+        raise ValidationError({"address": _("Give the address of the service.")})
+    order.full_clean()
+    order.save()
+    return order
+
+
+def caregiver_errors(caregiver: Caregiver, order: Order, day) -> list[str]:
+    """Why this caregiver may not take this order: employed by the order's provider, the provider
+    filed and not blacklisted, and a valid certificate where the item's price requires one."""
+    problems = []
+    if caregiver.provider_id != order.provider_id:
+        problems.append(_("%(c)s does not work for %(p)s.") % {"c": caregiver, "p": order.provider})
+    if not caregiver.active:
+        problems.append(_("%(c)s is no longer employed.") % {"c": caregiver})
+    if order.provider.filing_status != "filed":
+        problems.append(_("%(p)s is not filed.") % {"p": order.provider})
+    if is_blacklisted(order.provider, day):
+        problems.append(_("%(p)s is blacklisted.") % {"p": order.provider})
+    if order.price.requires_certificate and (
+        not caregiver.certificate_number
+        or (caregiver.certificate_expires is not None and caregiver.certificate_expires < day)
+    ):
+        problems.append(
+            _("%(item)s needs a certified caregiver; %(c)s has no valid certificate.")
+            % {"item": order.item.name, "c": caregiver}
+        )
+    return problems
+
+
+@transaction.atomic
+def dispatch(*, acting_user, order: Order, caregiver: Caregiver) -> Order:
+    _require(acting_user, "homecare.change_order", _("You may not dispatch orders."))
+    order = _locked(order)
+    _require_provider_side(acting_user, order)
+    if order.status not in (OrderStatus.ORDERED, OrderStatus.DISPATCHED):
+        raise ValidationError(
+            _("This order is %(s)s and cannot be dispatched.") % {"s": order.get_status_display()}
+        )
+    problems = caregiver_errors(caregiver, order, timezone.localtime(order.wanted_at).date())
+    if problems:
+        raise ValidationError({"caregiver": problems})
+    order.caregiver = caregiver
+    order.status = OrderStatus.DISPATCHED
+    order.dispatched_at = timezone.now()
+    order.save(update_fields=["caregiver", "status", "dispatched_at"])
+    return order
+
+
+@transaction.atomic
+def check_in(
+    *, acting_user, order: Order, latitude=None, longitude=None, at: datetime | None = None
+) -> Order:
+    """The caregiver arrives: the time, and the phone's location when the browser gives it,
+    compared with the home's recorded location."""
+    _require(acting_user, "homecare.change_order", _("You may not check in."))
+    order = _locked(order)
+    _require_provider_side(acting_user, order)
+    if order.status != OrderStatus.DISPATCHED:
+        raise ValidationError(
+            _("Only a dispatched order is checked in (this one is %(s)s).")
+            % {"s": order.get_status_display()}
+        )
+    order.checked_in_at = at or timezone.now()
+    order.checkin_latitude = _coordinate(latitude, "latitude")
+    order.checkin_longitude = _coordinate(longitude, "longitude")
+    home = HomeLocation.objects.filter(elder_id=order.elder_id).first()
+    if home and order.checkin_latitude is not None and order.checkin_longitude is not None:
+        order.checkin_distance_m = rules.distance_m(
+            float(home.latitude),
+            float(home.longitude),
+            float(order.checkin_latitude),
+            float(order.checkin_longitude),
+        )
+    order.distance_limit_m = homecare_settings(order.elder.residence_id).checkin_distance_m
+    order.status = OrderStatus.IN_PROGRESS
+    order.save()
+    return order
+
+
+@transaction.atomic
+def check_out(
+    *, acting_user, order: Order, work_done: str, latitude=None, longitude=None, at: datetime | None = None
+) -> Order:
+    """The caregiver leaves: what was done; the service is priced and cross-checked."""
+    _require(acting_user, "homecare.change_order", _("You may not check out."))
+    order = _locked(order)
+    _require_provider_side(acting_user, order)
+    if order.status != OrderStatus.IN_PROGRESS:
+        raise ValidationError(
+            _("Only a checked-in order is checked out (this one is %(s)s).")
+            % {"s": order.get_status_display()}
+        )
+    if not (work_done or "").strip():
+        raise ValidationError({"work_done": _("Say what was done.")})
+    at = at or timezone.now()
+    if at < order.checked_in_at:
+        raise ValidationError(_("Check-out cannot be before check-in."))
+    order.checked_out_at = at
+    order.checkout_latitude = _coordinate(latitude, "latitude")
+    order.checkout_longitude = _coordinate(longitude, "longitude")
+    order.work_done = work_done.strip()
+    order.minutes = order.duration_minutes
+    order.amount = rules.service_amount(unit=order.price.unit, price=order.price.price, minutes=order.minutes)
+    order.status = OrderStatus.DONE
+    order.save()
+    cross_check(Order.objects.filter(pk=order.pk))
+    return order
+
+
+@transaction.atomic
+def confirm(*, acting_user, order: Order, pin: str, by: str = ConfirmedBy.ELDER) -> Order:
+    """The elder or family types their PIN on the caregiver's phone; the service record is made
+    from the order through the services app's one write path."""
+    _require(acting_user, "homecare.change_order", _("You may not confirm services."))
+    order = _locked(order)
+    _require_provider_side(acting_user, order)
+    if order.status != OrderStatus.DONE:
+        raise ValidationError(
+            _("Only a checked-out order is confirmed (this one is %(s)s).")
+            % {"s": order.get_status_display()}
+        )
+    if by not in ConfirmedBy.values:
+        raise ValidationError({"by": _("Say who confirms.")})
+    stored = (
+        ConfirmationPin.objects.filter(elder_id=order.elder_id).values_list("pin_hash", flat=True).first()
+    )
+    if stored is None:
+        raise ValidationError({"pin": _("This elder has no confirmation PIN yet: the community sets one.")})
+    if not check_password((pin or "").strip(), stored):
+        raise ValidationError({"pin": _("The PIN is wrong.")})
+    record = record_service(
+        acting_user=acting_user,
+        elder=order.elder,
+        kind=order.price.kind,
+        provider=order.provider,
+        started_at=order.checked_in_at,
+        duration_minutes=order.minutes,
+        funding="government" if order.entitlement_id else "self_paid",
+        amount=order.amount,
+        item=order.item,
+        caregiver=order.caregiver,
+        notes=order.work_done,
+    )
+    order.service_record = record
+    order.confirmed_at = timezone.now()
+    order.confirmed_by = by
+    order.status = OrderStatus.CONFIRMED
+    order.save(update_fields=["service_record", "confirmed_at", "confirmed_by", "status"])
+    return order
+
+
+@transaction.atomic
+def cancel(*, acting_user, order: Order, reason: str) -> Order:
+    _require(acting_user, "homecare.add_order", _("You may not cancel orders."))
+    order = _locked(order)
+    _require_elder(acting_user, order.elder)
+    own = provider_of(acting_user)
+    if own is not None and own.pk != order.provider_id:
+        raise PermissionDenied(_("Only the staff of %(p)s may do this.") % {"p": order.provider})
+    if order.status not in (OrderStatus.ORDERED, OrderStatus.DISPATCHED):
+        raise ValidationError(_("A service already begun cannot be cancelled."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why it is cancelled.")})
+    order.status = OrderStatus.CANCELLED
+    order.cancel_reason = reason.strip()[:200]
+    order.save(update_fields=["status", "cancel_reason"])
+    return order
+
+
+# --- cross-checks -----------------------------------------------------------------------------
+
+
+def cross_check(orders) -> int:
+    """Flag delivered orders (checked in and out) of this queryset, one set-based query per kind:
+    the caregiver in another home at an overlapping time, a service after the elder's death or
+    while the elder lives in a facility (an institution or a hospital-like medical-care one), a
+    check-in farther from the home than the pack allows, a duration outside the item's range.
+    A flag already found is not found twice (the unique constraint); returns how many are new."""
+    from facilities.models import Residency
+
+    delivered = orders.filter(checked_in_at__isnull=False, checked_out_at__isnull=False)
+    overlapping = (
+        Order.objects.filter(
+            caregiver_id=OuterRef("caregiver_id"),
+            checked_in_at__lt=OuterRef("checked_out_at"),
+            checked_out_at__gt=OuterRef("checked_in_at"),
+        )
+        .exclude(pk=OuterRef("pk"))
+        .exclude(elder_id=OuterRef("elder_id"))
+    )
+    resident = Residency.objects.filter(
+        elder_id=OuterRef("elder_id"), admitted_on__lte=OuterRef("day")
+    ).filter(Q(discharged_on__isnull=True) | Q(discharged_on__gt=OuterRef("day")))
+    base = delivered.annotate(day=TruncDate("checked_in_at"))
+    found = {
+        FlagKind.OVERLAP: base.filter(caregiver__isnull=False).filter(Exists(overlapping)),
+        FlagKind.AFTER_DEATH: base.filter(elder__death_date__isnull=False, elder__death_date__lt=F("day")),
+        FlagKind.IN_INSTITUTION: base.filter(Exists(resident)),
+        FlagKind.FAR: base.filter(
+            checkin_distance_m__isnull=False, checkin_distance_m__gt=F("distance_limit_m")
+        ),
+        FlagKind.DURATION: base.filter(minutes__isnull=False).filter(
+            Q(minutes__lt=F("price__min_minutes")) | Q(minutes__gt=F("price__max_minutes"))
+        ),
+    }
+    flags = Flag.objects.filter(order__in=delivered.values("pk"))
+    before = flags.count()
+    new = []
+    for kind, qs in found.items():
+        new += [Flag(order_id=pk, kind=kind) for pk in qs.values_list("pk", flat=True)]
+    Flag.objects.bulk_create(new, ignore_conflicts=True, batch_size=5_000)
+    return flags.count() - before
+
+
+@transaction.atomic
+def decide_flag(*, acting_user, flag: Flag, accept: bool, note: str) -> Flag:
+    """The district decides on a finding: accepted, the service is paid (within the allowance);
+    rejected, it is not. The held line of a draft statement follows at once."""
+    from .settlement import reprice_line
+
+    _require(acting_user, "homecare.change_flag", _("You may not decide on cross-check findings."))
+    flag = Flag.objects.select_for_update().select_related("order__elder").get(pk=flag.pk)
+    _require_elder(acting_user, flag.order.elder)
+    if flag.decision != FlagDecision.PENDING:
+        raise ValidationError(_("This finding is already decided."))
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Give the reason for the decision.")})
+    flag.decision = FlagDecision.ACCEPTED if accept else FlagDecision.REJECTED
+    flag.decision_note = note.strip()
+    flag.decided_by = acting_user
+    flag.decided_at = timezone.now()
+    flag.save()
+    reprice_line(order_id=flag.order_id)
+    return flag

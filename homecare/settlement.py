@@ -1,0 +1,363 @@
+"""Monthly settlement: per provider, a statement of the month's confirmed services drawn on an
+allowance, priced and capped by each elder's allowance; flagged services held until the district
+decides. Set-based SQL; a service is settled exactly once (StatementLine.order is unique and the
+insert skips settled orders), whatever is re-run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.periods import parse_period, period_bounds, previous_period
+from regions.scope import in_scope
+from services.models import Provider
+from services.services import provider_of
+from subsidies.choices import PaymentForm
+from subsidies.models import Entitlement
+
+from . import rules
+from .choices import FlagDecision, LineStatus, OrderStatus, StatementStatus
+from .models import AllowanceMonth, Flag, Order, Statement, StatementLine
+from .policy import homecare_settings
+from .services import cross_check
+
+
+@dataclass
+class SettlementResult:
+    period: str
+    statements: int
+    lines: int
+    flags: int
+    allowance_months: int
+
+
+def _tables() -> dict[str, str]:
+    return {
+        "order": Order._meta.db_table,
+        "line": StatementLine._meta.db_table,
+        "statement": Statement._meta.db_table,
+        "month": AllowanceMonth._meta.db_table,
+        "flag": Flag._meta.db_table,
+        "entitlement": Entitlement._meta.db_table,
+        "scheme": Entitlement._meta.get_field("scheme").related_model._meta.db_table,
+        "elder": Entitlement._meta.get_field("elder").related_model._meta.db_table,
+    }
+
+
+# Open the month of every live allowance of one scheme in one city; a carried-over rule brings in
+# what last month left. Existing months are kept (a re-run changes nothing).
+_OPEN_MONTHS = """
+INSERT INTO {month} (entitlement_id, elder_id, period, unit, granted, carried_in, used, unused_rule)
+SELECT e.id, e.elder_id, %(period)s, %(unit)s, COALESCE(%(hours)s, e.amount),
+       CASE WHEN %(rule)s = 'carry' THEN COALESCE((
+           SELECT CASE WHEN p.granted + p.carried_in - p.used > 0 THEN p.granted + p.carried_in - p.used ELSE 0 END
+           FROM {month} p WHERE p.entitlement_id = e.id AND p.period = %(previous)s), 0) ELSE 0 END,
+       0, %(rule)s
+FROM {entitlement} e JOIN {scheme} sc ON sc.id = e.scheme_id JOIN {elder} el ON el.id = e.elder_id
+WHERE sc.code = %(scheme)s AND el.residence_id LIKE %(city)s AND e.status = 'active'
+  AND e.first_period <= %(period)s AND (e.last_period = '' OR e.last_period >= %(period)s)
+ON CONFLICT (entitlement_id, period) DO NOTHING
+"""
+
+# The month's confirmed, unsettled services, in order of delivery per allowance: each takes what
+# is left of its allowance (`room`), held and rejected ones take nothing. An order whose
+# allowance has no month (suspended, stopped) has no room: not paid.
+_LINES = """
+INSERT INTO {line} (statement_id, order_id, elder_id, entitlement_id, claimed, paid, used, status, dispute_reason, disputed_at)
+SELECT w.statement_id, w.id, w.elder_id, w.entitlement_id, w.amount,
+       CASE WHEN w.held OR w.rejected OR w.room <= 0 THEN 0
+            WHEN w.room >= w.takes THEN w.amount
+            ELSE ROUND(w.amount * w.room / w.takes, 2) END,
+       CASE WHEN w.held OR w.rejected OR w.room <= 0 THEN 0
+            WHEN w.room >= w.takes THEN w.takes ELSE w.room END,
+       CASE WHEN w.rejected THEN 'rejected' WHEN w.held THEN 'held'
+            WHEN w.room >= w.takes THEN 'payable' ELSE 'beyond' END,
+       '', NULL
+FROM (
+    SELECT c.*, c.avail - SUM(CASE WHEN c.held OR c.rejected THEN 0 ELSE c.takes END)
+           OVER (PARTITION BY c.entitlement_id ORDER BY c.checked_in_at, c.id ROWS UNBOUNDED PRECEDING)
+           + CASE WHEN c.held OR c.rejected THEN 0 ELSE c.takes END AS room
+    FROM (
+        SELECT o.id, o.elder_id, o.entitlement_id, o.amount, o.checked_in_at, s.id AS statement_id,
+               COALESCE(a.granted + a.carried_in - a.used, 0) AS avail,
+               CASE WHEN a.unit = 'hours' THEN ROUND(o.minutes / 60.0, 2) ELSE o.amount END AS takes,
+               EXISTS (SELECT 1 FROM {flag} f WHERE f.order_id = o.id AND f.decision = 'pending') AS held,
+               EXISTS (SELECT 1 FROM {flag} f WHERE f.order_id = o.id AND f.decision = 'rejected') AS rejected
+        FROM {order} o
+        JOIN {statement} s ON s.provider_id = o.provider_id AND s.period = %(period)s AND s.status = 'draft'
+        LEFT JOIN {month} a ON a.entitlement_id = o.entitlement_id AND a.period = %(period)s
+        WHERE o.status = 'confirmed' AND o.entitlement_id IS NOT NULL
+          AND o.checked_in_at >= %(start)s AND o.checked_in_at < %(end)s
+          AND NOT EXISTS (SELECT 1 FROM {line} l WHERE l.order_id = o.id)
+          {provider_filter}
+    ) c
+) w
+WHERE TRUE
+ON CONFLICT (order_id) DO NOTHING
+"""
+
+_USED = """
+UPDATE {month} SET used = COALESCE((
+    SELECT SUM(l.used) FROM {line} l JOIN {statement} s ON s.id = l.statement_id
+    WHERE l.entitlement_id = {month}.entitlement_id AND s.period = {month}.period), 0)
+WHERE period = %(period)s AND entitlement_id IN (
+    SELECT l.entitlement_id FROM {line} l JOIN {statement} s ON s.id = l.statement_id WHERE s.period = %(period)s)
+"""
+
+_TOTALS = """
+UPDATE {statement} SET
+    claimed = COALESCE((SELECT SUM(l.claimed) FROM {line} l WHERE l.statement_id = {statement}.id), 0),
+    payable = COALESCE((SELECT SUM(l.paid) FROM {line} l WHERE l.statement_id = {statement}.id), 0)
+WHERE period = %(period)s AND status = 'draft' {provider_only}
+"""
+
+
+def month_orders(period: str, provider_id: int | None = None):
+    _first, _last, start, end = period_bounds(period)
+    orders = Order.objects.filter(
+        status=OrderStatus.CONFIRMED,
+        entitlement__isnull=False,
+        checked_in_at__gte=start,
+        checked_in_at__lt=end,
+        line__isnull=True,
+    )
+    return orders.filter(provider_id=provider_id) if provider_id else orders
+
+
+def open_allowance_months(period: str) -> int:
+    """The month of every live service-credit allowance, one INSERT per scheme and city."""
+    t = _tables()
+    pairs = set()
+    for code, residence in (
+        Entitlement.objects.filter(
+            scheme__payment_form=PaymentForm.SERVICE_CREDIT, status="active", elder__isnull=False
+        )
+        .values_list("scheme__code", "elder__residence_id")
+        .distinct()
+        .order_by()
+        .iterator()
+    ):
+        pairs.add((code, residence[:4]))
+    made = 0
+    with connection.cursor() as cursor:
+        for code, city in sorted(pairs):
+            rule = homecare_settings(city.ljust(12, "0")).allowance_of(code)
+            if rule is None:
+                continue
+            cursor.execute(
+                _OPEN_MONTHS.format(**t),
+                {
+                    "period": period,
+                    "previous": previous_period(parse_period(period)[0]),
+                    "unit": rule.unit,
+                    "hours": rule.hours,
+                    "rule": rule.unused,
+                    "scheme": code,
+                    "city": f"{city}%",
+                },
+            )
+            made += cursor.rowcount
+    return made
+
+
+@transaction.atomic
+def settle_month(*, period: str, provider_id: int | None = None) -> SettlementResult:
+    """Settle a month: cross-check its confirmed services, open the allowance months, make each
+    provider's statement and insert one line per service not yet settled. Idempotent."""
+    t = _tables()
+    _first, _last, start, end = period_bounds(period)
+    orders = month_orders(period, provider_id)
+    flags = cross_check(orders)
+    months = open_allowance_months(period)
+    providers = Provider.objects.filter(pk__in=orders.values("provider_id")).values_list("pk", "region_id")
+    made = Statement.objects.bulk_create(
+        [
+            Statement(provider_id=pk, period=period, region_id=rules.district_of(region))
+            for pk, region in providers
+        ],
+        ignore_conflicts=True,
+    )
+    del made
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _LINES.format(**t, provider_filter="AND o.provider_id = %(provider)s" if provider_id else ""),
+            {"period": period, "start": start, "end": end, "provider": provider_id},
+        )
+        lines = cursor.rowcount
+        cursor.execute(_USED.format(**t), {"period": period})
+        cursor.execute(
+            _TOTALS.format(**t, provider_only="AND provider_id = %(provider)s" if provider_id else ""),
+            {"period": period, "provider": provider_id},
+        )
+    statements = Statement.objects.filter(period=period)
+    if provider_id:
+        statements = statements.filter(provider_id=provider_id)
+    return SettlementResult(period, statements.count(), max(lines, 0), flags, max(months, 0))
+
+
+def _refresh(statement_id: int, entitlement_id: int, period: str) -> None:
+    used = StatementLine.objects.filter(entitlement_id=entitlement_id, statement__period=period).aggregate(
+        s=Sum("used")
+    )["s"] or Decimal(0)
+    AllowanceMonth.objects.filter(entitlement_id=entitlement_id, period=period).update(used=used)
+    totals = StatementLine.objects.filter(statement_id=statement_id).aggregate(
+        c=Sum("claimed"), p=Sum("paid")
+    )
+    Statement.objects.filter(pk=statement_id).update(claimed=totals["c"] or 0, payable=totals["p"] or 0)
+
+
+def reprice_line(*, order_id: int) -> StatementLine | None:
+    """A held line after a decision: still held while a finding is pending; rejected, not paid;
+    otherwise paid within what is left of the allowance now."""
+    line = (
+        StatementLine.objects.select_for_update()
+        .select_related("statement", "order")
+        .filter(order_id=order_id, status=LineStatus.HELD)
+        .first()
+    )
+    if line is None or line.statement.status != StatementStatus.DRAFT:
+        return line
+    decisions = set(Flag.objects.filter(order_id=order_id).values_list("decision", flat=True))
+    if FlagDecision.PENDING in decisions:
+        return line
+    if FlagDecision.REJECTED in decisions:
+        line.status, line.paid, line.used = LineStatus.REJECTED, Decimal(0), Decimal(0)
+    else:
+        month = (
+            AllowanceMonth.objects.select_for_update()
+            .filter(entitlement_id=line.entitlement_id, period=line.statement.period)
+            .first()
+        )
+        left = month.left if month else Decimal(0)
+        takes = rules.consumption(
+            allowance_unit=month.unit if month else "yuan",
+            amount=line.claimed,
+            minutes=line.order.minutes or 0,
+        )
+        line.paid, line.used = rules.capped(amount=line.claimed, takes=takes, left=left)
+        line.status = LineStatus.PAYABLE if line.paid == line.claimed else LineStatus.BEYOND
+    line.save(update_fields=["status", "paid", "used"])
+    _refresh(line.statement_id, line.entitlement_id, line.statement.period)
+    return line
+
+
+@transaction.atomic
+def approve_statement(*, acting_user, statement: Statement) -> Statement:
+    """The district (or city) approves a provider's month, as payment rolls are approved; lines
+    still held on a finding must be decided first."""
+    if not acting_user.has_perm("homecare.change_statement"):
+        raise PermissionDenied(_("You may not approve settlement statements."))
+    if not in_scope(acting_user, statement.region_id):
+        raise PermissionDenied(_("This statement is outside your region of responsibility."))
+    statement = Statement.objects.select_for_update().get(pk=statement.pk)
+    if statement.status == StatementStatus.APPROVED:
+        raise ValidationError(_("This statement is already approved."))
+    held = statement.lines.filter(status=LineStatus.HELD).count()
+    if held:
+        raise ValidationError(
+            _("%(n)d services are held on a cross-check finding: decide them before approving.") % {"n": held}
+        )
+    statement.status = StatementStatus.APPROVED
+    statement.approved_by = acting_user
+    statement.approved_at = timezone.now()
+    statement.save(update_fields=["status", "approved_by", "approved_at"])
+    return statement
+
+
+@transaction.atomic
+def dispute_line(*, acting_user, line: StatementLine, reason: str) -> StatementLine:
+    """The provider disputes a line of its own statement, with a reason, before approval."""
+    line = StatementLine.objects.select_for_update().select_related("statement").get(pk=line.pk)
+    own = provider_of(acting_user)
+    if own is None or own.pk != line.statement.provider_id:
+        raise PermissionDenied(_("Only the provider's staff dispute its statement."))
+    if line.statement.status != StatementStatus.DRAFT:
+        raise ValidationError(_("This statement is already approved."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the line is disputed.")})
+    line.dispute_reason = reason.strip()
+    line.disputed_at = timezone.now()
+    line.save(update_fields=["dispute_reason", "disputed_at"])
+    return line
+
+
+def statement_workbook(*, acting_user, statement: Statement) -> bytes:
+    """The statement for the finance office, as Excel (formula-safe); the export is logged."""
+    from openpyxl import Workbook
+
+    from audit.choices import AccessAction
+    from audit.services import record_access
+    from eldercare.spreadsheets import append_row, workbook_bytes
+
+    if not acting_user.has_perm("homecare.view_statement"):
+        raise PermissionDenied(_("You may not read settlement statements."))
+    if not in_scope(acting_user, statement.region_id):
+        raise PermissionDenied(_("This statement is outside your region of responsibility."))
+    book = Workbook()
+    sheet = book.active
+    sheet.title = statement.period
+    append_row(
+        sheet,
+        [
+            _("Provider"),
+            str(statement.provider),
+            _("Month"),
+            statement.period,
+            _("Status"),
+            str(statement.get_status_display()),
+        ],
+    )
+    append_row(
+        sheet,
+        [
+            _("Order"),
+            _("Elder"),
+            _("Item"),
+            _("Checked in at"),
+            _("Minutes"),
+            _("Claimed"),
+            _("Paid"),
+            _("Status"),
+            _("Disputed because"),
+        ],
+    )
+    labels = dict(LineStatus.choices)
+    count = 0
+    for row in (
+        statement.lines.order_by("order__checked_in_at", "id")
+        .values_list(
+            "order_id",
+            "elder__name",
+            "order__item__name",
+            "order__checked_in_at",
+            "order__minutes",
+            "claimed",
+            "paid",
+            "status",
+            "dispute_reason",
+        )
+        .iterator()
+    ):
+        values = list(row)
+        values[3] = timezone.localtime(values[3]).strftime("%Y-%m-%d %H:%M")
+        values[7] = str(labels.get(values[7], values[7]))
+        append_row(sheet, values, money_columns=(5, 6))
+        count += 1
+    append_row(
+        sheet, ["", "", "", "", _("Total"), statement.claimed, statement.payable], money_columns=(5, 6)
+    )
+    record_access(
+        user=acting_user,
+        action=AccessAction.EXPORT,
+        what=_("settlement statement %(p)s %(m)s") % {"p": statement.provider, "m": statement.period},
+        object_id=statement.pk,
+        rows=count,
+        unmasked=False,
+    )
+    return workbook_bytes(book)
