@@ -25,7 +25,10 @@ PIN = "246810"
 def ny(db):
     load_regions(prefix="4113")
     load_pack_for_today("nanyang", "4113")
-    village = Region.objects.filter(code__startswith="4113", level="village").order_by("code").first()
+    # An urban community (居委会): the purchased home service is for 城市 families.
+    village = (
+        Region.objects.filter(code__startswith="4113", level="village", kind="urban").order_by("code").first()
+    )
     town = village.code[:9].ljust(12, "0")
     district = village.code[:6].ljust(12, "0")
     provider = make_provider(region=district, name="宛城居家养老服务中心")
