@@ -235,6 +235,7 @@ def record_recognised_result(
     grade: int,
     valid_until: date,
     document: str = "",
+    reason: str = "",
 ) -> RecognisedResult:
     if not acting_user.has_perm("assessments.add_recognisedresult"):
         raise PermissionDenied(_("You may not record results of other departments."))
@@ -253,6 +254,8 @@ def record_recognised_result(
     if valid_until < assessed_on:
         raise ValidationError({"valid_until": _("The validity ends before the assessment date.")})
     result._history_user = acting_user
+    if reason:
+        result._change_reason = reason
     result.save()
     return result
 

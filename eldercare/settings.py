@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "reports",
     "plans",
     "supervision",
+    "exchanges",
 ]
 
 MIDDLEWARE = [
@@ -395,12 +396,23 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "homecare.escalate_calls",
         "schedule": crontab(minute="*/5"),
     },
+    # Lists other systems place in the exchanges' drop folder (exchanges/dropfolder.py).
+    "scan-exchange-drop-folder": {
+        "task": "exchanges.scan_drop_folder",
+        "schedule": crontab(minute="*/5"),
+    },
     # Before the subsidy jobs, so deaths and moves leave the wait-lists the same night.
     "update-waitlists": {
         "task": "facilities.update_waitlists",
         "schedule": crontab(hour=0, minute=15),
     },
 }
+
+# The exchanges' drop folder (empty: none) and the account its lists are received as; the
+# account's region is the region the lists cover.
+EXCHANGE_DROP_DIR = env.str("EXCHANGE_DROP_DIR", default="")
+EXCHANGE_DROP_ACCOUNT = env.str("EXCHANGE_DROP_ACCOUNT", default="exchange-drop")
+EXCHANGE_DROP_SETTLE_SECONDS = env.int("EXCHANGE_DROP_SETTLE_SECONDS", default=60)
 
 # Lists in the admin never count a whole large table; past this they show "N+".
 LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=10_000)

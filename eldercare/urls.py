@@ -8,6 +8,7 @@ from eldercare import pwa
 from eldercare.schema import DocsView, SchemaView
 from eldercare.tokens import ObtainTokenView, RevokeTokenView
 from elders.api import ElderViewSet
+from exchanges.api import ExchangeViewSet
 from facilities.api import FacilityViewSet, FamilyCareBedViewSet, ResidencyViewSet, WaitlistEntryViewSet
 from plans.api import TargetViewSet, TaskAssignmentViewSet, TaskViewSet
 from regions.api import RegionViewSet
@@ -58,6 +59,7 @@ router.register("facilities", FacilityViewSet, basename="facility")
 router.register("residencies", ResidencyViewSet, basename="residency")
 router.register("waitlist-entries", WaitlistEntryViewSet, basename="waitlistentry")
 router.register("family-care-beds", FamilyCareBedViewSet, basename="familycarebed")
+router.register("exchanges", ExchangeViewSet, basename="exchange")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -79,6 +81,7 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("facilities/", include("facilities.urls")),
     path("subsidies/", include("subsidies.urls")),
+    path("exchanges/", include("exchanges.urls")),
     path("", include((pwa.urlpatterns, "pwa"))),
     path("", include("elders.urls")),
 ]

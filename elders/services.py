@@ -90,18 +90,19 @@ def save_elder(*, elder: Elder, acting_user, reason: str = "") -> Elder:
 
 
 @transaction.atomic
-def register_elder(*, acting_user, **data: Any) -> Elder:
-    """Open a new file. The ID number is validated and must not exist yet."""
+def register_elder(*, acting_user, reason: str = "", **data: Any) -> Elder:
+    """Open a new file. The ID number is validated and must not exist yet. `reason` goes into
+    the file's history (a registration made from another department's list names the list)."""
     elder = Elder()
     _apply(elder, data)
-    return save_elder(elder=elder, acting_user=acting_user)
+    return save_elder(elder=elder, acting_user=acting_user, reason=reason)
 
 
 @transaction.atomic
-def update_elder(*, elder: Elder, acting_user, **data: Any) -> Elder:
-    """Change a file's details (not its status: see change_status)."""
+def update_elder(*, elder: Elder, acting_user, reason: str = "", **data: Any) -> Elder:
+    """Change a file's details (not its status: see change_status); `reason` goes into its history."""
     _apply(elder, data)
-    return save_elder(elder=elder, acting_user=acting_user)
+    return save_elder(elder=elder, acting_user=acting_user, reason=reason)
 
 
 @transaction.atomic

@@ -129,6 +129,10 @@ _HOMECARE_DECIDE = [
 _CALLS_TAKE = ["homecare.add_emergencycall"]
 _CALLS_ANSWER = ["homecare.change_emergencycall"]
 
+# Other departments' lists (exchanges): receiving one, and reviewing its proposed changes.
+_EXCHANGES_READ = ["exchanges.view_exchange", "exchanges.view_exchangerow"]
+_EXCHANGES_WRITE = ["exchanges.add_exchange", "exchanges.change_exchangerow"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CITY_ADMIN: [
         *_HOMECARE_READ,
@@ -140,6 +144,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CALLS_ANSWER,
         *_VIEW_REGIONS,
         *_SUPERVISION_READ,
+        *_EXCHANGES_READ,
+        *_EXCHANGES_WRITE,
         "regions.change_region",
         "regions.view_staffprofile",
         "regions.add_staffprofile",
@@ -191,6 +197,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CALLS_ANSWER,
         *_VIEW_REGIONS,
         *_SUPERVISION_READ,
+        *_EXCHANGES_READ,
+        *_EXCHANGES_WRITE,
         "regions.view_staffprofile",
         *_REGISTRY_WRITE,
         "elders.import_elder",
@@ -230,6 +238,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CALLS_ANSWER,
         *_VIEW_REGIONS,
         *_SUPERVISION_READ,
+        *_EXCHANGES_READ,
+        *_EXCHANGES_WRITE,
         "regions.view_staffprofile",
         *_REGISTRY_WRITE,
         "elders.export_elder",
@@ -291,6 +301,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_HOMECARE_STATEMENTS_READ,
         *_VIEW_REGIONS,
         *_SUPERVISION_READ,
+        *_EXCHANGES_READ,
         *_REGISTRY_READ,
         *_POLICY_READ,
         *_ASSESSMENT_READ,

@@ -1,0 +1,155 @@
+"""Worker pages of the exchanges: the log with the upload form and the layouts, one exchange with
+its rows, review and report. Thin views over selectors and services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from eldercare.spreadsheets import append_row, workbook_bytes
+
+from . import rules, selectors, services
+from .choices import Decision, Kind, Outcome
+from .forms import ReceiveForm, ReviewForm
+from .models import Via
+
+
+def _errors(exc) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc)
+
+
+def _layouts() -> list[dict]:
+    return [{"kind": kind, "label": label, "columns": rules.columns(kind)} for kind, label in Kind.choices]
+
+
+@login_required
+@permission_required("exchanges.view_exchange", raise_exception=True)
+def exchange_list(request):
+    form = None
+    if request.user.has_perm("exchanges.add_exchange"):
+        form = ReceiveForm(request.POST or None, request.FILES or None, initial={"period": f"{timezone.localdate():%Y-%m}"})
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                exchange = services.receive_exchange(
+                    acting_user=request.user,
+                    kind=form.cleaned_data["kind"],
+                    content=upload.read(),
+                    filename=upload.name,
+                    source=form.cleaned_data["source"],
+                    period=form.cleaned_data["period"],
+                    via=Via.PAGE,
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                form.add_error(None, _errors(exc))
+            else:
+                return redirect("exchanges:detail", exchange.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    exchanges = selectors.exchanges_in_scope(request.user)[:200]
+    return render(request, "exchanges/list.html", {"form": form, "exchanges": exchanges, "layouts": _layouts()})
+
+
+@login_required
+@permission_required("exchanges.view_exchange", raise_exception=True)
+def template_workbook(request, kind: str):
+    if kind not in Kind.values:
+        raise Http404
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = kind[:31]
+    cols = rules.columns(kind)
+    append_row(sheet, [c.header for c in cols])
+    notes = book.create_sheet(_("Columns")[:31])
+    append_row(notes, [_("Column"), _("Required"), _("What goes in it")])
+    for c in cols:
+        append_row(notes, [c.header, _("must be filled") if c.required else _("may be left empty"), str(c.help)])
+    response = HttpResponse(
+        workbook_bytes(book), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="exchange-{kind}.xlsx"'
+    return response
+
+
+@login_required
+@permission_required("exchanges.view_exchangerow", raise_exception=True)
+def exchange_detail(request, pk: int):
+    exchange = get_object_or_404(selectors.exchanges_in_scope(request.user), pk=pk)
+    rows = selectors.rows_in_scope(request.user, exchange)
+    outcome = request.GET.get("outcome", "")
+    if outcome in Outcome.values:
+        rows = rows.filter(outcome=outcome)
+    shown = [selectors.row_view(request.user, r) for r in rows[: selectors.ROWS_ON_PAGE]]
+    return render(
+        request,
+        "exchanges/detail.html",
+        {
+            "exchange": exchange,
+            "rows": shown,
+            "outcome": outcome,
+            "outcomes": Outcome.choices,
+            "pending": selectors.rows_in_scope(request.user, exchange).filter(decision=Decision.PENDING).exists(),
+            "report": selectors.report(request.user, exchange) if exchange.accepted else None,
+            "capped": len(shown) == selectors.ROWS_ON_PAGE,
+        },
+    )
+
+
+@login_required
+@permission_required("exchanges.change_exchangerow", raise_exception=True)
+@require_POST
+def review(request, pk: int, row_pk: int):
+    exchange = get_object_or_404(selectors.exchanges_in_scope(request.user), pk=pk)
+    row = get_object_or_404(selectors.rows_in_scope(request.user, exchange), pk=row_pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Accept or reject."))
+        return redirect("exchanges:detail", exchange.pk)
+    decision = Decision.ACCEPTED if form.cleaned_data["decision"] == "accept" else Decision.REJECTED
+    try:
+        services.review_row(
+            acting_user=request.user, row=row, decision=decision, comment=form.cleaned_data["comment"]
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _("Line %(line)d: %(error)s") % {"line": row.line, "error": _errors(exc)})
+    else:
+        messages.success(request, _("Line %(line)d: decision recorded.") % {"line": row.line})
+    return redirect("exchanges:detail", exchange.pk)
+
+
+@login_required
+@permission_required("exchanges.change_exchangerow", raise_exception=True)
+@require_POST
+def accept_all(request, pk: int):
+    exchange = get_object_or_404(selectors.exchanges_in_scope(request.user), pk=pk)
+    from django.conf import settings
+
+    from .tasks import accept_all_task
+
+    if not request.user.has_perm("exchanges.change_exchangerow"):
+        raise PermissionDenied
+    # A city's list may hold thousands of changes: they are applied by a worker.
+    job = accept_all_task.delay(exchange.pk, request.user.pk, request.POST.get("comment", "")[:300])
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        messages.info(request, _("The changes are being applied; the counts follow as they are."))
+        return redirect("exchanges:detail", exchange.pk)
+    try:
+        result = job.get()
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(
+            request,
+            _("%(accepted)d changes accepted and applied; %(failed)d could not be applied.") % result,
+        )
+    return redirect("exchanges:detail", exchange.pk)
