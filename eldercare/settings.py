@@ -406,6 +406,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "facilities.update_waitlists",
         "schedule": crontab(hour=0, minute=15),
     },
+    # Rectification orders past their deadline: flagged, with a credit warning on the operator.
+    "flag-overdue-rectifications": {
+        "task": "supervision.flag_overdue",
+        "schedule": crontab(hour=0, minute=40),
+    },
 }
 
 # The exchanges' drop folder (empty: none) and the account its lists are received as; the

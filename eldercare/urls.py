@@ -32,6 +32,7 @@ from subsidies.api import (
     GapView,
     PaymentViewSet,
 )
+from supervision.api import InspectionPlanViewSet, InspectionViewSet, RectificationOrderViewSet
 from workforce.api import AdviserViewSet, TrainingSessionViewSet
 
 router = DefaultRouter()
@@ -60,6 +61,9 @@ router.register("residencies", ResidencyViewSet, basename="residency")
 router.register("waitlist-entries", WaitlistEntryViewSet, basename="waitlistentry")
 router.register("family-care-beds", FamilyCareBedViewSet, basename="familycarebed")
 router.register("exchanges", ExchangeViewSet, basename="exchange")
+router.register("inspection-plans", InspectionPlanViewSet, basename="inspectionplan")
+router.register("inspections", InspectionViewSet, basename="inspection")
+router.register("rectification-orders", RectificationOrderViewSet, basename="rectificationorder")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -79,6 +83,7 @@ urlpatterns = [
     path("visits/", include("services.urls")),
     path("dashboard/", include("reports.urls")),
     path("plans/", include("plans.urls")),
+    path("supervision/", include("supervision.urls")),
     path("facilities/", include("facilities.urls")),
     path("subsidies/", include("subsidies.urls")),
     path("exchanges/", include("exchanges.urls")),

@@ -98,7 +98,21 @@ _PLANS_READ = [
 # Reporting progress on a task; the service also requires the account to belong to the unit.
 _PLANS_REPORT = ["plans.add_taskupdate"]
 _WORKFORCE_READ = ["workforce.view_trainingsession", "workforce.view_adviser"]
-_SUPERVISION_READ = ["supervision.view_checklist", "supervision.view_checklistitem"]
+_SUPERVISION_READ = [
+    "supervision.view_checklist",
+    "supervision.view_checklistitem",
+    "supervision.view_inspectionplan",
+    "supervision.view_inspection",
+    "supervision.view_inspectionresult",
+    "supervision.view_finding",
+    "supervision.view_rectificationorder",
+    "supervision.view_caseaction",
+]
+# Making a yearly plan and drawing it (city and district); inspecting and the case (district, street).
+_SUPERVISION_PLAN = ["supervision.add_inspectionplan", "supervision.change_inspectionplan"]
+_SUPERVISION_INSPECT = ["supervision.add_inspectionresult", "supervision.add_caseaction"]
+# An operator's account sees and answers its own orders (the service checks whose they are).
+_SUPERVISION_OPERATOR = ["supervision.view_rectificationorder", "supervision.view_finding"]
 _WORKFORCE_WRITE = [
     "workforce.add_trainingsession",
     "workforce.change_trainingsession",
@@ -143,6 +157,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CALLS_TAKE,
         *_CALLS_ANSWER,
         *_VIEW_REGIONS,
+        *_SUPERVISION_PLAN,
         *_SUPERVISION_READ,
         *_EXCHANGES_READ,
         *_EXCHANGES_WRITE,
@@ -196,6 +211,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CALLS_TAKE,
         *_CALLS_ANSWER,
         *_VIEW_REGIONS,
+        *_SUPERVISION_PLAN,
+        *_SUPERVISION_INSPECT,
         *_SUPERVISION_READ,
         *_EXCHANGES_READ,
         *_EXCHANGES_WRITE,
@@ -237,6 +254,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CALLS_TAKE,
         *_CALLS_ANSWER,
         *_VIEW_REGIONS,
+        *_SUPERVISION_INSPECT,
         *_SUPERVISION_READ,
         *_EXCHANGES_READ,
         *_EXCHANGES_WRITE,
@@ -323,6 +341,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_HOMECARE_STATEMENTS_READ,
         *_CALLS_ANSWER,
         *_VIEW_REGIONS,
+        *_SUPERVISION_OPERATOR,
         *_REGISTRY_READ,
         *_CATALOGUE_READ,
         *_PROVIDERS_READ,

@@ -26,3 +26,33 @@ class ItemArea(models.TextChoices):
 class Severity(models.TextChoices):
     GENERAL = "general", _("General")  # 一般
     SERIOUS = "serious", _("Serious")  # 严重
+
+
+class Outcome(models.TextChoices):
+    MET = "met", _("Met")  # 符合
+    NOT_MET = "not_met", _("Not met")  # 不符合
+    NOT_APPLICABLE = "na", _("Not applicable")  # 不适用
+
+
+class InspectionKind(models.TextChoices):
+    DRAWN = "drawn", _("Random draw")  # 双随机抽查
+    COMPLAINT = "complaint", _("Complaint")  # 投诉
+    REINSPECTION = "reinspection", _("Re-inspection")  # 复查
+    TASK = "task", _("Supervision task")  # 监管任务
+
+
+class InspectionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    DONE = "done", _("Done")
+
+
+class OrderStatus(models.TextChoices):
+    OPEN = "open", _("Open")  # 待整改
+    ANSWERED = "answered", _("Answered by the operator")  # 已报整改
+    CLOSED = "closed", _("Closed")  # 整改完成
+    ESCALATED = "escalated", _("Escalated")  # 整改不到位，升级处理
+
+
+class CaseActionKind(models.TextChoices):
+    INTERVIEW = "interview", _("Interview (约谈)")
+    PENALTY_REFERRAL = "penalty_referral", _("Referral for administrative penalty")

@@ -3,10 +3,21 @@ inspections item by item, findings, rectification orders, complaints and service
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from .choices import ItemArea, SafetyRisk, Severity
+from .choices import (
+    CaseActionKind,
+    InspectionKind,
+    InspectionStatus,
+    ItemArea,
+    OrderStatus,
+    Outcome,
+    SafetyRisk,
+    Severity,
+)
 
 
 class Checklist(models.Model):
@@ -70,3 +81,227 @@ class ChecklistItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.text[:40]}"
+
+
+def upload_path(instance, filename: str) -> str:
+    """Stored with a random name: the uploader's file name is kept apart."""
+    from pathlib import PurePath
+    from uuid import uuid4
+
+    return f"supervision/{type(instance).__name__.lower()}/{uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class InspectionPlan(models.Model):
+    """A region's yearly inspection plan (双随机一公开): which kinds, what share, in which months.
+
+    The draw stores its seed and the pools it drew from, so anyone can draw again and get the
+    same facilities and inspectors (`services.reproduce_draw`).
+    """
+
+    region = models.ForeignKey("regions.Region", verbose_name=_("region"), on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=200)
+    facility_kinds = models.JSONField(_("facility kinds"), default=list)
+    share_percent = models.PositiveSmallIntegerField(_("share of facilities drawn (%)"))
+    months = models.JSONField(
+        _("months"), default=list, help_text=_("Months of the year the inspections fall in.")
+    )
+    inspectors_per_team = models.PositiveSmallIntegerField(_("inspectors per inspection"), default=2)
+    inspector_pool = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("inspectors"), related_name="inspection_plans"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    seed = models.CharField(_("seed of the draw"), max_length=64, blank=True)
+    drawn_pool = models.JSONField(_("pools drawn from"), default=dict, blank=True)
+    drawn_at = models.DateTimeField(_("drawn at"), null=True, blank=True)
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    history = HistoricalRecords()
+
+    scope_field = "region"
+
+    class Meta:
+        verbose_name = _("inspection plan")
+        verbose_name_plural = _("inspection plans")
+        ordering = ["-year", "region"]
+        constraints = [models.UniqueConstraint(fields=["region", "year"], name="one_plan_per_region_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.title}"
+
+
+class Inspection(models.Model):
+    """One inspection of a facility: drawn by a plan, opened by a complaint or a task, or a re-inspection."""
+
+    facility = models.ForeignKey(
+        "facilities.Facility",
+        verbose_name=_("facility"),
+        on_delete=models.PROTECT,
+        related_name="inspections",
+    )
+    kind = models.CharField(_("kind"), max_length=14, choices=InspectionKind.choices)
+    plan = models.ForeignKey(
+        InspectionPlan,
+        verbose_name=_("plan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+    )
+    month = models.PositiveSmallIntegerField(_("month due"), null=True, blank=True)
+    inspectors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("inspectors"), related_name="inspections"
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=InspectionStatus.choices, default=InspectionStatus.PLANNED
+    )
+    inspected_on = models.DateField(_("inspected on"), null=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    scope_field = "facility__region"
+
+    class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "inspected_on"], name="inspection_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.facility} {self.get_kind_display()}"
+
+
+class InspectionResult(models.Model):
+    """The inspector's judgement of one checklist item, with a note and a photo."""
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="results"
+    )
+    item = models.ForeignKey(ChecklistItem, verbose_name=_("checklist item"), on_delete=models.PROTECT)
+    outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices)
+    note = models.TextField(_("note"), blank=True)
+    photo = models.FileField(_("photo"), upload_to=upload_path, blank=True, max_length=200)
+
+    scope_field = "inspection__facility__region"
+
+    class Meta:
+        verbose_name = _("inspection result")
+        verbose_name_plural = _("inspection results")
+        constraints = [models.UniqueConstraint(fields=["inspection", "item"], name="one_result_per_item")]
+
+    def __str__(self) -> str:
+        return f"{self.item.code} {self.get_outcome_display()}"
+
+
+class Finding(models.Model):
+    """An item not met, with its severity (and the safety risk of the item, for the figures)."""
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="findings"
+    )
+    result = models.OneToOneField(
+        InspectionResult, verbose_name=_("result"), on_delete=models.CASCADE, related_name="finding"
+    )
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
+    risk = models.CharField(_("safety risk"), max_length=16, choices=SafetyRisk.choices, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    found_on = models.DateField(_("found on"))
+
+    scope_field = "inspection__facility__region"
+
+    class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        ordering = ["-found_on"]
+
+    def __str__(self) -> str:
+        return f"{self.result.item.code} {self.get_severity_display()}"
+
+
+class RectificationOrder(models.Model):
+    """A rectification order (整改通知) on a serious finding: deadline, the operator's answer with
+    evidence, the re-inspection that closes or escalates it, and the case kept with it."""
+
+    finding = models.OneToOneField(
+        Finding, verbose_name=_("finding"), on_delete=models.PROTECT, related_name="order"
+    )
+    facility = models.ForeignKey(
+        "facilities.Facility",
+        verbose_name=_("facility"),
+        on_delete=models.PROTECT,
+        related_name="rectification_orders",
+    )
+    operator = models.ForeignKey(
+        "services.Provider",
+        verbose_name=_("operator"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rectification_orders",
+    )
+    issued_on = models.DateField(_("issued on"))
+    deadline = models.DateField(_("deadline"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=10, choices=OrderStatus.choices, default=OrderStatus.OPEN
+    )
+    overdue_since = models.DateField(_("overdue since"), null=True, blank=True)
+    answer = models.TextField(_("operator's answer"), blank=True)
+    evidence = models.FileField(_("evidence"), upload_to=upload_path, blank=True, max_length=200)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    reinspection = models.OneToOneField(
+        Inspection,
+        verbose_name=_("re-inspection"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reinspected_order",
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    scope_field = "facility__region"
+
+    class Meta:
+        verbose_name = _("rectification order")
+        verbose_name_plural = _("rectification orders")
+        ordering = ["deadline"]
+        indexes = [models.Index(fields=["status", "deadline"], name="order_status_deadline_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.facility} {self.deadline}"
+
+
+class CaseAction(models.Model):
+    """An interview (约谈) of the operator's responsible person, or a referral for penalty."""
+
+    order = models.ForeignKey(
+        RectificationOrder,
+        verbose_name=_("rectification order"),
+        on_delete=models.CASCADE,
+        related_name="actions",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=CaseActionKind.choices)
+    on = models.DateField(_("date"))
+    counterpart = models.CharField(_("with whom / referred to"), max_length=200)
+    note = models.TextField(_("note"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    scope_field = "order__facility__region"
+
+    class Meta:
+        verbose_name = _("case record")
+        verbose_name_plural = _("case records")
+        ordering = ["on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.on}"

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import Checklist, ChecklistItem
+from regions.choices import Role
+from regions.scope import has_role, restrict
+
+from .choices import InspectionStatus, OrderStatus
+from .models import Checklist, ChecklistItem, Inspection, InspectionPlan, InspectionResult, RectificationOrder
 
 
 def _applies_at(checklist: Checklist, region_code: str) -> bool:
@@ -39,3 +43,73 @@ def items_of(checklists: list[Checklist]) -> QuerySet[ChecklistItem]:
         .select_related("checklist")
         .order_by("checklist__code", "position")
     )
+
+
+def plans_in_scope(user) -> QuerySet[InspectionPlan]:
+    return restrict(InspectionPlan.objects.select_related("region"), user)
+
+
+def inspections_in_scope(user) -> QuerySet[Inspection]:
+    return restrict(Inspection.objects.select_related("facility", "facility__region", "plan"), user)
+
+
+def inspections_of(plan: InspectionPlan) -> QuerySet[Inspection]:
+    return (
+        plan.inspections.select_related("facility")
+        .prefetch_related("inspectors")
+        .order_by("month", "facility__name")
+    )
+
+
+def my_open_inspections(user) -> QuerySet[Inspection]:
+    return (
+        inspections_in_scope(user).filter(inspectors=user, status=InspectionStatus.PLANNED).order_by("month")
+    )
+
+
+def results_of(inspection: Inspection) -> QuerySet[InspectionResult]:
+    return inspection.results.select_related("item", "finding", "finding__order").order_by(
+        "item__checklist__code", "item__position"
+    )
+
+
+def results_in_scope(user) -> QuerySet[InspectionResult]:
+    return restrict(InspectionResult.objects.all(), user)
+
+
+def orders_for(user) -> QuerySet[RectificationOrder]:
+    """Orders in scope; an operator's account sees only its own operator's orders."""
+    found = restrict(
+        RectificationOrder.objects.select_related(
+            "facility", "operator", "finding", "finding__result__item", "reinspection"
+        ).prefetch_related("actions"),
+        user,
+    )
+    if has_role(user, Role.PROVIDER_STAFF):
+        found = found.filter(operator__staff_accounts__user=user)
+    return found
+
+
+def open_orders(user) -> QuerySet[RectificationOrder]:
+    return orders_for(user).filter(status__in=(OrderStatus.OPEN, OrderStatus.ANSWERED)).order_by("deadline")
+
+
+def inspector_choices(user):
+    """Accounts that may inspect, in the user's region: district and street officers."""
+    from django.contrib.auth import get_user_model
+
+    from regions.models import StaffProfile
+
+    profiles = restrict(
+        StaffProfile.objects.filter(
+            role__in=(Role.DISTRICT_OFFICER, Role.STREET_OFFICER), user__is_active=True
+        ),
+        user,
+    )
+    return get_user_model().objects.filter(pk__in=profiles.values("user_id")).order_by("username")
+
+
+def credit_of(order: RectificationOrder):
+    if order.operator_id is None:
+        return []
+    return list(order.operator.credit_records.order_by("-starts_on", "-pk"))

@@ -1,0 +1,58 @@
+"""Forms of the supervision pages (the services validate again: forms only shape the input)."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from facilities.choices import FacilityKind
+
+from .choices import CaseActionKind
+
+MONTHS = [(m, str(m)) for m in range(1, 13)]
+
+
+class PlanForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    facility_kinds = forms.MultipleChoiceField(
+        label=_("Facility kinds"), choices=FacilityKind.choices, widget=forms.CheckboxSelectMultiple
+    )
+    share_percent = forms.IntegerField(label=_("Share of facilities drawn (%)"), min_value=1, max_value=100)
+    months = forms.TypedMultipleChoiceField(
+        label=_("Months"), choices=MONTHS, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    inspectors_per_team = forms.IntegerField(
+        label=_("Inspectors per inspection"), min_value=1, max_value=5, initial=2
+    )
+    inspectors = forms.ModelMultipleChoiceField(
+        label=_("Inspectors"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, inspectors=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["inspectors"].queryset = inspectors
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("What was rectified"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    evidence = forms.FileField(label=_("Evidence (PDF, JPG, PNG)"), required=False)
+
+
+class ReinspectionForm(forms.Form):
+    rectified = forms.TypedChoiceField(
+        label=_("Result"),
+        choices=[("1", _("Rectified: close the order")), ("0", _("Not rectified: escalate"))],
+        coerce=lambda v: v == "1",
+    )
+    on = forms.DateField(label=_("Re-inspected on"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class CaseActionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=CaseActionKind.choices)
+    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    counterpart = forms.CharField(label=_("With whom / referred to"), max_length=200)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)

@@ -1,0 +1,413 @@
+"""The write operations of supervision, each one transaction that checks permission and scope."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from facilities.choices import FacilityKind, FacilityStatus
+from facilities.selectors import facilities_in_scope
+from regions.models import Region
+from regions.scope import in_scope, restrict
+from services.choices import CreditKind
+from services.models import CreditRecord
+from services.selectors import is_blacklisted
+from services.services import provider_of, record_blacklisting
+from subsidies.rules import document_errors
+
+from . import rules
+from .choices import InspectionKind, InspectionStatus, OrderStatus, Outcome, Severity
+from .models import (
+    CaseAction,
+    Finding,
+    Inspection,
+    InspectionPlan,
+    InspectionResult,
+    RectificationOrder,
+)
+from .policy import supervision_rules
+from .selectors import checklists_for_facility, items_of
+
+UPLOAD_MAX_MB = 10
+
+
+def _refuse_outside(acting_user, region_code: str) -> None:
+    if not in_scope(acting_user, region_code):
+        raise PermissionDenied(_("This is outside your region of responsibility."))
+
+
+def _check_upload(upload, field: str) -> None:
+    if not upload:
+        return
+    head = upload.read(16)
+    upload.seek(0)
+    problems = document_errors(
+        field=field, name=upload.name or "", size=upload.size, head=head, max_bytes=UPLOAD_MAX_MB * 1_048_576
+    )
+    if problems:
+        raise ValidationError({field: problems})
+
+
+# --- plans and the draw ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_plan(
+    *,
+    acting_user,
+    region: Region,
+    year: int,
+    title: str,
+    facility_kinds: list[str],
+    share_percent: int,
+    months: list[int],
+    inspectors,
+    inspectors_per_team: int = 2,
+) -> InspectionPlan:
+    if not acting_user.has_perm("supervision.add_inspectionplan"):
+        raise PermissionDenied(_("You may not make inspection plans."))
+    _refuse_outside(acting_user, region.code)
+    errors: dict[str, list[str]] = {}
+    if not facility_kinds or set(facility_kinds) - set(FacilityKind.values):
+        errors["facility_kinds"] = [_("Choose at least one kind of facility.")]
+    if not 1 <= (share_percent or 0) <= 100:
+        errors["share_percent"] = [_("The share of facilities drawn is between 1 and 100 per cent.")]
+    if not months or any(not 1 <= int(m) <= 12 for m in months):
+        errors["months"] = [_("Choose at least one month (1 to 12).")]
+    inspectors = list(inspectors)
+    from regions.models import StaffProfile
+
+    in_region = restrict(StaffProfile.objects.filter(user__in=inspectors, user__is_active=True), acting_user)
+    if in_region.count() != len({u.pk for u in inspectors}):
+        errors["inspectors"] = [_("Every inspector is an active account of your region.")]
+    if inspectors_per_team < 1 or len(inspectors) < inspectors_per_team:
+        errors["inspectors"] = [
+            _("A team has %(n)s inspectors: name at least that many.") % {"n": max(inspectors_per_team, 1)}
+        ]
+    if InspectionPlan.objects.filter(region=region, year=year).exists():
+        errors["year"] = [_("This region already has a plan for %(year)s.") % {"year": year}]
+    if errors:
+        raise ValidationError(errors)
+    plan = InspectionPlan(
+        region=region,
+        year=year,
+        title=title.strip(),
+        facility_kinds=sorted(set(facility_kinds)),
+        share_percent=share_percent,
+        months=sorted({int(m) for m in months}),
+        inspectors_per_team=inspectors_per_team,
+        created_by=acting_user,
+    )
+    plan.full_clean()
+    plan._history_user = acting_user
+    plan.save()
+    plan.inspector_pool.set(inspectors)
+    return plan
+
+
+def _pools(plan: InspectionPlan, acting_user) -> dict[str, list[int]]:
+    # The plan's own region bounds the pool (a district plan draws the district's facilities), inside
+    # what the drawer may see.
+    facilities = facilities_in_scope(acting_user).filter(
+        region__code__startswith=plan.region.prefix,
+        kind__in=plan.facility_kinds,
+        status=FacilityStatus.OPERATING,
+    )
+    return {
+        "facilities": sorted(facilities.values_list("pk", flat=True)),
+        "inspectors": sorted(plan.inspector_pool.values_list("pk", flat=True)),
+    }
+
+
+@transaction.atomic
+def draw_plan(*, acting_user, plan: InspectionPlan, seed: str | None = None) -> list[Inspection]:
+    """Draw the facilities and the inspectors (双随机) once; the seed and pools are kept for audit."""
+    plan = InspectionPlan.objects.select_for_update(of=("self",)).select_related("region").get(pk=plan.pk)
+    if not acting_user.has_perm("supervision.change_inspectionplan"):
+        raise PermissionDenied(_("You may not draw inspection plans."))
+    _refuse_outside(acting_user, plan.region_id)
+    if plan.drawn_at is not None:
+        raise ValidationError(
+            _("This plan was drawn on %(d)s; a draw is made once.") % {"d": plan.drawn_at.date()}
+        )
+    pools = _pools(plan, acting_user)
+    if len(pools["inspectors"]) < plan.inspectors_per_team:
+        raise ValidationError({"inspectors": _("The plan has fewer inspectors than a team needs.")})
+    seed = seed or secrets.token_hex(16)
+    drawn = rules.draw(
+        seed=seed,
+        facilities=pools["facilities"],
+        inspectors=pools["inspectors"],
+        share_percent=plan.share_percent,
+        months=plan.months,
+        team=plan.inspectors_per_team,
+    )
+    plan.seed, plan.drawn_pool, plan.drawn_at, plan.drawn_by = seed, pools, timezone.now(), acting_user
+    plan._history_user = acting_user
+    plan.save(update_fields=["seed", "drawn_pool", "drawn_at", "drawn_by"])
+    created = Inspection.objects.bulk_create(
+        [
+            Inspection(facility_id=d.facility, kind=InspectionKind.DRAWN, plan=plan, month=d.month)
+            for d in drawn
+        ]
+    )
+    Through = Inspection.inspectors.through
+    Through.objects.bulk_create(
+        [
+            Through(inspection_id=i.pk, user_id=u)
+            for i, d in zip(created, drawn, strict=True)
+            for u in d.inspectors
+        ]
+    )
+    return created
+
+
+def reproduce_draw(plan: InspectionPlan) -> list[rules.Drawn]:
+    """The draw again from the stored seed and pools: anyone can compare it with the inspections."""
+    if plan.drawn_at is None:
+        return []
+    return rules.draw(
+        seed=plan.seed,
+        facilities=plan.drawn_pool.get("facilities", []),
+        inspectors=plan.drawn_pool.get("inspectors", []),
+        share_percent=plan.share_percent,
+        months=plan.months,
+        team=plan.inspectors_per_team,
+    )
+
+
+# --- inspections, findings, orders ----------------------------------------------------------
+
+
+def may_inspect(user, inspection: Inspection) -> bool:
+    if not user.has_perm("supervision.add_inspectionresult") or not in_scope(
+        user, inspection.facility.region_id
+    ):
+        return False
+    return user.is_superuser or inspection.inspectors.filter(pk=user.pk).exists()
+
+
+@transaction.atomic
+def record_inspection(
+    *, acting_user, inspection: Inspection, results: dict[int, dict], inspected_on: date, summary: str = ""
+) -> Inspection:
+    """The inspector's judgement of every checklist item. `results` maps an item id to
+    {outcome, note, photo, severity}. Each item not met is a finding; a finding of a severity the
+    pack names opens a rectification order with the pack's deadline."""
+    inspection = (
+        Inspection.objects.select_for_update(of=("self",))
+        .select_related("facility", "facility__operator")
+        .get(pk=inspection.pk)
+    )
+    if not may_inspect(acting_user, inspection):
+        raise PermissionDenied(_("You are not an inspector of this inspection."))
+    if inspection.status == InspectionStatus.DONE:
+        raise ValidationError(_("This inspection was recorded on %(d)s.") % {"d": inspection.inspected_on})
+    if inspected_on > timezone.localdate():
+        raise ValidationError({"inspected_on": _("An inspection cannot be in the future.")})
+    items = list(items_of(checklists_for_facility(inspection.facility)))
+    if not items:
+        raise ValidationError(_("No checklist is loaded for this kind of facility."))
+    errors: dict[str, list[str]] = {}
+    for item in items:
+        row = results.get(item.pk) or {}
+        where = f"item-{item.pk}"
+        if row.get("outcome") not in Outcome.values:
+            errors[where] = [_("%(code)s: choose met, not met or not applicable.") % {"code": item.code}]
+        elif row.get("outcome") == Outcome.NOT_MET and not (row.get("note") or "").strip():
+            errors[where] = [_("%(code)s: say what was not met.") % {"code": item.code}]
+        if row.get("severity") and row["severity"] not in Severity.values:
+            errors[where] = [_("%(code)s: unknown severity.") % {"code": item.code}]
+        try:
+            _check_upload(row.get("photo"), where)
+        except ValidationError as exc:
+            errors.setdefault(where, []).extend(exc.message_dict[where])
+    if errors:
+        raise ValidationError(errors)
+    pack_rules = supervision_rules(inspection.facility.region_id)
+    for item in items:
+        row = results[item.pk]
+        result = InspectionResult(
+            inspection=inspection, item=item, outcome=row["outcome"], note=(row.get("note") or "").strip()
+        )
+        if row.get("photo"):
+            result.photo.save(row["photo"].name, row["photo"], save=False)
+        result.save()
+        if row["outcome"] != Outcome.NOT_MET:
+            continue
+        finding = Finding.objects.create(
+            inspection=inspection,
+            result=result,
+            severity=row.get("severity") or item.severity,
+            risk=item.risk,
+            description=result.note,
+            found_on=inspected_on,
+        )
+        if finding.severity in pack_rules.order_severities:
+            RectificationOrder.objects.create(
+                finding=finding,
+                facility=inspection.facility,
+                operator=inspection.facility.operator,
+                issued_on=inspected_on,
+                deadline=rules.rectification_deadline(inspected_on, pack_rules.rectification_days),
+                issued_by=acting_user,
+            )
+    inspection.status = InspectionStatus.DONE
+    inspection.inspected_on = inspected_on
+    inspection.summary = summary.strip()
+    inspection.recorded_by = acting_user
+    inspection._history_user = acting_user
+    inspection.save()
+    return inspection
+
+
+@transaction.atomic
+def answer_order(*, acting_user, order: RectificationOrder, answer: str, evidence=None) -> RectificationOrder:
+    """The operator's account reports what it rectified, with evidence."""
+    order = RectificationOrder.objects.select_for_update(of=("self",)).get(pk=order.pk)
+    own = provider_of(acting_user)
+    if own is None or order.operator_id != own.pk:
+        raise PermissionDenied(_("Only the operator's own account answers its rectification orders."))
+    if order.status not in (OrderStatus.OPEN, OrderStatus.ANSWERED):
+        raise ValidationError(_("This order is %(s)s.") % {"s": order.get_status_display()})
+    if not answer.strip():
+        raise ValidationError({"answer": _("Say what was rectified.")})
+    _check_upload(evidence, "evidence")
+    order.answer = answer.strip()
+    if evidence:
+        order.evidence.save(evidence.name, evidence, save=False)
+    order.answered_at, order.answered_by, order.status = timezone.now(), acting_user, OrderStatus.ANSWERED
+    order._history_user = acting_user
+    order.save()
+    return order
+
+
+@transaction.atomic
+def reinspect(
+    *, acting_user, order: RectificationOrder, rectified: bool, note: str, on: date
+) -> RectificationOrder:
+    """The re-inspection (复查): closes the order when rectified, else escalates it with a credit warning."""
+    order = (
+        RectificationOrder.objects.select_for_update(of=("self",))
+        .select_related("facility", "operator")
+        .get(pk=order.pk)
+    )
+    if not acting_user.has_perm("supervision.add_inspectionresult"):
+        raise PermissionDenied(_("You may not re-inspect."))
+    _refuse_outside(acting_user, order.facility.region_id)
+    if order.status in (OrderStatus.CLOSED, OrderStatus.ESCALATED):
+        raise ValidationError(_("This order is %(s)s.") % {"s": order.get_status_display()})
+    if not note.strip():
+        raise ValidationError({"note": _("Say what the re-inspection found.")})
+    if on > timezone.localdate() or on < order.issued_on:
+        raise ValidationError({"on": _("The re-inspection falls between the order and today.")})
+    inspection = Inspection.objects.create(
+        facility=order.facility,
+        kind=InspectionKind.REINSPECTION,
+        status=InspectionStatus.DONE,
+        inspected_on=on,
+        summary=note.strip(),
+        recorded_by=acting_user,
+    )
+    inspection.inspectors.set([acting_user])
+    order.reinspection = inspection
+    order.status = OrderStatus.CLOSED if rectified else OrderStatus.ESCALATED
+    order.closed_on = on
+    order._history_user = acting_user
+    order.save()
+    if not rectified:
+        _credit_warning(
+            order,
+            acting_user=acting_user,
+            on=on,
+            reason=_("Rectification not achieved at re-inspection (%(facility)s, deadline %(d)s): %(note)s")
+            % {"facility": order.facility, "d": order.deadline, "note": note.strip()},
+        )
+    return order
+
+
+def _credit_warning(order: RectificationOrder, *, acting_user, on: date, reason: str) -> list[CreditRecord]:
+    """A warning on the operator through the credit service, and a blacklisting when the warnings
+    in force within the pack's window reach its number."""
+    if order.operator is None:
+        return []
+    pack_rules = supervision_rules(order.facility.region_id)
+    written = [
+        record_blacklisting(
+            acting_user=acting_user, provider=order.operator, reason=reason, starts_on=on, warning_only=True
+        )
+    ]
+    since = on - timedelta(days=pack_rules.warning_window_days)
+    warnings = CreditRecord.objects.filter(
+        provider=order.operator, kind=CreditKind.WARNING, starts_on__gte=since
+    ).exclude(ends_on__lt=on)
+    if rules.blacklisting_due(warnings.count(), pack_rules.blacklist_after_warnings) and not is_blacklisted(
+        order.operator, on
+    ):
+        written.append(
+            record_blacklisting(
+                acting_user=acting_user,
+                provider=order.operator,
+                reason=_("%(n)s credit warnings within %(days)s days (supervision).")
+                % {"n": warnings.count(), "days": pack_rules.warning_window_days},
+                starts_on=on,
+                ends_on=rules.blacklist_until(on, pack_rules.blacklist_years),
+            )
+        )
+    return written
+
+
+@transaction.atomic
+def flag_overdue(*, today: date | None = None) -> int:
+    """Orders past their deadline and not rectified are flagged, and each writes one credit warning
+    on the operator. The district answers for it: the warning is written in the name of the officer
+    who made the plan that drew the inspection (else of the officer who issued the order)."""
+    today = today or timezone.localdate()
+    due = list(
+        RectificationOrder.objects.select_for_update(of=("self",))
+        .select_related("facility", "operator", "issued_by", "finding__inspection__plan__created_by")
+        .filter(
+            status__in=(OrderStatus.OPEN, OrderStatus.ANSWERED),
+            deadline__lt=today,
+            overdue_since__isnull=True,
+        )
+    )
+    for order in due:
+        order.overdue_since = today
+        order.save(update_fields=["overdue_since"])
+        _credit_warning(
+            order,
+            acting_user=order.finding.inspection.plan.created_by
+            if order.finding.inspection.plan_id
+            else order.issued_by,
+            on=today,
+            reason=_("Rectification overdue (%(facility)s, deadline %(d)s).")
+            % {"facility": order.facility, "d": order.deadline},
+        )
+    return len(due)
+
+
+@transaction.atomic
+def record_case_action(
+    *, acting_user, order: RectificationOrder, kind: str, on: date, counterpart: str, note: str
+) -> CaseAction:
+    """An interview (约谈) or a referral for administrative penalty, kept with the case."""
+    if not acting_user.has_perm("supervision.add_caseaction"):
+        raise PermissionDenied(_("You may not record interviews or referrals."))
+    _refuse_outside(acting_user, order.facility.region_id)
+    action = CaseAction(
+        order=order,
+        kind=kind,
+        on=on,
+        counterpart=counterpart.strip(),
+        note=note.strip(),
+        recorded_by=acting_user,
+    )
+    action.full_clean()
+    action.save()
+    return action
