@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from conditions import CHOICE_OPS, NUM_OPS, fact
 from policies.grades import FACT, LEVELS, grade_mapping
 
+from .choices import Grade
 from .selectors import alias_grade, current_grade
 
 
@@ -17,6 +18,7 @@ from .selectors import alias_grade, current_grade
     label=_("ability grade"),
     kind="int",
     ops=NUM_OPS | {"is_null"},
+    choices=Grade.choices,
     lookup="ability_grade",
     annotate=alias_grade,
 )
@@ -31,7 +33,7 @@ def _self_care_q(op, value, on):
     raise ValueError("A 'self_care' condition is resolved to ability grades before it is queried.")
 
 
-@fact(FACT, label=_("self-care level"), kind="choice", ops=CHOICE_OPS, choices=tuple(LEVELS), to_q=_self_care_q)
+@fact(FACT, label=_("self-care level"), kind="choice", ops=CHOICE_OPS, choices=tuple(LEVELS.items()), to_q=_self_care_q)
 def self_care(elder, on: date) -> str | None:
     """自理 / 半失能 / 失能 of the elder's current grade, by the grade mapping where they live."""
     return grade_mapping(elder.residence_id).level_of(ability_grade(elder, on))

@@ -9,7 +9,7 @@ decorator where each fact is defined.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
 from typing import Any
@@ -40,6 +40,8 @@ class Fact:
     lookup: str | None = None
     annotate: Callable[[QuerySet, date], QuerySet] | None = None
     choices: tuple[str, ...] = ()
+    # The label of each code value, for reasons shown to people (never the code itself).
+    labels: dict = field(default_factory=dict, compare=False)
     to_q: Callable[[str, Any, date], Q] | None = None
     # What the fact is about: "elder" (the registry), or another subject a scheme can pay
     # ("facility", "caregiver"); a condition tests facts of one subject only.
@@ -58,12 +60,18 @@ def fact(
     subject: str = "elder",
     lookup: str | None = None,
     annotate: Callable[[QuerySet, date], QuerySet] | None = None,
-    choices: Iterable[str] = (),
+    choices: Iterable[str] | Iterable[tuple[Any, Any]] = (),
     to_q: Callable[[str, Any, date], Q] | None = None,
 ) -> Callable[[Callable[[Any, date], Any]], Callable[[Any, date], Any]]:
-    """Register the decorated `value(subject, on)` function as the fact `name`."""
+    """Register the decorated `value(subject, on)` function as the fact `name`.
+
+    `choices` are code values, or (code, label) pairs (a model's `Choices.choices`) so that a
+    reason names the label."""
     if kind not in KINDS:
         raise ValueError(f"fact {name}: kind {kind!r} is not one of {KINDS}")
+    pairs = [c if isinstance(c, tuple) else (c, None) for c in choices]
+    labels = {code: label for code, label in pairs if label is not None}
+    codes = tuple(code for code, _label in pairs) if kind in {"choice", "set"} else ()
 
     def register(value: Callable[[Any, date], Any]) -> Callable[[Any, date], Any]:
         FACTS.add(
@@ -76,7 +84,8 @@ def fact(
                 value=value,
                 lookup=lookup,
                 annotate=annotate,
-                choices=tuple(choices),
+                choices=codes,
+                labels=labels,
                 to_q=to_q,
                 subject=subject,
             ),

@@ -24,26 +24,27 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .facts import FACTS, Fact
 
 Condition = dict[str, Any]
 
+# How each operator reads in a reason shown to people (the symbols alone are not Chinese).
 _OP_LABELS = {
-    "eq": "=",
-    "ne": "≠",
-    "gt": ">",
-    "gte": "≥",
-    "lt": "<",
-    "lte": "≤",
-    "between": "∈",
-    "in": "∈",
-    "not_in": "∉",
-    "is_null": "=∅",
-    "has": "∋",
-    "has_any": "∩",
-    "has_all": "⊇",
-    "under": "⊂",
+    "eq": gettext_lazy("is"),
+    "ne": gettext_lazy("is not"),
+    "gt": gettext_lazy("is more than"),
+    "gte": gettext_lazy("is at least"),
+    "lt": gettext_lazy("is less than"),
+    "lte": gettext_lazy("is at most"),
+    "between": gettext_lazy("is between"),
+    "in": gettext_lazy("is one of"),
+    "not_in": gettext_lazy("is none of"),
+    "has": gettext_lazy("includes"),
+    "has_any": gettext_lazy("includes any of"),
+    "has_all": gettext_lazy("includes all of"),
+    "under": gettext_lazy("lies in"),
 }
 
 
@@ -193,7 +194,15 @@ def explain(cond: Condition, elder: Any, on: date, *, _cache: dict | None = None
         inner = explain(cond["not"], elder, on, _cache=cache)
         return Outcome(
             not inner.held,
-            [{**r, "held": not r["held"], "negated": not r.get("negated", False)} for r in inner.reasons],
+            [
+                {
+                    **r,
+                    "held": not r["held"],
+                    "negated": not r.get("negated", False),
+                    "text": _("not: %(reason)s") % {"reason": r["text"]},
+                }
+                for r in inner.reasons
+            ],
         )
     fact = FACTS[cond["fact"]]
     if fact.name not in cache:
@@ -219,15 +228,53 @@ def matches(cond: Condition, elder: Any, on: date) -> bool:
     return explain(cond, elder, on).held
 
 
+def _region_names(codes: set[str]) -> dict[str, str]:
+    """Names of the regions a reason mentions: a condition holds a code prefix, a file a full code."""
+    if not codes:
+        return {}
+    from regions.models import Region  # the registry of divisions; conditions only reads names
+
+    padded = {c: c.ljust(12, "0") for c in codes if isinstance(c, str) and c.isdigit()}
+    names = dict(Region.objects.filter(code__in=set(padded.values())).values_list("code", "name"))
+    return {c: names[p] for c, p in padded.items() if p in names}
+
+
+def _shown(fact: Fact, value: Any, regions: dict[str, str]) -> str:
+    """One value as a person reads it: a choice's label, a region's name, yes/no, a list."""
+    if value is None:
+        return _("None")
+    if isinstance(value, set | frozenset | list | tuple):
+        items = sorted(value, key=str) if isinstance(value, set | frozenset) else list(value)
+        return "、".join(_shown(fact, v, regions) for v in items) or _("None")
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if value in fact.labels:
+        return str(fact.labels[value])
+    if fact.kind == "region":
+        return regions.get(value, str(value))
+    return str(value)
+
+
 def describe_leaf(fact: Fact, op: str, expected: Any, actual: Any) -> str:
-    shown = sorted(actual) if isinstance(actual, set | frozenset) else actual
-    if isinstance(shown, list):
-        shown = ", ".join(str(s) for s in shown) or "-"
+    regions = _region_names({v for v in (expected, actual) if isinstance(v, str)}) if fact.kind == "region" else {}
+    shown_actual = _shown(fact, actual, regions)
+    if op == "is_null":
+        template = _("%(fact)s is empty (actual: %(actual)s)") if expected else _(
+            "%(fact)s is not empty (actual: %(actual)s)"
+        )
+        return template % {"fact": fact.label, "actual": shown_actual}
+    if op == "between" and isinstance(expected, list | tuple) and len(expected) == 2:
+        wanted = _("%(low)s to %(high)s") % {
+            "low": _shown(fact, expected[0], regions),
+            "high": _shown(fact, expected[1], regions),
+        }
+    else:
+        wanted = _shown(fact, expected, regions)
     return _("%(fact)s %(op)s %(expected)s (actual: %(actual)s)") % {
         "fact": fact.label,
         "op": _OP_LABELS.get(op, op),
-        "expected": expected,
-        "actual": "-" if shown is None else shown,
+        "expected": wanted,
+        "actual": shown_actual,
     }
 
 

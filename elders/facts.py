@@ -12,7 +12,7 @@ from conditions import CHOICE_OPS, NUM_OPS, SET_OPS, column_fact, fact
 from regions.choices import Kind
 
 from . import rules
-from .choices import Category, EconomicStatus, LivingArrangement, Sex, Status
+from .choices import Category, DisabilityGrade, EconomicStatus, LivingArrangement, Sex, Status
 from .selectors import age_band_q, category_q
 
 
@@ -69,7 +69,7 @@ def elder_age(elder, on: date) -> int:
     label=_("categories"),
     kind="set",
     ops=SET_OPS,
-    choices=Category.values,
+    choices=Category.choices,
     to_q=_categories_q,
 )
 def elder_categories(elder, on: date) -> set[str]:
@@ -77,11 +77,11 @@ def elder_categories(elder, on: date) -> set[str]:
 
 
 for name, label, kind, ops, choices in (
-    ("living_arrangement", _("living arrangement"), "choice", CHOICE_OPS, LivingArrangement.values),
-    ("economic_status", _("economic status"), "choice", CHOICE_OPS, EconomicStatus.values),
-    ("disability_grade", _("disability grade"), "int", NUM_OPS, ()),
-    ("sex", _("sex"), "choice", CHOICE_OPS, Sex.values),
-    ("status", _("status"), "choice", CHOICE_OPS, Status.values),
+    ("living_arrangement", _("living arrangement"), "choice", CHOICE_OPS, LivingArrangement.choices),
+    ("economic_status", _("economic status"), "choice", CHOICE_OPS, EconomicStatus.choices),
+    ("disability_grade", _("disability grade"), "int", NUM_OPS, DisabilityGrade.choices),
+    ("sex", _("sex"), "choice", CHOICE_OPS, Sex.choices),
+    ("status", _("status"), "choice", CHOICE_OPS, Status.choices),
 ):
     column_fact(name, name, label=label, kind=kind, ops=ops, choices=choices)
 # 城市 or 农村 as the division codes say: a residents' committee (居委会) is urban, a villagers'

@@ -25,6 +25,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber
+from django.utils.translation import gettext
 
 from elders.choices import Status
 from elders.models import Elder
@@ -286,6 +287,15 @@ class SpaceRow:
     required_m2: Decimal | None
     small_sites: int
     source: str
+
+    @property
+    def estate_label(self) -> str:
+        """The kind of area as a person reads it (the code value is for the standard's table)."""
+        from .choices import Estate
+
+        if self.estate == "rural":
+            return gettext("Village (rural standard)")
+        return str(Estate(self.estate).label) if self.estate in Estate.values else self.estate
 
     @property
     def shortfall_m2(self) -> Decimal | None:

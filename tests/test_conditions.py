@@ -174,3 +174,27 @@ def test_python_evaluation_equals_the_query(wenzhou, people, cond):
     conditions.validate(cond)
     in_python = {e.pk for e in Elder.objects.all() if conditions.matches(cond, e, ON)}
     assert ids(cond) == in_python
+
+
+def test_reasons_read_in_chinese_with_labels_never_codes(three):
+    """A reason on an elder's file names the choice labels, the region and the operator in
+    words: no code value, Python list or symbol a worker would have to decode."""
+    cond = {
+        "all": [
+            {"fact": "economic_status", "op": "in", "value": ["extreme_poverty", "dibao"]},
+            {"fact": "living_arrangement", "op": "eq", "value": "alone"},
+            {"fact": "categories", "op": "has_any", "value": ["high_age", "empty_nest"]},
+            {"fact": "age", "op": "between", "value": [60, 90]},
+            {"fact": "residence", "op": "under", "value": WUMA_GULOU[:9]},
+            {"fact": "hukou", "op": "is_null", "value": True},
+            {"not": {"fact": "disability_grade", "op": "eq", "value": 1}},
+        ]
+    }
+    texts = [r["text"] for r in conditions.explain(cond, three["old_alone"], ON).reasons]
+    joined = "\n".join(texts)
+    for code in ("extreme_poverty", "dibao", "alone", "high_age", "empty_nest", "[", "'", "∈", "∩", "⊂"):
+        assert code not in joined, (code, joined)
+    assert texts[0] == "经济状况 属于 特困、低保（实际：低保）", texts[0]
+    assert str(Category.HIGH_AGE.label) in joined and "60 至 90" in joined
+    assert "五马街道" in texts[4], texts[4]
+    assert texts[6].startswith("并非："), texts[6]
