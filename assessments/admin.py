@@ -1,13 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from eldercare.admin_utils import ScopedAdminMixin
+from core.admin import ScopedAdmin
 
 from .models import Assessment, AssessmentRequest, RecognisedResult
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class AssessmentAdmin(ScopedAdmin, SimpleHistoryAdmin):
     """Read-only here: assessments are recorded and confirmed by assessors on their pages."""
 
     list_display = ("elder", "assessed_on", "reason", "total_score", "grade", "status", "valid_until")
@@ -28,7 +28,7 @@ class AssessmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(RecognisedResult)
-class RecognisedResultAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class RecognisedResultAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = ("elder", "source", "assessed_on", "grade", "valid_until", "recorded_by")
     list_filter = ("source", "grade")
     list_select_related = ("elder", "recorded_by")
@@ -54,7 +54,7 @@ class RecognisedResultAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(AssessmentRequest)
-class AssessmentRequestAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class AssessmentRequestAdmin(ScopedAdmin):
     list_display = ("elder", "reason", "status", "requested_by", "requested_at")
     list_filter = ("status", "reason")
     list_select_related = ("elder", "requested_by")

@@ -1,18 +1,14 @@
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from audit.api import PersonalDataAuditMixin
-from eldercare.api import ScopedViewSetMixin
-from eldercare.errors import as_drf_error
+from core.api import ScopedAPIMixin
 from eldercare.idempotency import IdempotentCreateMixin
 from elders.models import Elder
-from regions.scope import restrict
 
 from . import rules, services
 from .choices import AssessmentStatus, Reason
@@ -40,7 +36,7 @@ class ConditionsSerializer(serializers.Serializer):
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
-    elder = serializers.PrimaryKeyRelatedField(queryset=Elder.objects.none())
+    elder = serializers.PrimaryKeyRelatedField(queryset=Elder.objects.all())
     reason = serializers.ChoiceField(choices=Reason.choices)
     items = serializers.DictField(
         child=serializers.JSONField(), help_text=_("Scores keyed by item code, B.1.1 to B.4.5.")
@@ -49,6 +45,8 @@ class AssessmentSerializer(serializers.ModelSerializer):
     assessors = serializers.PrimaryKeyRelatedField(
         many=True, queryset=get_user_model().objects.filter(is_active=True)
     )
+    # Co-assessors may work at another level of the same city; the service checks who may sign.
+    unscoped_choices = ("assessors",)
     grade_label = serializers.SerializerMethodField()
 
     class Meta:
@@ -95,12 +93,6 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "confirmed_at",
         ]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["elder"].queryset = restrict(Elder.objects.all(), request.user)
-
     def get_grade_label(self, obj) -> str:
         return rules.grade_label(obj.grade)
 
@@ -113,24 +105,19 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
     def create(self, validated):
         conditions = validated.pop("conditions", {}) or {}
-        try:
-            return services.create_assessment(
-                acting_user=self.context["request"].user,
-                elder=validated["elder"],
-                assessed_on=validated["assessed_on"],
-                reason=validated["reason"],
-                items=validated["items"],
-                assessors=validated["assessors"],
-                coma=conditions.get("coma", False),
-                dementia=conditions.get("dementia", False),
-                psychiatric=conditions.get("psychiatric", False),
-                risk_events=conditions.get("risk_events_30d") or {},
-                agency=validated.get("agency", ""),
-            )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
+        return services.create_assessment(
+            acting_user=self.context["request"].user,
+            elder=validated["elder"],
+            assessed_on=validated["assessed_on"],
+            reason=validated["reason"],
+            items=validated["items"],
+            assessors=validated["assessors"],
+            coma=conditions.get("coma", False),
+            dementia=conditions.get("dementia", False),
+            psychiatric=conditions.get("psychiatric", False),
+            risk_events=conditions.get("risk_events_30d") or {},
+            agency=validated.get("agency", ""),
+        )
 
 
 class AssessmentFilterSet(filters.FilterSet):
@@ -143,7 +130,7 @@ class AssessmentFilterSet(filters.FilterSet):
 
 class AssessmentViewSet(
     PersonalDataAuditMixin,
-    ScopedViewSetMixin,
+    ScopedAPIMixin,
     IdempotentCreateMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
@@ -160,10 +147,5 @@ class AssessmentViewSet(
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         assessment = self.get_object()
-        try:
-            assessment = services.confirm_assessment(acting_user=request.user, assessment=assessment)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
+        assessment = services.confirm_assessment(acting_user=request.user, assessment=assessment)
         return Response(self.get_serializer(assessment).data, status=status.HTTP_200_OK)

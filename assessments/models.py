@@ -7,11 +7,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.scope import scoped
 from elders.models import Elder
 
 from .choices import AssessmentStatus, Grade, Reason, RecognisedSource, RequestStatus
 
 
+@scoped("elder__residence")
 class Assessment(models.Model):
     """One ability assessment to GB/T 42195-2022. Once confirmed it never changes."""
 
@@ -56,8 +58,6 @@ class Assessment(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[assessors])
 
-    scope_field = "elder__residence"
-
     class Meta:
         verbose_name = _("ability assessment")
         verbose_name_plural = _("ability assessments")
@@ -91,6 +91,7 @@ class Assessment(models.Model):
         return sum(int(v) for v in (self.risk_events or {}).values())
 
 
+@scoped("elder__residence")
 class RecognisedResult(models.Model):
     """An ability result from another department, recognised instead of re-assessing (互认)."""
 
@@ -108,8 +109,6 @@ class RecognisedResult(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
-    scope_field = "elder__residence"
-
     class Meta:
         verbose_name = _("recognised result")
         verbose_name_plural = _("recognised results")
@@ -120,6 +119,7 @@ class RecognisedResult(models.Model):
         return f"{self.elder} {self.get_source_display()} {self.get_grade_display()}"
 
 
+@scoped("elder__residence")
 class AssessmentRequest(models.Model):
     """A request to assess an elder: on the assessors' queue until an assessment is confirmed."""
 
@@ -143,8 +143,6 @@ class AssessmentRequest(models.Model):
     assessment = models.ForeignKey(
         Assessment, verbose_name=_("assessment"), on_delete=models.SET_NULL, null=True, blank=True
     )
-
-    scope_field = "elder__residence"
 
     class Meta:
         verbose_name = _("assessment request")

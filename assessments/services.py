@@ -10,11 +10,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.scope import require
 from elders.choices import Status as ElderStatus
 from elders.models import Elder
 from regions.choices import Role
 from regions.models import StaffProfile
-from regions.scope import in_scope, user_role
+from regions.scope import user_role
 
 from . import rules
 from .choices import AssessmentStatus, Reason, RequestStatus
@@ -26,8 +27,7 @@ from .policy import assessment_settings
 def _require_assessor(user, elder: Elder) -> None:
     if user_role(user) != Role.ASSESSOR and not user.is_superuser:
         raise PermissionDenied(_("Only assessors record ability assessments."))
-    if not in_scope(user, elder.residence_id):
-        raise PermissionDenied(_("This elder is outside your region of responsibility."))
+    require(user, region=elder.residence_id)
 
 
 def _check_assessors(assessors: list, elder: Elder, *, two_required: bool) -> None:
@@ -239,8 +239,7 @@ def record_recognised_result(
 ) -> RecognisedResult:
     if not acting_user.has_perm("assessments.add_recognisedresult"):
         raise PermissionDenied(_("You may not record results of other departments."))
-    if not in_scope(acting_user, elder.residence_id):
-        raise PermissionDenied(_("This elder is outside your region of responsibility."))
+    require(acting_user, region=elder.residence_id)
     result = RecognisedResult(
         elder=elder,
         source=source,
@@ -264,8 +263,7 @@ def request_assessment(*, acting_user, elder: Elder, reason: str, note: str = ""
     """Put an elder on the assessors' queue (a community worker asks; one open request each)."""
     if not acting_user.has_perm("assessments.add_assessmentrequest"):
         raise PermissionDenied(_("You may not request assessments."))
-    if not in_scope(acting_user, elder.residence_id):
-        raise PermissionDenied(_("This elder is outside your region of responsibility."))
+    require(acting_user, region=elder.residence_id)
     if reason not in Reason.values:
         raise ValidationError({"reason": _("Unknown reason %(r)s.") % {"r": reason}})
     if elder.status == ElderStatus.DECEASED:

@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from eldercare.admin_utils import ScopedAdminMixin
+from core.admin import ScopedAdmin
 
 from . import selectors
 from .choices import AccessAction
@@ -16,7 +16,7 @@ from .models import AccessLog
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class AccessLogAdmin(ScopedAdmin):
     list_display = ("at", "user", "action", "what", "rows", "unmasked", "address")
     list_filter = ("action", "unmasked")
     search_fields = ("=user__username", "what", "=object_id", "=address")

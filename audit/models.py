@@ -12,9 +12,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.scope import scoped
+
 from .choices import AccessAction
 
 
+@scoped("scope")
 class AccessLog(models.Model):
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
@@ -29,8 +32,6 @@ class AccessLog(models.Model):
     path = models.CharField(_("request"), max_length=500, blank=True)
     # The region prefix the account could see then: the city reads the entries of its accounts.
     scope = models.CharField(_("scope prefix"), max_length=12, blank=True)
-
-    scope_lookup = "scope__startswith"
 
     class Meta:
         verbose_name = _("personal-data access")

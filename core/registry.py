@@ -86,4 +86,12 @@ class Registry:
         return iter(self._stores)
 
 
-registry = Registry("condition_facts", "file_sections", "policy_sections", "metrics")
+registry = Registry(
+    "condition_facts",
+    "file_sections",
+    "policy_sections",
+    "metrics",
+    # core.scope: each model's scope declaration (by model label) and the organisation bindings.
+    "scopes",
+    "scope_bindings",
+)

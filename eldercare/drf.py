@@ -50,7 +50,7 @@ class Pagination(pagination.PageNumberPagination):
 
     @property
     def django_paginator_class(self):
-        from eldercare.admin_utils import CappedCountPaginator
+        from core.admin import CappedCountPaginator
 
         return CappedCountPaginator
 

@@ -1,14 +1,5 @@
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import serializers
+"""Moved to core.api (the API's exception handler does the conversion); kept for apps being built."""
 
+from core.api import as_drf_error
 
-def as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
-    """A model/service ValidationError as DRF's, keeping the field names as keys."""
-    if hasattr(exc, "error_dict"):
-        detail = {
-            ("non_field_errors" if field == NON_FIELD_ERRORS else field): [str(m) for m in errs]
-            for field, errs in exc.message_dict.items()
-        }
-        return serializers.ValidationError(detail)
-    return serializers.ValidationError({"non_field_errors": exc.messages})
+__all__ = ["as_drf_error"]

@@ -286,6 +286,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_METADATA_CLASS": "rest_framework.metadata.SimpleMetadata",
+    # Services raise Django's ValidationError and PermissionDenied; this makes them 400 and 403.
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "token_client": env.str("TOKEN_RATE_PER_CLIENT", default="20/minute"),
         "token_username": env.str("TOKEN_RATE_PER_USERNAME", default="10/minute"),

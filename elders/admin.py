@@ -10,7 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from audit.choices import AccessAction
 from audit.services import record_access
-from eldercare.admin_utils import ScopedAdminMixin
+from core.admin import ScopedAdmin
 from eldercare.spreadsheets import SafeXLSX
 from regions.models import Region
 from regions.scope import restrict, scope_prefix, sees_personal_data
@@ -82,7 +82,7 @@ class ElderContactInline(admin.TabularInline):
 
 
 @admin.register(Elder)
-class ElderAdmin(ScopedAdminMixin, ImportExportMixin, SimpleHistoryAdmin):
+class ElderAdmin(ScopedAdmin, ImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [ElderResource]
     formats = [SafeXLSX]
     list_display = (

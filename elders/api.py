@@ -1,4 +1,3 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -6,8 +5,7 @@ from rest_framework import serializers
 
 import conditions
 from audit.api import PersonalDataAuditMixin
-from eldercare.api import ScopedModelViewSet
-from eldercare.errors import as_drf_error
+from core.api import ScopedModelViewSet
 from eldercare.idempotency import IdempotentCreateMixin
 from regions.models import Region
 from regions.scope import sees_personal_data
@@ -108,35 +106,29 @@ class ElderSerializer(serializers.ModelSerializer):
     def create(self, validated_data):
         user = self.context["request"].user
         status = {k: validated_data.pop(k) for k in _STATUS_FIELDS if k in validated_data}
-        try:
-            elder = services.register_elder(acting_user=user, **validated_data)
-            if status.get("status", Status.REGISTERED) != Status.REGISTERED:
-                elder = services.change_status(
-                    elder=elder,
-                    status=status["status"],
-                    on=status.get("death_date") or status.get("status_date") or timezone.localdate(),
-                    acting_user=user,
-                )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        elder = services.register_elder(acting_user=user, **validated_data)
+        if status.get("status", Status.REGISTERED) != Status.REGISTERED:
+            elder = services.change_status(
+                elder=elder,
+                status=status["status"],
+                on=status.get("death_date") or status.get("status_date") or timezone.localdate(),
+                acting_user=user,
+            )
         return elder
 
     def update(self, instance, validated_data):
         user = self.context["request"].user
         status = {k: validated_data.pop(k) for k in _STATUS_FIELDS if k in validated_data}
-        try:
-            if validated_data:
-                instance = services.update_elder(elder=instance, acting_user=user, **validated_data)
-            new_status = status.get("status", instance.status)
-            if status and (new_status != instance.status or "death_date" in status):
-                instance = services.change_status(
-                    elder=instance,
-                    status=new_status,
-                    on=status.get("death_date") or status.get("status_date") or timezone.localdate(),
-                    acting_user=user,
-                )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        if validated_data:
+            instance = services.update_elder(elder=instance, acting_user=user, **validated_data)
+        new_status = status.get("status", instance.status)
+        if status and (new_status != instance.status or "death_date" in status):
+            instance = services.change_status(
+                elder=instance,
+                status=new_status,
+                on=status.get("death_date") or status.get("status_date") or timezone.localdate(),
+                acting_user=user,
+            )
         return instance
 
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.scope import scoped
 from regions.models import Region
-from regions.scope import restrict
 
 from . import rules
 from .choices import (
@@ -27,13 +27,11 @@ from .policy import registry_settings
 
 
 class ElderQuerySet(models.QuerySet):
-    def restrict(self, user) -> ElderQuerySet:
-        return restrict(self, user)
-
     def registered(self) -> ElderQuerySet:
         return self.filter(status=Status.REGISTERED)
 
 
+@scoped("residence")
 class Elder(models.Model):
     """One file per elder (一人一档): who they are, where they live, their circumstances."""
 
@@ -91,7 +89,6 @@ class Elder(models.Model):
     )
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
-    scope_field = "residence"
     objects = ElderQuerySet.as_manager()
 
     class Meta:
@@ -245,6 +242,7 @@ def rules_categories(elder: Elder, on: date) -> list[str]:
     return [str(c) for c in cats]
 
 
+@scoped("elder__residence")
 class ElderContact(models.Model):
     """A family member, guardian or neighbour to call about the elder."""
 
@@ -257,8 +255,6 @@ class ElderContact(models.Model):
     is_guardian = models.BooleanField(_("guardian"), default=False)
     notes = models.CharField(_("notes"), max_length=200, blank=True)
     history = HistoricalRecords()
-
-    scope_field = "elder__residence"
 
     class Meta:
         verbose_name = _("contact")

@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from eldercare.admin_utils import ScopedAdminMixin
+from core.admin import ScopedAdmin
 
 from . import selectors, services
 from .choices import Equipment, Function
@@ -79,7 +79,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Facility)
-class FacilityAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class FacilityAdmin(ScopedAdmin, SimpleHistoryAdmin):
     form = FacilityForm
     list_display = (
         "name",
@@ -128,7 +128,7 @@ class FacilityAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(StarRating)
-class StarRatingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class StarRatingAdmin(ScopedAdmin):
     list_display = ("facility", "star", "rated_on", "evaluator", "recorded_by")
     list_filter = ("star",)
     raw_id_fields = ("facility",)
@@ -150,7 +150,7 @@ class StarRatingAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Residency)
-class ResidencyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class ResidencyAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = ("elder", "facility", "bed", "admitted_on", "discharged_on", "discharge_reason")
     list_filter = ("discharge_reason",)
     search_fields = ("=elder__id_number", "elder__name", "facility__name")
@@ -175,7 +175,7 @@ class WaitlistEventInline(admin.TabularInline):
 
 
 @admin.register(WaitlistEntry)
-class WaitlistEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class WaitlistEntryAdmin(ScopedAdmin):
     list_display = ("elder", "facility", "tier_code", "applied_on", "status", "position")
     list_filter = ("status", "tier_code")
     search_fields = ("=elder__id_number", "elder__name", "facility__name")
@@ -225,7 +225,7 @@ class FamilyCareBedForm(forms.ModelForm):
 
 
 @admin.register(FamilyCareBed)
-class FamilyCareBedAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class FamilyCareBedAdmin(ScopedAdmin, SimpleHistoryAdmin):
     form = FamilyCareBedForm
     list_display = ("elder", "provider", "set_up_on", "monthly_hours", "status")
     list_filter = ("status",)
@@ -256,7 +256,7 @@ class FamilyCareBedAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CommunityProfile)
-class CommunityProfileAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class CommunityProfileAdmin(ScopedAdmin):
     list_display = ("region", "estate", "population")
     list_filter = ("estate",)
     raw_id_fields = ("region",)

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from audit.api import PersonalDataAuditMixin
+from core.api import ScopedCreateReadViewSet, ScopedModelViewSet
 from eldercare import drf
-from eldercare.api import ScopedViewSetMixin
-from eldercare.errors import as_drf_error
 from elders.models import Elder
 from regions.models import Region
-from regions.scope import restrict
 from services.models import Provider
 
 from . import selectors, services
@@ -34,14 +30,9 @@ from .choices import (
 from .models import Facility, FamilyCareBed, Residency, WaitlistEntry
 
 
-def _call(fn, **kwargs):
+def fn(**kwargs):
     """Run a service and turn its Django errors into API errors (400 naming the field, 403)."""
-    try:
-        return fn(**kwargs)
-    except DjangoValidationError as exc:
-        raise as_drf_error(exc) from exc
-    except DjangoPermissionDenied as exc:
-        raise exceptions.PermissionDenied(str(exc)) from exc
+    return fn(**kwargs)
 
 
 def _under(queryset, name, value):
@@ -63,9 +54,9 @@ class FacilityFilterSet(filters.FilterSet):
 
 
 class FacilitySerializer(serializers.ModelSerializer):
-    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.none())
+    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all())
     operator = serializers.PrimaryKeyRelatedField(
-        queryset=Provider.objects.none(), allow_null=True, required=False
+        queryset=Provider.objects.all(), allow_null=True, required=False
     )
     functions = serializers.ListField(child=serializers.ChoiceField(choices=Function.choices), required=False)
     residents = serializers.IntegerField(read_only=True)
@@ -105,13 +96,6 @@ class FacilitySerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["star", "status_since"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["region"].queryset = restrict(Region.objects.all(), request.user)
-            self.fields["operator"].queryset = restrict(Provider.objects.all(), request.user)
-
     def get_vacancy(self, obj) -> int | None:
         residents = getattr(obj, "residents", None)
         return None if residents is None else max(obj.beds - residents, 0)
@@ -120,8 +104,7 @@ class FacilitySerializer(serializers.ModelSerializer):
         status_on = validated.pop("status_on", None)
         for key, value in validated.items():
             setattr(instance, key, value)
-        saved = _call(
-            services.save_facility,
+        saved = services.save_facility(
             facility=instance,
             acting_user=self.context["request"].user,
             status_on=status_on,
@@ -153,7 +136,7 @@ class OfferSerializer(serializers.Serializer):
 
 class WaitlistEntrySerializer(serializers.ModelSerializer):
     facility = serializers.PrimaryKeyRelatedField(queryset=Facility.objects.none())
-    elder = serializers.PrimaryKeyRelatedField(queryset=Elder.objects.none())
+    elder = serializers.PrimaryKeyRelatedField(queryset=Elder.objects.all())
     position = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
@@ -172,28 +155,28 @@ class WaitlistEntrySerializer(serializers.ModelSerializer):
         read_only_fields = ["tier", "tier_code", "tier_reason", "status"]
         extra_kwargs = {"applied_on": {"required": False}}
 
+    # A published list rather than region-scoped data: an elder may wait for a bed anywhere.
+    unscoped_choices = ("facility",)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
             self.fields["facility"].queryset = selectors.public_facilities()
-            self.fields["elder"].queryset = restrict(Elder.objects.all(), request.user)
 
     def create(self, validated):
-        entry = _call(services.apply_for_bed, acting_user=self.context["request"].user, **validated)
+        entry = services.apply_for_bed(acting_user=self.context["request"].user, **validated)
         return selectors.with_positions(WaitlistEntry.objects.filter(pk=entry.pk)).get()
 
 
-class FacilityViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+class FacilityViewSet(ScopedModelViewSet):
     serializer_class = FacilitySerializer
     filterset_class = FacilityFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
     action_permissions = {"offer": ["facilities.change_waitlistentry"]}
 
     def get_queryset(self):
-        return selectors.with_occupancy(
-            restrict(Facility.objects.order_by("region_id", "name"), self.request.user)
-        )
+        return selectors.with_occupancy(Facility.objects.order_by("region_id", "name"))
 
     @extend_schema(responses=CheckSerializer(many=True))
     @action(detail=True, methods=["get"], filterset_class=None)
@@ -213,8 +196,8 @@ class FacilityViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
             if not str(key).isdigit():
                 raise exceptions.ValidationError({"skips": _("Keys are wait-list entry ids.")})
             skips[int(key)] = reason
-        entry = _call(
-            services.offer_vacancy, acting_user=request.user, facility=self.get_object(), skips=skips
+        entry = services.offer_vacancy(
+            acting_user=request.user, facility=self.get_object(), skips=skips
         )
         entry = selectors.with_positions(WaitlistEntry.objects.filter(pk=entry.pk)).get()
         return Response(WaitlistEntrySerializer(entry, context={"request": request}).data)
@@ -225,7 +208,7 @@ class FacilityViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 
 class ResidencySerializer(serializers.ModelSerializer):
     facility = serializers.PrimaryKeyRelatedField(queryset=Facility.objects.none())
-    elder = serializers.PrimaryKeyRelatedField(queryset=Elder.objects.none())
+    elder = serializers.PrimaryKeyRelatedField(queryset=Elder.objects.all())
     elder_name = serializers.CharField(source="elder.name", read_only=True)
 
     class Meta:
@@ -248,10 +231,9 @@ class ResidencySerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None:
             self.fields["facility"].queryset = selectors.managed_facilities(request.user)
-            self.fields["elder"].queryset = restrict(Elder.objects.all(), request.user)
 
     def create(self, validated):
-        return _call(services.admit, acting_user=self.context["request"].user, **validated)
+        return services.admit(acting_user=self.context["request"].user, **validated)
 
 
 class DischargeSerializer(serializers.Serializer):
@@ -270,9 +252,7 @@ class ResidencyFilterSet(filters.FilterSet):
         fields = ["facility", "elder", "current"]
 
 
-class ResidencyViewSet(
-    PersonalDataAuditMixin, ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
-):
+class ResidencyViewSet(PersonalDataAuditMixin, ScopedCreateReadViewSet):
     """Admissions (POST) and discharges (POST …/discharge/) of a facility's residents."""
 
     audit_what = _("facility residents")
@@ -282,7 +262,7 @@ class ResidencyViewSet(
     action_permissions = {"discharge": ["facilities.change_residency"]}
 
     def get_queryset(self):
-        return selectors.residencies_for(self.request.user)
+        return Residency.objects.select_related("elder", "facility").order_by("-admitted_on", "-id")
 
     @extend_schema(request=DischargeSerializer, responses=ResidencySerializer)
     @action(detail=True, methods=["post"], serializer_class=DischargeSerializer, filterset_class=None)
@@ -290,8 +270,7 @@ class ResidencyViewSet(
         body = DischargeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        residency = _call(
-            services.discharge,
+        residency = services.discharge(
             acting_user=request.user,
             residency=self.get_object(),
             on=data["discharged_on"],
@@ -320,9 +299,7 @@ class WaitlistFilterSet(filters.FilterSet):
         fields = ["facility", "elder", "status"]
 
 
-class WaitlistEntryViewSet(
-    PersonalDataAuditMixin, ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
-):
+class WaitlistEntryViewSet(PersonalDataAuditMixin, ScopedCreateReadViewSet):
     """Applications for public beds with their `position` (1 = next to be offered) and why (tier, date)."""
 
     audit_what = _("wait-list applicants")
@@ -336,11 +313,7 @@ class WaitlistEntryViewSet(
     }
 
     def get_queryset(self):
-        return selectors.with_positions(
-            restrict(
-                WaitlistEntry.objects.order_by("facility_id", "tier", "applied_on", "id"), self.request.user
-            )
-        )
+        return selectors.with_positions(WaitlistEntry.objects.order_by("facility_id", "tier", "applied_on", "id"))
 
     def _respond(self, request, entry):
         entry = selectors.with_positions(WaitlistEntry.objects.filter(pk=entry.pk)).get()
@@ -352,8 +325,7 @@ class WaitlistEntryViewSet(
         """Move an applicant to another tier (logged with the reason)."""
         body = TierSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        entry = _call(
-            services.change_tier,
+        entry = services.change_tier(
             acting_user=request.user,
             entry=self.get_object(),
             tier_code=body.validated_data["tier"],
@@ -364,8 +336,8 @@ class WaitlistEntryViewSet(
     def _with_reason(self, request, service):
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        entry = _call(
-            service, acting_user=request.user, entry=self.get_object(), reason=body.validated_data["reason"]
+        entry = service(
+            acting_user=request.user, entry=self.get_object(), reason=body.validated_data["reason"]
         )
         return self._respond(request, entry)
 
@@ -386,7 +358,7 @@ class WaitlistEntryViewSet(
 
 
 class FamilyCareBedSerializer(serializers.ModelSerializer):
-    elder = serializers.PrimaryKeyRelatedField(queryset=Elder.objects.none())
+    elder = serializers.PrimaryKeyRelatedField(queryset=Elder.objects.all())
     provider = serializers.PrimaryKeyRelatedField(queryset=Provider.objects.none())
     equipment = serializers.ListField(
         child=serializers.ChoiceField(choices=Equipment.choices), required=False
@@ -407,25 +379,22 @@ class FamilyCareBedSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["status", "closed_on"]
 
+    # Filed providers are a public register: a street may contract one filed elsewhere.
+    unscoped_choices = ("provider",)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["elder"].queryset = restrict(Elder.objects.all(), request.user)
-            # Filed providers are a public register: a street may contract one filed elsewhere.
-            self.fields["provider"].queryset = Provider.objects.filter(filing_status="filed")
+        self.fields["provider"].queryset = Provider.objects.filter(filing_status="filed")
 
     def create(self, validated):
         validated.setdefault("equipment", [])
-        return _call(services.set_up_family_bed, acting_user=self.context["request"].user, **validated)
+        return services.set_up_family_bed(acting_user=self.context["request"].user, **validated)
 
 
-class FamilyCareBedViewSet(
-    PersonalDataAuditMixin, ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
-):
+class FamilyCareBedViewSet(PersonalDataAuditMixin, ScopedCreateReadViewSet):
     audit_what = _("family care beds")
     serializer_class = FamilyCareBedSerializer
     filterset_fields = ["status", "provider", "elder"]
 
     def get_queryset(self):
-        return restrict(FamilyCareBed.objects.order_by("-set_up_on", "-id"), self.request.user)
+        return FamilyCareBed.objects.order_by("-set_up_on", "-id")

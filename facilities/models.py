@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.scope import scoped
 from elders.models import Elder
 
 from .choices import (
@@ -25,6 +26,7 @@ from .choices import (
 )
 
 
+@scoped("region", provider="operator")
 class Facility(models.Model):
     """A place that delivers elder care: an institution, a centre, a station, a canteen."""
 
@@ -71,8 +73,6 @@ class Facility(models.Model):
     star = models.PositiveSmallIntegerField(_("star rating"), null=True, blank=True)
     history = HistoricalRecords()
 
-    scope_field = "region"
-
     class Meta:
         verbose_name = _("facility")
         verbose_name_plural = _("facilities")
@@ -112,6 +112,7 @@ class Facility(models.Model):
             )
 
 
+@scoped("facility__region", provider="facility__operator")
 class StatusChange(models.Model):
     """When a facility was planned, started, built, opened or closed."""
 
@@ -126,8 +127,6 @@ class StatusChange(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
-    scope_field = "facility__region"
-
     class Meta:
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
@@ -137,6 +136,7 @@ class StatusChange(models.Model):
         return f"{self.facility} {self.get_status_display()} {self.on:%Y-%m-%d}"
 
 
+@scoped("facility__region", provider="facility__operator")
 class StarRating(models.Model):
     """A star rating (星级评定, GB/T 37276-2018 grades 1-5) with its date and evaluator."""
 
@@ -153,8 +153,6 @@ class StarRating(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True
     )
 
-    scope_field = "facility__region"
-
     class Meta:
         verbose_name = _("star rating")
         verbose_name_plural = _("star ratings")
@@ -167,6 +165,7 @@ class StarRating(models.Model):
         return f"{self.facility} {self.star}★ {self.rated_on:%Y-%m-%d}"
 
 
+@scoped("facility__region", "elder__residence", provider="facility__operator")
 class Residency(models.Model):
     """An elder living in a facility, from admission to discharge."""
 
@@ -203,8 +202,6 @@ class Residency(models.Model):
     history = HistoricalRecords()
 
     # Seen by the facility's region and by the elder's own community (restrict ORs the paths).
-    scope_field = "facility__region"
-    scope_fields = ("facility__region", "elder__residence")
 
     class Meta:
         verbose_name = _("residency")
@@ -237,6 +234,7 @@ class Residency(models.Model):
         return self.discharged_on is None
 
 
+@scoped("facility__region", "elder__residence", provider="facility__operator")
 class WaitlistEntry(models.Model):
     """An application for a bed in a public facility (入住评估轮候)."""
 
@@ -270,8 +268,6 @@ class WaitlistEntry(models.Model):
 
     # Seen by the facility's region (who offer its beds) and by the applicant's community (who
     # applied and follow the position): regions.scope.restrict ORs the two paths.
-    scope_field = "facility__region"
-    scope_fields = ("facility__region", "elder__residence")
 
     class Meta:
         verbose_name = _("wait-list entry")
@@ -302,6 +298,7 @@ class WaitlistEntry(models.Model):
         return self.tier_reason.split(": ", 1)[0]
 
 
+@scoped("entry__facility__region", "entry__elder__residence", provider="entry__facility__operator")
 class WaitlistEvent(models.Model):
     """Every change to the queue: application, tier change, offer, pass-over, admission, leaving."""
 
@@ -317,9 +314,6 @@ class WaitlistEvent(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, related_name="+"
     )
 
-    scope_field = "entry__facility__region"
-    scope_fields = ("entry__facility__region", "entry__elder__residence")
-
     class Meta:
         verbose_name = _("wait-list event")
         verbose_name_plural = _("wait-list events")
@@ -329,6 +323,7 @@ class WaitlistEvent(models.Model):
         return f"{self.entry} {self.get_kind_display()}"
 
 
+@scoped("elder__residence")
 class FamilyCareBed(models.Model):
     """A family care bed (家庭养老床位): professional care set up in the elder's home."""
 
@@ -348,8 +343,6 @@ class FamilyCareBed(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=BedStatus.choices, default=BedStatus.ACTIVE)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     history = HistoricalRecords()
-
-    scope_field = "elder__residence"
 
     class Meta:
         verbose_name = _("family care bed")
@@ -375,6 +368,7 @@ class FamilyCareBed(models.Model):
             raise ValidationError({"monthly_hours": _("Service hours cannot be negative.")})
 
 
+@scoped("region")
 class CommunityProfile(models.Model):
     """What the space standards need about a community beyond its household count."""
 
@@ -383,8 +377,6 @@ class CommunityProfile(models.Model):
     )
     estate = models.CharField(_("residential area"), max_length=4, choices=Estate.choices, default=Estate.OLD)
     population = models.PositiveIntegerField(_("residents"), null=True, blank=True)
-
-    scope_field = "region"
 
     class Meta:
         verbose_name = _("community profile")

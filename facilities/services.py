@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import conditions
+from core.scope import require
 from elders.choices import LivingArrangement, Status
 from elders.models import Elder
 from elders.services import record_residency_change
-from regions.scope import in_scope
 
 from .choices import (
     OPEN_WAITLIST_STATUSES,
@@ -36,8 +36,7 @@ from .selectors import county_of, managed_facilities, queue
 
 
 def _check_facility_scope(user, facility: Facility) -> None:
-    if not in_scope(user, facility.region_id):
-        raise PermissionDenied(_("This facility is outside your region of responsibility."))
+    require(user, region=facility.region_id)
 
 
 # --- the registry of facilities ------------------------------------------------------------
@@ -277,8 +276,7 @@ def apply_for_bed(
 ) -> WaitlistEntry:
     """Put an elder on a public facility's wait-list, in the tier the pack gives."""
     _check_waitlist_write(acting_user, facility)
-    if not in_scope(acting_user, elder.residence_id):
-        raise PermissionDenied(_("This elder is outside your region of responsibility."))
+    require(acting_user, region=elder.residence_id)
     if facility.ownership not in PUBLIC_OWNERSHIPS or not takes_residents(facility):
         raise ValidationError({"facility": _("Only public facilities with beds keep a wait-list.")})
     if elder.status != Status.REGISTERED:
@@ -467,10 +465,7 @@ def withdraw(*, acting_user, entry: WaitlistEntry, reason: str) -> WaitlistEntry
         or acting_user.has_perm("facilities.add_waitlistentry")
     ):
         raise PermissionDenied(_("You may not manage the wait-list."))
-    if not in_scope(acting_user, entry.elder.residence_id) and not in_scope(
-        acting_user, entry.facility.region_id
-    ):
-        raise PermissionDenied(_("This application is outside your region of responsibility."))
+    require(acting_user, obj=entry)
     if entry.status not in OPEN_WAITLIST_STATUSES:
         raise ValidationError(_("This application is no longer on the wait-list."))
     return _close(entry, WaitlistStatus.WITHDRAWN, WaitlistEventKind.WITHDRAWN, reason, acting_user)
@@ -525,8 +520,7 @@ def set_up_family_bed(
 ) -> FamilyCareBed:
     if not acting_user.has_perm("facilities.add_familycarebed"):
         raise PermissionDenied(_("You may not set up family care beds."))
-    if not in_scope(acting_user, elder.residence_id):
-        raise PermissionDenied(_("This elder is outside your region of responsibility."))
+    require(acting_user, region=elder.residence_id)
     if elder.status != Status.REGISTERED:
         raise ValidationError({"elder": _("%(name)s is no longer on the registry.") % {"name": elder.name}})
     if FamilyCareBed.objects.filter(elder=elder).exclude(status=BedStatus.CLOSED).exists():
@@ -549,8 +543,7 @@ def set_up_family_bed(
 def close_family_bed(*, acting_user, bed: FamilyCareBed, on: date, reason: str = "") -> FamilyCareBed:
     if not acting_user.has_perm("facilities.change_familycarebed"):
         raise PermissionDenied(_("You may not change family care beds."))
-    if not in_scope(acting_user, bed.elder.residence_id):
-        raise PermissionDenied(_("This elder is outside your region of responsibility."))
+    require(acting_user, region=bed.elder.residence_id)
     bed.status, bed.closed_on = BedStatus.CLOSED, on
     bed._history_user = acting_user
     bed._change_reason = reason

@@ -4,7 +4,7 @@ the task pages), except the base-month figure of an increase target, set through
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from eldercare.admin_utils import ScopedAdminMixin
+from core.admin import ScopedAdmin
 
 from . import services
 from .models import Target, TargetStep, TargetUnit, Task, TaskAssignment, TaskUpdate
@@ -34,7 +34,7 @@ class TargetUnitInline(ReadOnlyInline):
 
 
 @admin.register(Target)
-class TargetAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class TargetAdmin(ScopedAdmin):
     list_display = (
         "code",
         "region",
@@ -90,7 +90,7 @@ class AssignmentInline(ReadOnlyInline):
 
 
 @admin.register(Task)
-class TaskAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class TaskAdmin(ScopedAdmin):
     list_display = ("code", "region", "short_text", "deadline", "deadline_text", "clause")
     list_filter = ("pack", "deadline")
     search_fields = ("code", "text", "units_text")
@@ -115,7 +115,7 @@ class TaskAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(TaskUpdate)
-class TaskUpdateAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class TaskUpdateAdmin(ScopedAdmin):
     list_display = ("assignment", "status", "reported_by", "reported_at")
     list_filter = ("status",)
     list_select_related = ("assignment__task", "assignment__department", "reported_by")

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, serializers
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from eldercare.api import ScopedReadOnlyViewSet
-from eldercare.errors import as_drf_error
+from core.api import ScopedReadOnlyViewSet
 
 from . import selectors, services
 from .choices import TaskStatus
@@ -224,20 +221,15 @@ class TaskAssignmentViewSet(ScopedReadOnlyViewSet):
         body = ReportSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        try:
-            services.report_on_task(
-                acting_user=request.user,
-                assignment=self.get_object(),
-                status=data["status"],
-                note=data["note"],
-                completed_on=data.get("completed_on"),
-                reported_value=data.get("reported_value"),
-                files=request.FILES.getlist("files"),
-            )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
+        services.report_on_task(
+            acting_user=request.user,
+            assignment=self.get_object(),
+            status=data["status"],
+            note=data["note"],
+            completed_on=data.get("completed_on"),
+            reported_value=data.get("reported_value"),
+            files=request.FILES.getlist("files"),
+        )
         fresh = self.get_queryset().prefetch_related("updates__reported_by", "updates__evidence").get(pk=pk)
         return Response(AssignmentDetailSerializer(fresh).data)
 
@@ -306,9 +298,6 @@ class TaskViewSet(ScopedReadOnlyViewSet):
     queryset = Task.objects.order_by("region_id", "deadline", "code")
     serializer_class = TaskSerializer
     filterset_class = TaskFilterSet
-
-    def get_queryset(self):
-        return super().get_queryset().distinct()
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.scope import scoped
 from regions.choices import Level
 from regions.models import Department, Region
 
@@ -34,6 +35,7 @@ class SourcedMixin(models.Model):
         abstract = True
 
 
+@scoped("region", "assignments__department__region")
 class Task(SourcedMixin):
     """A task of a document (a row of 咸宁's 任务分工表, a clause of 东莞's 重点任务), quoted.
 
@@ -60,9 +62,7 @@ class Task(SourcedMixin):
     goal_unit = models.CharField(_("unit of the figure"), max_length=20, blank=True)
     remark = models.CharField(_("remark (the document's 备注)"), max_length=300, blank=True)
 
-    scope_field = "region"
     # A county's people's government sees the city's tasks it is responsible for.
-    scope_fields = ("region", "assignments__department__region")
 
     class Meta:
         verbose_name = _("plan task")
@@ -80,6 +80,7 @@ class Task(SourcedMixin):
         return f"{self.code} {self.text[:40]}"
 
 
+@scoped("department__region")
 class TaskAssignment(models.Model):
     """One responsible unit of a task, with where it stands (its latest report)."""
 
@@ -101,8 +102,6 @@ class TaskAssignment(models.Model):
         _("figure reported"), max_digits=14, decimal_places=4, null=True, blank=True
     )
     last_report_at = models.DateTimeField(_("last report"), null=True, blank=True)
-
-    scope_field = "department__region"
 
     class Meta:
         verbose_name = _("task assignment")
@@ -130,6 +129,7 @@ class TaskAssignment(models.Model):
         return self.position == 0
 
 
+@scoped("assignment__department__region")
 class TaskUpdate(models.Model):
     """A report of a responsible unit on its part of a task: status, note, evidence."""
 
@@ -146,8 +146,6 @@ class TaskUpdate(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("reported by"), on_delete=models.PROTECT, related_name="+"
     )
     reported_at = models.DateTimeField(_("reported at"))
-
-    scope_field = "assignment__department__region"
 
     class Meta:
         verbose_name = _("task report")
@@ -166,6 +164,7 @@ def evidence_path(instance: TaskEvidence, filename: str) -> str:
     return f"plans/evidence/{instance.update_id}/{uuid4().hex}{PurePath(filename).suffix.lower()}"
 
 
+@scoped("update__assignment__department__region")
 class TaskEvidence(models.Model):
     """A file attached to a task report (会议纪要, 文件, 照片, 台账 ...)."""
 
@@ -176,8 +175,6 @@ class TaskEvidence(models.Model):
     original_name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size (bytes)"))
 
-    scope_field = "update__assignment__department__region"
-
     class Meta:
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
@@ -187,6 +184,7 @@ class TaskEvidence(models.Model):
         return self.original_name
 
 
+@scoped("region")
 class Target(SourcedMixin):
     """A numeric target of a document (到2025年 ... 不少于1200家), measured by one metric.
 
@@ -242,8 +240,6 @@ class Target(SourcedMixin):
         related_name="targets",
     )
 
-    scope_field = "region"
-
     class Meta:
         verbose_name = _("plan target")
         verbose_name_plural = _("plan targets")
@@ -260,6 +256,7 @@ class Target(SourcedMixin):
         return f"{self.code} {self.metric} {self.target_value:g} by {self.deadline}"
 
 
+@scoped("target__region")
 class TargetStep(models.Model):
     """A yearly step of a target: the value to reach by an earlier date."""
 
@@ -269,8 +266,6 @@ class TargetStep(models.Model):
     deadline = models.DateField(_("deadline"))
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=4)
     source = models.JSONField(_("source"), default=dict, blank=True)
-
-    scope_field = "target__region"
 
     class Meta:
         verbose_name = _("target step")
@@ -284,6 +279,7 @@ class TargetStep(models.Model):
         return f"{self.target.code} {self.value:g} by {self.deadline}"
 
 
+@scoped("target__region")
 class TargetUnit(models.Model):
     """A responsible unit of a target, in the document's order (the first leads)."""
 
@@ -294,8 +290,6 @@ class TargetUnit(models.Model):
         Department, verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="+"
     )
     position = models.PositiveSmallIntegerField(_("position (0 = lead unit)"), default=0)
-
-    scope_field = "target__region"
 
     class Meta:
         verbose_name = _("responsible unit of a target")

@@ -28,7 +28,7 @@ from .rules import assignment_overdue, is_met, period_of, progress_status, task_
 
 def tasks_in_scope(user) -> QuerySet[Task]:
     """Tasks set for the user's region, and tasks of a higher level the user's units share."""
-    return restrict(Task.objects.all(), user).distinct()
+    return restrict(Task.objects.all(), user)
 
 
 def assignments_in_scope(user) -> QuerySet[TaskAssignment]:

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from core.scope import in_scope, require
 from regions.choices import DepartmentKind
 from regions.models import Department, Region, StaffProfile
 from regions.rules import government_name
-from regions.scope import in_scope
 from regions.services import ensure_departments
 from subsidies.rules import document_errors
 
@@ -332,8 +332,7 @@ def report_on_task(
 def set_base_value(*, acting_user, target: Target, value: Decimal) -> Target:
     """Enter the base-month figure of an increase target when the portal holds no figures of
     that month (the document's own base, such as the beds a city had when it adopted the plan)."""
-    if not acting_user.has_perm("plans.change_target") or not in_scope(acting_user, target.region_id):
-        raise PermissionDenied(_("You may not change this target."))
+    require(acting_user, "plans.change_target", obj=target, message=_("You may not change this target."))
     target.base_value = Decimal(value)
     target.full_clean(validate_unique=False, validate_constraints=False)
     target.save(update_fields=["base_value"])

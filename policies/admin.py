@@ -4,7 +4,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from eldercare.admin_utils import ScopedAdminMixin
+from core.admin import ScopedAdmin
 
 from .documents import STATUSES, from_json, loaded_documents, warnings_for
 from .models import PolicyPack, PolicySection
@@ -23,7 +23,7 @@ def warning_list(warnings: list[str]):
 
 
 @admin.register(PolicyPack)
-class PolicyPackAdmin(admin.ModelAdmin):
+class PolicyPackAdmin(ScopedAdmin):
     list_display = ("name", "title", "document_status", "loaded_at")
     readonly_fields = ("name", "title", "document_table", "loaded_at")
     fields = readonly_fields
@@ -70,7 +70,7 @@ class PolicyPackAdmin(admin.ModelAdmin):
 
 
 @admin.register(PolicySection)
-class PolicySectionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class PolicySectionAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = ("section", "region", "pack", "updated_at")
     list_filter = ("section", "pack")
     list_select_related = ("region", "pack")

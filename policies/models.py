@@ -4,11 +4,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.scope import scoped
 from regions.models import Region
 
 from .sections import parse_section
 
 
+@scoped(unscoped="A pack is published policy: every account reads the same documents.")
 class PolicyPack(models.Model):
     """A city's policy documents turned into data (one folder under policy_packs/)."""
 
@@ -26,6 +28,7 @@ class PolicyPack(models.Model):
         return self.title
 
 
+@scoped("region", read_above="region")
 class PolicySection(models.Model):
     """One app's settings from a pack, in force for a region and everything under it.
 
@@ -48,8 +51,6 @@ class PolicySection(models.Model):
     data = models.JSONField(_("data"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
-
-    scope_field = "region"
 
     class Meta:
         verbose_name = _("policy section")

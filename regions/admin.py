@@ -10,16 +10,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from eldercare.admin_utils import ScopedAdminMixin
+from core.admin import ScopedAdmin
 
 from .choices import Role
 from .models import Department, Region, StaffProfile
-from .scope import restrict
 from .services import check_may_manage, check_staff_account, create_staff, set_staff_password
 
 
 @admin.register(Region)
-class RegionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class RegionAdmin(ScopedAdmin):
     list_display = ("code", "name", "level", "kind", "parent", "households")
     list_filter = ("level", "kind")
     search_fields = ("^code", "name")
@@ -41,7 +40,7 @@ class RegionAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class DepartmentAdmin(ScopedAdmin, SimpleHistoryAdmin):
     """Responsible units: made by loading a policy pack; a bureau may add or rename its own."""
 
     list_display = ("name", "region", "kind")
@@ -55,7 +54,7 @@ class DepartmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class StaffProfileAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = ("user", "full_name", "role", "region", "department", "certificate_number", "is_active")
     list_filter = ("role",)
     search_fields = ("user__username", "user__first_name", "certificate_number")
@@ -159,7 +158,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(User)
-class StaffUserAdmin(UserAdmin):
+class StaffUserAdmin(ScopedAdmin, UserAdmin):
     """Accounts: a superuser gets Django's full screen; a role account manages, through the
     create_staff service, only the accounts under its own region, never a superuser."""
 
@@ -171,9 +170,7 @@ class StaffUserAdmin(UserAdmin):
             return queryset
         # Not its own account either: a role account changing its own role is self-escalation
         # (its own password is changed on the password-change page, with the old password).
-        return queryset.filter(
-            is_superuser=False, staff_profile__in=restrict(StaffProfile.objects.all(), request.user)
-        ).exclude(pk=request.user.pk)
+        return queryset.filter(is_superuser=False).exclude(pk=request.user.pk)
 
     def _is_role_account(self, request) -> bool:
         return not request.user.is_superuser
@@ -262,7 +259,7 @@ class StaffUserAdmin(UserAdmin):
 
 
 @admin.register(Group)
-class RoleGroupAdmin(GroupAdmin):
+class RoleGroupAdmin(ScopedAdmin, GroupAdmin):
     """Role groups are written from regions/roles.py after every migrate; only a superuser looks."""
 
     def has_module_permission(self, request):

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from rest_framework import serializers
 
-from eldercare.api import ScopedReadOnlyViewSet
+from core.api import ScopedReadOnlyViewSet
 
 from .choices import Level
 from .models import Region

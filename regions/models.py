@@ -1,21 +1,19 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.models import Group, User
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.scope import scoped
+
 from .choices import DepartmentKind, Kind, Level, Role
 from .rules import candidate_ancestor_codes, scope_prefix
-from .scope import restrict
 
 
-class RegionQuerySet(models.QuerySet):
-    def restrict(self, user) -> RegionQuerySet:
-        return restrict(self, user)
-
-
+@scoped("code")
 class Region(models.Model):
     """An administrative division; the 12-digit code is the key, so scope is a prefix test."""
 
@@ -38,8 +36,6 @@ class Region(models.Model):
     kind = models.CharField(_("urban or rural"), max_length=5, choices=Kind.choices, blank=True)
     households = models.PositiveIntegerField(_("households"), null=True, blank=True)
 
-    scope_field = "code"
-    objects = RegionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("region")
@@ -66,6 +62,7 @@ class Region(models.Model):
         return "".join(r.name for r in [*self.ancestors()[1:], self])
 
 
+@scoped("region")
 class Department(models.Model):
     """A responsible unit (责任单位): a department or other body of a division's government that a
     policy document makes responsible for a target or a task, such as 市民政局 or 市卫健委 of a
@@ -85,8 +82,6 @@ class Department(models.Model):
     )
     history = HistoricalRecords()
 
-    scope_field = "region"
-
     class Meta:
         verbose_name = _("responsible unit")
         verbose_name_plural = _("responsible units")
@@ -103,6 +98,7 @@ class Department(models.Model):
         return self.name
 
 
+@scoped("region")
 class StaffProfile(models.Model):
     """A staff account's role and region of responsibility."""
 
@@ -132,8 +128,6 @@ class StaffProfile(models.Model):
     )
     history = HistoricalRecords()
 
-    scope_field = "region"
-
     class Meta:
         verbose_name = _("staff profile")
         verbose_name_plural = _("staff profiles")
@@ -147,3 +141,9 @@ class StaffProfile(models.Model):
 
         if self.department_id and self.department.region_id != self.region_id:
             raise ValidationError({"department": _("The unit must belong to the account's own division.")})
+
+
+# Accounts are scoped by their staff profile's region (a superuser has none: no role account sees
+# one); the role groups are the same everywhere (regions/roles.py writes them).
+scoped("staff_profile__region")(User)
+scoped(unscoped="The role groups are one table for the whole portal, written from roles.py.")(Group)

@@ -1,109 +1,76 @@
-"""The one region-scoping helper. Admin, pages, API, exports and reports all call it.
+"""Who is asking, as the region tree sees it: an account's role and region of responsibility.
 
-Every scoped model names, in `scope_field`, the path to the region it belongs to; because
-a region's key is its 12-digit code, "everything under this street" is one indexed
-`startswith` on that code.
+The scoping itself (each model's declaration and the one `restrict`) is `core.scope`; this
+module tells core who an account is (`resolve` is its principal resolver) and answers the
+questions pages and exports ask about the account (its prefix, role, whether it sees personal
+data).
+
+`restrict` and `in_scope` are core's, importable from here while the apps being built on this
+module move to `core.scope`.
 """
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from core.scope import Principal, forget, in_scope, principal, principal_resolver, restrict
 
 from .choices import Role
 from .roles import PERSONAL_DATA_ROLES
+from .rules import candidate_ancestor_codes
 
-_CACHE_ATTR = "_eldercare_scope"
-
-
-class _Scope:
-    __slots__ = ("prefix", "role", "region_code", "profile")
-
-    def __init__(self, prefix: str | None, role: str | None, region_code: str | None, profile=None):
-        self.prefix = prefix
-        self.role = role
-        self.region_code = region_code
-        self.profile = profile
-
-
-_NOTHING = _Scope(prefix=None, role=None, region_code=None)
-_EVERYTHING = _Scope(prefix="", role=None, region_code=None)
+__all__ = [
+    "forget",
+    "has_role",
+    "in_scope",
+    "restrict",
+    "scope_prefix",
+    "sees_personal_data",
+    "staff_profile",
+    "user_region_code",
+    "user_role",
+]
 
 
-def _scope(user) -> _Scope:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return _NOTHING
-    cached = getattr(user, _CACHE_ATTR, None)
-    if cached is not None:
-        return cached
-    if user.is_superuser:
-        scope = _EVERYTHING
-    else:
-        from .models import StaffProfile
+@principal_resolver
+def resolve(user) -> Principal:
+    from .models import StaffProfile
 
-        profile = StaffProfile.objects.select_related("region").filter(user_id=user.pk).first()
-        scope = (
-            _Scope(profile.region.prefix, profile.role, profile.region.code, profile) if profile else _NOTHING
-        )
-    setattr(user, _CACHE_ATTR, scope)
-    return scope
+    profile = StaffProfile.objects.select_related("region").filter(user_id=user.pk).first()
+    if profile is None:
+        return Principal(prefix=None)
+    return Principal(
+        prefix=profile.region.prefix,
+        role=profile.role,
+        region_code=profile.region.code,
+        profile=profile,
+        ancestors=tuple(candidate_ancestor_codes(profile.region.code)),
+    )
 
 
 def scope_prefix(user) -> str | None:
     """The code prefix a user may see: '' for everything, None for nothing."""
-    return _scope(user).prefix
+    return principal(user).prefix
 
 
 def staff_profile(user):
     """The account's StaffProfile (with its region), loaded once per request with the scope."""
-    return _scope(user).profile
+    return principal(user).profile
 
 
 def user_role(user) -> str | None:
-    return _scope(user).role
+    return principal(user).role
 
 
 def user_region_code(user) -> str | None:
-    return _scope(user).region_code
+    return principal(user).region_code
 
 
 def has_role(user, *roles: Role) -> bool:
-    return _scope(user).role in {str(r) for r in roles}
-
-
-def restrict(queryset: QuerySet, user) -> QuerySet:
-    """Only the rows under the user's region of responsibility."""
-    prefix = scope_prefix(user)
-    if prefix is None:
-        return queryset.none()
-    if prefix == "":
-        return queryset
-    lookup = getattr(queryset.model, "scope_lookup", None)
-    if lookup is not None:
-        return queryset.filter(**{lookup: prefix})
-    # A model whose rows belong to one of several kinds of owner (a subsidy entitlement of an
-    # elder, a facility or a caregiver) names each path in `scope_fields`: a row is in scope when
-    # the path it has is.
-    fields = getattr(queryset.model, "scope_fields", None) or (queryset.model.scope_field,)
-    q = Q()
-    for field in fields:
-        q |= Q(**{"code__startswith" if field == "code" else f"{field}__code__startswith": prefix})
-    return queryset.filter(q)
-
-
-def in_scope(user, region_code: str) -> bool:
-    prefix = scope_prefix(user)
-    return prefix is not None and region_code.startswith(prefix)
+    return principal(user).role in {str(r) for r in roles}
 
 
 def sees_personal_data(user) -> bool:
     """Whether lists and exports may show this user full ID numbers and phones."""
-    scope = _scope(user)
-    if scope is _EVERYTHING:
+    who = principal(user)
+    if who.everything:
         return True
-    return scope.role in {str(r) for r in PERSONAL_DATA_ROLES}
-
-
-def forget(user) -> None:
-    """Drop the cached scope (after the user's profile changed in this request)."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    return who.role in {str(r) for r in PERSONAL_DATA_ROLES}

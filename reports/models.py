@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.scope import scoped
 from regions.models import Region
 
 
@@ -29,6 +30,7 @@ class StatRun(models.Model):
         return f"{self.period} @ {self.started_at:%Y-%m-%d %H:%M}"
 
 
+@scoped("region")
 class MonthlyStat(models.Model):
     """One figure: a metric of a region for a month. Later changes are new revisions."""
 
@@ -41,8 +43,6 @@ class MonthlyStat(models.Model):
     revision = models.PositiveIntegerField(_("revision"), default=1)
     is_current = models.BooleanField(_("current"), default=True)
     run = models.ForeignKey(StatRun, verbose_name=_("run"), on_delete=models.PROTECT, related_name="stats")
-
-    scope_field = "region"
 
     class Meta:
         verbose_name = _("monthly figure")

@@ -6,8 +6,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from eldercare.admin_utils import ScopedAdminMixin
-from regions.scope import restrict
+from core.admin import ScopedAdmin
 
 from . import catalogue as catalogue_ops
 from . import rules
@@ -37,7 +36,7 @@ class FollowUpInline(admin.TabularInline):
 
 
 @admin.register(Visit)
-class VisitAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class VisitAdmin(ScopedAdmin, SimpleHistoryAdmin):
     """Visits are recorded by workers on their pages; the admin reads them."""
 
     list_display = ("elder", "visited_at", "method", "outcome", "visitor")
@@ -56,7 +55,7 @@ class VisitAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class FollowUpAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = ("elder", "problem", "status", "due_on", "closed_by")
     list_filter = ("status", "problem")
     list_select_related = ("elder", "closed_by")
@@ -103,7 +102,7 @@ def _is_draft(catalogue) -> bool:
 
 
 @admin.register(Catalogue)
-class CatalogueAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class CatalogueAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = ("title", "region", "version", "effective_from", "status", "parent")
     list_filter = ("status",)
     raw_id_fields = ("region", "parent")
@@ -206,7 +205,7 @@ class CreditRecordInline(admin.TabularInline):
 
 
 @admin.register(Provider)
-class ProviderAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class ProviderAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = ("name", "credit_code", "kind", "region", "filing_status", "filed_on")
     list_filter = ("kind", "filing_status")
     search_fields = ("name", "=credit_code")
@@ -215,7 +214,7 @@ class ProviderAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CreditRecord)
-class CreditRecordAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class CreditRecordAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = ("provider", "kind", "starts_on", "ends_on", "recorded_by")
     list_filter = ("kind",)
     raw_id_fields = ("provider",)
@@ -249,7 +248,7 @@ class CreditRecordAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Caregiver)
-class CaregiverAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class CaregiverAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = ("name", "provider", "skill_level", "certificate_number", "certificate_expires", "active")
     list_filter = ("skill_level", "active")
     search_fields = ("name", "=id_number", "certificate_number")
@@ -257,16 +256,13 @@ class CaregiverAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ProviderStaff)
-class ProviderStaffAdmin(admin.ModelAdmin):
+class ProviderStaffAdmin(ScopedAdmin):
     list_display = ("user", "provider")
     raw_id_fields = ("user", "provider")
 
-    def get_queryset(self, request):
-        return ProviderStaff.objects.filter(provider__in=restrict(Provider.objects.all(), request.user))
-
 
 @admin.register(ServiceRecord)
-class ServiceRecordAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class ServiceRecordAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = (
         "elder",
         "kind",

@@ -1,6 +1,4 @@
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -8,18 +6,16 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from audit.api import PersonalDataAuditMixin
+from core.api import ScopedAPIMixin, ScopedAPIView, ScopedModelViewSet, ScopedReadOnlyViewSet
 from core.periods import current_period, parse_period, period_bounds
 from eldercare import drf
-from eldercare.api import ScopedModelViewSet, ScopedViewSetMixin
-from eldercare.errors import as_drf_error
 from eldercare.idempotency import IdempotentCreateMixin
 from elders.models import Elder
 from elders.rules import mask_id_number
 from regions.models import Region
-from regions.scope import in_scope, restrict, sees_personal_data
+from regions.scope import sees_personal_data
 
 from . import selectors, services
 from .choices import Problem, VisitMethod, VisitOutcome
@@ -27,7 +23,7 @@ from .models import Caregiver, Catalogue, CatalogueItem, FollowUp, Provider, Ser
 
 
 class VisitSerializer(serializers.ModelSerializer):
-    elder = serializers.PrimaryKeyRelatedField(queryset=Elder.objects.none())
+    elder = serializers.PrimaryKeyRelatedField(queryset=Elder.objects.all())
     method = serializers.ChoiceField(choices=VisitMethod.choices)
     outcome = serializers.ChoiceField(choices=VisitOutcome.choices)
     problems = serializers.ListField(child=serializers.ChoiceField(choices=Problem.choices), required=False)
@@ -40,6 +36,8 @@ class VisitSerializer(serializers.ModelSerializer):
         write_only=True,
         help_text=_("Account that follows the problems up."),
     )
+    # The service checks the assignee's region (a street officer may assign a community worker).
+    unscoped_choices = ("follow_up_assignee",)
 
     class Meta:
         model = Visit
@@ -58,19 +56,8 @@ class VisitSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["visitor", "created_at"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["elder"].queryset = restrict(Elder.objects.all(), request.user)
-
     def create(self, validated):
-        try:
-            return services.record_visit(acting_user=self.context["request"].user, **validated)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
+        return services.record_visit(acting_user=self.context["request"].user, **validated)
 
 
 class DueRowSerializer(serializers.Serializer):
@@ -102,7 +89,7 @@ class VisitFilterSet(filters.FilterSet):
 
 class VisitViewSet(
     PersonalDataAuditMixin,
-    ScopedViewSetMixin,
+    ScopedAPIMixin,
     IdempotentCreateMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
@@ -150,7 +137,7 @@ class CloseSerializer(serializers.Serializer):
     resolution = serializers.CharField()
 
 
-class FollowUpViewSet(PersonalDataAuditMixin, ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class FollowUpViewSet(PersonalDataAuditMixin, ScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     audit_what = _("follow-ups")
     queryset = FollowUp.objects.all()
     serializer_class = FollowUpSerializer
@@ -161,16 +148,11 @@ class FollowUpViewSet(PersonalDataAuditMixin, ScopedViewSetMixin, viewsets.ReadO
     def close(self, request, pk=None):
         body = CloseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            closed = services.close_follow_up(
-                acting_user=request.user,
-                follow_up=self.get_object(),
-                resolution=body.validated_data["resolution"],
-            )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
+        closed = services.close_follow_up(
+            acting_user=request.user,
+            follow_up=self.get_object(),
+            resolution=body.validated_data["resolution"],
+        )
         return Response(FollowUpSerializer(closed).data)
 
 
@@ -216,7 +198,7 @@ class CatalogueSerializer(serializers.ModelSerializer):
         ]
 
 
-class CatalogueViewSet(viewsets.ReadOnlyModelViewSet):
+class CatalogueViewSet(ScopedReadOnlyViewSet):
     """Lists of the user's region and below, the lists above it and the national list."""
 
     cursor_ordering = None  # a handful of lists, in region order
@@ -225,17 +207,15 @@ class CatalogueViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["status", "version"]
 
     def get_queryset(self):
-        return selectors.readable_catalogues(self.request.user).prefetch_related("items")
+        return Catalogue.objects.prefetch_related("items")
 
 
-class CatalogueItemViewSet(viewsets.ReadOnlyModelViewSet):
+class CatalogueItemViewSet(ScopedReadOnlyViewSet):
     cursor_ordering = None  # a few hundred items, in code order
     serializer_class = CatalogueItemSerializer
     filterset_fields = ["catalogue", "code", "category"]
 
-    def get_queryset(self):
-        readable = selectors.readable_catalogues(self.request.user).values("pk")
-        return CatalogueItem.objects.filter(catalogue__in=readable)
+    queryset = CatalogueItem.objects.all()
 
 
 class ProviderSerializer(serializers.ModelSerializer):
@@ -270,17 +250,9 @@ class ProviderSerializer(serializers.ModelSerializer):
         )
         merged = {**current, **attrs}
         instance = Provider(**merged)
-        try:
-            instance.clean()
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        instance.clean()
         if "credit_code" in attrs:
             attrs["credit_code"] = instance.credit_code
-        request = self.context["request"]
-        if "region" in attrs and not in_scope(request.user, attrs["region"].code):
-            raise serializers.ValidationError(
-                {"region": _("This region is outside your region of responsibility.")}
-            )
         return attrs
 
 
@@ -301,10 +273,7 @@ class ProviderViewSet(ScopedModelViewSet):
             kind="blacklist",
             starts_on__lte=today,
         )
-        return restrict(
-            Provider.objects.select_related("region").annotate(is_blacklisted=Exists(black)),
-            self.request.user,
-        )
+        return Provider.objects.select_related("region").annotate(is_blacklisted=Exists(black))
 
 
 class CaregiverSerializer(serializers.ModelSerializer):
@@ -321,12 +290,8 @@ class CaregiverSerializer(serializers.ModelSerializer):
             "active",
         ]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            # A caregiver can only be filed with (or moved to) a provider in the user's region.
-            self.fields["provider"].queryset = restrict(Provider.objects.all(), request.user)
+    # A caregiver can only be filed with (or moved to) a provider in the user's scope: the base
+    # viewset narrows every related field's choices (core.api.scope_choices).
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -339,10 +304,7 @@ class CaregiverSerializer(serializers.ModelSerializer):
         if "id_number" not in attrs:
             return attrs  # a PATCH that keeps the ID number keeps a validated one
         probe = Caregiver(id_number=attrs["id_number"])
-        try:
-            probe.clean()
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        probe.clean()
         attrs["id_number"] = probe.id_number
         return attrs
 
@@ -357,7 +319,7 @@ class CaregiverViewSet(PersonalDataAuditMixin, ScopedModelViewSet):
 
 
 class ServiceRecordSerializer(serializers.ModelSerializer):
-    elder = serializers.PrimaryKeyRelatedField(queryset=Elder.objects.none())
+    elder = serializers.PrimaryKeyRelatedField(queryset=Elder.objects.all())
 
     class Meta:
         model = ServiceRecord
@@ -379,28 +341,13 @@ class ServiceRecordSerializer(serializers.ModelSerializer):
         read_only_fields = ["recorded_by", "created_at"]
         validators = []  # duplicates are refused by the service with the constraint's message
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["elder"].queryset = restrict(Elder.objects.all(), request.user)
-            self.fields["provider"].queryset = restrict(Provider.objects.all(), request.user)
-            self.fields["item"].queryset = CatalogueItem.objects.filter(
-                catalogue__in=selectors.readable_catalogues(request.user).values("pk")
-            )
-
     def create(self, validated):
-        try:
-            return services.record_service(acting_user=self.context["request"].user, **validated)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
+        return services.record_service(acting_user=self.context["request"].user, **validated)
 
 
 class ServiceRecordViewSet(
     PersonalDataAuditMixin,
-    ScopedViewSetMixin,
+    ScopedAPIMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -410,11 +357,6 @@ class ServiceRecordViewSet(
     queryset = ServiceRecord.objects.select_related("elder", "provider")
     serializer_class = ServiceRecordSerializer
     filterset_fields = ["elder", "provider", "kind", "funding"]
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        own = services.provider_of(self.request.user)
-        return queryset.filter(provider=own) if own is not None else queryset
 
 
 class _EntitlementRowSerializer(serializers.Serializer):
@@ -439,11 +381,11 @@ class EntitlementsSerializer(serializers.Serializer):
     nearly = _EntitlementRowSerializer(many=True)
 
 
-class EntitlementsView(APIView):
+class EntitlementsView(ScopedAPIView):
     """GET /api/v1/elders/{id}/entitlements/: what the elder qualifies for, and nearly."""
 
     def get_queryset(self):
-        return restrict(Elder.objects.select_related("residence"), self.request.user)
+        return Elder.objects.select_related("residence")
 
     @extend_schema(responses=EntitlementsSerializer)
     def get(self, request, pk: int):

@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 import conditions
+from core.scope import scope_binding, scoped
 from elders.models import Elder
 from elders.rules import IdNumberError, parse_id_number
-from regions.scope import restrict
+from regions.choices import Role
 
 from .choices import (
     CatalogueStatus,
@@ -28,6 +29,7 @@ from .choices import (
 from .rules import uscc_error
 
 
+@scoped("elder__residence")
 class Visit(models.Model):
     """A caring visit (探访关爱) to an elder: at home, by phone or by video."""
 
@@ -46,8 +48,6 @@ class Visit(models.Model):
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     history = HistoricalRecords()
 
-    scope_field = "elder__residence"
-
     class Meta:
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
@@ -65,6 +65,7 @@ class Visit(models.Model):
         return [str(labels.get(p, p)) for p in self.problems]
 
 
+@scoped("elder__residence")
 class VisitStatus(models.Model):
     """Where one elder stands with caring visits, stored so the due list walks an index instead of
     scanning millions of visits: whether they are in the visit target group (set by the nightly
@@ -83,8 +84,6 @@ class VisitStatus(models.Model):
     last_outcome = models.CharField(_("outcome of the last visit"), max_length=10, blank=True)
     last_counted_at = models.DateTimeField(_("last counted visit"), null=True, blank=True)
 
-    scope_field = "elder__residence"
-
     class Meta:
         verbose_name = _("visit status")
         verbose_name_plural = _("visit statuses")
@@ -102,6 +101,7 @@ class VisitStatus(models.Model):
         return f"{self.elder_id} {self.last_visit_at or '-'}"
 
 
+@scoped("elder__residence")
 class FollowUp(models.Model):
     """A problem found on a visit, open on the street's list until someone closes it."""
 
@@ -143,8 +143,6 @@ class FollowUp(models.Model):
     )
     history = HistoricalRecords()
 
-    scope_field = "elder__residence"
-
     class Meta:
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
@@ -163,11 +161,7 @@ class FollowUp(models.Model):
         return f"{self.elder} {self.get_problem_display()} ({self.get_status_display()})"
 
 
-class CatalogueQuerySet(models.QuerySet):
-    def restrict(self, user):
-        return restrict(self, user)
-
-
+@scoped("region", read_above="region")
 class Catalogue(models.Model):
     """A region's published basic elderly-care service list (基本养老服务清单), one version."""
 
@@ -204,8 +198,6 @@ class Catalogue(models.Model):
     )
     history = HistoricalRecords()
 
-    scope_field = "region"
-    objects = CatalogueQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("service catalogue")
@@ -219,6 +211,7 @@ class Catalogue(models.Model):
         return f"{self.title} ({self.version})"
 
 
+@scoped("catalogue__region", read_above="catalogue__region")
 class CatalogueItem(models.Model):
     """One service of a list: who qualifies (a condition), what they get, by which standard."""
 
@@ -243,8 +236,6 @@ class CatalogueItem(models.Model):
     application_path = models.TextField(_("how to apply"), blank=True)
     legal_basis = models.TextField(_("legal basis"), blank=True)
 
-    scope_field = "catalogue__region"
-
     class Meta:
         verbose_name = _("catalogue item")
         verbose_name_plural = _("catalogue items")
@@ -261,6 +252,7 @@ class CatalogueItem(models.Model):
             raise ValidationError({"target_group": exc.messages}) from exc
 
 
+@scoped("region", provider="pk")
 class Provider(models.Model):
     """A filed (备案) provider of elder-care services."""
 
@@ -277,8 +269,6 @@ class Provider(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     history = HistoricalRecords()
 
-    scope_field = "region"
-
     class Meta:
         verbose_name = _("provider")
         verbose_name_plural = _("providers")
@@ -294,6 +284,7 @@ class Provider(models.Model):
         self.credit_code = self.credit_code.strip().upper()
 
 
+@scoped("provider__region", provider="provider")
 class CreditRecord(models.Model):
     """A warning or a blacklisting of a provider, with its reason and dates."""
 
@@ -309,8 +300,6 @@ class CreditRecord(models.Model):
     )
     history = HistoricalRecords()
 
-    scope_field = "provider__region"
-
     class Meta:
         verbose_name = _("credit record")
         verbose_name_plural = _("credit records")
@@ -320,6 +309,7 @@ class CreditRecord(models.Model):
         return f"{self.provider} {self.get_kind_display()} {self.starts_on}"
 
 
+@scoped("provider__region", provider="provider")
 class ProviderStaff(models.Model):
     """Which provider a provider_staff account works for: they record that provider's services."""
 
@@ -341,6 +331,16 @@ class ProviderStaff(models.Model):
         return f"{self.user} @ {self.provider}"
 
 
+@scope_binding("provider")
+def _bound_provider(who) -> list[int] | None:
+    """A provider's staff work for one provider: the models that name one (`provider=` in their
+    @scoped) show them only that provider's rows; other roles are not bound."""
+    if who.role != Role.PROVIDER_STAFF:
+        return None
+    return list(ProviderStaff.objects.filter(user_id=who.user.pk).values_list("provider_id", flat=True))
+
+
+@scoped("provider__region", provider="provider")
 class Caregiver(models.Model):
     """A caregiver (养老护理员) employed by a provider, with skill level and certificate."""
 
@@ -366,8 +366,6 @@ class Caregiver(models.Model):
     active = models.BooleanField(_("employed"), default=True)
     history = HistoricalRecords()
 
-    scope_field = "provider__region"
-
     class Meta:
         verbose_name = _("caregiver")
         verbose_name_plural = _("caregivers")
@@ -383,6 +381,7 @@ class Caregiver(models.Model):
             raise ValidationError({"id_number": str(exc)}) from exc
 
 
+@scoped("elder__residence", provider="provider")
 class ServiceRecord(models.Model):
     """A service delivered to an elder: which item, by whom, when, how long, funded how."""
 
@@ -409,8 +408,6 @@ class ServiceRecord(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     history = HistoricalRecords()
-
-    scope_field = "elder__residence"
 
     class Meta:
         verbose_name = _("service record")

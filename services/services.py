@@ -9,8 +9,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.scope import in_scope, require
 from elders.models import Elder
-from regions.scope import in_scope
 
 from . import rules
 from .choices import FollowUpStatus
@@ -35,8 +35,7 @@ def record_visit(
     given (or the pack's default number of days) and assigned to someone if named."""
     if not acting_user.has_perm("services.add_visit"):
         raise PermissionDenied(_("You may not record visits."))
-    if not in_scope(acting_user, elder.residence_id):
-        raise PermissionDenied(_("This elder is outside your region of responsibility."))
+    require(acting_user, region=elder.residence_id)
     problems = list(dict.fromkeys(problems or []))
     if timezone.is_naive(visited_at):
         visited_at = timezone.make_aware(visited_at)
@@ -223,8 +222,7 @@ def close_follow_up(*, acting_user, follow_up: FollowUp, resolution: str) -> Fol
     if not acting_user.has_perm("services.change_followup"):
         raise PermissionDenied(_("You may not close follow-ups."))
     follow_up = FollowUp.objects.select_for_update().select_related("elder").get(pk=follow_up.pk)
-    if not in_scope(acting_user, follow_up.elder.residence_id):
-        raise PermissionDenied(_("This elder is outside your region of responsibility."))
+    require(acting_user, region=follow_up.elder.residence_id)
     if follow_up.status == FollowUpStatus.CLOSED:
         raise ValidationError(_("This follow-up is already closed."))
     if not resolution.strip():
@@ -258,8 +256,7 @@ def record_blacklisting(
 
     if not acting_user.has_perm("services.add_creditrecord"):
         raise PermissionDenied(_("You may not record credit events."))
-    if not in_scope(acting_user, provider.region_id):
-        raise PermissionDenied(_("This provider is outside your region of responsibility."))
+    require(acting_user, region=provider.region_id)
     record = CreditRecord(
         provider=provider,
         kind=CreditKind.WARNING if warning_only else CreditKind.BLACKLIST,
@@ -282,8 +279,7 @@ def lift_credit_record(*, acting_user, record, ends_on: date, reason: str = ""):
     if not acting_user.has_perm("services.change_creditrecord"):
         raise PermissionDenied(_("You may not change credit records."))
     record = CreditRecord.objects.select_for_update().select_related("provider").get(pk=record.pk)
-    if not in_scope(acting_user, record.provider.region_id):
-        raise PermissionDenied(_("This provider is outside your region of responsibility."))
+    require(acting_user, region=record.provider.region_id)
     if ends_on < record.starts_on:
         raise ValidationError(
             {"ends_on": _("A record cannot end before it starts (%(d)s).") % {"d": record.starts_on}}
@@ -320,8 +316,7 @@ def record_service(
 
     if not acting_user.has_perm("services.add_servicerecord"):
         raise PermissionDenied(_("You may not record services."))
-    if not in_scope(acting_user, elder.residence_id):
-        raise PermissionDenied(_("This elder is outside your region of responsibility."))
+    require(acting_user, region=elder.residence_id)
     own = provider_of(acting_user)
     if own is not None and own.pk != provider.pk:
         raise ValidationError({"provider": _("You record services of your own provider only.")})

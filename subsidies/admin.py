@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from eldercare.admin_utils import ScopedAdminMixin
+from core.admin import ScopedAdmin
 from policies.admin import warning_list
 from policies.documents import loaded_documents, warnings_for
 
@@ -21,7 +21,7 @@ from .models import (
 
 
 @admin.register(Scheme)
-class SchemeAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class SchemeAdmin(ScopedAdmin, SimpleHistoryAdmin):
     """Bureau staff set the amounts a document leaves open, then activate the scheme."""
 
     list_display = (
@@ -58,7 +58,7 @@ class SchemeAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(RegionalParameter)
-class RegionalParameterAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class RegionalParameterAdmin(ScopedAdmin):
     list_display = ("region", "name", "value", "effective_from")
     raw_id_fields = ("region",)
 
@@ -133,7 +133,7 @@ class ApplicationDocumentInline(ReadOnlyInline):
         )
 
 
-class ReadOnlyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class ReadOnlyAdmin(ScopedAdmin, SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False
 

@@ -1,27 +1,23 @@
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from audit.api import PersonalDataAuditMixin
 from audit.choices import AccessAction
 from audit.services import record_access
-from eldercare.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
-from eldercare.errors import as_drf_error
+from core.api import ScopedAPIMixin, ScopedAPIView, ScopedReadOnlyViewSet
 from elders.models import Elder
 from facilities.models import Facility
 from regions.models import Region
-from regions.scope import restrict, sees_personal_data
+from regions.scope import sees_personal_data
 from services.models import Caregiver
 
 from . import disbursement, services
@@ -50,11 +46,11 @@ class EligibilityRowSerializer(serializers.Serializer):
     application_needed = serializers.BooleanField()
 
 
-class EligibilityView(APIView):
+class EligibilityView(ScopedAPIView):
     """GET /api/v1/elders/{id}/eligibility/: every active scheme of the elder's region."""
 
     def get_queryset(self):
-        return restrict(Elder.objects.select_related("residence"), self.request.user)
+        return Elder.objects.select_related("residence")
 
     @extend_schema(responses=EligibilityRowSerializer(many=True))
     def get(self, request, pk: int):
@@ -76,7 +72,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
     """One of `elder`, `facility`, `caregiver` (the scheme's beneficiary kind); `claimed_cost` (yuan,
     two decimals) when the scheme pays a share of a cost."""
 
-    elder = serializers.PrimaryKeyRelatedField(queryset=Elder.objects.none(), required=False)
+    elder = serializers.PrimaryKeyRelatedField(queryset=Elder.objects.all(), required=False)
     facility = serializers.PrimaryKeyRelatedField(queryset=Facility.objects.none(), required=False)
     caregiver = serializers.PrimaryKeyRelatedField(queryset=Caregiver.objects.none(), required=False)
     claimed_cost = serializers.DecimalField(
@@ -104,21 +100,18 @@ class ApplicationSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "level", "submitted_by", "submitted_at", "notice_until"]
         validators = []
 
+    # Beyond the region: the provider an account works for may apply for its own facilities.
+    unscoped_choices = ("facility", "caregiver")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["elder"].queryset = restrict(Elder.objects.all(), request.user)
             self.fields["facility"].queryset = applicable_subjects(request.user, "facility")
             self.fields["caregiver"].queryset = applicable_subjects(request.user, "caregiver")
 
     def create(self, validated):
-        try:
-            return services.submit_application(acting_user=self.context["request"].user, **validated)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
+        return services.submit_application(acting_user=self.context["request"].user, **validated)
 
 
 class ReviewSerializer(serializers.Serializer):
@@ -157,7 +150,7 @@ class ApplicationDocumentSerializer(serializers.ModelSerializer):
 
 class ApplicationViewSet(
     PersonalDataAuditMixin,
-    ScopedViewSetMixin,
+    ScopedAPIMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -181,12 +174,7 @@ class ApplicationViewSet(
     }
 
     def _run(self, fn, **kwargs):
-        try:
-            application = fn(acting_user=self.request.user, application=self.get_object(), **kwargs)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
+        application = fn(acting_user=self.request.user, application=self.get_object(), **kwargs)
         return Response(ApplicationSerializer(application, context=self.get_serializer_context()).data)
 
     @action(detail=True, methods=["post"], serializer_class=ReviewSerializer)
@@ -214,14 +202,9 @@ class ApplicationViewSet(
             return Response(ApplicationDocumentSerializer(rows, many=True).data)
         body = ApplicationDocumentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            document = services.add_application_document(
-                acting_user=request.user, application=application, **body.validated_data
-            )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
+        document = services.add_application_document(
+            acting_user=request.user, application=application, **body.validated_data
+        )
         return Response(ApplicationDocumentSerializer(document).data, status=201)
 
     @extend_schema(operation_id="v1_subsidy_applications_document_download", responses={200: bytes})
@@ -363,22 +346,14 @@ class BatchViewSet(ScopedReadOnlyViewSet):
 
     @action(detail=True, methods=["post"], serializer_class=ResubmitSerializer)
     def approve(self, request, pk=None):
-        try:
-            batch = disbursement.approve_batch(acting_user=request.user, batch=self.get_object())
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
+        batch = disbursement.approve_batch(acting_user=request.user, batch=self.get_object())
         return Response(BatchSerializer(batch).data)
 
     @action(detail=True, methods=["get"])
     def roster(self, request, pk=None):
         from django.http import HttpResponse
 
-        try:
-            content = disbursement.roster_workbook(acting_user=request.user, batch=self.get_object())
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        content = disbursement.roster_workbook(acting_user=request.user, batch=self.get_object())
         response = HttpResponse(
             content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
@@ -402,12 +377,12 @@ class GapRowSerializer(serializers.Serializer):
         )
 
 
-class GapView(APIView):
+class GapView(ScopedAPIView):
     """GET /api/v1/subsidy-gaps/?scheme=CODE&kind=unclaimed|ineligible — 应享未享, or receiving but no
     longer eligible, in the caller's region (ID numbers masked for roles without personal data)."""
 
     def get_queryset(self):
-        return restrict(Elder.objects.all(), self.request.user)
+        return Elder.objects.all()
 
     @extend_schema(responses=GapRowSerializer(many=True))
     def get(self, request):
@@ -422,11 +397,11 @@ class GapView(APIView):
             elders = Elder.objects.filter(pk__in=no_longer_eligible(scheme, on).values("elder_id"))
         else:
             elders = unclaimed(scheme, on)
-        rows = restrict(elders, request.user).order_by("residence_id", "id")
+        rows = self.scope_queryset(elders).order_by("residence_id", "id")
         if request.query_params.get("region"):
             # The dashboard links here for one street or community (within the caller's scope).
             region = get_object_or_404(
-                restrict(Region.objects.all(), request.user), code=request.query_params["region"]
+                self.scope_queryset(Region.objects.all()), code=request.query_params["region"]
             )
             rows = rows.filter(residence__code__startswith=region.prefix)
         paginator = Pagination()

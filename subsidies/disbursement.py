@@ -319,12 +319,11 @@ def approve_batch(*, acting_user, batch: DisbursementBatch) -> DisbursementBatch
     from django.core.exceptions import PermissionDenied, ValidationError
     from django.utils.translation import gettext as _
 
-    from regions.scope import in_scope
+    from core.scope import require
 
     if not acting_user.has_perm("subsidies.change_disbursementbatch"):
         raise PermissionDenied(_("You may not approve payment rolls."))
-    if not in_scope(acting_user, batch.region_id):
-        raise PermissionDenied(_("This roll is outside your region of responsibility."))
+    require(acting_user, region=batch.region_id)
     batch = DisbursementBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status == "approved":
         raise ValidationError(_("This roll is already approved."))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 import conditions
+from core.scope import scoped
 from regions.models import Region
 
 from .choices import (
@@ -36,6 +37,12 @@ ONE_BENEFICIARY = (
 )
 
 
+# An application, entitlement or payment is scoped by whichever beneficiary it has: the elder's
+# residence, the facility's region, the region of the caregiver's employer (restrict ORs them).
+BENEFICIARY_REGIONS = ("elder__residence", "facility__region", "caregiver__provider__region")
+
+
+@scoped("region", read_above="region")
 class Scheme(models.Model):
     """A subsidy as data: who qualifies, how much, how often, paid how, reviewed by whom."""
 
@@ -91,8 +98,6 @@ class Scheme(models.Model):
     inactive_reason = models.CharField(_("why inactive"), max_length=200, blank=True)
     history = HistoricalRecords()
 
-    scope_field = "region"
-
     class Meta:
         verbose_name = _("subsidy scheme")
         verbose_name_plural = _("subsidy schemes")
@@ -129,6 +134,7 @@ class Scheme(models.Model):
             raise ValidationError(errors)
 
 
+@scoped("region", read_above="region")
 class RegionalParameter(models.Model):
     """A local number some amounts are multiples of (the 低保 standard of a city, ...)."""
 
@@ -137,8 +143,6 @@ class RegionalParameter(models.Model):
     value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
     effective_from = models.DateField(_("effective from"))
     source = models.TextField(_("source"))
-
-    scope_field = "region"
 
     class Meta:
         verbose_name = _("regional parameter")
@@ -153,6 +157,7 @@ class RegionalParameter(models.Model):
         return f"{self.region} {self.name}={self.value}"
 
 
+@scoped(*BENEFICIARY_REGIONS)
 class Application(models.Model):
     """An application for a scheme, climbing the scheme's review levels."""
 
@@ -203,11 +208,6 @@ class Application(models.Model):
     notice_until = models.DateField(_("public notice until"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     history = HistoricalRecords()
-
-    scope_field = "elder__residence"
-    # Scoped by whichever beneficiary it has: the elder's residence, the facility's region, the
-    # region of the caregiver's employer (regions.scope.restrict ORs them).
-    scope_fields = ("elder__residence", "facility__region", "caregiver__provider__region")
 
     class Meta:
         verbose_name = _("subsidy application")
@@ -269,6 +269,7 @@ def document_path(instance: ApplicationDocument, filename: str) -> str:
     )
 
 
+@scoped(*(f"application__{p}" for p in BENEFICIARY_REGIONS))
 class ApplicationDocument(models.Model):
     """A supporting document of an application (ID proof, hukou, assessment report, ...)."""
 
@@ -283,9 +284,6 @@ class ApplicationDocument(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("uploaded at"))
-
-    scope_field = "application__elder__residence"
-    scope_fields = tuple(f"application__{f}" for f in Application.scope_fields)
 
     class Meta:
         verbose_name = _("application document")
@@ -319,6 +317,7 @@ class ReviewStep(models.Model):
         return f"{self.application_id} {self.level} {self.decision}"
 
 
+@scoped(*BENEFICIARY_REGIONS)
 class Entitlement(models.Model):
     """An approved right to a scheme's payments, from a first month on: of an elder, a facility
     (paid to its operator) or a caregiver, exactly one of them."""
@@ -382,9 +381,6 @@ class Entitlement(models.Model):
     )
     history = HistoricalRecords()
 
-    scope_field = "elder__residence"
-    scope_fields = Application.scope_fields
-
     class Meta:
         verbose_name = _("entitlement")
         verbose_name_plural = _("entitlements")
@@ -422,6 +418,7 @@ class Entitlement(models.Model):
         return self.elder or self.facility or self.caregiver
 
 
+@scoped(*(f"entitlement__{p}" for p in BENEFICIARY_REGIONS))
 class Suspension(models.Model):
     """A stretch of months an entitlement is not paid, with when, why and by whom it began and ended.
 
@@ -460,9 +457,6 @@ class Suspension(models.Model):
         help_text=_("Empty: the daily job."),
     )
 
-    scope_field = "entitlement__elder__residence"
-    scope_fields = tuple(f"entitlement__{f}" for f in Application.scope_fields)
-
     class Meta:
         verbose_name = _("suspension")
         verbose_name_plural = _("suspensions")
@@ -480,6 +474,7 @@ class Suspension(models.Model):
         return f"{self.entitlement_id} {self.from_period}-{self.to_period or '…'}"
 
 
+@scoped("region")
 class DisbursementBatch(models.Model):
     """One month's payments of one scheme in one region; approval locks it."""
 
@@ -505,8 +500,6 @@ class DisbursementBatch(models.Model):
         related_name="+",
     )
 
-    scope_field = "region"
-
     class Meta:
         verbose_name = _("disbursement batch")
         verbose_name_plural = _("disbursement batches")
@@ -517,6 +510,7 @@ class DisbursementBatch(models.Model):
         return f"{self.period} {self.scheme.code} {self.region_id}"
 
 
+@scoped(*(f"entitlement__{p}" for p in BENEFICIARY_REGIONS))
 class Payment(models.Model):
     """One payment of one entitlement for one month: never two (database constraint)."""
 
@@ -535,9 +529,6 @@ class Payment(models.Model):
         default="pending",
     )
     return_reason = models.CharField(_("why returned"), max_length=200, blank=True)
-
-    scope_field = "entitlement__elder__residence"
-    scope_fields = tuple(f"entitlement__{f}" for f in Application.scope_fields)
 
     class Meta:
         verbose_name = _("payment")

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 import conditions
 from core.periods import next_period, period_of
+from core.scope import require
 from elders.models import Elder
 from regions.choices import Role
-from regions.scope import in_scope, user_role
+from regions.scope import user_role
 
 from . import rules
 from .choices import (
@@ -65,8 +66,7 @@ def _check_organisation_applicant(acting_user, *, provider_id: int | None, regio
         raise PermissionDenied(
             _("Only the operator's own account or city and district staff apply for this subsidy.")
         )
-    if not in_scope(acting_user, region_code):
-        raise PermissionDenied(_("This facility or caregiver is outside your region of responsibility."))
+    require(acting_user, region=region_code)
 
 
 @transaction.atomic
@@ -100,8 +100,7 @@ def submit_application(
     if elder is not None:
         if not acting_user.has_perm("subsidies.add_application"):
             raise PermissionDenied(_("You may not submit subsidy applications."))
-        if not in_scope(acting_user, elder.residence_id):
-            raise PermissionDenied(_("This elder is outside your region of responsibility."))
+        require(acting_user, region=elder.residence_id)
     elif facility is not None:
         _check_organisation_applicant(
             acting_user, provider_id=facility.operator_id, region_code=facility.region_id
@@ -181,8 +180,7 @@ def resubmit_application(*, acting_user, application: Application) -> Applicatio
     application = Application.objects.select_for_update().select_related("scheme").get(pk=application.pk)
     if application.status != ApplicationStatus.RETURNED:
         raise ValidationError(_("Only a returned application can be resubmitted."))
-    if not in_scope(acting_user, application.beneficiary_region_id):
-        raise PermissionDenied(_("This applicant is outside your region of responsibility."))
+    require(acting_user, region=application.beneficiary_region_id)
     application.status = ApplicationStatus.UNDER_REVIEW
     application.level = (application.scheme.review_levels or [Level.STREET])[0]
     application.submitted_at = timezone.now()
@@ -207,8 +205,7 @@ def review_application(
         raise PermissionDenied(
             _("This application waits for the %(level)s review.") % {"level": Level(application.level).label}
         )
-    if not in_scope(acting_user, application.beneficiary_region_id):
-        raise PermissionDenied(_("This applicant is outside your region of responsibility."))
+    require(acting_user, region=application.beneficiary_region_id)
     if decision not in Decision.values:
         raise ValidationError({"decision": _("Approve or reject.")})
     if decision == Decision.REJECT and not comment.strip():
@@ -253,8 +250,7 @@ def add_application_document(
 
     if not acting_user.has_perm("subsidies.add_application"):
         raise PermissionDenied(_("You may not add documents to subsidy applications."))
-    if not in_scope(acting_user, application.beneficiary_region_id):
-        raise PermissionDenied(_("This applicant is outside your region of responsibility."))
+    require(acting_user, region=application.beneficiary_region_id)
     if application.status not in OPEN_STATUSES:
         raise ValidationError(_("Documents can only be added while the application is open."))
     errors: dict[str, list[str]] = {}

@@ -42,11 +42,11 @@ def as_user(user) -> Client:
 
 def test_every_history_admin_goes_through_the_scoped_guard():
     # A new admin with history must inherit the guard, or its history views bypass scope.
-    from eldercare.admin_utils import ScopedAdminMixin
+    from core.admin import ScopedAdmin
 
     for model, model_admin in site._registry.items():
         if isinstance(model_admin, SimpleHistoryAdmin):
-            assert isinstance(model_admin, ScopedAdminMixin), model.__name__
+            assert isinstance(model_admin, ScopedAdmin), model.__name__
 
 
 def test_history_of_an_elder_outside_the_region_is_404_inside_200(staff):

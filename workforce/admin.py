@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from eldercare.admin_utils import ScopedAdminMixin
+from core.admin import ScopedAdmin
 
 from . import services
 from .models import Adviser, TrainingSession
@@ -36,7 +36,7 @@ class TrainingSessionForm(forms.ModelForm):
 
 
 @admin.register(TrainingSession)
-class TrainingSessionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class TrainingSessionAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = (
         "title",
         "audience",
@@ -74,7 +74,7 @@ class TrainingSessionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Adviser)
-class AdviserAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class AdviserAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = ("name", "region", "appointed_on", "ended_on")
     list_filter = ("ended_on",)
     search_fields = ("name", "^region__code", "region__name")

@@ -1,14 +1,11 @@
 """API of the workforce records: training sessions and elder-care advisers (list, create, leave)."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, serializers, status
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from eldercare.api import ScopedReadOnlyViewSet
-from eldercare.errors import as_drf_error
+from core.api import ScopedReadOnlyViewSet
 from facilities.models import Facility
 from regions.models import Region
 from services.models import Caregiver
@@ -17,13 +14,8 @@ from . import services
 from .models import Adviser, TrainingSession
 
 
-def _call(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except DjangoValidationError as exc:
-        raise as_drf_error(exc) from exc
-    except DjangoPermissionDenied as exc:
-        raise exceptions.PermissionDenied(str(exc)) from exc
+def fn(**kwargs):
+    return fn(**kwargs)
 
 
 class TrainingSessionSerializer(serializers.ModelSerializer):
@@ -63,8 +55,7 @@ class TrainingSessionViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = _call(
-            services.record_training,
+        serializer.instance = services.record_training(
             acting_user=self.request.user,
             **{name: data.get(name) for name in services.TRAINING_FIELDS},
         )
@@ -93,8 +84,7 @@ class AdviserViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = _call(
-            services.appoint_adviser,
+        serializer.instance = services.appoint_adviser(
             acting_user=self.request.user,
             region=data["region"],
             name=data["name"],
@@ -106,8 +96,7 @@ class AdviserViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def leave(self, request, pk=None):
         body = LeaveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        adviser = _call(
-            services.end_adviser,
+        adviser = services.end_adviser(
             acting_user=request.user,
             adviser=self.get_object(),
             ended_on=body.validated_data["ended_on"],

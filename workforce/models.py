@@ -15,9 +15,12 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.scope import scoped
+
 from .choices import Audience
 
 
+@scoped("region")
 class TrainingSession(models.Model):
     """One training course: who organised it where, for whom, when, and how many took part."""
 
@@ -59,8 +62,6 @@ class TrainingSession(models.Model):
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[caregivers, facilities])
 
-    scope_field = "region"
-
     class Meta:
         verbose_name = _("training session")
         verbose_name_plural = _("training sessions")
@@ -82,6 +83,7 @@ class TrainingSession(models.Model):
             raise ValidationError({"households": _("Only a family caregivers' training counts households.")})
 
 
+@scoped("region")
 class Adviser(models.Model):
     """An elder-care adviser (养老服务顾问) posted to a town/street or a village/community."""
 
@@ -96,8 +98,6 @@ class Adviser(models.Model):
     appointed_on = models.DateField(_("appointed on"))
     ended_on = models.DateField(_("left on"), null=True, blank=True, help_text=_("Empty while in post."))
     history = HistoricalRecords()
-
-    scope_field = "region"
 
     class Meta:
         verbose_name = _("elder-care adviser")

@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.scope import require, restrict
 from facilities.models import Facility
 from regions.models import Region
-from regions.scope import in_scope, restrict
 from services.models import Caregiver
 
 from .choices import Audience
@@ -33,8 +33,7 @@ TRAINING_FIELDS = (
 
 
 def _in_scope_or_refuse(acting_user, region: Region) -> None:
-    if not in_scope(acting_user, region.code):
-        raise PermissionDenied(_("This region is outside your region of responsibility."))
+    require(acting_user, region=region.code)
 
 
 def check_training(
