@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.pages import object_or_404, scoped
 from eldercare.idempotency import idempotent_post
 from elders.file_sections import file_section
-from elders.selectors import elders_in_scope
-from regions.scope import restrict
+from elders.models import Elder
 
 from . import rules, selectors, services
 from .choices import AssessmentStatus, RequestStatus
@@ -119,7 +119,7 @@ def _scored_fields(form, data) -> dict:
 @permission_required("assessments.add_assessment", raise_exception=True)
 @idempotent_post
 def new(request, elder_pk: int):
-    elder = get_object_or_404(elders_in_scope(request.user), pk=elder_pk)
+    elder = object_or_404(request, Elder.objects.select_related("residence"), pk=elder_pk)
     form = AssessmentForm(request.POST or None, user=request.user, elder=elder)
 
     def save(data, submit):
@@ -185,7 +185,7 @@ def confirm(request, pk: int):
 @require_POST
 @permission_required("assessments.add_assessmentrequest", raise_exception=True)
 def request_assessment(request, elder_pk: int):
-    elder = get_object_or_404(elders_in_scope(request.user), pk=elder_pk)
+    elder = object_or_404(request, Elder.objects.select_related("residence"), pk=elder_pk)
     try:
         services.request_assessment(acting_user=request.user, elder=elder, reason="first")
     except ValidationError as exc:
@@ -256,7 +256,7 @@ def assessments_section(request, elder) -> dict:
     current = selectors.current_grade(elder, today)
     levels = assessment_settings(elder.residence_id).care_levels
     history = list(
-        restrict(Assessment.objects.filter(elder=elder), request.user).select_related(
+        scoped(request, Assessment.objects.filter(elder=elder)).select_related(
             "created_by", "confirmed_by"
         )[:20]
     )

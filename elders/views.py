@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from audit.choices import AccessAction
 from audit.services import record_access
+from core.pages import object_or_404
 from eldercare.idempotency import idempotent_post
 from regions.scope import sees_personal_data
 
@@ -22,7 +23,7 @@ from . import selectors, services
 from .choices import Category
 from .file_sections import file_section, sections
 from .forms import ContactForm, ElderFilterForm, ElderForm, StatusForm
-from .models import ElderContact
+from .models import Elder, ElderContact
 
 PAGE_SIZE = 30
 MAX_PAGE = 100_000
@@ -93,7 +94,7 @@ def _without_page(params) -> str:
 @login_required
 @permission_required("elders.view_elder", raise_exception=True)
 def elder_detail(request, pk: int):
-    elder = get_object_or_404(selectors.elders_in_scope(request.user).select_related("hukou_region"), pk=pk)
+    elder = object_or_404(request, Elder.objects.select_related("residence", "hukou_region"), pk=pk)
     rendered = [
         {"key": s.key, "title": s.title, "template": s.template, "context": s.context(request, elder)}
         for s in sections()
@@ -136,7 +137,7 @@ def elder_create(request):
 @login_required
 @permission_required("elders.change_elder", raise_exception=True)
 def elder_edit(request, pk: int):
-    elder = get_object_or_404(selectors.elders_in_scope(request.user), pk=pk)
+    elder = object_or_404(request, Elder.objects.select_related("residence"), pk=pk)
     form = ElderForm(request.POST or None, instance=elder, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -152,7 +153,7 @@ def elder_edit(request, pk: int):
 @login_required
 @permission_required("elders.change_elder", raise_exception=True)
 def elder_status(request, pk: int):
-    elder = get_object_or_404(selectors.elders_in_scope(request.user), pk=pk)
+    elder = object_or_404(request, Elder.objects.select_related("residence"), pk=pk)
     form = StatusForm(request.POST or None, initial={"status": elder.status})
     if request.method == "POST" and form.is_valid():
         try:
@@ -174,7 +175,7 @@ def elder_status(request, pk: int):
 @login_required
 @permission_required("elders.change_elder", raise_exception=True)
 def contact_add(request, pk: int):
-    elder = get_object_or_404(selectors.elders_in_scope(request.user), pk=pk)
+    elder = object_or_404(request, Elder.objects.select_related("residence"), pk=pk)
     form = ContactForm(request.POST or None, instance=ElderContact(elder=elder))
     if request.method == "POST" and form.is_valid():
         # A contact carries no rule beyond its fields; scope came from the elder lookup above.
@@ -188,7 +189,7 @@ def contact_add(request, pk: int):
 @login_required
 @permission_required("elders.change_elder", raise_exception=True)
 def contact_remove(request, pk: int, contact_pk: int):
-    elder = get_object_or_404(selectors.elders_in_scope(request.user), pk=pk)
+    elder = object_or_404(request, Elder.objects.select_related("residence"), pk=pk)
     contact = get_object_or_404(ElderContact.objects.filter(elder=elder), pk=contact_pk)
     contact.delete()
     messages.success(request, _("The contact %(name)s was removed.") % {"name": contact.name})

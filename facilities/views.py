@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.pages import object_or_404, scoped
 from elders.file_sections import file_section
-from elders.selectors import elders_in_scope
+from elders.models import Elder
 from regions.models import Region
-from regions.scope import restrict, sees_personal_data
+from regions.scope import sees_personal_data
 
 from . import selectors, services
 from .choices import PUBLIC_OWNERSHIPS, BedStatus, WaitlistStatus
@@ -35,7 +36,7 @@ def facility_list(request):
     region = None
     if request.GET.get("region"):
         # The dashboard links here for one street or community of the user's region.
-        region = get_object_or_404(restrict(Region.objects.all(), request.user), code=request.GET["region"])
+        region = object_or_404(request, Region.objects.all(), code=request.GET["region"])
         facilities = facilities.filter(region__code__startswith=region.prefix)
     if form.is_valid():
         if form.cleaned_data["kind"]:
@@ -87,7 +88,7 @@ def admit(request, pk: int):
         messages.error(request, _("Give the elder's ID number and the admission date."))
         return redirect("facilities:detail", pk=pk)
     elder = (
-        elders_in_scope(request.user).filter(id_number=form.cleaned_data["id_number"].strip().upper()).first()
+        scoped(request, Elder.objects.all()).filter(id_number=form.cleaned_data["id_number"].strip().upper()).first()
     )
     if elder is None:
         messages.error(request, _("No elder with this ID number in your region."))
@@ -171,7 +172,7 @@ def space(request):
 @login_required
 @permission_required("facilities.add_waitlistentry", raise_exception=True)
 def apply(request, elder_pk: int):
-    elder = get_object_or_404(elders_in_scope(request.user), pk=elder_pk)
+    elder = object_or_404(request, Elder.objects.select_related("residence"), pk=elder_pk)
     facilities = selectors.public_facilities(elder.residence_id)
     form = ApplyForm(request.POST or None, facilities=facilities)
     if request.method == "POST" and form.is_valid():
@@ -201,12 +202,12 @@ def apply(request, elder_pk: int):
     order=35,
 )
 def facilities_section(request, elder) -> dict:
-    stays = restrict(Residency.objects.filter(elder=elder), request.user).select_related("facility")
+    stays = scoped(request, Residency.objects.filter(elder=elder)).select_related("facility")
     return {
         "residency": stays.filter(discharged_on__isnull=True).first(),
         "past": list(stays.filter(discharged_on__isnull=False)[:5]),
         "waitlist": selectors.positions_for_elder(request.user, elder),
-        "family_bed": restrict(FamilyCareBed.objects.filter(elder=elder), request.user)
+        "family_bed": scoped(request, FamilyCareBed.objects.filter(elder=elder))
         .exclude(status=BedStatus.CLOSED)
         .select_related("provider")
         .first(),

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.pages import object_or_404, scoped
 from core.periods import current_period, parse_period
 from eldercare.idempotency import idempotent_post
 from elders.file_sections import file_section
-from elders.selectors import elders_in_scope
+from elders.models import Elder
 from regions.models import Region
-from regions.scope import restrict
 
 from . import selectors, services
 from .choices import FollowUpStatus
@@ -55,7 +55,7 @@ def due(request):
     region = None
     if request.GET.get("region"):
         # The dashboard links here for one street or community of the user's region.
-        region = restrict(Region.objects.filter(code=request.GET["region"]), request.user).first()
+        region = scoped(request, Region.objects.filter(code=request.GET["region"])).first()
         if region is None:
             raise Http404(_("This region is outside your region of responsibility."))
         due = due.filter(residence__code__startswith=region.prefix)
@@ -75,7 +75,7 @@ def due(request):
 @permission_required("services.add_visit", raise_exception=True)
 @idempotent_post
 def new_visit(request, elder_pk: int):
-    elder = get_object_or_404(elders_in_scope(request.user), pk=elder_pk)
+    elder = object_or_404(request, Elder.objects.select_related("residence"), pk=elder_pk)
     form = VisitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -156,9 +156,9 @@ def entitlements_section(request, elder) -> dict:
 def visits_section(request, elder) -> dict:
     return {
         "visits": list(
-            restrict(Visit.objects.filter(elder=elder), request.user).select_related("visitor")[:12]
+            scoped(request, Visit.objects.filter(elder=elder)).select_related("visitor")[:12]
         ),
         "open_follow_ups": list(
-            restrict(FollowUp.objects.filter(elder=elder, status=FollowUpStatus.OPEN), request.user)
+            scoped(request, FollowUp.objects.filter(elder=elder, status=FollowUpStatus.OPEN))
         ),
     }

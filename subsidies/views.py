@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.pages import object_or_404
 from elders.file_sections import file_section
-from elders.selectors import elders_in_scope
+from elders.models import Elder
 
 from . import disbursement, selectors, services
 from .choices import ApplicationStatus
@@ -38,7 +39,7 @@ def eligible(request):
 @require_POST
 @permission_required("subsidies.add_application", raise_exception=True)
 def apply(request, elder_pk: int):
-    elder = get_object_or_404(elders_in_scope(request.user), pk=elder_pk)
+    elder = object_or_404(request, Elder.objects.select_related("residence"), pk=elder_pk)
     scheme = get_object_or_404(Scheme, code=request.POST.get("scheme", ""), active=True)
     try:
         services.submit_application(acting_user=request.user, elder=elder, scheme=scheme)
