@@ -325,6 +325,17 @@ SPECTACULAR_SETTINGS = {
         "RegionLevelEnum": "regions.choices.Level",
         "ReviewLevelEnum": "subsidies.choices.Level",
         "TaskStatusEnum": "plans.choices.TaskStatus",
+        "InspectionKindEnum": "supervision.choices.InspectionKind",
+        "InspectionStatusEnum": "supervision.choices.InspectionStatus",
+        "RectificationStatusEnum": "supervision.choices.OrderStatus",
+        "ComplaintStatusEnum": "supervision.choices.ComplaintStatus",
+        "ComplaintSubjectEnum": "supervision.choices.Subject",
+        "ComplaintChannelEnum": "supervision.choices.Channel",
+        "SatisfactionEnum": "supervision.choices.Satisfaction",
+        "RaterEnum": "supervision.choices.Rater",
+        "RatingReasonEnum": "supervision.choices.RatingReason",
+        "SupervisionTaskReasonEnum": "supervision.choices.TaskReason",
+        "SupervisionTaskStatusEnum": "supervision.choices.TaskStatus",
     },
 }
 

@@ -32,7 +32,14 @@ from subsidies.api import (
     GapView,
     PaymentViewSet,
 )
-from supervision.api import InspectionPlanViewSet, InspectionViewSet, RectificationOrderViewSet
+from supervision.api import (
+    ComplaintViewSet,
+    InspectionPlanViewSet,
+    InspectionViewSet,
+    RectificationOrderViewSet,
+    ServiceRatingViewSet,
+    SupervisionTaskViewSet,
+)
 from workforce.api import AdviserViewSet, TrainingSessionViewSet
 
 router = DefaultRouter()
@@ -64,6 +71,9 @@ router.register("exchanges", ExchangeViewSet, basename="exchange")
 router.register("inspection-plans", InspectionPlanViewSet, basename="inspectionplan")
 router.register("inspections", InspectionViewSet, basename="inspection")
 router.register("rectification-orders", RectificationOrderViewSet, basename="rectificationorder")
+router.register("complaints", ComplaintViewSet, basename="complaint")
+router.register("service-ratings", ServiceRatingViewSet, basename="servicerating")
+router.register("supervision-tasks", SupervisionTaskViewSet, basename="supervisiontask")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -107,12 +107,20 @@ _SUPERVISION_READ = [
     "supervision.view_finding",
     "supervision.view_rectificationorder",
     "supervision.view_caseaction",
+    "supervision.view_complaint",
+    "supervision.view_servicerating",
+    "supervision.view_supervisiontask",
 ]
+# Taking in complaints (every office, the worker pages included) and handling them (city, district, street).
+_COMPLAINTS_FILE = ["supervision.view_complaint", "supervision.add_complaint"]
+_COMPLAINTS_HANDLE = ["supervision.change_complaint", "supervision.change_supervisiontask"]
+# Ratings are recorded on the elder's behalf by the worker or the provider's caregiver account.
+_RATINGS_WRITE = ["supervision.view_servicerating", "supervision.add_servicerating"]
 # Making a yearly plan and drawing it (city and district); inspecting and the case (district, street).
 _SUPERVISION_PLAN = ["supervision.add_inspectionplan", "supervision.change_inspectionplan"]
 _SUPERVISION_INSPECT = ["supervision.add_inspectionresult", "supervision.add_caseaction"]
 # An operator's account sees and answers its own orders (the service checks whose they are).
-_SUPERVISION_OPERATOR = ["supervision.view_rectificationorder", "supervision.view_finding"]
+_SUPERVISION_OPERATOR = ["supervision.view_rectificationorder", "supervision.view_finding", *_RATINGS_WRITE]
 _WORKFORCE_WRITE = [
     "workforce.add_trainingsession",
     "workforce.change_trainingsession",
@@ -157,6 +165,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CALLS_TAKE,
         *_CALLS_ANSWER,
         *_VIEW_REGIONS,
+        *_COMPLAINTS_FILE,
+        *_COMPLAINTS_HANDLE,
         *_SUPERVISION_PLAN,
         *_SUPERVISION_READ,
         *_EXCHANGES_READ,
@@ -211,6 +221,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CALLS_TAKE,
         *_CALLS_ANSWER,
         *_VIEW_REGIONS,
+        *_COMPLAINTS_FILE,
+        *_COMPLAINTS_HANDLE,
         *_SUPERVISION_PLAN,
         *_SUPERVISION_INSPECT,
         *_SUPERVISION_READ,
@@ -254,6 +266,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CALLS_TAKE,
         *_CALLS_ANSWER,
         *_VIEW_REGIONS,
+        *_COMPLAINTS_FILE,
+        *_COMPLAINTS_HANDLE,
+        *_RATINGS_WRITE,
         *_SUPERVISION_INSPECT,
         *_SUPERVISION_READ,
         *_EXCHANGES_READ,
@@ -291,6 +306,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CALLS_TAKE,
         *_CALLS_ANSWER,
         *_VIEW_REGIONS,
+        *_COMPLAINTS_FILE,
+        *_RATINGS_WRITE,
         *_REGISTRY_WRITE,
         *_ASSESSMENT_READ,
         *_ASSESSMENT_REQUEST,

@@ -72,6 +72,7 @@ KINDS = {
     "per10k": Kind(10_000),
     "per1000": Kind(1_000),
     "money": Kind(None, fen=True),
+    "average": Kind(1),  # value = numerator / denominator (a mean score)
 }
 
 # The sheets of the month's workbook, in order.
@@ -82,6 +83,7 @@ SHEETS = {
     "facilities": _("Facilities"),
     "subsidies": _("Subsidies"),
     "workforce": _("Workforce"),
+    "supervision": _("Supervision"),
 }
 
 # The dashboard's panels of metric cards.

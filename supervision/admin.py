@@ -1,6 +1,9 @@
 """Admin screens of supervision. Checklists are pack data: read here, changed by loading the pack."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -8,7 +11,17 @@ from eldercare.admin_utils import ScopedAdminMixin
 from policies.documents import loaded_documents, titles
 from policies.sources import source_text
 
-from .models import Checklist, ChecklistItem, Inspection, InspectionPlan, RectificationOrder
+from . import services
+from .choices import Channel
+from .models import (
+    Checklist,
+    ChecklistItem,
+    Complaint,
+    Inspection,
+    InspectionPlan,
+    RectificationOrder,
+    SupervisionTask,
+)
 
 
 class ReadOnlyPackData:
@@ -82,3 +95,82 @@ class RectificationOrderAdmin(ReadOnlyScoped):
     list_filter = ("status",)
     list_select_related = ("facility", "operator")
     search_fields = ("facility__name", "operator__name")
+
+
+class ComplaintAdminForm(forms.ModelForm):
+    """Taking a complaint in at the admin: the service checks it and sets the region and deadline."""
+
+    acting_user = None
+
+    class Meta:
+        model = Complaint
+        fields = (
+            "subject",
+            "service_record",
+            "provider",
+            "caregiver",
+            "facility",
+            "complainant",
+            "complainant_phone",
+            "content",
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            with transaction.atomic():
+                self.filed = services.file_complaint(
+                    acting_user=self.acting_user, channel=Channel.ADMIN, **data
+                )
+                transaction.set_rollback(True)  # checked here, written in save_model
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        except PermissionDenied as exc:
+            self.add_error(None, str(exc))
+        return data
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = (
+        "received_at",
+        "subject",
+        "provider",
+        "facility",
+        "region",
+        "deadline",
+        "status",
+        "overdue_since",
+        "satisfaction",
+    )
+    list_filter = ("status", "subject", "channel")
+    list_select_related = ("provider", "facility", "region")
+    search_fields = ("provider__name", "facility__name", "complainant")
+    raw_id_fields = ("service_record", "provider", "caregiver", "facility")
+    form = ComplaintAdminForm
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.acting_user = request.user
+        return form
+
+    def has_change_permission(self, request, obj=None):
+        return False  # replies and satisfaction go through the complaint page and the API
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data.get(f) for f in ComplaintAdminForm.Meta.fields}
+        saved = services.file_complaint(acting_user=request.user, channel=Channel.ADMIN, **data)
+        obj.pk = saved.pk
+
+
+@admin.register(SupervisionTask)
+class SupervisionTaskAdmin(ReadOnlyScoped):
+    list_display = ("provider", "reason", "period", "status", "created_at")
+    list_filter = ("reason", "status")
+    list_select_related = ("provider",)

@@ -1,10 +1,24 @@
 """API of supervision: plans with their draw, inspections with results, rectification orders (read)."""
 
-from rest_framework import serializers
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from eldercare.api import ScopedReadOnlyViewSet
 
-from .models import Inspection, InspectionPlan, InspectionResult, RectificationOrder
+from . import services
+from .choices import Channel, RatingReason, Satisfaction
+from .models import (
+    Complaint,
+    Inspection,
+    InspectionPlan,
+    InspectionResult,
+    RectificationOrder,
+    ServiceRating,
+    SupervisionTask,
+)
 
 
 class InspectionPlanSerializer(serializers.ModelSerializer):
@@ -95,3 +109,217 @@ class RectificationOrderViewSet(ScopedReadOnlyViewSet):
         if has_role(self.request.user, Role.PROVIDER_STAFF):
             found = found.filter(operator__staff_accounts__user=self.request.user)
         return found
+
+
+def _call(fn, **kwargs):
+    from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+    from django.core.exceptions import ValidationError as DjangoValidationError
+    from rest_framework import exceptions
+
+    from eldercare.errors import as_drf_error
+
+    try:
+        return fn(**kwargs)
+    except DjangoValidationError as exc:
+        raise as_drf_error(exc) from exc
+    except DjangoPermissionDenied as exc:
+        raise exceptions.PermissionDenied(str(exc)) from exc
+
+
+class ComplaintSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # The phone is taken in but never listed: roles without personal-data rights read this API too.
+    complainant_phone = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=20
+    )
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "id",
+            "channel",
+            "subject",
+            "service_record",
+            "provider",
+            "caregiver",
+            "facility",
+            "region",
+            "complainant",
+            "complainant_phone",
+            "content",
+            "received_at",
+            "deadline",
+            "status",
+            "overdue_since",
+            "reply",
+            "replied_at",
+            "satisfaction",
+            "inspection",
+        ]
+        read_only_fields = [
+            "channel",
+            "region",
+            "received_at",
+            "deadline",
+            "status",
+            "overdue_since",
+            "reply",
+            "replied_at",
+            "satisfaction",
+            "inspection",
+        ]
+
+
+class ReplySerializer(serializers.Serializer):
+    reply = serializers.CharField(max_length=4000)
+
+
+class SatisfactionSerializer(serializers.Serializer):
+    satisfaction = serializers.ChoiceField(choices=Satisfaction.choices)
+
+
+class ComplaintViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+    """Complaints in scope; POST takes one in (channel `api`); `reply` and `satisfaction` handle it."""
+
+    queryset = Complaint.objects.select_related("region")
+    serializer_class = ComplaintSerializer
+    filterset_fields = ["status", "subject", "provider", "facility"]
+    action_permissions = {
+        "reply": ["supervision.change_complaint"],
+        "satisfaction": ["supervision.change_complaint"],
+    }
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = _call(
+            services.file_complaint,
+            acting_user=self.request.user,
+            channel=Channel.API,
+            subject=data["subject"],
+            complainant=data.get("complainant", ""),
+            complainant_phone=data.get("complainant_phone", ""),
+            content=data.get("content", ""),
+            service_record=data.get("service_record"),
+            provider=data.get("provider"),
+            caregiver=data.get("caregiver"),
+            facility=data.get("facility"),
+        )
+
+    @extend_schema(request=ReplySerializer, responses=ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def reply(self, request, pk=None):
+        body = ReplySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        done = _call(
+            services.reply_complaint,
+            acting_user=request.user,
+            complaint=self.get_object(),
+            reply=body.validated_data["reply"],
+        )
+        return Response(ComplaintSerializer(done).data)
+
+    @extend_schema(request=SatisfactionSerializer, responses=ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def satisfaction(self, request, pk=None):
+        body = SatisfactionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        done = _call(
+            services.record_satisfaction,
+            acting_user=request.user,
+            complaint=self.get_object(),
+            satisfaction=body.validated_data["satisfaction"],
+        )
+        return Response(ComplaintSerializer(done).data)
+
+
+class ServiceRatingSerializer(serializers.ModelSerializer):
+    reasons = serializers.ListField(
+        child=serializers.ChoiceField(choices=RatingReason.choices), required=False
+    )
+
+    class Meta:
+        model = ServiceRating
+        fields = [
+            "id",
+            "service_record",
+            "visit",
+            "elder",
+            "provider",
+            "score",
+            "reasons",
+            "comment",
+            "rater",
+            "rated_on",
+            "recorded_by",
+        ]
+        read_only_fields = ["elder", "provider", "rated_on", "recorded_by"]
+
+
+class ProviderScoreSerializer(serializers.Serializer):
+    provider = serializers.IntegerField()
+    name = serializers.CharField()
+    period = serializers.CharField()
+    count = serializers.IntegerField()
+    average = serializers.DecimalField(max_digits=4, decimal_places=2)
+
+
+class ServiceRatingViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+    """Ratings in scope; POST records one for a service record or a visit, on the elder's behalf."""
+
+    queryset = ServiceRating.objects.all()
+    serializer_class = ServiceRatingSerializer
+    filterset_fields = ["provider", "elder", "score"]
+
+    @extend_schema(responses=ProviderScoreSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def monthly(self, request):
+        """Each provider's score for a month (`period=YYYY-MM`, default this month): count and mean."""
+        from django.utils import timezone
+        from rest_framework.exceptions import ValidationError as DRFValidationError
+
+        from regions.scope import restrict
+        from services.models import Provider
+
+        from .selectors import provider_month_scores
+
+        period = request.query_params.get("period") or timezone.localdate().strftime("%Y-%m")
+        try:
+            year, month = (int(x) for x in period.split("-"))
+            if len(period) != 7 or not 1 <= month <= 12:
+                raise ValueError
+        except ValueError:
+            raise DRFValidationError({"period": _("A period is YYYY-MM.")}) from None
+        providers = dict(restrict(Provider.objects.all(), request.user).values_list("pk", "name"))
+        scores = provider_month_scores(period, providers=list(providers))
+        rows = [
+            {"provider": pk, "name": providers[pk], "period": period, **row}
+            for pk, row in sorted(scores.items(), key=lambda kv: kv[1]["average"])
+        ]
+        return Response(ProviderScoreSerializer(rows, many=True).data)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = _call(
+            services.rate_service,
+            acting_user=self.request.user,
+            service_record=data.get("service_record"),
+            visit=data.get("visit"),
+            score=data["score"],
+            rater=data["rater"],
+            reasons=data.get("reasons", []),
+            comment=data.get("comment", ""),
+        )
+
+
+class SupervisionTaskSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = SupervisionTask
+        fields = ["id", "region", "provider", "reason", "period", "detail", "status", "created_at"]
+
+
+class SupervisionTaskViewSet(ScopedReadOnlyViewSet):
+    queryset = SupervisionTask.objects.select_related("region")
+    serializer_class = SupervisionTaskSerializer
+    filterset_fields = ["reason", "status", "provider", "period"]

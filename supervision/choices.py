@@ -56,3 +56,54 @@ class OrderStatus(models.TextChoices):
 class CaseActionKind(models.TextChoices):
     INTERVIEW = "interview", _("Interview (约谈)")
     PENALTY_REFERRAL = "penalty_referral", _("Referral for administrative penalty")
+
+
+class Channel(models.TextChoices):
+    WORKER_PAGE = "worker_page", _("Worker page")
+    ADMIN = "admin", _("Administration")
+    HOTLINE = "hotline", _("Hotline")  # 热线
+    API = "api", _("Another system (API)")
+
+
+class Subject(models.TextChoices):
+    SERVICE = "service", _("A service to an elder")
+    PROVIDER = "provider", _("A provider")
+    CAREGIVER = "caregiver", _("A caregiver")
+    FACILITY = "facility", _("A facility")
+
+
+class ComplaintStatus(models.TextChoices):
+    OPEN = "open", _("Being handled")
+    REPLIED = "replied", _("Replied")
+    CLOSED = "closed", _("Closed")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    BASICALLY = "basically", _("Basically satisfied")
+    UNSATISFIED = "unsatisfied", _("Not satisfied")
+
+
+class RatingReason(models.TextChoices):
+    ON_TIME = "on_time", _("On time")
+    ATTITUDE = "attitude", _("Attitude")
+    QUALITY = "quality", _("Quality of the service")
+    SKILL = "skill", _("Skill")
+    SAFETY = "safety", _("Safety")
+    PRICE = "price", _("Price")
+    OTHER = "other", _("Other")
+
+
+class Rater(models.TextChoices):
+    ELDER = "elder", _("The elder")
+    FAMILY = "family", _("A family member")
+
+
+class TaskReason(models.TextChoices):
+    LOW_RATING = "low_rating", _("Low monthly rating")
+    REPEATED_COMPLAINTS = "repeated_complaints", _("Repeated complaints")
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")

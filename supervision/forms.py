@@ -56,3 +56,60 @@ class CaseActionForm(forms.Form):
     on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     counterpart = forms.CharField(label=_("With whom / referred to"), max_length=200)
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+
+
+class ComplaintForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Received through"), choices=[])
+    subject = forms.ChoiceField(label=_("About"), choices=[])
+    facility = forms.ModelChoiceField(label=_("Facility"), queryset=None, required=False)
+    provider = forms.ModelChoiceField(label=_("Provider"), queryset=None, required=False)
+    caregiver = forms.ModelChoiceField(label=_("Caregiver"), queryset=None, required=False)
+    complainant = forms.CharField(label=_("Complainant"), max_length=100)
+    complainant_phone = forms.CharField(label=_("Complainant's phone"), max_length=20, required=False)
+    content = forms.CharField(label=_("Complaint"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+    def __init__(self, *args, facilities=None, providers=None, caregivers=None, **kwargs):
+        from .choices import Channel, Subject
+
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = [
+            (c, label) for c, label in Channel.choices if c in (Channel.WORKER_PAGE, Channel.HOTLINE)
+        ]
+        self.fields["subject"].choices = [(c, label) for c, label in Subject.choices if c != Subject.SERVICE]
+        self.fields["facility"].queryset = facilities
+        self.fields["provider"].queryset = providers
+        self.fields["caregiver"].queryset = caregivers
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class SatisfactionForm(forms.Form):
+    satisfaction = forms.ChoiceField(label=_("Complainant's satisfaction"), choices=[])
+
+    def __init__(self, *args, **kwargs):
+        from .choices import Satisfaction
+
+        super().__init__(*args, **kwargs)
+        self.fields["satisfaction"].choices = Satisfaction.choices
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("Score"), choices=[(i, str(i)) for i in range(5, 0, -1)], coerce=int
+    )
+    rater = forms.ChoiceField(label=_("Rated by"), choices=[])
+    reasons = forms.MultipleChoiceField(
+        label=_("Reasons"), choices=[], required=False, widget=forms.CheckboxSelectMultiple
+    )
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .choices import Rater, RatingReason
+
+        super().__init__(*args, **kwargs)
+        self.fields["rater"].choices = Rater.choices
+        self.fields["reasons"].choices = RatingReason.choices

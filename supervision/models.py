@@ -10,13 +10,20 @@ from simple_history.models import HistoricalRecords
 
 from .choices import (
     CaseActionKind,
+    Channel,
+    ComplaintStatus,
     InspectionKind,
     InspectionStatus,
     ItemArea,
     OrderStatus,
     Outcome,
+    Rater,
     SafetyRisk,
+    Satisfaction,
     Severity,
+    Subject,
+    TaskReason,
+    TaskStatus,
 )
 
 
@@ -305,3 +312,178 @@ class CaseAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.on}"
+
+
+class Complaint(models.Model):
+    """A complaint (投诉) about a service, a provider, a caregiver or a facility, with its handling."""
+
+    channel = models.CharField(_("received through"), max_length=12, choices=Channel.choices)
+    subject = models.CharField(_("about"), max_length=10, choices=Subject.choices)
+    service_record = models.ForeignKey(
+        "services.ServiceRecord",
+        verbose_name=_("service record"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    provider = models.ForeignKey(
+        "services.Provider",
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
+    caregiver = models.ForeignKey(
+        "services.Caregiver", verbose_name=_("caregiver"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    facility = models.ForeignKey(
+        "facilities.Facility",
+        verbose_name=_("facility"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("responsible region"),
+        on_delete=models.PROTECT,
+        help_text=_("Where the subject belongs: its office handles the complaint."),
+    )
+    complainant = models.CharField(_("complainant"), max_length=100)
+    complainant_phone = models.CharField(_("complainant's phone"), max_length=20, blank=True)
+    content = models.TextField(_("complaint"))
+    received_at = models.DateTimeField(_("received at"))
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    deadline = models.DateField(_("handling deadline"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN
+    )
+    overdue_since = models.DateField(_("overdue since"), null=True, blank=True)
+    reply = models.TextField(_("reply"), blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    satisfaction = models.CharField(
+        _("complainant's satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True
+    )
+    inspection = models.OneToOneField(
+        Inspection,
+        verbose_name=_("inspection opened"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaint",
+    )
+    history = HistoricalRecords()
+
+    scope_field = "region"
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["status", "deadline"], name="complaint_status_deadline_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_subject_display()} {self.received_at:%Y-%m-%d}"
+
+
+class ServiceRating(models.Model):
+    """The elder's (or family's) 1-5 rating of a service record or a visit, with reasons, recorded
+    on their behalf by the worker or the caregiver, who is kept."""
+
+    elder = models.ForeignKey(
+        "elders.Elder", verbose_name=_("elder"), on_delete=models.PROTECT, related_name="ratings"
+    )
+    service_record = models.OneToOneField(
+        "services.ServiceRecord",
+        verbose_name=_("service record"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rating",
+    )
+    # No database constraint: visits are partitioned by month on PostgreSQL and a foreign key cannot
+    # point into a partitioned table (as services.FollowUp); ratings are made by the service only.
+    visit = models.OneToOneField(
+        "services.Visit",
+        verbose_name=_("visit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rating",
+        db_constraint=False,
+    )
+    provider = models.ForeignKey(
+        "services.Provider",
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ratings",
+    )
+    score = models.PositiveSmallIntegerField(_("score (1-5)"))
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    rater = models.CharField(_("rated by"), max_length=8, choices=Rater.choices)
+    rated_on = models.DateField(_("rated on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    scope_field = "elder__residence"
+
+    class Meta:
+        verbose_name = _("service rating")
+        verbose_name_plural = _("service ratings")
+        ordering = ["-rated_on"]
+        indexes = [models.Index(fields=["provider", "rated_on"], name="rating_provider_date_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5), name="rating_score_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(service_record__isnull=False, visit__isnull=True)
+                | models.Q(service_record__isnull=True, visit__isnull=False),
+                name="rating_of_a_record_or_a_visit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score} {self.rated_on}"
+
+
+class SupervisionTask(models.Model):
+    """A task for the district: a provider whose month's rating is low, or who is complained of
+    again and again. Opened once per provider, reason and month."""
+
+    region = models.ForeignKey("regions.Region", verbose_name=_("region"), on_delete=models.PROTECT)
+    provider = models.ForeignKey(
+        "services.Provider",
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        related_name="supervision_tasks",
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=TaskReason.choices)
+    period = models.CharField(_("month"), max_length=7)
+    detail = models.TextField(_("detail"))
+    status = models.CharField(_("status"), max_length=6, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    scope_field = "region"
+
+    class Meta:
+        verbose_name = _("supervision task")
+        verbose_name_plural = _("supervision tasks")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "reason", "period"], name="one_task_per_provider_reason_month"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.get_reason_display()} {self.period}"

@@ -113,3 +113,36 @@ def credit_of(order: RectificationOrder):
     if order.operator_id is None:
         return []
     return list(order.operator.credit_records.order_by("-starts_on", "-pk"))
+
+
+def provider_month_scores(period: str, *, providers=None) -> dict[int, dict]:
+    """Each provider's ratings in a month: count and average (two decimals), one grouped query."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from django.db.models import Avg, Count
+
+    from .models import ServiceRating
+
+    year, month = (int(x) for x in period.split("-"))
+    rows = ServiceRating.objects.filter(provider__isnull=False, rated_on__year=year, rated_on__month=month)
+    if providers is not None:
+        rows = rows.filter(provider__in=providers)
+    return {
+        r["provider"]: {
+            "count": r["count"],
+            "average": Decimal(str(r["average"])).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+        }
+        for r in rows.values("provider").annotate(count=Count("pk"), average=Avg("score"))
+    }
+
+
+def complaints_in_scope(user):
+    from .models import Complaint
+
+    return restrict(Complaint.objects.select_related("region", "provider", "facility", "caregiver"), user)
+
+
+def tasks_in_scope(user):
+    from .models import SupervisionTask
+
+    return restrict(SupervisionTask.objects.select_related("provider", "region"), user)

@@ -21,14 +21,30 @@ from services.services import provider_of, record_blacklisting
 from subsidies.rules import document_errors
 
 from . import rules
-from .choices import InspectionKind, InspectionStatus, OrderStatus, Outcome, Severity
+from .choices import (
+    Channel,
+    ComplaintStatus,
+    InspectionKind,
+    InspectionStatus,
+    OrderStatus,
+    Outcome,
+    Rater,
+    RatingReason,
+    Satisfaction,
+    Severity,
+    Subject,
+    TaskReason,
+)
 from .models import (
     CaseAction,
+    Complaint,
     Finding,
     Inspection,
     InspectionPlan,
     InspectionResult,
     RectificationOrder,
+    ServiceRating,
+    SupervisionTask,
 )
 from .policy import supervision_rules
 from .selectors import checklists_for_facility, items_of
@@ -411,3 +427,265 @@ def record_case_action(
     action.full_clean()
     action.save()
     return action
+
+
+# --- complaints --------------------------------------------------------------------------------
+
+
+def _subject_region(subject: str, *, service_record, provider, caregiver, facility) -> tuple[str, dict]:
+    """The region a complaint belongs to (its subject's), and the subject's rows filled in."""
+    if subject == Subject.SERVICE:
+        if service_record is None:
+            raise ValidationError({"service_record": _("Name the service complained of.")})
+        return service_record.elder.residence_id, {
+            "service_record": service_record,
+            "provider": service_record.provider,
+            "caregiver": service_record.caregiver,
+        }
+    if subject == Subject.PROVIDER:
+        if provider is None:
+            raise ValidationError({"provider": _("Name the provider complained of.")})
+        return provider.region_id, {"provider": provider}
+    if subject == Subject.CAREGIVER:
+        if caregiver is None:
+            raise ValidationError({"caregiver": _("Name the caregiver complained of.")})
+        return caregiver.provider.region_id, {"caregiver": caregiver, "provider": caregiver.provider}
+    if subject == Subject.FACILITY:
+        if facility is None:
+            raise ValidationError({"facility": _("Name the facility complained of.")})
+        return facility.region_id, {"facility": facility, "provider": facility.operator}
+    raise ValidationError({"subject": _("Say what the complaint is about.")})
+
+
+@transaction.atomic
+def file_complaint(
+    *,
+    acting_user,
+    channel: str,
+    subject: str,
+    complainant: str,
+    content: str,
+    complainant_phone: str = "",
+    service_record=None,
+    provider=None,
+    caregiver=None,
+    facility=None,
+    received_at=None,
+) -> Complaint:
+    """Take in a complaint; it belongs to its subject's region and gets the pack's handling deadline.
+    Repeated complaints about one provider open a supervision task for the district."""
+    if not acting_user.has_perm("supervision.add_complaint"):
+        raise PermissionDenied(_("You may not take in complaints."))
+    if channel not in Channel.values:
+        raise ValidationError({"channel": _("Say how the complaint was received.")})
+    region_code, rows = _subject_region(
+        subject, service_record=service_record, provider=provider, caregiver=caregiver, facility=facility
+    )
+    _refuse_outside(acting_user, region_code)
+    errors = {}
+    if not complainant.strip():
+        errors["complainant"] = [_("Name the complainant.")]
+    if not content.strip():
+        errors["content"] = [_("Write down the complaint.")]
+    if errors:
+        raise ValidationError(errors)
+    received_at = received_at or timezone.now()
+    pack_rules = supervision_rules(region_code)
+    complaint = Complaint(
+        channel=channel,
+        subject=subject,
+        region_id=region_code,
+        complainant=complainant.strip(),
+        complainant_phone=complainant_phone.strip(),
+        content=content.strip(),
+        received_at=received_at,
+        received_by=acting_user,
+        deadline=timezone.localtime(received_at).date() + timedelta(days=pack_rules.complaint_handling_days),
+        **rows,
+    )
+    complaint.full_clean()
+    complaint._history_user = acting_user
+    complaint.save()
+    if complaint.provider_id:
+        _check_repeated_complaints(complaint.provider, on=timezone.localtime(received_at).date())
+    return complaint
+
+
+def _check_repeated_complaints(provider, *, on: date) -> SupervisionTask | None:
+    pack_rules = supervision_rules(provider.region_id)
+    since = on - timedelta(days=pack_rules.repeated_complaints_days)
+    count = Complaint.objects.filter(provider=provider, received_at__date__gte=since).count()
+    if count < pack_rules.repeated_complaints:
+        return None
+    task, _created = SupervisionTask.objects.get_or_create(
+        provider=provider,
+        reason=TaskReason.REPEATED_COMPLAINTS,
+        period=on.strftime("%Y-%m"),
+        defaults={
+            "region_id": provider.region_id,
+            "detail": _("%(n)s complaints within %(days)s days.")
+            % {"n": count, "days": pack_rules.repeated_complaints_days},
+        },
+    )
+    return task
+
+
+def _complaint_for_update(complaint: Complaint) -> Complaint:
+    return (
+        Complaint.objects.select_for_update(of=("self",))
+        .select_related("facility", "provider")
+        .get(pk=complaint.pk)
+    )
+
+
+@transaction.atomic
+def reply_complaint(*, acting_user, complaint: Complaint, reply: str) -> Complaint:
+    complaint = _complaint_for_update(complaint)
+    if not acting_user.has_perm("supervision.change_complaint"):
+        raise PermissionDenied(_("You may not handle complaints."))
+    _refuse_outside(acting_user, complaint.region_id)
+    if complaint.status != ComplaintStatus.OPEN:
+        raise ValidationError(
+            _("This complaint was replied to on %(d)s.") % {"d": complaint.replied_at.date()}
+        )
+    if not reply.strip():
+        raise ValidationError({"reply": _("Write the reply.")})
+    complaint.reply, complaint.replied_at, complaint.replied_by = reply.strip(), timezone.now(), acting_user
+    complaint.status = ComplaintStatus.REPLIED
+    complaint._history_user = acting_user
+    complaint.save()
+    return complaint
+
+
+@transaction.atomic
+def record_satisfaction(*, acting_user, complaint: Complaint, satisfaction: str) -> Complaint:
+    """The complainant's satisfaction with the reply closes the complaint."""
+    complaint = _complaint_for_update(complaint)
+    if not acting_user.has_perm("supervision.change_complaint"):
+        raise PermissionDenied(_("You may not handle complaints."))
+    _refuse_outside(acting_user, complaint.region_id)
+    if complaint.status != ComplaintStatus.REPLIED:
+        raise ValidationError(_("Satisfaction is asked after the reply."))
+    if satisfaction not in Satisfaction.values:
+        raise ValidationError({"satisfaction": _("Choose how satisfied the complainant is.")})
+    complaint.satisfaction, complaint.status = satisfaction, ComplaintStatus.CLOSED
+    complaint._history_user = acting_user
+    complaint.save()
+    return complaint
+
+
+@transaction.atomic
+def inspect_on_complaint(*, acting_user, complaint: Complaint, inspectors) -> Inspection:
+    """A complaint about a facility (or a provider's facility) opens an inspection of it."""
+    complaint = _complaint_for_update(complaint)
+    if not acting_user.has_perm("supervision.change_complaint") or not acting_user.has_perm(
+        "supervision.add_inspectionresult"
+    ):
+        raise PermissionDenied(_("You may not open inspections."))
+    _refuse_outside(acting_user, complaint.region_id)
+    if complaint.inspection_id:
+        raise ValidationError(_("This complaint already opened an inspection."))
+    facility = complaint.facility
+    if facility is None and complaint.provider_id:
+        facility = facilities_in_scope(acting_user).filter(operator=complaint.provider).first()
+    if facility is None:
+        raise ValidationError(_("The complaint names no facility to inspect."))
+    inspectors = list(inspectors) or [acting_user]
+    inspection = Inspection.objects.create(facility=facility, kind=InspectionKind.COMPLAINT)
+    inspection.inspectors.set(inspectors)
+    complaint.inspection = inspection
+    complaint._history_user = acting_user
+    complaint.save(update_fields=["inspection"])
+    return inspection
+
+
+def flag_overdue_complaints(*, today: date | None = None) -> int:
+    """Complaints not replied to by their deadline are flagged (one UPDATE)."""
+    today = today or timezone.localdate()
+    return Complaint.objects.filter(
+        status=ComplaintStatus.OPEN, deadline__lt=today, overdue_since__isnull=True
+    ).update(overdue_since=today)
+
+
+# --- service ratings ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rate_service(
+    *,
+    acting_user,
+    score: int,
+    rater: str,
+    reasons: list[str] | None = None,
+    comment: str = "",
+    service_record=None,
+    visit=None,
+    rated_on: date | None = None,
+) -> ServiceRating:
+    """The elder's or family's rating of a service record or a visit, recorded on their behalf.
+    A provider's monthly average below the pack's threshold opens a supervision task."""
+    if not acting_user.has_perm("supervision.add_servicerating"):
+        raise PermissionDenied(_("You may not record ratings."))
+    if (service_record is None) == (visit is None):
+        raise ValidationError(_("A rating is of one service record or one visit."))
+    target = service_record or visit
+    _refuse_outside(acting_user, target.elder.residence_id)
+    own = provider_of(acting_user)
+    if own is not None and (service_record is None or service_record.provider_id != own.pk):
+        raise PermissionDenied(_("A provider's account rates its own services only."))
+    errors = {}
+    if not isinstance(score, int) or not 1 <= score <= 5:
+        errors["score"] = [_("The score is a whole number from 1 to 5.")]
+    if rater not in Rater.values:
+        errors["rater"] = [_("Say who gave the rating.")]
+    reasons = list(reasons or [])
+    if set(reasons) - set(RatingReason.values):
+        errors["reasons"] = [_("Unknown reason.")]
+    if errors:
+        raise ValidationError(errors)
+    if ServiceRating.objects.filter(service_record=service_record, visit=visit).exists():
+        raise ValidationError(_("This was rated already."))
+    rating = ServiceRating.objects.create(
+        elder=target.elder,
+        service_record=service_record,
+        visit=visit,
+        provider=service_record.provider if service_record else None,
+        score=score,
+        reasons=reasons,
+        comment=comment.strip(),
+        rater=rater,
+        rated_on=rated_on or timezone.localdate(),
+        recorded_by=acting_user,
+    )
+    if rating.provider_id:
+        _check_low_rating(rating.provider, period=rating.rated_on.strftime("%Y-%m"))
+    return rating
+
+
+def _check_low_rating(provider, *, period: str) -> SupervisionTask | None:
+    from .selectors import provider_month_scores
+
+    pack_rules = supervision_rules(provider.region_id)
+    row = provider_month_scores(period, providers=[provider.pk]).get(provider.pk)
+    if (
+        row is None
+        or row["count"] < pack_rules.low_rating_min_count
+        or row["average"] >= pack_rules.low_rating_threshold
+    ):
+        return None
+    task, _created = SupervisionTask.objects.get_or_create(
+        provider=provider,
+        reason=TaskReason.LOW_RATING,
+        period=period,
+        defaults={
+            "region_id": provider.region_id,
+            "detail": _("Average rating %(avg)s from %(n)s ratings in %(period)s (threshold %(t)s).")
+            % {
+                "avg": row["average"],
+                "n": row["count"],
+                "period": period,
+                "t": pack_rules.low_rating_threshold,
+            },
+        },
+    )
+    return task

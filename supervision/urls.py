@@ -16,4 +16,8 @@ urlpatterns = [
     path("orders/<int:pk>/case/", views.order_case, name="order-case"),
     path("results/<int:pk>/photo/", views.result_photo, name="photo"),
     path("orders/<int:pk>/evidence/", views.order_evidence, name="evidence"),
+    path("complaints/", views.complaints, name="complaints"),
+    path("complaints/new/", views.complaint_new, name="complaint-new"),
+    path("complaints/<int:pk>/", views.complaint_detail, name="complaint"),
+    path("rate/<str:kind>/<int:pk>/", views.rate, name="rate"),
 ]

@@ -11,13 +11,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from elders.rules import mask_phone
+from facilities.selectors import facilities_in_scope
 from regions.models import Region
-from regions.scope import user_region_code
+from regions.scope import restrict, sees_personal_data, user_region_code
 from services.services import provider_of
 
 from . import selectors, services
 from .choices import Outcome, Severity
-from .forms import AnswerForm, CaseActionForm, PlanForm, ReinspectionForm
+from .forms import (
+    AnswerForm,
+    CaseActionForm,
+    ComplaintForm,
+    PlanForm,
+    RatingForm,
+    ReinspectionForm,
+    ReplyForm,
+    SatisfactionForm,
+)
 
 
 def _errors(exc: Exception) -> str:
@@ -271,3 +282,134 @@ def result_photo(request, pk: int):
 def order_evidence(request, pk: int):
     order = get_object_or_404(selectors.orders_for(request.user).exclude(evidence=""), pk=pk)
     return FileResponse(order.evidence.open("rb"), as_attachment=True)
+
+
+# --- complaints and ratings -----------------------------------------------------------------------
+
+
+def _complaint_choices(user) -> dict:
+    from services.models import Caregiver, Provider
+
+    return {
+        "facilities": facilities_in_scope(user).order_by("name"),
+        "providers": restrict(Provider.objects.all(), user).order_by("name"),
+        "caregivers": restrict(Caregiver.objects.filter(active=True), user).order_by("name"),
+    }
+
+
+@login_required
+@permission_required("supervision.view_complaint", raise_exception=True)
+def complaints(request):
+    today = timezone.localdate()
+    return render(
+        request,
+        "supervision/complaints.html",
+        {
+            "complaints": selectors.complaints_in_scope(request.user)[:100],
+            "tasks": selectors.tasks_in_scope(request.user).filter(status="open")[:50],
+            "today": today,
+        },
+    )
+
+
+@login_required
+@permission_required("supervision.add_complaint", raise_exception=True)
+def complaint_new(request):
+    form = ComplaintForm(request.POST or None, **_complaint_choices(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            complaint = services.file_complaint(acting_user=request.user, **data)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(
+                request,
+                _("The complaint was taken in; it is due for a reply by %(d)s.") % {"d": complaint.deadline},
+            )
+            return redirect("supervision:complaint", pk=complaint.pk)
+    elif request.method == "POST":
+        messages.error(request, _form_errors(form))
+    return render(request, "supervision/complaint_new.html", {"form": form})
+
+
+@login_required
+@permission_required("supervision.view_complaint", raise_exception=True)
+def complaint_detail(request, pk: int):
+    complaint = get_object_or_404(selectors.complaints_in_scope(request.user), pk=pk)
+    user = request.user
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "reply":
+                services.reply_complaint(
+                    acting_user=user, complaint=complaint, reply=request.POST.get("reply", "")
+                )
+            elif action == "satisfaction":
+                services.record_satisfaction(
+                    acting_user=user, complaint=complaint, satisfaction=request.POST.get("satisfaction", "")
+                )
+            elif action == "inspect":
+                services.inspect_on_complaint(acting_user=user, complaint=complaint, inspectors=[user])
+            else:
+                raise ValidationError(_("Unknown action."))
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("supervision:complaint", pk=pk)
+    handles = user.has_perm("supervision.change_complaint")
+    return render(
+        request,
+        "supervision/complaint.html",
+        {
+            "complaint": complaint,
+            "phone": complaint.complainant_phone
+            if sees_personal_data(user)
+            else mask_phone(complaint.complainant_phone),
+            "overdue": complaint.overdue_since is not None
+            or (complaint.status == "open" and timezone.localdate() > complaint.deadline),
+            "may_reply": handles and complaint.status == "open",
+            "may_rate": handles and complaint.status == "replied",
+            "may_inspect": handles
+            and user.has_perm("supervision.add_inspectionresult")
+            and not complaint.inspection_id
+            and (complaint.facility_id or complaint.provider_id),
+            "reply_form": ReplyForm(),
+            "satisfaction_form": SatisfactionForm(),
+        },
+    )
+
+
+@login_required
+@permission_required("supervision.add_servicerating", raise_exception=True)
+def rate(request, kind: str, pk: int):
+    from services.models import ServiceRecord, Visit
+
+    model = {"service": ServiceRecord, "visit": Visit}.get(kind)
+    if model is None:
+        raise Http404
+    target = get_object_or_404(restrict(model.objects.select_related("elder"), request.user), pk=pk)
+    form = RatingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.rate_service(
+                acting_user=request.user,
+                score=data["score"],
+                rater=data["rater"],
+                reasons=data["reasons"],
+                comment=data["comment"],
+                **{"service_record" if kind == "service" else "visit": target},
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("The rating was recorded."))
+            return redirect("supervision:rate", kind=kind, pk=pk)
+    elif request.method == "POST":
+        messages.error(request, _form_errors(form))
+    existing = getattr(target, "rating", None) if hasattr(target, "rating") else None
+    return render(
+        request, "supervision/rate.html", {"form": form, "target": target, "kind": kind, "existing": existing}
+    )

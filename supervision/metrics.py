@@ -1,0 +1,199 @@
+"""Supervision's monthly figures (registered with reports.metrics; the monthly job computes them).
+
+Facilities count at their own region, operators at the provider's region, ratings at the
+provider's region (so a provider's own region shows its monthly score), complaints at theirs.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from facilities.selectors import operating_on
+from reports.metrics import Figures, Month, _by_village, declare, metrics
+from services.choices import CreditKind
+from services.models import CreditRecord
+
+from .choices import InspectionStatus, SafetyRisk
+from .models import Complaint, Finding, Inspection, RectificationOrder, ServiceRating
+
+_RISK_METRICS = {risk: f"findings_{risk}" for risk in SafetyRisk.values}
+
+
+@metrics(
+    declare(
+        "inspection_coverage",
+        _("Inspection coverage this year"),
+        "rate",
+        _("Facilities operating at the end of the month that were inspected since 1 January."),
+        sheet="supervision",
+    ),
+    declare(
+        "findings",
+        _("Findings"),
+        "count",
+        _("Checklist items found not met in the month's inspections."),
+        sheet="supervision",
+    ),
+    *[
+        declare(
+            code,
+            format_lazy(_("Findings: {risk}"), risk=SafetyRisk(risk).label),
+            "count",
+            _("Findings of the month on this safety risk of GB 38600-2019."),
+            sheet="supervision",
+        )
+        for risk, code in _RISK_METRICS.items()
+    ],
+)
+def inspections(month: Month) -> dict[str, Figures]:
+    year_start = date(month.last.year, 1, 1)
+    done = Inspection.objects.filter(
+        facility_id=OuterRef("pk"),
+        status=InspectionStatus.DONE,
+        inspected_on__gte=year_start,
+        inspected_on__lte=month.last,
+    )
+    coverage = {
+        code: (row["inspected"], row["n"])
+        for code, row in _by_village(
+            operating_on(month.last).alias(inspected=Exists(done)),
+            "region_id",
+            n=Count("id"),
+            inspected=Count("id", filter=Q(inspected=True)),
+        ).items()
+    }
+    found = Finding.objects.filter(found_on__gte=month.first, found_on__lte=month.last)
+    by_region = _by_village(
+        found,
+        "inspection__facility__region_id",
+        n=Count("id"),
+        **{code: Count("id", filter=Q(risk=risk)) for risk, code in _RISK_METRICS.items()},
+    )
+    out: dict[str, Figures] = {"inspection_coverage": coverage, "findings": {}}
+    for code in _RISK_METRICS.values():
+        out[code] = {}
+    for region, row in by_region.items():
+        out["findings"][region] = (row["n"], None)
+        for code in _RISK_METRICS.values():
+            out[code][region] = (row[code], None)
+    return out
+
+
+@metrics(
+    declare(
+        "rectifications_open",
+        _("Rectification orders open"),
+        "count",
+        _("Rectification orders issued by the end of the month and not closed or escalated by then."),
+        sheet="supervision",
+    ),
+    declare(
+        "rectifications_overdue",
+        _("Rectification orders overdue"),
+        "count",
+        _("Open rectification orders whose deadline passed before the end of the month."),
+        sheet="supervision",
+    ),
+)
+def rectifications(month: Month) -> dict[str, Figures]:
+    open_ = RectificationOrder.objects.filter(issued_on__lte=month.last).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=month.last)
+    )
+    rows = _by_village(
+        open_, "facility__region_id", n=Count("id"), overdue=Count("id", filter=Q(deadline__lt=month.last))
+    )
+    return {
+        "rectifications_open": {c: (r["n"], None) for c, r in rows.items()},
+        "rectifications_overdue": {c: (r["overdue"], None) for c, r in rows.items()},
+    }
+
+
+@metrics(
+    declare(
+        "complaints_received",
+        _("Complaints received"),
+        "count",
+        _("Complaints taken in during the month, by the region of what they are about."),
+        sheet="supervision",
+    ),
+    declare(
+        "complaints_on_time",
+        _("Complaints handled on time"),
+        "rate",
+        _("Of the complaints due in the month, those replied to by their deadline."),
+        sheet="supervision",
+    ),
+)
+def complaints(month: Month) -> dict[str, Figures]:
+    received = _by_village(
+        Complaint.objects.filter(received_at__gte=month.start, received_at__lt=month.end),
+        "region_id",
+        n=Count("id"),
+    )
+    due = _by_village(
+        Complaint.objects.filter(deadline__gte=month.first, deadline__lte=month.last),
+        "region_id",
+        n=Count("id"),
+        on_time=Count("id", filter=Q(replied_at__date__lte=F("deadline"))),
+    )
+    return {
+        "complaints_received": {c: (r["n"], None) for c, r in received.items()},
+        "complaints_on_time": {c: (r["on_time"], r["n"]) for c, r in due.items()},
+    }
+
+
+@metrics(
+    declare(
+        "service_satisfaction",
+        _("Service satisfaction"),
+        "average",
+        _("Mean score (1-5) of the month's ratings of providers' services, at the provider's region."),
+        sheet="supervision",
+    ),
+)
+def satisfaction(month: Month) -> dict[str, Figures]:
+    rows = _by_village(
+        ServiceRating.objects.filter(
+            provider__isnull=False, rated_on__gte=month.first, rated_on__lte=month.last
+        ),
+        "provider__region_id",
+        n=Count("id"),
+        total=Sum("score"),
+    )
+    return {"service_satisfaction": {c: (r["total"], r["n"]) for c, r in rows.items()}}
+
+
+@metrics(
+    declare(
+        "operators_warned",
+        _("Operators under a credit warning"),
+        "count",
+        _("Providers with a credit warning in force at the end of the month."),
+        sheet="supervision",
+    ),
+    declare(
+        "operators_blacklisted",
+        _("Operators blacklisted"),
+        "count",
+        _("Providers blacklisted at the end of the month."),
+        sheet="supervision",
+    ),
+)
+def credit(month: Month) -> dict[str, Figures]:
+    in_force = CreditRecord.objects.filter(starts_on__lte=month.last).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=month.last)
+    )
+    rows = _by_village(
+        in_force,
+        "provider__region_id",
+        warned=Count("provider", distinct=True, filter=Q(kind=CreditKind.WARNING)),
+        blacklisted=Count("provider", distinct=True, filter=Q(kind=CreditKind.BLACKLIST)),
+    )
+    return {
+        "operators_warned": {c: (r["warned"], None) for c, r in rows.items()},
+        "operators_blacklisted": {c: (r["blacklisted"], None) for c, r in rows.items()},
+    }
