@@ -101,15 +101,6 @@ class RectificationOrderViewSet(ScopedReadOnlyViewSet):
     serializer_class = RectificationOrderSerializer
     filterset_fields = ["status", "facility", "operator"]
 
-    def get_queryset(self):
-        from regions.choices import Role
-        from regions.scope import has_role
-
-        found = super().get_queryset()
-        if has_role(self.request.user, Role.PROVIDER_STAFF):
-            found = found.filter(operator__staff_accounts__user=self.request.user)
-        return found
-
 
 def _call(fn, **kwargs):
     from django.core.exceptions import PermissionDenied as DjangoPermissionDenied

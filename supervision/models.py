@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.scope import scoped
+
 from .choices import (
     CaseActionKind,
     Channel,
@@ -27,6 +29,7 @@ from .choices import (
 )
 
 
+@scoped(unscoped="Pack data: the same checklists for every account, written by loading a pack.")
 class Checklist(models.Model):
     """An inspection checklist of a policy pack: which facility kinds (or service kinds) it is for.
 
@@ -62,6 +65,7 @@ class Checklist(models.Model):
         return f"{self.code} {self.title}"
 
 
+@scoped(unscoped="Pack data: the same checklists for every account, written by loading a pack.")
 class ChecklistItem(models.Model):
     """One thing an inspector checks, with the standard or document and clause it comes from."""
 
@@ -98,6 +102,7 @@ def upload_path(instance, filename: str) -> str:
     return f"supervision/{type(instance).__name__.lower()}/{uuid4().hex}{PurePath(filename).suffix.lower()}"
 
 
+@scoped("region")
 class InspectionPlan(models.Model):
     """A region's yearly inspection plan (双随机一公开): which kinds, what share, in which months.
 
@@ -127,8 +132,6 @@ class InspectionPlan(models.Model):
     )
     history = HistoricalRecords()
 
-    scope_field = "region"
-
     class Meta:
         verbose_name = _("inspection plan")
         verbose_name_plural = _("inspection plans")
@@ -139,6 +142,7 @@ class InspectionPlan(models.Model):
         return f"{self.year} {self.title}"
 
 
+@scoped("facility__region")
 class Inspection(models.Model):
     """One inspection of a facility: drawn by a plan, opened by a complaint or a task, or a re-inspection."""
 
@@ -172,8 +176,6 @@ class Inspection(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
-    scope_field = "facility__region"
-
     class Meta:
         verbose_name = _("inspection")
         verbose_name_plural = _("inspections")
@@ -184,6 +186,7 @@ class Inspection(models.Model):
         return f"{self.facility} {self.get_kind_display()}"
 
 
+@scoped("inspection__facility__region", provider="inspection__facility__operator")
 class InspectionResult(models.Model):
     """The inspector's judgement of one checklist item, with a note and a photo."""
 
@@ -195,8 +198,6 @@ class InspectionResult(models.Model):
     note = models.TextField(_("note"), blank=True)
     photo = models.FileField(_("photo"), upload_to=upload_path, blank=True, max_length=200)
 
-    scope_field = "inspection__facility__region"
-
     class Meta:
         verbose_name = _("inspection result")
         verbose_name_plural = _("inspection results")
@@ -206,6 +207,7 @@ class InspectionResult(models.Model):
         return f"{self.item.code} {self.get_outcome_display()}"
 
 
+@scoped("inspection__facility__region", provider="inspection__facility__operator")
 class Finding(models.Model):
     """An item not met, with its severity (and the safety risk of the item, for the figures)."""
 
@@ -220,8 +222,6 @@ class Finding(models.Model):
     description = models.TextField(_("description"), blank=True)
     found_on = models.DateField(_("found on"))
 
-    scope_field = "inspection__facility__region"
-
     class Meta:
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
@@ -231,6 +231,7 @@ class Finding(models.Model):
         return f"{self.result.item.code} {self.get_severity_display()}"
 
 
+@scoped("facility__region", provider="operator")
 class RectificationOrder(models.Model):
     """A rectification order (整改通知) on a serious finding: deadline, the operator's answer with
     evidence, the re-inspection that closes or escalates it, and the case kept with it."""
@@ -276,8 +277,6 @@ class RectificationOrder(models.Model):
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     history = HistoricalRecords()
 
-    scope_field = "facility__region"
-
     class Meta:
         verbose_name = _("rectification order")
         verbose_name_plural = _("rectification orders")
@@ -288,6 +287,7 @@ class RectificationOrder(models.Model):
         return f"{self.facility} {self.deadline}"
 
 
+@scoped("order__facility__region")
 class CaseAction(models.Model):
     """An interview (约谈) of the operator's responsible person, or a referral for penalty."""
 
@@ -303,8 +303,6 @@ class CaseAction(models.Model):
     note = models.TextField(_("note"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    scope_field = "order__facility__region"
-
     class Meta:
         verbose_name = _("case record")
         verbose_name_plural = _("case records")
@@ -314,6 +312,7 @@ class CaseAction(models.Model):
         return f"{self.get_kind_display()} {self.on}"
 
 
+@scoped("region")
 class Complaint(models.Model):
     """A complaint (投诉) about a service, a provider, a caregiver or a facility, with its handling."""
 
@@ -379,8 +378,6 @@ class Complaint(models.Model):
     )
     history = HistoricalRecords()
 
-    scope_field = "region"
-
     class Meta:
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
@@ -391,6 +388,7 @@ class Complaint(models.Model):
         return f"{self.get_subject_display()} {self.received_at:%Y-%m-%d}"
 
 
+@scoped("elder__residence", provider="provider")
 class ServiceRating(models.Model):
     """The elder's (or family's) 1-5 rating of a service record or a visit, with reasons, recorded
     on their behalf by the worker or the caregiver, who is kept."""
@@ -434,8 +432,6 @@ class ServiceRating(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
 
-    scope_field = "elder__residence"
-
     class Meta:
         verbose_name = _("service rating")
         verbose_name_plural = _("service ratings")
@@ -456,6 +452,7 @@ class ServiceRating(models.Model):
         return f"{self.score} {self.rated_on}"
 
 
+@scoped("region")
 class SupervisionTask(models.Model):
     """A task for the district: a provider whose month's rating is low, or who is complained of
     again and again. Opened once per provider, reason and month."""
@@ -472,8 +469,6 @@ class SupervisionTask(models.Model):
     detail = models.TextField(_("detail"))
     status = models.CharField(_("status"), max_length=6, choices=TaskStatus.choices, default=TaskStatus.OPEN)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    scope_field = "region"
 
     class Meta:
         verbose_name = _("supervision task")

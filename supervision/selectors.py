@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from regions.choices import Role
-from regions.scope import has_role, restrict
+from regions.scope import restrict
 
 from .choices import InspectionStatus, OrderStatus
 from .models import Checklist, ChecklistItem, Inspection, InspectionPlan, InspectionResult, RectificationOrder
@@ -78,16 +78,13 @@ def results_in_scope(user) -> QuerySet[InspectionResult]:
 
 
 def orders_for(user) -> QuerySet[RectificationOrder]:
-    """Orders in scope; an operator's account sees only its own operator's orders."""
-    found = restrict(
+    """Orders in scope; an operator's account sees only its own operator's orders (the binding)."""
+    return restrict(
         RectificationOrder.objects.select_related(
             "facility", "operator", "finding", "finding__result__item", "reinspection"
         ).prefetch_related("actions"),
         user,
     )
-    if has_role(user, Role.PROVIDER_STAFF):
-        found = found.filter(operator__staff_accounts__user=user)
-    return found
 
 
 def open_orders(user) -> QuerySet[RectificationOrder]:
