@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ScopedAdmin
 from eldercare.admin_utils import ScopedAdminMixin
 from policies.documents import loaded_documents, titles
 from policies.sources import source_text
@@ -49,7 +50,7 @@ class ChecklistItemInline(ReadOnlyPackData, admin.TabularInline):
 
 
 @admin.register(Checklist)
-class ChecklistAdmin(ReadOnlyPackData, admin.ModelAdmin):
+class ChecklistAdmin(ReadOnlyPackData, ScopedAdmin):
     list_display = ("code", "title", "pack", "region", "active")
     list_filter = ("pack", "active")
     search_fields = ("code", "title")
