@@ -165,6 +165,34 @@ class StarRating(models.Model):
         return f"{self.facility} {self.star}★ {self.rated_on:%Y-%m-%d}"
 
 
+@scoped("facility__region", provider="facility__operator")
+class Bed(models.Model):
+    """One bed of a facility's inventory, in a room: admission picks a free one."""
+
+    facility = models.ForeignKey(
+        Facility, verbose_name=_("facility"), on_delete=models.PROTECT, related_name="bed_inventory"
+    )
+    room = models.CharField(_("room"), max_length=20)
+    label = models.CharField(_("bed number"), max_length=10)
+    nursing = models.BooleanField(_("nursing bed"), default=False)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("bed")
+        verbose_name_plural = _("beds")
+        ordering = ["facility", "room", "label", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility", "room", "label"],
+                name="bed_unique_in_room",
+                violation_error_message=_("This room already has a bed with this number."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.room}-{self.label}"
+
+
 @scoped("facility__region", "elder__residence", provider="facility__operator")
 class Residency(models.Model):
     """An elder living in a facility, from admission to discharge."""
@@ -176,6 +204,18 @@ class Residency(models.Model):
         Elder, verbose_name=_("elder"), on_delete=models.PROTECT, related_name="residencies"
     )
     bed = models.CharField(_("bed"), max_length=30, blank=True)
+    # The inventory's bed (the text above keeps what was written before the inventory existed).
+    assigned_bed = models.ForeignKey(
+        Bed,
+        verbose_name=_("bed"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="residencies",
+    )
+    out_of_turn_reason = models.CharField(
+        _("why admitted out of the wait-list's order"), max_length=300, blank=True
+    )
     admitted_on = models.DateField(_("admitted on"))
     discharged_on = models.DateField(_("discharged on"), null=True, blank=True)
     discharge_reason = models.CharField(
@@ -213,6 +253,13 @@ class Residency(models.Model):
                 fields=["elder"],
                 condition=Q(discharged_on__isnull=True),
                 name="one_current_residency_per_elder",
+            ),
+            # One elder per bed: the database refuses a second current resident of a bed.
+            models.UniqueConstraint(
+                fields=["assigned_bed"],
+                condition=Q(discharged_on__isnull=True, assigned_bed__isnull=False),
+                name="one_current_resident_per_bed",
+                violation_error_message=_("This bed is taken."),
             ),
             models.CheckConstraint(
                 condition=Q(discharged_on__isnull=True) | Q(discharged_on__gte=models.F("admitted_on")),

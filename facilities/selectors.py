@@ -35,7 +35,7 @@ from regions.scope import has_role, restrict
 
 from . import rules
 from .choices import OPEN_WAITLIST_STATUSES, FacilityStatus
-from .models import Facility, Residency, WaitlistEntry
+from .models import Bed, Facility, Residency, WaitlistEntry
 from .policy import FacilitySettings, facility_settings
 
 STANDARD_FIELDS = (
@@ -97,6 +97,41 @@ def current_residencies(user, facility: Facility) -> QuerySet[Residency]:
         .filter(facility=facility, discharged_on__isnull=True)
         .select_related("elder__residence")
         .order_by("bed", "admitted_on")
+    )
+
+
+def bed_inventory(facility: Facility) -> list[Bed]:
+    """The facility's beds in room order, each with its current resident (`occupant`) or None.
+
+    Two queries: the beds, and the current residencies that hold them."""
+    beds = list(Bed.objects.filter(facility=facility, active=True).order_by("room", "label", "id"))
+    holding = {
+        r.assigned_bed_id: r
+        for r in Residency.objects.filter(
+            assigned_bed__in=[b.pk for b in beds], discharged_on__isnull=True
+        ).select_related("elder")
+    }
+    for bed in beds:
+        bed.occupant = holding.get(bed.pk)
+    return beds
+
+
+def rooms_of(beds: list[Bed]) -> list[dict]:
+    """Beds grouped by room with each room's occupancy, for the inventory table."""
+    rooms: dict[str, dict] = {}
+    for bed in beds:
+        room = rooms.setdefault(bed.room, {"room": bed.room, "beds": [], "taken": 0})
+        room["beds"].append(bed)
+        room["taken"] += bed.occupant is not None
+    return list(rooms.values())
+
+
+def former_residencies(user, facility: Facility, *, limit: int = 50) -> list[Residency]:
+    """Discharged residents of the facility, newest first: its history stays visible."""
+    return list(
+        residencies_for(user)
+        .filter(facility=facility, discharged_on__isnull=False)
+        .order_by("-discharged_on", "-id")[:limit]
     )
 
 

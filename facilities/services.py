@@ -30,7 +30,16 @@ from .choices import (
     WaitlistEventKind,
     WaitlistStatus,
 )
-from .models import Facility, FamilyCareBed, Residency, StarRating, StatusChange, WaitlistEntry, WaitlistEvent
+from .models import (
+    Bed,
+    Facility,
+    FamilyCareBed,
+    Residency,
+    StarRating,
+    StatusChange,
+    WaitlistEntry,
+    WaitlistEvent,
+)
 from .policy import FacilitySettings, Tier, facility_settings
 from .selectors import county_of, managed_facilities, queue
 
@@ -119,11 +128,16 @@ def admit(
     admitted_on: date,
     bed: str = "",
     notes: str = "",
+    assigned_bed: Bed | None = None,
+    out_of_turn_reason: str = "",
 ) -> Residency:
     """Admit an elder: one current residency per elder, a free bed, the file marked as in an institution.
 
-    The elder's open wait-list entries close: the one for this facility as admitted, any
-    other as left (the elder now has a bed).
+    Where the facility keeps a bed inventory the admission names a free bed of it (the
+    database holds one current resident per bed). At a facility with a wait-list, admitting
+    anyone but the applicant the bed was offered to (or, with no offer out, the first in the
+    queue) needs a recorded reason. The elder's open wait-list entries close: the one for this
+    facility as admitted, any other as left (the elder now has a bed).
     """
     _check_manages(acting_user, facility)
     facility = Facility.objects.select_for_update().get(pk=facility.pk)
@@ -155,10 +169,32 @@ def admit(
                 % {"f": facility.name, "n": facility.beds}
             }
         )
+    if assigned_bed is not None:
+        if assigned_bed.facility_id != facility.pk or not assigned_bed.active:
+            raise ValidationError({"assigned_bed": _("Choose a bed of this facility.")})
+        bed = str(assigned_bed)
+    elif Bed.objects.filter(facility=facility, active=True).exists():
+        raise ValidationError({"assigned_bed": _("Choose a free bed.")})
+    out_of_turn_reason = (out_of_turn_reason or "").strip()
+    ahead = _ahead_in_turn(facility, elder)
+    if ahead is not None and not out_of_turn_reason:
+        raise ValidationError(
+            {
+                "out_of_turn_reason": _(
+                    "%(name)s is not next on the wait-list (%(first)s is, position %(pos)d): "
+                    "give the reason for admitting out of turn."
+                )
+                % {"name": elder.name, "first": ahead.elder.name, "pos": ahead.position}
+            }
+        )
+    if ahead is None:
+        out_of_turn_reason = ""
     residency = Residency(
         facility=facility,
         elder=elder,
         bed=bed,
+        assigned_bed=assigned_bed,
+        out_of_turn_reason=out_of_turn_reason[:300],
         admitted_on=admitted_on,
         notes=notes,
         admitted_by=acting_user,
@@ -166,12 +202,18 @@ def admit(
         if elder.living_arrangement != LivingArrangement.INSTITUTION
         else "",
     )
-    residency.full_clean(exclude=["elder"])
+    residency.full_clean(exclude=["elder", "assigned_bed"], validate_constraints=False)
     try:
         with transaction.atomic():
             residency._history_user = acting_user
             residency.save()
-    except IntegrityError as exc:  # a concurrent admission of the same elder
+    except IntegrityError as exc:  # a concurrent admission of the same elder, or to the same bed
+        if assigned_bed is not None and Residency.objects.filter(
+            assigned_bed=assigned_bed, discharged_on__isnull=True
+        ).exists():
+            raise ValidationError(
+                {"assigned_bed": _("Bed %(bed)s is taken; choose a free bed.") % {"bed": assigned_bed}}
+            ) from exc
         raise ValidationError(
             {"elder": _("%(name)s already lives in a facility.") % {"name": elder.name}}
         ) from exc
@@ -183,6 +225,58 @@ def admit(
     )
     _close_entries_on_admission(elder, facility, acting_user)
     return residency
+
+
+def _ahead_in_turn(facility: Facility, elder: Elder) -> WaitlistEntry | None:
+    """Who the bed belongs to before this elder, by the wait-list: None when the elder is in turn.
+
+    In turn: the applicant a bed is on offer to; with no offer out, the first one waiting. A
+    facility without a wait-list (or with nobody on it) has nobody ahead.
+    """
+    if facility.ownership not in PUBLIC_OWNERSHIPS:
+        return None
+    entries = list(queue(facility))
+    offered = [e for e in entries if e.status == WaitlistStatus.OFFERED]
+    if any(e.elder_id == elder.pk for e in offered):
+        return None
+    if offered:
+        return offered[0]
+    waiting = [e for e in entries if e.status == WaitlistStatus.WAITING]
+    if not waiting or waiting[0].elder_id == elder.pk:
+        return None
+    return waiting[0]
+
+
+@transaction.atomic
+def add_beds(*, acting_user, facility: Facility, room: str, count: int, nursing: bool = False) -> list[Bed]:
+    """Add beds to a room of the facility's inventory, numbered after the room's last bed.
+
+    The inventory never holds more beds than the facility's approved number of beds.
+    """
+    _check_manages(acting_user, facility)
+    room = (room or "").strip()
+    if not room:
+        raise ValidationError({"room": _("Name the room.")})
+    if count < 1 or count > 50:
+        raise ValidationError({"count": _("Add between 1 and 50 beds at a time.")})
+    facility = Facility.objects.select_for_update().get(pk=facility.pk)
+    existing = Bed.objects.filter(facility=facility, active=True).count()
+    if existing + count > facility.beds:
+        raise ValidationError(
+            {
+                "count": _("%(f)s has %(n)d approved beds; the inventory already lists %(e)d.")
+                % {"f": facility.name, "n": facility.beds, "e": existing}
+            }
+        )
+    taken = set(Bed.objects.filter(facility=facility, room=room).values_list("label", flat=True))
+    labels, number = [], 1
+    while len(labels) < count:
+        if str(number) not in taken:
+            labels.append(str(number))
+        number += 1
+    return Bed.objects.bulk_create(
+        [Bed(facility=facility, room=room, label=label, nursing=nursing) for label in labels]
+    )
 
 
 def _close_entries_on_admission(elder: Elder, facility: Facility, acting_user) -> None:

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,9 +20,9 @@ from regions.models import Region
 from regions.scope import sees_personal_data
 
 from . import selectors, services
-from .choices import PUBLIC_OWNERSHIPS, BedStatus, WaitlistStatus
-from .forms import AdmitForm, ApplyForm, DischargeForm, FacilityFilterForm
-from .models import FamilyCareBed, Residency
+from .choices import OPEN_WAITLIST_STATUSES, PUBLIC_OWNERSHIPS, BedStatus, WaitlistStatus
+from .forms import AddBedsForm, AdmitForm, ApplyForm, DischargeForm, FacilityFilterForm
+from .models import FamilyCareBed, Residency, WaitlistEntry
 
 
 def _errors(exc: Exception) -> str:
@@ -57,6 +58,16 @@ def detail(request, pk: int):
     manages = selectors.managed_facilities(request.user).filter(pk=pk).exists()
     residents = list(selectors.current_residencies(request.user, facility))
     queue = list(selectors.queue(facility)) if facility.ownership in PUBLIC_OWNERSHIPS else []
+    beds = selectors.bed_inventory(facility)
+    free_beds = [b for b in beds if b.occupant is None]
+    # "Admit this person" on an offer opens the form for that applicant: nothing is retyped.
+    admitting = None
+    if request.GET.get("admit", "").isdigit():
+        admitting = next((e for e in queue if e.pk == int(request.GET["admit"])), None)
+    admit_form = AdmitForm(
+        initial={"id_number": request.GET.get("id_number", ""), "entry": admitting.pk if admitting else None},
+        free_beds=free_beds,
+    )
     return render(
         request,
         "facilities/detail.html",
@@ -70,7 +81,13 @@ def detail(request, pk: int):
             "offered": [e for e in queue if e.status == WaitlistStatus.OFFERED],
             "manages": manages,
             "takes_residents": services.takes_residents(facility),
-            "admit_form": AdmitForm(initial={"id_number": request.GET.get("id_number", "")}),
+            "admit_form": admit_form,
+            "admitting": admitting,
+            "has_inventory": bool(beds),
+            "rooms": selectors.rooms_of(beds),
+            "free_beds": len(free_beds),
+            "former": selectors.former_residencies(request.user, facility),
+            "add_beds_form": AddBedsForm(),
             "discharge_form": DischargeForm(),
             "ratings": list(facility.star_ratings.all()[:5]),
             "unmasked": sees_personal_data(request.user),
@@ -83,13 +100,24 @@ def detail(request, pk: int):
 @permission_required("facilities.add_residency", raise_exception=True)
 def admit(request, pk: int):
     facility = get_object_or_404(selectors.managed_facilities(request.user), pk=pk)
-    form = AdmitForm(request.POST)
+    beds = {b.pk: b for b in selectors.bed_inventory(facility)}
+    form = AdmitForm(request.POST, free_beds=beds.values())
     if not form.is_valid():
         messages.error(request, _("Give the elder's ID number and the admission date."))
         return redirect("facilities:detail", pk=pk)
-    elder = (
-        scoped(request, Elder.objects.all()).filter(id_number=form.cleaned_data["id_number"].strip().upper()).first()
-    )
+    data = form.cleaned_data
+    entry = None
+    if data["entry"]:
+        # The offer's applicant: the elder comes from the facility's own wait-list entry.
+        entry = get_object_or_404(
+            WaitlistEntry.objects.select_related("elder"),
+            pk=data["entry"],
+            facility=facility,
+            status__in=OPEN_WAITLIST_STATUSES,
+        )
+        elder = entry.elder
+    else:
+        elder = scoped(request, Elder.objects.all()).filter(id_number=data["id_number"].strip().upper()).first()
     if elder is None:
         messages.error(request, _("No elder with this ID number in your region."))
         return redirect("facilities:detail", pk=pk)
@@ -98,13 +126,41 @@ def admit(request, pk: int):
             acting_user=request.user,
             facility=facility,
             elder=elder,
-            admitted_on=form.cleaned_data["admitted_on"],
-            bed=form.cleaned_data["bed"],
+            admitted_on=data["admitted_on"],
+            bed=data["bed"],
+            assigned_bed=beds.get(data["assigned_bed"]) if data["assigned_bed"] else None,
+            out_of_turn_reason=data["out_of_turn_reason"],
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _errors(exc))
+        if entry is not None:
+            return redirect(f"{reverse('facilities:detail', args=[pk])}?admit={entry.pk}#admit-form")
+    else:
+        messages.success(request, _("%(name)s was admitted.") % {"name": elder.name})
+    return redirect("facilities:detail", pk=pk)
+
+
+@login_required
+@require_POST
+@permission_required("facilities.add_residency", raise_exception=True)
+def add_beds(request, pk: int):
+    facility = get_object_or_404(selectors.managed_facilities(request.user), pk=pk)
+    form = AddBedsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("facilities:detail", pk=pk)
+    try:
+        made = services.add_beds(
+            acting_user=request.user,
+            facility=facility,
+            room=form.cleaned_data["room"],
+            count=form.cleaned_data["count"],
+            nursing=form.cleaned_data["nursing"],
         )
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _errors(exc))
     else:
-        messages.success(request, _("%(name)s was admitted.") % {"name": elder.name})
+        messages.success(request, _("%(n)d beds were added.") % {"n": len(made)})
     return redirect("facilities:detail", pk=pk)
 
 
