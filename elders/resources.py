@@ -149,7 +149,12 @@ class ElderResource(resources.ModelResource):
         return super().get_instance(instance_loader, row)
 
     def import_instance(self, instance, row, **kwargs):
+        # The duplicate is decided before the fields are read: a row whose other cells fail to
+        # read must neither lose it nor inherit the previous row's.
+        self._note_duplicate(row, kwargs)
         super().import_instance(instance, row, **kwargs)
+
+    def _note_duplicate(self, row, kwargs) -> None:
         number = row["id_number"]
         first = self._file_duplicates.get(number)
         if first is not None and self._seen.get(number) != kwargs.get("row_number"):

@@ -25,3 +25,14 @@ class ReceiveForm(forms.Form):
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=[("accept", "accept"), ("reject", "reject")])
     comment = forms.CharField(max_length=300, required=False)
+
+
+class LoadForm(forms.Form):
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "五马街道台账"}),
+    )
+    file = forms.FileField(
+        label=_("File (Excel .xlsx or CSV)"), widget=forms.ClearableFileInput(attrs={"class": "form-control"})
+    )

@@ -131,3 +131,79 @@ class ExchangeRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exchange_id}:{self.line}"
+
+
+class LoadStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    CHECKING = "checking", _("Checking")
+    CHECKED = "checked", _("Checked, waiting for confirmation")
+    LOADING = "loading", _("Loading")
+    DONE = "done", _("Loaded")
+    FAILED = "failed", _("Failed")
+
+
+def load_path(instance: BulkLoad, filename: str) -> str:
+    return f"exchanges/loads/{filename}"
+
+
+class BulkLoad(models.Model):
+    """A city's first registry load (its 台账 from every street) at database speed: staged by COPY,
+    checked set-based in SQL with the registry's rules and messages, written only once confirmed."""
+
+    source = models.CharField(_("source"), max_length=100)
+    file = models.FileField(_("file"), upload_to=load_path, max_length=200)
+    filename = models.CharField(_("file name"), max_length=200)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("loaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=10, choices=LoadStatus.choices, default=LoadStatus.RECEIVED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    bad_rows = models.PositiveIntegerField(_("bad rows"), default=0)
+    loaded = models.PositiveIntegerField(_("files written"), default=0)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    scope_field = "region"
+
+    class Meta:
+        verbose_name = _("registry load")
+        verbose_name_plural = _("registry loads")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.source} · {self.filename}"
+
+    @property
+    def good_rows(self) -> int:
+        return self.rows - self.bad_rows
+
+
+class LoadError(models.Model):
+    """One error of one row of a registry load (a row may have several)."""
+
+    load = models.ForeignKey(BulkLoad, verbose_name=_("registry load"), on_delete=models.CASCADE, related_name="errors")
+    line = models.PositiveIntegerField(_("line"))
+    field = models.CharField(_("column"), max_length=40)
+    message = models.CharField(_("message"), max_length=300)
+
+    scope_field = "load__region"
+
+    class Meta:
+        verbose_name = _("load error")
+        verbose_name_plural = _("load errors")
+        ordering = ["load", "line", "id"]
+        indexes = [models.Index(fields=["load", "line"], name="loaderror_line_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.load_id}:{self.line} {self.field}"

@@ -140,3 +140,9 @@ def _person(elder, scheme, unmasked: bool) -> dict:
         "scheme": scheme.code,
         "scheme_name": scheme.name,
     }
+
+
+def loads_in_scope(user):
+    from .models import BulkLoad
+
+    return restrict(BulkLoad.objects.select_related("region", "created_by"), user)

@@ -387,24 +387,30 @@ def review_row(*, acting_user, row: ExchangeRow, decision: str, comment: str = "
     if len(comment) > 300:
         raise ValidationError({"comment": _("The comment is longer than 300 characters.")})
     with transaction.atomic():
-        row = ExchangeRow.objects.select_for_update().select_related("exchange").get(pk=row.pk)
-        if row.decision != Decision.PENDING:
-            raise ValidationError(_("This row has been reviewed already."))
-        if decision == Decision.ACCEPTED:
-            try:
-                with transaction.atomic():
-                    _apply(row, acting_user)
-            except (ValidationError, PermissionDenied) as exc:
-                row.apply_error = "; ".join(_messages(exc))[:300]
-                row.save(update_fields=["apply_error"])
-                raise ValidationError(row.apply_error) from None
-        row.decision = decision
-        row.decided_by = acting_user
-        row.decided_at = timezone.now()
-        row.comment = comment
-        row.apply_error = ""
-        row.save(update_fields=["decision", "decided_by", "decided_at", "comment", "apply_error"])
+        row = _decide(row.pk, acting_user, decision, comment)
         _recount(row.exchange)
+    return row
+
+
+def _decide(pk: int, acting_user, decision: str, comment: str) -> ExchangeRow:
+    """One decision in the caller's transaction; a refused change keeps the row pending with why."""
+    row = ExchangeRow.objects.select_for_update(of=("self",)).select_related("exchange").get(pk=pk)
+    if row.decision != Decision.PENDING:
+        raise ValidationError(_("This row has been reviewed already."))
+    if decision == Decision.ACCEPTED:
+        try:
+            with transaction.atomic():
+                _apply(row, acting_user)
+        except (ValidationError, PermissionDenied) as exc:
+            row.apply_error = "; ".join(_messages(exc))[:300]
+            row.save(update_fields=["apply_error"])
+            raise ValidationError(row.apply_error) from None
+    row.decision = decision
+    row.decided_by = acting_user
+    row.decided_at = timezone.now()
+    row.comment = comment
+    row.apply_error = ""
+    row.save(update_fields=["decision", "decided_by", "decided_at", "comment", "apply_error"])
     return row
 
 
@@ -414,6 +420,8 @@ def accept_all(*, acting_user, exchange: Exchange, comment: str = "") -> dict[st
     _require_reviewer(acting_user)
     if not restrict(Exchange.objects.filter(pk=exchange.pk), acting_user).exists():
         raise PermissionDenied(_("This exchange is outside your region of responsibility."))
+    if len(comment) > 300:
+        raise ValidationError({"comment": _("The comment is longer than 300 characters.")})
     done = failed = 0
     pks = list(
         restrict(ExchangeRow.objects.filter(exchange=exchange, decision=Decision.PENDING), acting_user)
@@ -422,10 +430,12 @@ def accept_all(*, acting_user, exchange: Exchange, comment: str = "") -> dict[st
     )
     for pk in pks:
         try:
-            review_row(acting_user=acting_user, row=ExchangeRow(pk=pk), decision=Decision.ACCEPTED, comment=comment)
+            with transaction.atomic():
+                _decide(pk, acting_user, Decision.ACCEPTED, comment)
             done += 1
         except ValidationError:
             failed += 1
+    _recount(exchange)
     exchange.refresh_from_db()
     return {"accepted": done, "failed": failed}
 

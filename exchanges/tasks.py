@@ -29,3 +29,23 @@ def accept_all_task(exchange_id: int, user_id: int, comment: str = "") -> dict:
 
     user = get_user_model().objects.get(pk=user_id)
     return accept_all(acting_user=user, exchange=Exchange.objects.get(pk=exchange_id), comment=comment)
+
+
+@shared_task(name="exchanges.check_load")
+def check_load_task(load_id: int) -> dict:
+    """Stage a registry load by COPY and check it in SQL (exchanges/bulk.py)."""
+    from .bulk import check_load
+    from .models import BulkLoad
+
+    load = check_load(BulkLoad.objects.select_related("created_by").get(pk=load_id))
+    return {"status": load.status, "rows": load.rows, "bad_rows": load.bad_rows}
+
+
+@shared_task(name="exchanges.apply_load")
+def apply_load_task(load_id: int) -> dict:
+    """Write a confirmed registry load's good rows."""
+    from .bulk import apply_load
+    from .models import BulkLoad
+
+    load = apply_load(BulkLoad.objects.get(pk=load_id))
+    return {"status": load.status, "loaded": load.loaded}

@@ -153,3 +153,71 @@ def accept_all(request, pk: int):
             _("%(accepted)d changes accepted and applied; %(failed)d could not be applied.") % result,
         )
     return redirect("exchanges:detail", exchange.pk)
+
+
+# --- registry loads at database speed ----------------------------------------------------------
+
+
+@login_required
+@permission_required("elders.import_elder", raise_exception=True)
+def loads(request):
+    from . import bulk
+    from .forms import LoadForm
+
+    form = LoadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            load = bulk.receive_load(
+                acting_user=request.user,
+                content=upload.read(),
+                filename=upload.name,
+                source=form.cleaned_data["source"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            return redirect("exchanges:load", load.pk)
+    rows = selectors.loads_in_scope(request.user)[:100]
+    return render(request, "exchanges/loads.html", {"form": form, "loads": rows, "columns": bulk.COLUMNS})
+
+
+@login_required
+@permission_required("elders.import_elder", raise_exception=True)
+def load_detail(request, pk: int):
+    from . import bulk
+
+    load = get_object_or_404(selectors.loads_in_scope(request.user), pk=pk)
+    errors = list(load.errors.order_by("line", "id")[: bulk.ERRORS_ON_PAGE])
+    return render(
+        request,
+        "exchanges/load_detail.html",
+        {"load": load, "errors": errors, "running": load.status in ("received", "checking", "loading")},
+    )
+
+
+@login_required
+@permission_required("elders.import_elder", raise_exception=True)
+@require_POST
+def load_confirm(request, pk: int):
+    from . import bulk
+
+    load = get_object_or_404(selectors.loads_in_scope(request.user), pk=pk)
+    try:
+        bulk.confirm_load(acting_user=request.user, load=load)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _errors(exc))
+    return redirect("exchanges:load", load.pk)
+
+
+@login_required
+@permission_required("elders.import_elder", raise_exception=True)
+def load_errors(request, pk: int):
+    from . import bulk
+
+    load = get_object_or_404(selectors.loads_in_scope(request.user), pk=pk)
+    response = HttpResponse(
+        bulk.errors_workbook(load), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="load-{load.pk}-errors.xlsx"'
+    return response
