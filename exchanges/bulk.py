@@ -9,8 +9,8 @@ history (with the source as the change reason), and the visit status is caught u
 number already in the registry is refused with the registry's own duplicate message, whichever
 street keeps it.
 
-The columns are the registry import's codes: id_number, name, residence, living_arrangement,
-economic_status (required), address, phone.
+The columns are the registry import's (its codes, or the fields' names as headings): ID number,
+name, residence, living arrangement, economic status (required), address, phone.
 """
 
 from __future__ import annotations
@@ -38,6 +38,20 @@ COLUMNS = ("id_number", "name", "residence", "living_arrangement", "economic_sta
 REQUIRED = ("id_number", "name", "residence", "living_arrangement", "economic_status")
 ERRORS_ON_PAGE = 1_000
 _SENTINEL = "987654321"
+
+
+def column_labels() -> dict[str, str]:
+    """The heading a person reads for each column (the field's name in the active language)."""
+    return {c: str(Elder._meta.get_field(c).verbose_name) for c in COLUMNS}
+
+
+def _heading_keys() -> dict[str, str]:
+    """Headings accepted for each column: the import's code, or the field's name in Chinese or English."""
+    keys = {c: c for c in COLUMNS}
+    for lang in ("zh-hans", "en"):
+        with translation.override(lang):
+            keys.update({label: c for c, label in column_labels().items()})
+    return keys
 
 
 def _stage(load: BulkLoad) -> str:
@@ -115,13 +129,16 @@ def check_load(load: BulkLoad) -> BulkLoad:
         headers, stream, rows, encoding = _header_and_stream(load)
     except ValidationError as exc:
         return _fail(load, " ".join(exc.messages))
-    unknown = [h for h in headers if h not in COLUMNS]
-    missing = [c for c in REQUIRED if c not in headers]
+    accepted = _heading_keys()
+    labels = column_labels()
+    unknown = [h for h in headers if h not in accepted]
+    headers = [accepted.get(h, h) for h in headers]
+    missing = [labels[c] for c in REQUIRED if c not in headers]
     if unknown or missing:
         return _fail(
             load,
             _("The heading row must name the columns %(cols)s (unknown: %(unknown)s; missing: %(missing)s).")
-            % {"cols": ", ".join(COLUMNS), "unknown": ", ".join(unknown) or "-", "missing": ", ".join(missing) or "-"},
+            % {"cols": "、".join(labels.values()), "unknown": "、".join(unknown) or "-", "missing": "、".join(missing) or "-"},
         )
     stage = _stage(load)
     with connection.cursor() as cursor:
@@ -381,27 +398,23 @@ def apply_load(load: BulkLoad) -> BulkLoad:
     reason = f"据 {load.source} 台账导入"
     with transaction.atomic(), connection.cursor() as cursor:
         _progress(load, 10)
+        # The files and their history in one statement: no round trip of the new ids.
         cursor.execute(
             f"""
-            INSERT INTO elders_elder (id_number, name, sex, birth_date, residence_id, hukou_region_id, address,
-                phone, living_arrangement, economic_status, disability_grade, is_left_behind,
-                is_family_planning_special, is_childless_widowed, is_veteran, is_special_contribution, status,
-                status_date, death_date, registered_on, notes, created_at, updated_at, created_by_id)
-            SELECT v, name, CASE WHEN substr(v, 17, 1)::int %% 2 = 1 THEN 'male' ELSE 'female' END, birth,
-                region_code, NULL, address, phone, la_code, es_code, 0, false, false, false, false, false,
-                'registered', NULL, NULL, %s, '', %s, %s, %s
-            FROM {checked} c
-            WHERE NOT EXISTS (SELECT 1 FROM exchanges_loaderror x WHERE x.load_id = %s AND x.line = c.line)
-            ORDER BY line
-            ON CONFLICT (id_number) DO NOTHING
-            RETURNING id
-            """,
-            [today, now, now, user, load.pk],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-        _progress(load, 60)
-        cursor.execute(
-            """
+            WITH new AS (
+                INSERT INTO elders_elder (id_number, name, sex, birth_date, residence_id, hukou_region_id, address,
+                    phone, living_arrangement, economic_status, disability_grade, is_left_behind,
+                    is_family_planning_special, is_childless_widowed, is_veteran, is_special_contribution, status,
+                    status_date, death_date, registered_on, notes, created_at, updated_at, created_by_id)
+                SELECT v, name, CASE WHEN substr(v, 17, 1)::int %% 2 = 1 THEN 'male' ELSE 'female' END, birth,
+                    region_code, NULL, address, phone, la_code, es_code, 0, false, false, false, false, false,
+                    'registered', NULL, NULL, %(today)s, '', %(now)s, %(now)s, %(user)s
+                FROM {checked} c
+                WHERE NOT EXISTS (SELECT 1 FROM exchanges_loaderror x WHERE x.load_id = %(load)s AND x.line = c.line)
+                ORDER BY line
+                ON CONFLICT (id_number) DO NOTHING
+                RETURNING *
+            )
             INSERT INTO elders_historicalelder (id, id_number, name, sex, birth_date, address, phone,
                 living_arrangement, economic_status, disability_grade, is_left_behind, is_family_planning_special,
                 is_childless_widowed, is_veteran, is_special_contribution, status, status_date, death_date,
@@ -410,12 +423,14 @@ def apply_load(load: BulkLoad) -> BulkLoad:
             SELECT id, id_number, name, sex, birth_date, address, phone, living_arrangement, economic_status,
                 disability_grade, is_left_behind, is_family_planning_special, is_childless_widowed, is_veteran,
                 is_special_contribution, status, status_date, death_date, registered_on, notes, created_at,
-                %s, %s, '+', created_by_id, %s, hukou_region_id, residence_id
-            FROM elders_elder WHERE id = ANY(%s)
+                %(now)s, %(reason)s, '+', created_by_id, %(user)s, hukou_region_id, residence_id
+            FROM new
             """,
-            [now, reason, user, ids],
+            {"today": today, "now": now, "user": user, "load": load.pk, "reason": reason},
         )
-        load.loaded = len(ids)
+        written = cursor.rowcount
+        _progress(load, 60)
+        load.loaded = written
         load.status = LoadStatus.DONE
         load.progress = 95
         load.save(update_fields=["loaded", "status", "progress"])
@@ -444,8 +459,9 @@ def errors_workbook(load: BulkLoad) -> bytes:
     sheet = book.active
     sheet.title = "errors"
     append_row(sheet, [_("Line"), _("Column"), _("Message")])
+    labels = column_labels()
     for line, fieldname, message in LoadError.objects.filter(load=load).order_by("line", "id").values_list(
         "line", "field", "message"
     ).iterator(chunk_size=10_000):
-        append_row(sheet, [line, fieldname, message])
+        append_row(sheet, [line, labels.get(fieldname, fieldname), message])
     return workbook_bytes(book)

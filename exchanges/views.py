@@ -179,7 +179,8 @@ def loads(request):
         else:
             return redirect("exchanges:load", load.pk)
     rows = selectors.loads_in_scope(request.user)[:100]
-    return render(request, "exchanges/loads.html", {"form": form, "loads": rows, "columns": bulk.COLUMNS})
+    columns = [(label, code in bulk.REQUIRED) for code, label in bulk.column_labels().items()]
+    return render(request, "exchanges/loads.html", {"form": form, "loads": rows, "columns": columns})
 
 
 @login_required
@@ -188,7 +189,11 @@ def load_detail(request, pk: int):
     from . import bulk
 
     load = get_object_or_404(selectors.loads_in_scope(request.user), pk=pk)
-    errors = list(load.errors.order_by("line", "id")[: bulk.ERRORS_ON_PAGE])
+    labels = bulk.column_labels()
+    errors = [
+        {"line": e.line, "field": labels.get(e.field, e.field), "message": e.message}
+        for e in load.errors.order_by("line", "id")[: bulk.ERRORS_ON_PAGE]
+    ]
     return render(
         request,
         "exchanges/load_detail.html",
