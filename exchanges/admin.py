@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from eldercare.admin_utils import ScopedAdminMixin
+from core.admin import ScopedAdmin
 
 from .models import Exchange
 
 
 @admin.register(Exchange)
-class ExchangeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ExchangeAdmin(ScopedAdmin):
     """The log, read-only: lists are received and reviewed on the exchanges pages (the services)."""
 
     list_display = ("received_at", "kind", "source", "period", "region", "rows", "matched", "proposed",

@@ -6,14 +6,14 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from rest_framework import mixins, serializers, status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from eldercare.api import ScopedReadOnlyViewSet
+from core.api import ScopedCreateReadViewSet
 
 from . import selectors, services
 from .choices import Decision, Kind, Outcome
@@ -61,7 +61,7 @@ def _default_source(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-class ExchangeViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+class ExchangeViewSet(ScopedCreateReadViewSet):
     queryset = Exchange.objects.select_related("region", "received_by")
     serializer_class = ExchangeSerializer
     parser_classes = [MultiPartParser, FormParser, JSONParser]

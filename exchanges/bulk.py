@@ -25,11 +25,12 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.scope import in_scope
 from elders.choices import EconomicStatus, LivingArrangement
 from elders.models import Elder, duplicate_message
 from elders.policy import registry_settings
 from regions.models import Region
-from regions.scope import in_scope, scope_prefix, user_region_code
+from regions.scope import scope_prefix, user_region_code
 
 from .files import read_table
 from .models import BulkLoad, LoadError, LoadStatus

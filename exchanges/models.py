@@ -4,9 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.scope import restrict, scoped
 from elders.models import Elder
 from regions.models import Region
-from regions.scope import restrict
 
 from .choices import Change, Decision, ExchangeStatus, Kind, Outcome
 
@@ -26,6 +26,7 @@ class ExchangeQuerySet(models.QuerySet):
         return restrict(self, user)
 
 
+@scoped("region")
 class Exchange(models.Model):
     """One list another department sent (a file or an API push): its rows are matched to the
     registry and each difference waits as a proposed change until staff of the region review it."""
@@ -58,7 +59,6 @@ class Exchange(models.Model):
     accepted = models.PositiveIntegerField(_("accepted"), default=0)
     rejected = models.PositiveIntegerField(_("rejected"), default=0)
 
-    scope_field = "region"
     objects = ExchangeQuerySet.as_manager()
 
     class Meta:
@@ -81,6 +81,7 @@ class Exchange(models.Model):
         return reason_text(self.source, self.period)
 
 
+@scoped("region")
 class ExchangeRow(models.Model):
     """One row of a list: what it said, what matching made of it, and the proposal's review."""
 
@@ -116,8 +117,6 @@ class ExchangeRow(models.Model):
     comment = models.CharField(_("comment"), max_length=300, blank=True)
     apply_error = models.CharField(_("could not be applied"), max_length=300, blank=True)
 
-    scope_field = "region"
-
     class Meta:
         verbose_name = _("exchange row")
         verbose_name_plural = _("exchange rows")
@@ -146,6 +145,7 @@ def load_path(instance: BulkLoad, filename: str) -> str:
     return f"exchanges/loads/{filename}"
 
 
+@scoped("region")
 class BulkLoad(models.Model):
     """A city's first registry load (its 台账 from every street) at database speed: staged by COPY,
     checked set-based in SQL with the registry's rules and messages, written only once confirmed."""
@@ -174,8 +174,6 @@ class BulkLoad(models.Model):
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 
-    scope_field = "region"
-
     class Meta:
         verbose_name = _("registry load")
         verbose_name_plural = _("registry loads")
@@ -189,6 +187,7 @@ class BulkLoad(models.Model):
         return self.rows - self.bad_rows
 
 
+@scoped("load__region")
 class LoadError(models.Model):
     """One error of one row of a registry load (a row may have several)."""
 
@@ -196,8 +195,6 @@ class LoadError(models.Model):
     line = models.PositiveIntegerField(_("line"))
     field = models.CharField(_("column"), max_length=40)
     message = models.CharField(_("message"), max_length=300)
-
-    scope_field = "load__region"
 
     class Meta:
         verbose_name = _("load error")

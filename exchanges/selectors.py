@@ -7,10 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.choices import Grade, RecognisedSource
+from core.scope import restrict
 from elders.choices import EconomicStatus
 from elders.rules import mask_id_number
 from regions.models import Region
-from regions.scope import restrict, sees_personal_data
+from regions.scope import sees_personal_data
 
 from .choices import Change, Decision
 from .models import Exchange, ExchangeRow

@@ -20,12 +20,13 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.scope import in_scope, restrict
 from elders.choices import DisabilityGrade, EconomicStatus, LivingArrangement, Status
 from elders.models import Elder
 from elders.policy import registry_settings
 from elders.rules import age_on
 from regions.models import Region
-from regions.scope import in_scope, restrict, user_region_code
+from regions.scope import user_region_code
 
 from . import rules
 from .choices import Change, Decision, ExchangeStatus, Kind, Outcome

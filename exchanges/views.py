@@ -7,17 +7,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.pages import object_or_404
 from eldercare.spreadsheets import append_row, workbook_bytes
 
 from . import rules, selectors, services
 from .choices import Decision, Kind, Outcome
 from .forms import ReceiveForm, ReviewForm
-from .models import Via
+from .models import BulkLoad, Exchange, ExchangeRow, Via
 
 
 def _errors(exc) -> str:
@@ -84,7 +85,7 @@ def template_workbook(request, kind: str):
 @login_required
 @permission_required("exchanges.view_exchangerow", raise_exception=True)
 def exchange_detail(request, pk: int):
-    exchange = get_object_or_404(selectors.exchanges_in_scope(request.user), pk=pk)
+    exchange = object_or_404(request, Exchange.objects.select_related("region", "received_by"), pk=pk)
     rows = selectors.rows_in_scope(request.user, exchange)
     outcome = request.GET.get("outcome", "")
     if outcome in Outcome.values:
@@ -109,8 +110,8 @@ def exchange_detail(request, pk: int):
 @permission_required("exchanges.change_exchangerow", raise_exception=True)
 @require_POST
 def review(request, pk: int, row_pk: int):
-    exchange = get_object_or_404(selectors.exchanges_in_scope(request.user), pk=pk)
-    row = get_object_or_404(selectors.rows_in_scope(request.user, exchange), pk=row_pk)
+    exchange = object_or_404(request, Exchange.objects.select_related("region", "received_by"), pk=pk)
+    row = object_or_404(request, ExchangeRow.objects.filter(exchange=exchange), pk=row_pk)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Accept or reject."))
@@ -131,7 +132,7 @@ def review(request, pk: int, row_pk: int):
 @permission_required("exchanges.change_exchangerow", raise_exception=True)
 @require_POST
 def accept_all(request, pk: int):
-    exchange = get_object_or_404(selectors.exchanges_in_scope(request.user), pk=pk)
+    exchange = object_or_404(request, Exchange.objects.select_related("region", "received_by"), pk=pk)
     from django.conf import settings
 
     from .tasks import accept_all_task
@@ -188,7 +189,7 @@ def loads(request):
 def load_detail(request, pk: int):
     from . import bulk
 
-    load = get_object_or_404(selectors.loads_in_scope(request.user), pk=pk)
+    load = object_or_404(request, BulkLoad.objects.select_related("region"), pk=pk)
     labels = bulk.column_labels()
     errors = [
         {"line": e.line, "field": labels.get(e.field, e.field), "message": e.message}
@@ -207,7 +208,7 @@ def load_detail(request, pk: int):
 def load_confirm(request, pk: int):
     from . import bulk
 
-    load = get_object_or_404(selectors.loads_in_scope(request.user), pk=pk)
+    load = object_or_404(request, BulkLoad.objects.select_related("region"), pk=pk)
     try:
         bulk.confirm_load(acting_user=request.user, load=load)
     except (ValidationError, PermissionDenied) as exc:
@@ -220,7 +221,7 @@ def load_confirm(request, pk: int):
 def load_errors(request, pk: int):
     from . import bulk
 
-    load = get_object_or_404(selectors.loads_in_scope(request.user), pk=pk)
+    load = object_or_404(request, BulkLoad.objects.select_related("region"), pk=pk)
     response = HttpResponse(
         bulk.errors_workbook(load), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
