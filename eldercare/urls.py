@@ -10,6 +10,7 @@ from eldercare.tokens import ObtainTokenView, RevokeTokenView
 from elders.api import ElderViewSet
 from exchanges.api import ExchangeViewSet
 from facilities.api import FacilityViewSet, FamilyCareBedViewSet, ResidencyViewSet, WaitlistEntryViewSet
+from homecare.api import EmergencyCallViewSet, FlagViewSet, OrderViewSet, StatementViewSet
 from plans.api import TargetViewSet, TaskAssignmentViewSet, TaskViewSet
 from regions.api import RegionViewSet
 from regions.views import PasswordChangeView
@@ -74,6 +75,10 @@ router.register("rectification-orders", RectificationOrderViewSet, basename="rec
 router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("service-ratings", ServiceRatingViewSet, basename="servicerating")
 router.register("supervision-tasks", SupervisionTaskViewSet, basename="supervisiontask")
+router.register("service-orders", OrderViewSet, basename="serviceorder")
+router.register("service-flags", FlagViewSet, basename="serviceflag")
+router.register("settlement-statements", StatementViewSet, basename="settlementstatement")
+router.register("emergency-calls", EmergencyCallViewSet, basename="emergencycall")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -97,6 +102,7 @@ urlpatterns = [
     path("facilities/", include("facilities.urls")),
     path("subsidies/", include("subsidies.urls")),
     path("exchanges/", include("exchanges.urls")),
+    path("homecare/", include("homecare.urls")),
     path("", include((pwa.urlpatterns, "pwa"))),
     path("", include("elders.urls")),
 ]

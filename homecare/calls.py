@@ -106,9 +106,9 @@ def escalate_overdue(*, now: datetime | None = None) -> int:
     overdue = EmergencyCall.objects.filter(status=CallStatus.OPEN, deadline__lt=now)
     done = 0
     with transaction.atomic():
-        for street in overdue.values_list("assigned_region_id", flat=True).distinct().order_by():
-            town = street[:9].ljust(12, "0")
-            done += overdue.filter(Q(assigned_region_id=street)).update(
+        for community in overdue.values_list("assigned_region_id", flat=True).distinct().order_by():
+            town = community[:9].ljust(12, "0")
+            done += overdue.filter(Q(assigned_region_id=community)).update(
                 status=CallStatus.ESCALATED, escalated_at=now, escalated_to_id=town
             )
     return done

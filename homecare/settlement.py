@@ -71,27 +71,33 @@ ON CONFLICT (entitlement_id, period) DO NOTHING
 _LINES = """
 INSERT INTO {line} (statement_id, order_id, elder_id, entitlement_id, claimed, paid, used, status, dispute_reason, disputed_at)
 SELECT w.statement_id, w.id, w.elder_id, w.entitlement_id, w.amount,
-       CASE WHEN w.held OR w.rejected OR w.room <= 0 THEN 0
+       CASE WHEN w.stop = 1 OR w.room <= 0 THEN 0
             WHEN w.room >= w.takes THEN w.amount
             ELSE ROUND(w.amount * w.room / w.takes, 2) END,
-       CASE WHEN w.held OR w.rejected OR w.room <= 0 THEN 0
+       CASE WHEN w.stop = 1 OR w.room <= 0 THEN 0
             WHEN w.room >= w.takes THEN w.takes ELSE w.room END,
-       CASE WHEN w.rejected THEN 'rejected' WHEN w.held THEN 'held'
+       CASE WHEN w.rejected = 1 THEN 'rejected' WHEN w.held = 1 THEN 'held'
             WHEN w.room >= w.takes THEN 'payable' ELSE 'beyond' END,
        '', NULL
 FROM (
-    SELECT c.*, c.avail - SUM(CASE WHEN c.held OR c.rejected THEN 0 ELSE c.takes END)
+    SELECT c.*, c.avail - SUM(c.takes * (1 - c.stop))
            OVER (PARTITION BY c.entitlement_id ORDER BY c.checked_in_at, c.id ROWS UNBOUNDED PRECEDING)
-           + CASE WHEN c.held OR c.rejected THEN 0 ELSE c.takes END AS room
+           + c.takes * (1 - c.stop) AS room
     FROM (
         SELECT o.id, o.elder_id, o.entitlement_id, o.amount, o.checked_in_at, s.id AS statement_id,
                COALESCE(a.granted + a.carried_in - a.used, 0) AS avail,
                CASE WHEN a.unit = 'hours' THEN ROUND(o.minutes / 60.0, 2) ELSE o.amount END AS takes,
-               EXISTS (SELECT 1 FROM {flag} f WHERE f.order_id = o.id AND f.decision = 'pending') AS held,
-               EXISTS (SELECT 1 FROM {flag} f WHERE f.order_id = o.id AND f.decision = 'rejected') AS rejected
+               COALESCE(f.held, 0) AS held, COALESCE(f.rejected, 0) AS rejected,
+               CASE WHEN COALESCE(f.held, 0) = 1 OR COALESCE(f.rejected, 0) = 1 THEN 1 ELSE 0 END AS stop
         FROM {order} o
         JOIN {statement} s ON s.provider_id = o.provider_id AND s.period = %(period)s AND s.status = 'draft'
         LEFT JOIN {month} a ON a.entitlement_id = o.entitlement_id AND a.period = %(period)s
+        -- The findings of each order, grouped once (a hash join, not a subquery per row).
+        LEFT JOIN (
+            SELECT f.order_id, MAX(CASE WHEN f.decision = 'pending' THEN 1 ELSE 0 END) AS held,
+                   MAX(CASE WHEN f.decision = 'rejected' THEN 1 ELSE 0 END) AS rejected
+            FROM {flag} f GROUP BY f.order_id
+        ) f ON f.order_id = o.id
         WHERE o.status = 'confirmed' AND o.entitlement_id IS NOT NULL
           AND o.checked_in_at >= %(start)s AND o.checked_in_at < %(end)s
           AND NOT EXISTS (SELECT 1 FROM {line} l WHERE l.order_id = o.id)
@@ -102,19 +108,22 @@ WHERE TRUE
 ON CONFLICT (order_id) DO NOTHING
 """
 
+# Set-based (a grouped join, never a subquery per row): the lines were just written in this
+# transaction, so the planner has no statistics for them.
 _USED = """
-UPDATE {month} SET used = COALESCE((
-    SELECT SUM(l.used) FROM {line} l JOIN {statement} s ON s.id = l.statement_id
-    WHERE l.entitlement_id = {month}.entitlement_id AND s.period = {month}.period), 0)
-WHERE period = %(period)s AND entitlement_id IN (
-    SELECT l.entitlement_id FROM {line} l JOIN {statement} s ON s.id = l.statement_id WHERE s.period = %(period)s)
+UPDATE {month} SET used = t.used FROM (
+    SELECT l.entitlement_id, SUM(l.used) AS used FROM {line} l JOIN {statement} s ON s.id = l.statement_id
+    WHERE s.period = %(period)s GROUP BY l.entitlement_id
+) t
+WHERE {month}.entitlement_id = t.entitlement_id AND {month}.period = %(period)s AND {month}.used <> t.used
 """
 
 _TOTALS = """
-UPDATE {statement} SET
-    claimed = COALESCE((SELECT SUM(l.claimed) FROM {line} l WHERE l.statement_id = {statement}.id), 0),
-    payable = COALESCE((SELECT SUM(l.paid) FROM {line} l WHERE l.statement_id = {statement}.id), 0)
-WHERE period = %(period)s AND status = 'draft' {provider_only}
+UPDATE {statement} SET claimed = t.claimed, payable = t.paid FROM (
+    SELECT l.statement_id, SUM(l.claimed) AS claimed, SUM(l.paid) AS paid FROM {line} l
+    JOIN {statement} s ON s.id = l.statement_id WHERE s.period = %(period)s GROUP BY l.statement_id
+) t
+WHERE {statement}.id = t.statement_id AND {statement}.status = 'draft' {provider_only}
 """
 
 
@@ -185,6 +194,11 @@ def settle_month(*, period: str, provider_id: int | None = None) -> SettlementRe
     )
     del made
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The findings, months and statements this run just wrote have no statistics yet: without
+            # them PostgreSQL plans the insert below as nested loops over "one row" (minutes, not
+            # seconds, at city size). ANALYZE samples them inside this transaction.
+            cursor.execute(f"ANALYZE {t['flag']}, {t['month']}, {t['statement']}")
         cursor.execute(
             _LINES.format(**t, provider_filter="AND o.provider_id = %(provider)s" if provider_id else ""),
             {"period": period, "start": start, "end": end, "provider": provider_id},
@@ -192,7 +206,9 @@ def settle_month(*, period: str, provider_id: int | None = None) -> SettlementRe
         lines = cursor.rowcount
         cursor.execute(_USED.format(**t), {"period": period})
         cursor.execute(
-            _TOTALS.format(**t, provider_only="AND provider_id = %(provider)s" if provider_id else ""),
+            _TOTALS.format(
+                **t, provider_only=f"AND {t['statement']}.provider_id = %(provider)s" if provider_id else ""
+            ),
             {"period": period, "provider": provider_id},
         )
     statements = Statement.objects.filter(period=period)

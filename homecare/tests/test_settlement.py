@@ -116,3 +116,22 @@ def test_carry_over(ny, settings):
     assert open_allowance_months(following) == 1
     carried = AllowanceMonth.objects.get(entitlement=entitlement, period=following)
     assert (carried.granted, carried.carried_in) == (Decimal("200.00"), Decimal("150.00"))
+
+
+def test_monthly_figures(ny):
+    from reports.metrics import Month, emergency_calls, homecare_orders, homecare_settlement
+
+    deliver(ny, start=month_start(), minutes=60)
+    deliver(ny, start=month_start() + timedelta(hours=2), minutes=10)  # flagged: too short
+    settle_month(period=month())
+    village = ny["village"].code
+    orders = homecare_orders(Month(month()))
+    assert orders["homecare_delivered"][village] == (2, None) and orders["homecare_flagged"][village] == (
+        1,
+        None,
+    )
+    assert orders["homecare_minutes"][village] == (70, None)
+    money = homecare_settlement(Month(month()))
+    assert money["homecare_paid"][village] == (5000, None)  # fen: the flagged one is held
+    assert money["homecare_allowance_unused"][village] == (15000, None)
+    assert emergency_calls(Month(month())) == {}

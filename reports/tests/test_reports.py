@@ -157,7 +157,7 @@ def test_excel_and_printable_report(client, september, staff):
     compute_month(PERIOD)
     client.force_login(staff["city_admin"])
     book = openpyxl.load_workbook(BytesIO(client.get(f"/dashboard/report.xlsx?period={PERIOD}").content))
-    assert book.sheetnames == ["探访", "能力评估", "9073", "养老设施", "补贴", "养老服务人才", "综合监管"]
+    assert book.sheetnames == ["探访", "能力评估", "9073", "养老设施", "补贴", "养老服务人才", "综合监管", "上门服务"]
     values = [c.value for row in book[book.sheetnames[0]].iter_rows() for c in row]
     assert WUMA_GULOU in values
     assert "33.3" in client.get(f"/dashboard/print/?period={PERIOD}").content.decode()
