@@ -52,7 +52,9 @@ class FlagSerializer(serializers.ModelSerializer):
 class OrderSerializer(serializers.ModelSerializer):
     elder = serializers.PrimaryKeyRelatedField(queryset=Elder.objects.none())
     item = serializers.PrimaryKeyRelatedField(queryset=CatalogueItem.objects.all())
-    provider = serializers.PrimaryKeyRelatedField(queryset=Provider.objects.none())
+    # A provider serves regions above a worker's own (a district's provider, a village's worker): it
+    # is looked up among filed providers, not narrowed to the worker's region like the elder.
+    provider = serializers.IntegerField(write_only=True)
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.WORKER)
     address = serializers.CharField(required=False, allow_blank=True, max_length=200)
     flags = FlagSerializer(many=True, read_only=True)
@@ -104,7 +106,17 @@ class OrderSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None:
             self.fields["elder"].queryset = restrict(Elder.objects.all(), request.user)
-            self.fields["provider"].queryset = Provider.objects.filter(filing_status="filed")
+
+    def validate_provider(self, value):
+        found = Provider.objects.filter(pk=value, filing_status="filed").first()
+        if found is None:
+            raise serializers.ValidationError(_("No filed provider with this number."))
+        return found
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["provider"] = instance.provider_id
+        return data
 
     def create(self, validated):
         return _run(services.create_order, acting_user=self.context["request"].user, **validated)
