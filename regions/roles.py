@@ -65,7 +65,14 @@ _APPLICATIONS_READ = [
 ]
 _APPLICATIONS_SUBMIT = ["subsidies.add_application"]
 _APPLICATIONS_REVIEW = ["subsidies.change_application"]
-_BATCH_APPROVE = ["subsidies.change_disbursementbatch"]
+_BATCH_APPROVE = [
+    "subsidies.change_disbursementbatch",
+    # Deciding the roll's cross-checks (pay or exclude) is part of approving it.
+    "subsidies.view_rollcheck",
+    "subsidies.change_rollcheck",
+]
+# Running (or re-running) a month's roll from the pages, and following its progress.
+_ROLL_RUN = ["subsidies.add_rollrun", "subsidies.view_rollrun"]
 _FACILITIES_READ = [
     "facilities.view_facility",
     "facilities.view_starrating",
@@ -206,6 +213,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_APPLICATIONS_READ,
         *_APPLICATIONS_REVIEW,
         *_BATCH_APPROVE,
+        *_ROLL_RUN,
         *_FACILITIES_READ,
         *_FACILITIES_WRITE,
         *_RESIDENTS_WRITE,
@@ -252,6 +260,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_APPLICATIONS_READ,
         *_APPLICATIONS_REVIEW,
         *_BATCH_APPROVE,
+        *_ROLL_RUN,
         *_FACILITIES_READ,
         *_FACILITIES_WRITE,
         *_RESIDENTS_WRITE,

@@ -39,6 +39,7 @@ from policies.grades import LEVELS, GradeMapping, grade_mapping
 from regions.models import Region
 from services.choices import ProviderKind, ServiceKind
 from services.models import Caregiver, Provider, ServiceRecord, Visit
+from subsidies.choices import NOT_COUNTED
 from subsidies.models import Entitlement, Payment, Scheme
 from subsidies.selectors import unclaimed
 from workforce.choices import CARE_TRAINING, Audience
@@ -656,7 +657,7 @@ def residents_assessed(month: Month) -> Figures:
         "subsidy_recipients",
         _("Subsidy recipients"),
         "count",
-        _("Elders with at least one payment for the month (returned payments excluded)."),
+        _("Elders with at least one payment for the month (returned payments and payments taken out of a roll excluded)."),
         sheet="subsidies",
         per_scheme=True,
     ),
@@ -673,7 +674,7 @@ def subsidies_paid(month: Month) -> dict[str, Figures]:
     """Elders' subsidies, also per scheme; payments to facilities and caregivers are no village's."""
     out: dict[str, Figures] = defaultdict(dict)
     payments = Payment.objects.filter(period=month.period, entitlement__elder__isnull=False).exclude(
-        status="returned"
+        status__in=NOT_COUNTED
     )
     for code, row in _by_village(
         payments,

@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin import ScopedAdmin
 from policies.admin import warning_list
 from policies.documents import loaded_documents, warnings_for
+from regions.scope import sees_personal_data
 
 from .models import (
     Application,
@@ -15,9 +16,11 @@ from .models import (
     Payment,
     RegionalParameter,
     ReviewStep,
+    RollRun,
     Scheme,
     Suspension,
 )
+from .rules import mask_account
 
 
 @admin.register(Scheme)
@@ -134,6 +137,17 @@ class ApplicationDocumentInline(ReadOnlyInline):
 
 
 class ReadOnlyAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    def get_fields(self, request, obj=None):
+        # A bank account is personal data: its last four digits only for roles without the right.
+        fields = super().get_fields(request, obj)
+        if sees_personal_data(request.user):
+            return fields
+        return [("masked_payee_account" if f == "payee_account" else f) for f in fields]
+
+    @admin.display(description=_("payee bank account"))
+    def masked_payee_account(self, obj):
+        return mask_account(obj.payee_account)
+
     def has_add_permission(self, request):
         return False
 
@@ -164,11 +178,14 @@ class EntitlementAdmin(ReadOnlyAdmin):
         "last_period",
         "amount",
         "payee_name",
+        "payee_account",
     )
 
     @admin.display(description=_("beneficiary"))
     def beneficiary(self, obj):
         return obj.beneficiary
+
+
 
 
 @admin.register(Application)
@@ -192,8 +209,34 @@ class ApplicationAdmin(ReadOnlyAdmin):
         "submitted_at",
         "notice_until",
         "decided_at",
+        "payee_name",
+        "payee_account",
     )
+
+
 
     @admin.display(description=_("beneficiary"))
     def beneficiary(self, obj):
         return obj.beneficiary
+
+
+@admin.register(RollRun)
+class RollRunAdmin(ReadOnlyAdmin):
+    """Payment roll runs asked for from the pages, with what went wrong when one failed."""
+
+    list_display = ("period", "region", "status", "requested_by", "requested_at", "payments", "checks")
+    list_filter = ("status",)
+    list_select_related = ("region", "requested_by")
+    fields = (
+        "period",
+        "region",
+        "status",
+        "requested_by",
+        "requested_at",
+        "finished_at",
+        "batches",
+        "payments",
+        "stopped",
+        "checks",
+        "error",
+    )

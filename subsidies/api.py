@@ -32,6 +32,7 @@ from .models import (
     Scheme,
     Suspension,
 )
+from .rules import mask_account
 from .selectors import applicable_subjects, eligibility_for
 
 
@@ -80,6 +81,15 @@ class ApplicationSerializer(serializers.ModelSerializer):
     )
     scheme = serializers.SlugRelatedField(slug_field="code", queryset=Scheme.objects.filter(active=True))
     steps = ReviewStepSerializer(many=True, read_only=True)
+    payee_name = serializers.CharField(required=False, allow_blank=True, max_length=50, default="")
+    payee_account = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=40,
+        default="",
+        help_text="The bank account a cash subsidy is paid into (digits; spaces allowed). Masked to its "
+        "last four digits for roles without personal-data rights.",
+    )
 
     class Meta:
         model = Application
@@ -95,6 +105,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "submitted_by",
             "submitted_at",
             "notice_until",
+            "payee_name",
+            "payee_account",
             "steps",
         ]
         read_only_fields = ["status", "level", "submitted_by", "submitted_at", "notice_until"]
@@ -109,6 +121,13 @@ class ApplicationSerializer(serializers.ModelSerializer):
         if request is not None:
             self.fields["facility"].queryset = applicable_subjects(request.user, "facility")
             self.fields["caregiver"].queryset = applicable_subjects(request.user, "caregiver")
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and not sees_personal_data(request.user):
+            data["payee_account"] = mask_account(data.get("payee_account") or "")
+        return data
 
     def create(self, validated):
         return services.submit_application(acting_user=self.context["request"].user, **validated)

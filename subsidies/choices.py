@@ -72,3 +72,41 @@ class DocumentKind(models.TextChoices):
     DIBAO_CERTIFICATE = "dibao_certificate", _("Minimum living allowance (di bao) certificate")
     DISABILITY_CERTIFICATE = "disability_certificate", _("Disability certificate")
     OTHER = "other", _("Other")
+
+
+class PaymentStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    PAID = "paid", _("Paid")
+    RETURNED = "returned", _("Returned")
+    # Taken out of a roll before approval after a cross-check: not sent to the bank for that month.
+    EXCLUDED = "excluded", _("Excluded from the roll")
+
+
+# Payments that are not money sent: left out of totals, rosters and figures. A returned one is paid
+# again by a later run; an excluded one stays the decision for its month.
+NOT_COUNTED = (PaymentStatus.RETURNED, PaymentStatus.EXCLUDED)
+
+
+class CheckCode(models.TextChoices):
+    """Why a payment of a roll deserves a second look before approval."""
+
+    DECEASED = "deceased", _("the elder has died")
+    MOVED = "moved", _("the elder has moved away")
+    INELIGIBLE = "ineligible", _("no longer meets the scheme's conditions (for example now lives in an institution)")
+    NO_VISIT = "no_visit", _("no visit in the last months the scheme requires")
+    UNGRADED = "ungraded", _("no valid ability assessment")
+    SHARED_ACCOUNT = "shared_account", _("bank account used by several people")
+    NO_ACCOUNT = "no_account", _("no bank account for a cash payment")
+
+
+class CheckDecision(models.TextChoices):
+    OPEN = "open", _("Not yet decided")
+    ACKNOWLEDGED = "acknowledged", _("Checked: pay")
+    EXCLUDED = "excluded", _("Excluded from this roll")
+
+
+class RollRunStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Finished")
+    FAILED = "failed", _("Failed")

@@ -18,12 +18,16 @@ from .choices import (
     OPEN_STATUSES,
     ApplicationStatus,
     Beneficiary,
+    CheckCode,
+    CheckDecision,
     Decision,
     DocumentKind,
     EntitlementStatus,
     Frequency,
     Level,
     PaymentForm,
+    PaymentStatus,
+    RollRunStatus,
     StopReason,
     SuspensionReason,
 )
@@ -207,6 +211,9 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"))
     notice_until = models.DateField(_("public notice until"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # Where a cash subsidy is paid: copied to the entitlement on approval and into the bank roster.
+    payee_name = models.CharField(_("payee"), max_length=50, blank=True)
+    payee_account = models.CharField(_("payee bank account"), max_length=40, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -525,8 +532,8 @@ class Payment(models.Model):
     status = models.CharField(
         _("status"),
         max_length=10,
-        choices=[("pending", _("Pending")), ("paid", _("Paid")), ("returned", _("Returned"))],
-        default="pending",
+        choices=PaymentStatus.choices,
+        default=PaymentStatus.PENDING,
     )
     return_reason = models.CharField(_("why returned"), max_length=200, blank=True)
 
@@ -548,3 +555,97 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entitlement} {self.period} {self.amount}"
+
+
+class RollRun(models.Model):
+    """A month's payment roll run (or re-run) from the pages: who asked, its progress and result.
+
+    The run itself is the same idempotent service as the command and the monthly task; this record
+    lets the city or district see it advance and keeps who ran what.
+    """
+
+    period = models.CharField(_("month"), max_length=7)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("run by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=RollRunStatus.choices, default=RollRunStatus.QUEUED
+    )
+    step = models.PositiveSmallIntegerField(_("steps done"), default=0)
+    steps = models.PositiveSmallIntegerField(_("steps"), default=0)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    batches = models.PositiveIntegerField(_("rolls"), default=0)
+    payments = models.PositiveIntegerField(_("new payments"), default=0)
+    stopped = models.PositiveIntegerField(_("entitlements stopped"), default=0)
+    checks = models.PositiveIntegerField(_("payments to look at again"), default=0)
+    error = models.TextField(_("what went wrong"), blank=True)
+
+    scope_field = "region"
+
+    class Meta:
+        verbose_name = _("payment roll run")
+        verbose_name_plural = _("payment roll runs")
+        ordering = ["-requested_at"]
+        constraints = [
+            # One run at a time per month and region: a second click waits for the first.
+            models.UniqueConstraint(
+                fields=["period", "region"],
+                condition=Q(status__in=("queued", "running")),
+                name="rollrun_one_active",
+                violation_error_message=_("This month's roll is already being run for this region."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.region_id} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == RollRunStatus.DONE:
+            return 100
+        return int(100 * self.step / self.steps) if self.steps else 0
+
+
+class RollCheck(models.Model):
+    """A cross-check raised on one payee of a roll, and what the approver decided about it.
+
+    Kept per batch and entitlement (payments are partitioned: nothing may point into them), so a
+    re-run of the roll keeps the decisions already taken and adds only new findings.
+    """
+
+    batch = models.ForeignKey(
+        DisbursementBatch, verbose_name=_("roll"), on_delete=models.CASCADE, related_name="checks"
+    )
+    entitlement = models.ForeignKey(
+        Entitlement, verbose_name=_("entitlement"), on_delete=models.CASCADE, related_name="+"
+    )
+    code = models.CharField(_("why to look again"), max_length=16, choices=CheckCode.choices)
+    decision = models.CharField(
+        _("decision"), max_length=12, choices=CheckDecision.choices, default=CheckDecision.OPEN
+    )
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    scope_field = "batch__region"
+
+    class Meta:
+        verbose_name = _("roll cross-check")
+        verbose_name_plural = _("roll cross-checks")
+        ordering = ["batch", "entitlement", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "entitlement", "code"], name="rollcheck_unique")
+        ]
+        indexes = [models.Index(fields=["batch", "decision"], name="rollcheck_batch_decision_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.batch} {self.entitlement_id} {self.code}"

@@ -214,3 +214,24 @@ def document_errors(*, field: str, name: str, size: int, head: bytes, max_bytes:
     if size == 0:
         errors.append(_("%(field)s: the file is empty.") % {"field": field})
     return errors
+
+
+def normal_account(account: str) -> str:
+    """A bank account as banks print it (groups of digits) stored as digits only."""
+    return "".join((account or "").split()).replace("-", "")
+
+
+def payee_errors(name: str, account: str) -> dict[str, list[str]]:
+    """What is wrong with a payee: an account is 8 to 30 digits (cards 16-19, savings and social
+    security card accounts differ by bank); a name is at most 50 characters."""
+    errors: dict[str, list[str]] = {}
+    if account and not (account.isdigit() and 8 <= len(account) <= 30):
+        errors["payee_account"] = [str(_("A bank account is 8 to 30 digits (spaces allowed)."))]
+    if len((name or "").strip()) > 50:
+        errors["payee_name"] = [str(_("The payee's name is at most 50 characters."))]
+    return errors
+
+
+def mask_account(account: str) -> str:
+    """A bank account shown to roles without personal-data rights: its last four digits."""
+    return f"****{account[-4:]}" if account else ""

@@ -6,7 +6,9 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import models
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 
 import conditions
 from elders.models import Elder
@@ -14,7 +16,7 @@ from regions.rules import candidate_ancestor_codes
 
 from . import rules
 from .choices import Beneficiary
-from .models import RegionalParameter, Scheme
+from .models import Payment, RegionalParameter, RollCheck, RollRun, Scheme
 
 if TYPE_CHECKING:
     from facilities.models import Facility
@@ -292,13 +294,69 @@ def batches_in_scope(user) -> QuerySet:
 
 
 def batch_totals(batch) -> dict:
-    """Number of payments and their sum in a roll (returned payments left out)."""
+    """Number of payments and their sum in a roll (returned and excluded payments left out)."""
     from django.db.models import Count, Sum
 
+    from .choices import NOT_COUNTED
     from .models import Payment
 
     return (
         Payment.objects.filter(batch=batch)
-        .exclude(status="returned")
+        .exclude(status__in=NOT_COUNTED)
         .aggregate(payments=Count("id"), amount=Sum("amount"))
     )
+
+
+def roll_runs_in_scope(user) -> QuerySet:
+    from regions.scope import restrict
+
+    return restrict(RollRun.objects.select_related("region", "requested_by"), user)
+
+
+def roll_checks(batch) -> QuerySet:
+    """The roll's cross-checks, undecided first, with the payee's name."""
+    return (
+        RollCheck.objects.filter(batch=batch)
+        .select_related("decided_by")
+        .annotate(
+            name=Coalesce(
+                "entitlement__elder__name", "entitlement__facility__name", "entitlement__caregiver__name"
+            ),
+            elder_id=models.F("entitlement__elder_id"),
+            undecided=Case(When(decision="open", then=Value(0)), default=Value(1), output_field=IntegerField()),
+        )
+        .order_by("undecided", "code", "name", "pk")
+    )
+
+
+def batch_payees(batch, search: str = "") -> QuerySet:
+    """Every payee of a roll (one row per payment), searchable by name, ID number (or its last
+    digits) and bank account (or its last digits)."""
+    rows = Payment.objects.filter(batch=batch).annotate(
+        name=Coalesce("entitlement__elder__name", "entitlement__facility__name", "entitlement__caregiver__name"),
+        id_number=Coalesce(
+            "entitlement__elder__id_number",
+            "entitlement__facility__operator__credit_code",
+            "entitlement__caregiver__id_number",
+        ),
+        payee_name=models.F("entitlement__payee_name"),
+        payee_account=models.F("entitlement__payee_account"),
+        elder_id=models.F("entitlement__elder_id"),
+    )
+    term = "".join(search.split())
+    if term:
+        q = models.Q(name__contains=term)
+        if term.isdigit() or (term[:-1].isdigit() and term[-1:] in "Xx"):
+            q |= models.Q(id_number__endswith=term.upper()) | models.Q(payee_account__endswith=term)
+            q |= models.Q(id_number__startswith=term.upper())
+        rows = rows.filter(q)
+    return rows.order_by("name", "period", "pk")
+
+
+def roll_regions(user) -> QuerySet:
+    """The cities and districts this account may run a roll for (its own region and those under it)."""
+    from regions.choices import Level as RegionLevel
+    from regions.models import Region
+    from regions.scope import restrict
+
+    return restrict(Region.objects.filter(level__in=(RegionLevel.CITY, RegionLevel.COUNTY)), user).order_by("code")[:500]

@@ -78,10 +78,14 @@ def submit_application(
     facility: Facility | None = None,
     caregiver: Caregiver | None = None,
     claimed_cost: Decimal | None = None,
+    payee_name: str = "",
+    payee_account: str = "",
 ) -> Application:
     """Apply for a scheme for its kind of beneficiary: an elder (the community worker's submission is
     the community step), a facility or a caregiver (by the operator's account or bureau staff), with
-    the claimed cost when the amount is a share of it. Review starts at the scheme's first level.
+    the claimed cost when the amount is a share of it, and for cash the payee and bank account the
+    roll pays into (a cash payee without an account is flagged before the roll is approved).
+    Review starts at the scheme's first level.
     Refused, with the conditions that failed, when the beneficiary does not qualify today, and when
     the scheme gives no amount for it yet."""
     given = {
@@ -119,6 +123,10 @@ def submit_application(
                 % {"kind": Beneficiary(scheme.beneficiary).label, "s": scheme}
             }
         )
+    payee_account = rules.normal_account(payee_account)
+    payee_problems = rules.payee_errors(payee_name, payee_account)
+    if payee_problems:
+        raise ValidationError(payee_problems)
     if rules.needs_cost(scheme.amount_rule):
         problems = rules.cost_errors(claimed_cost)
         if problems:
@@ -146,6 +154,8 @@ def submit_application(
         submitted_at=timezone.now(),
         level=levels[0],
         claimed_cost=claimed_cost,
+        payee_name=(payee_name.strip() or (elder.name if elder is not None and payee_account else ""))[:50],
+        payee_account=payee_account,
         **given,
     )
     application.full_clean(validate_unique=False, validate_constraints=False)
@@ -303,7 +313,7 @@ def _approve(application: Application, now) -> Entitlement:
         raise ValidationError(
             _("The amount of %(s)s cannot be determined for this applicant yet.") % {"s": application.scheme}
         )
-    payee = ""
+    payee = application.payee_name
     if application.facility_id:
         operator = application.facility.operator
         payee = operator.name if operator is not None else application.facility.name
@@ -319,6 +329,7 @@ def _approve(application: Application, now) -> Entitlement:
         amount=value,
         status=EntitlementStatus.ACTIVE,
         payee_name=payee[:50],
+        payee_account=application.payee_account,
     )
 
 

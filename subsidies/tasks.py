@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from core.periods import previous_period
 
-from .disbursement import run_disbursement
+from .disbursement import record_period_checks, run_disbursement, run_roll
 from .services import close_notices, enrol_and_stop
 
 
@@ -11,7 +11,8 @@ from .services import close_notices, enrol_and_stop
 def run_disbursement_task(period: str | None = None) -> dict:
     """On the 1st: last month's payment roll (the same service as the command)."""
     result = run_disbursement(period=period or previous_period())
-    return {"period": result.period, "payments": result.payments, "batches": result.batches}
+    checks = record_period_checks(result.period)
+    return {"period": result.period, "payments": result.payments, "batches": result.batches, "checks": checks}
 
 
 @shared_task(name="subsidies.close_notices")
@@ -24,3 +25,10 @@ def close_notices_task() -> int:
 def enrol_and_stop_task() -> dict:
     """Daily: automatic enrolment and stops for lost eligibility."""
     return enrol_and_stop(on=timezone.localdate())
+
+
+@shared_task(name="subsidies.run_roll")
+def run_roll_task(run_id: int) -> dict:
+    """A roll run asked for from the pages (subsidies.disbursement.request_roll)."""
+    run = run_roll(run_id)
+    return {"run": run.pk, "status": run.status, "payments": run.payments, "checks": run.checks}

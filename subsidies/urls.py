@@ -17,5 +17,9 @@ urlpatterns = [
     path("batches/", views.batches, name="batches"),
     path("batches/<int:pk>/", views.batch_detail, name="batch"),
     path("batches/<int:pk>/approve/", views.approve_batch, name="approve-batch"),
+    path("batches/<int:pk>/checks/", views.decide_checks, name="decide-checks"),
+    path("batches/<int:pk>/payees.xlsx", views.payees_workbook, name="payees"),
+    path("runs/", views.run_roll, name="run-roll"),
+    path("runs/<int:pk>/", views.run_detail, name="run"),
     path("batches/<int:pk>/roster.xlsx", views.roster, name="roster"),
 ]

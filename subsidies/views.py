@@ -6,21 +6,35 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.pages import object_or_404
+from core.periods import previous_period
 from elders.file_sections import file_section
 from elders.models import Elder
+from elders.rules import mask_id_number
+from regions.scope import sees_personal_data
 
-from . import disbursement, selectors, services
+from . import disbursement, rules, selectors, services
 from .choices import ApplicationStatus
-from .forms import DocumentForm, OrganisationApplyForm, ReviewForm
+from .forms import (
+    ApproveRollForm,
+    CheckDecisionForm,
+    DocumentForm,
+    OrganisationApplyForm,
+    PayeeForm,
+    ReviewForm,
+    RollRunForm,
+)
 from .models import Scheme
+from .policy import scheme_settings
 
 
 def _errors(exc: Exception) -> str:
@@ -36,21 +50,35 @@ def eligible(request):
 
 
 @login_required
-@require_POST
 @permission_required("subsidies.add_application", raise_exception=True)
 def apply(request, elder_pk: int):
+    """The application for one elder and scheme: for a cash scheme, the payee and bank account."""
     elder = object_or_404(request, Elder.objects.select_related("residence"), pk=elder_pk)
-    scheme = get_object_or_404(Scheme, code=request.POST.get("scheme", ""), active=True)
-    try:
-        services.submit_application(acting_user=request.user, elder=elder, scheme=scheme)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _errors(exc))
-        return redirect("subsidies:eligible")
-    messages.success(
+    code = request.POST.get("scheme") or request.GET.get("scheme", "")
+    scheme = get_object_or_404(Scheme, code=code, active=True, beneficiary="elder")
+    form = PayeeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_application(
+                acting_user=request.user, elder=elder, scheme=scheme, **form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, _errors(exc))
+        else:
+            messages.success(
+                request,
+                _("%(name)s: application for %(scheme)s submitted.") % {"name": elder.name, "scheme": scheme.name},
+            )
+            return redirect("subsidies:applications")
+    return render(
         request,
-        _("%(name)s: application for %(scheme)s submitted.") % {"name": elder.name, "scheme": scheme.name},
+        "subsidies/apply.html",
+        {"elder": elder, "scheme": scheme, "form": form, "cash": scheme.payment_form == "cash"},
     )
-    return redirect("subsidies:applications")
 
 
 @login_required
@@ -138,23 +166,91 @@ def review(request, pk: int):
 @permission_required("subsidies.view_disbursementbatch", raise_exception=True)
 def batches(request):
     rows = selectors.batches_in_scope(request.user).order_by("-period", "scheme__code", "region_id")[:200]
-    return render(request, "subsidies/batches.html", {"batches": rows})
+    context = {"batches": rows}
+    if request.user.has_perm("subsidies.add_rollrun"):
+        context["run_form"] = RollRunForm(
+            initial={"period": previous_period()}, regions=selectors.roll_regions(request.user)
+        )
+        context["runs"] = selectors.roll_runs_in_scope(request.user)[:10]
+    return render(request, "subsidies/batches.html", context)
+
+
+@login_required
+@require_POST
+@permission_required("subsidies.add_rollrun", raise_exception=True)
+def run_roll(request):
+    regions = list(selectors.roll_regions(request.user))
+    form = RollRunForm(request.POST, regions=regions)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("subsidies:batches")
+    region = next(r for r in regions if r.code == form.cleaned_data["region"])
+    try:
+        run = disbursement.request_roll(acting_user=request.user, period=form.cleaned_data["period"], region=region)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _errors(exc))
+        return redirect("subsidies:batches")
+    return redirect("subsidies:run", pk=run.pk)
+
+
+@login_required
+@permission_required("subsidies.view_rollrun", raise_exception=True)
+def run_detail(request, pk: int):
+    """A roll run's progress; the page asks again every two seconds until it has finished."""
+    run = get_object_or_404(selectors.roll_runs_in_scope(request.user), pk=pk)
+    rolls = selectors.batches_in_scope(request.user).filter(
+        period=run.period, region_id=disbursement.roll_region(run.region_id)
+    )
+    template = "subsidies/_run_progress.html" if request.htmx else "subsidies/run_detail.html"
+    return render(request, template, {"run": run, "rolls": rolls})
 
 
 @login_required
 @permission_required("subsidies.view_disbursementbatch", raise_exception=True)
 def batch_detail(request, pk: int):
     batch = get_object_or_404(selectors.batches_in_scope(request.user), pk=pk)
+    # The findings as they stand now (a death reported since the run shows at once); decisions kept.
+    disbursement.record_checks(batch)
+    search = request.GET.get("q", "").strip()
+    payees = Paginator(selectors.batch_payees(batch, search), 50).get_page(request.GET.get("page"))
+    unmasked = sees_personal_data(request.user)
+    for row in payees:
+        row.shown_id_number = row.id_number if unmasked else mask_id_number(row.id_number or "")
+        row.shown_account = row.payee_account if unmasked else rules.mask_account(row.payee_account)
+    checks = list(selectors.roll_checks(batch))
     return render(
         request,
         "subsidies/batch_detail.html",
         {
             "batch": batch,
-            "checks": disbursement.cross_checks(batch),
+            "checks": checks,
+            "open_checks": sum(1 for c in checks if c.decision == "open"),
+            "no_visit_months": scheme_settings(batch.region_id).no_visit_months,
             "diff": disbursement.diff_against_previous(batch),
             "totals": selectors.batch_totals(batch),
+            "payees": payees,
+            "search": search,
+            "approve_form": ApproveRollForm(),
         },
     )
+
+
+@login_required
+@require_POST
+@permission_required("subsidies.change_rollcheck", raise_exception=True)
+def decide_checks(request, pk: int):
+    batch = get_object_or_404(selectors.batches_in_scope(request.user), pk=pk)
+    form = CheckDecisionForm(request.POST, check_ids=batch.checks.values_list("pk", flat=True))
+    if not form.is_valid():
+        messages.error(request, _("Choose at least one payee and a decision."))
+        return redirect("subsidies:batch", pk=batch.pk)
+    try:
+        done = disbursement.decide_checks(acting_user=request.user, batch=batch, **form.cleaned_data)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("Decision recorded for %(n)d cross-checks.") % {"n": done})
+    return redirect(f"{reverse('subsidies:batch', args=[batch.pk])}#checks")
 
 
 @login_required
@@ -162,6 +258,10 @@ def batch_detail(request, pk: int):
 @permission_required("subsidies.change_disbursementbatch", raise_exception=True)
 def approve_batch(request, pk: int):
     batch = get_object_or_404(selectors.batches_in_scope(request.user), pk=pk)
+    form = ApproveRollForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["confirm"]))
+        return redirect("subsidies:batch", pk=batch.pk)
     try:
         disbursement.approve_batch(acting_user=request.user, batch=batch)
     except (ValidationError, PermissionDenied) as exc:
@@ -169,6 +269,20 @@ def approve_batch(request, pk: int):
     else:
         messages.success(request, _("The payment roll was approved and is locked."))
     return redirect("subsidies:batch", pk=batch.pk)
+
+
+@login_required
+@permission_required("subsidies.view_disbursementbatch", raise_exception=True)
+def payees_workbook(request, pk: int):
+    batch = get_object_or_404(selectors.batches_in_scope(request.user), pk=pk)
+    content = disbursement.payee_workbook(
+        acting_user=request.user, batch=batch, search=request.GET.get("q", "").strip()
+    )
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="payees-{batch.period}-{batch.scheme.code}.xlsx"'
+    return response
 
 
 @login_required

@@ -50,3 +50,14 @@ def load_pack_for_today(name: str, region_code: str) -> None:
 
     result = load_policy_pack(name=name, region_code=region_code)
     Scheme.objects.filter(region=result.region).update(effective_to=None)
+
+
+def decide_all(batch, user, decision: str = "acknowledged") -> int:
+    """Decide every open cross-check of a roll (the approver's step before approval)."""
+    from subsidies.disbursement import decide_checks, record_checks
+
+    record_checks(batch)
+    ids = list(batch.checks.filter(decision="open").values_list("pk", flat=True))
+    if not ids:
+        return 0
+    return decide_checks(acting_user=user, batch=batch, checks=ids, decision=decision, comment="核实无误")

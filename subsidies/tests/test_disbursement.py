@@ -13,7 +13,7 @@ from core.periods import months_between
 from elders.services import change_status
 from subsidies.disbursement import run_disbursement
 from subsidies.models import Entitlement, Payment
-from subsidies.tests.helpers import months_ago, poor_disabled_in_institution
+from subsidies.tests.helpers import decide_all, months_ago, poor_disabled_in_institution
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +105,9 @@ def test_checks_diff_approval_lock_roster_and_reissue(approved):
     assert c.post(f"/api/v1/disbursement-batches/{batch.pk}/approve/").status_code == 403
     c.force_authenticate(city)
     assert c.get(f"/api/v1/disbursement-batches/{batch.pk}/roster/").status_code == 400  # not approved yet
+    refused = c.post(f"/api/v1/disbursement-batches/{batch.pk}/approve/")
+    assert refused.status_code == 400 and "not decided" in str(refused.json())  # the checks come first
+    assert decide_all(batch, city) >= 2
     assert c.post(f"/api/v1/disbursement-batches/{batch.pk}/approve/").json()["status"] == "approved"
     late = poor_disabled_in_institution(jl)
     Entitlement.objects.create(

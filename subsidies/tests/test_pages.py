@@ -98,7 +98,18 @@ def test_batch_review_page_checks_diff_approval_and_roster(approved):
     batch.refresh_from_db()
     assert batch.status == "draft"
 
+    # Approval asks for confirmation, and waits for every cross-check to be decided.
     city.post(f"/subsidies/batches/{batch.pk}/approve/")
+    batch.refresh_from_db()
+    assert batch.status == "draft"
+    refused = city.post(f"/subsidies/batches/{batch.pk}/approve/", {"confirm": "on"}, follow=True)
+    assert "not decided" in text(refused)
+    batch.refresh_from_db()
+    assert batch.status == "draft"
+    ids = list(batch.checks.values_list("pk", flat=True))
+    city.post(f"/subsidies/batches/{batch.pk}/checks/", {"checks": ids, "decision": "acknowledged"})
+    assert not batch.checks.filter(decision="open").exists()
+    city.post(f"/subsidies/batches/{batch.pk}/approve/", {"confirm": "on"})
     batch.refresh_from_db()
     assert batch.status == "approved" and batch.approved_by == city_user
     page = text(city.get(f"/subsidies/batches/{batch.pk}/"))

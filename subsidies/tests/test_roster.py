@@ -6,7 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from subsidies.models import DisbursementBatch, Entitlement
-from subsidies.tests.helpers import months_ago
+from subsidies.tests.helpers import decide_all, months_ago
 from tests.factories import make_staff
 from tests.test_exports import _sheet_xml, assert_text_only, cells
 
@@ -22,6 +22,7 @@ def approved_roll(approved):
     run_disbursement(period=months_ago(2))
     city = make_staff("jc", "city_admin", "220100000000")
     batch = DisbursementBatch.objects.get(period=months_ago(2))
+    decide_all(batch, city)
     approve_batch(acting_user=city, batch=batch)
     return batch, city, jl
 

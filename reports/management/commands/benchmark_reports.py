@@ -59,7 +59,7 @@ RAW = {
     "payments": """
         SELECT e.residence_id, t.scheme_id, count(DISTINCT t.elder_id), sum(p.amount) FROM subsidies_payment p
         JOIN subsidies_entitlement t ON t.id = p.entitlement_id JOIN elders_elder e ON e.id = t.elder_id
-        WHERE p.period = %(period)s AND p.status <> 'returned' GROUP BY 1, 2""",
+        WHERE p.period = %(period)s AND p.status NOT IN ('returned', 'excluded') GROUP BY 1, 2""",
     "unclaimed": """
         SELECT e.residence_id, count(*) FROM elders_elder e WHERE e.status = 'registered'
           AND e.residence_id LIKE '3303%%' AND NOT EXISTS (SELECT 1 FROM subsidies_entitlement t

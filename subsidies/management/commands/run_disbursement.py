@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from core.periods import parse_period
-from subsidies.disbursement import run_disbursement
+from subsidies.disbursement import record_period_checks, run_disbursement
 
 
 class Command(BaseCommand):
@@ -17,9 +17,11 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         result = run_disbursement(period=period, region_code=region)
+        checks = record_period_checks(period)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{period}: {result.payments:,} payments in {result.batches} batches; "
-                f"{result.stopped} entitlements stopped by registry changes."
+                f"{result.stopped} entitlements stopped by registry changes; "
+                f"{checks:,} cross-checks to decide before approval."
             )
         )
