@@ -336,6 +336,10 @@ SPECTACULAR_SETTINGS = {
         "RatingReasonEnum": "supervision.choices.RatingReason",
         "SupervisionTaskReasonEnum": "supervision.choices.TaskReason",
         "SupervisionTaskStatusEnum": "supervision.choices.TaskStatus",
+        "ExchangeKindEnum": "exchanges.choices.Kind",
+        "ExchangeDecisionEnum": "exchanges.choices.Decision",
+        "RowReviewDecisionEnum": "exchanges.api.ROW_DECISIONS",
+        "ReviewDecisionEnum": "subsidies.choices.Decision",
     },
 }
 

@@ -43,8 +43,11 @@ class ReceiveSerializer(serializers.Serializer):
     region = serializers.CharField(max_length=12, required=False, allow_blank=True)
 
 
-class ReviewSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=[("accept", "accept"), ("reject", "reject")])
+ROW_DECISIONS = [("accept", "accept"), ("reject", "reject")]
+
+
+class RowReviewSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=ROW_DECISIONS)
     comment = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
@@ -117,11 +120,11 @@ class ExchangeViewSet(ScopedCreateReadViewSet):
         page = self.paginate_queryset(rows.order_by("line"))
         return self.get_paginated_response([selectors.row_view(request.user, r) for r in page])
 
-    @action(detail=True, methods=["post"], url_path=r"rows/(?P<row_id>\d+)/review", serializer_class=ReviewSerializer)
+    @action(detail=True, methods=["post"], url_path=r"rows/(?P<row_id>\d+)/review", serializer_class=RowReviewSerializer)
     def review(self, request, pk=None, row_id=None):
         exchange = self.get_object()
         row = get_object_or_404(selectors.rows_in_scope(request.user, exchange), pk=row_id)
-        data = ReviewSerializer(data=request.data)
+        data = RowReviewSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         decision = Decision.ACCEPTED if data.validated_data["decision"] == "accept" else Decision.REJECTED
         row = self._run(

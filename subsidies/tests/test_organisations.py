@@ -362,13 +362,14 @@ def test_the_operator_applies_on_the_facility_page_and_the_street_reviews_it(xn)
     application = Application.objects.get(facility=station)
     assert (application.claimed_cost, application.level) == (Decimal("88000.50"), "street")
     assert "Under review" in operator.get(f"/subsidies/facility/{station.pk}/").content.decode()
-    # Another provider's account (same district: it may read the facility) cannot apply for it.
+    # Another provider's account cannot apply for it.
     other = page_client(xn["other_provider_staff"]).post(
         f"/subsidies/facility/{station.pk}/",
         {"scheme": "XN-SERVICE-POINT-HUB", "claimed_cost": "1.00"},
         follow=True,
     )
-    assert "applies only for its own" in other.content.decode()
+    # It cannot even see it: a provider account sees only its own provider's facilities.
+    assert other.status_code == 404
     assert Application.objects.count() == 1
     # The street officer sees it in the queue, with the facility and the claimed cost.
     queue = page_client(xn["street"]).get("/subsidies/review/").content.decode()
