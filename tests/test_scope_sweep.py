@@ -170,8 +170,14 @@ def _build_other_city() -> tuple[dict, set[str]]:
     chief = make_staff("cc-city", "city_admin", city.code)
     provider_staff = make_staff("cc-provider", "provider_staff", county.code)
 
+    # Registered a month ago: the visit an hour ago must not fall before it when the run crosses
+    # local midnight.
     elder = ElderFactory(
-        name="长春老人甲", residence_id=village.code, economic_status="dibao", living_arrangement="institution"
+        name="长春老人甲",
+        residence_id=village.code,
+        economic_status="dibao",
+        living_arrangement="institution",
+        registered_on=timezone.localdate() - timedelta(days=30),
     )
     resident = ElderFactory(name="长春老人乙", residence_id=village.code)
     waiting = ElderFactory(name="长春老人丙", residence_id=village.code)

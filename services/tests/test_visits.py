@@ -281,7 +281,8 @@ def test_street_officer_closes_a_follow_up_through_the_api(staff):
 def test_one_follow_up_per_problem_and_the_page_says_so(staff):
     from django.test import Client
 
-    elder = ElderFactory()
+    # Registered a month ago: a visit two hours ago must not fall before it near local midnight.
+    elder = ElderFactory(registered_on=timezone.localdate() - timedelta(days=30))
     worker = staff["community_worker"]
     first = record_visit(
         acting_user=worker,
