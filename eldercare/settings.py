@@ -340,6 +340,10 @@ SPECTACULAR_SETTINGS = {
         "ExchangeDecisionEnum": "exchanges.choices.Decision",
         "RowReviewDecisionEnum": "exchanges.api.ROW_DECISIONS",
         "ReviewDecisionEnum": "subsidies.choices.Decision",
+        "OrderStatusEnum": "homecare.choices.OrderStatus",
+        "StatementStatusEnum": "homecare.choices.StatementStatus",
+        "StatementLineStatusEnum": "homecare.choices.LineStatus",
+        "EmergencyCallStatusEnum": "homecare.choices.CallStatus",
     },
 }
 

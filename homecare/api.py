@@ -126,7 +126,7 @@ class DispatchSerializer(serializers.Serializer):
     caregiver = serializers.PrimaryKeyRelatedField(queryset=Caregiver.objects.filter(active=True))
 
 
-class CheckSerializer(serializers.Serializer):
+class CheckInOutSerializer(serializers.Serializer):
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
     longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
     work_done = serializers.CharField(required=False, allow_blank=True)
@@ -178,16 +178,16 @@ class OrderViewSet(
     def assign(self, request, pk=None):
         return self._step(services.dispatch, DispatchSerializer)
 
-    @action(detail=True, methods=["post"], url_path="check-in", serializer_class=CheckSerializer)
+    @action(detail=True, methods=["post"], url_path="check-in", serializer_class=CheckInOutSerializer)
     def check_in(self, request, pk=None):
-        body = CheckSerializer(data=request.data)
+        body = CheckInOutSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         return self._step(services.check_in, latitude=data.get("latitude"), longitude=data.get("longitude"))
 
-    @action(detail=True, methods=["post"], url_path="check-out", serializer_class=CheckSerializer)
+    @action(detail=True, methods=["post"], url_path="check-out", serializer_class=CheckInOutSerializer)
     def check_out(self, request, pk=None):
-        body = CheckSerializer(data=request.data)
+        body = CheckInOutSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         return self._step(
