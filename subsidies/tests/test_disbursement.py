@@ -106,7 +106,7 @@ def test_checks_diff_approval_lock_roster_and_reissue(approved):
     c.force_authenticate(city)
     assert c.get(f"/api/v1/disbursement-batches/{batch.pk}/roster/").status_code == 400  # not approved yet
     refused = c.post(f"/api/v1/disbursement-batches/{batch.pk}/approve/")
-    assert refused.status_code == 400 and "not decided" in str(refused.json())  # the checks come first
+    assert refused.status_code == 400 and "核查未处理" in str(refused.json())  # the checks come first
     assert decide_all(batch, city) >= 2
     assert c.post(f"/api/v1/disbursement-batches/{batch.pk}/approve/").json()["status"] == "approved"
     late = poor_disabled_in_institution(jl)
