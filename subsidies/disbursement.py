@@ -383,18 +383,27 @@ def record_checks(batch: DisbursementBatch) -> int:
     A re-run keeps every decision already taken, adds what is new and drops the open findings
     that no longer hold (a visit was recorded since, an account was captured).
     """
-    if batch.status == "approved":
-        return 0
-    found = {(row["entitlement"], row["code"]) for row in cross_checks(batch)}
-    open_checks = RollCheck.objects.filter(batch=batch, decision=CheckDecision.OPEN)
-    gone = [pk for pk, e, c in open_checks.values_list("pk", "entitlement_id", "code") if (e, c) not in found]
-    RollCheck.objects.filter(pk__in=gone).delete()
-    RollCheck.objects.bulk_create(
-        [RollCheck(batch=batch, entitlement_id=e, code=c) for e, c in found],
-        ignore_conflicts=True,
-        batch_size=5_000,
-    )
-    return open_checks.count()
+    with transaction.atomic():
+        # Two runs of the same month (the monthly task and a re-run from the page) would otherwise
+        # insert the same findings in different orders and deadlock: the roll's row is the lock.
+        status = (
+            DisbursementBatch.objects.select_for_update(of=("self",))
+            .order_by()
+            .values_list("status", flat=True)
+            .get(pk=batch.pk)
+        )
+        if status == "approved":
+            return 0
+        found = {(row["entitlement"], row["code"]) for row in cross_checks(batch)}
+        open_checks = RollCheck.objects.filter(batch=batch, decision=CheckDecision.OPEN)
+        gone = [pk for pk, e, c in open_checks.values_list("pk", "entitlement_id", "code") if (e, c) not in found]
+        RollCheck.objects.filter(pk__in=gone).delete()
+        RollCheck.objects.bulk_create(
+            [RollCheck(batch=batch, entitlement_id=e, code=c) for e, c in sorted(found)],
+            ignore_conflicts=True,
+            batch_size=5_000,
+        )
+        return open_checks.count()
 
 
 @transaction.atomic

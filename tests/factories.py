@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from elders.choices import EconomicStatus, LivingArrangement
 from elders.models import Elder
@@ -56,6 +57,9 @@ class ElderFactory(factory.django.DjangoModelFactory):
     residence_id = WUMA_GULOU
     living_arrangement = LivingArrangement.ALONE
     economic_status = EconomicStatus.ORDINARY
+    # On file for a while: a visit or service "an hour ago" must not fall before the registration,
+    # and after 16:00 UTC an hour ago can be yesterday in local (Shanghai) time.
+    registered_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=90))
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):

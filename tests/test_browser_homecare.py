@@ -60,20 +60,20 @@ def test_order_dispatch_check_in_out_confirm_and_settle_once(live_server, browse
     login(page, live_server.url, "ny-carer", PASSWORD)
     page.goto(f"{live_server.url}/homecare/day/")
     card = page.locator(f"[data-testid=day-order-{order.pk}]")
-    card.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the form waits for the browser's location, then posts
+        card.locator("button[type=submit]").click()
     order.refresh_from_db()
     assert order.status == "in_progress" and order.checkin_distance_m is not None and order.checkin_distance_m < 100
     Order.objects.filter(pk=order.pk).update(checked_in_at=order.checked_in_at - timedelta(minutes=60))
     page.reload()
     card = page.locator(f"[data-testid=day-order-{order.pk}]")
     card.locator("textarea[name=work_done]").fill("助洁：打扫卧室和厨房")
-    card.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the form waits for the browser's location, then posts
+        card.locator("button[type=submit]").click()
     card = page.locator(f"[data-testid=day-order-{order.pk}]")
     card.locator("input[name=pin]").fill(PIN)
-    card.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the form waits for the browser's location, then posts
+        card.locator("button[type=submit]").click()
     screenshot(page, "homecare-day-confirmed-phone.png")
     order.refresh_from_db()
     assert order.status == "confirmed" and order.service_record_id is not None

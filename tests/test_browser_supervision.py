@@ -106,7 +106,7 @@ def test_plan_draw_inspect_rectify_overdue_reinspect_blacklist(
             "elder": elder.pk,
             "kind": "meal",
             "provider": world["operator"].pk,
-            "started_at": (timezone.now() - timedelta(hours=1)).isoformat(),
+            "started_at": timezone.now().isoformat(),  # after the blacklisting, dated today locally
             "duration_minutes": 30,
             "funding": "government",
             "amount": "15.00",

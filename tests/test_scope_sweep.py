@@ -69,7 +69,9 @@ def _project_models():
     base = str(settings.BASE_DIR)
     for model in apps.get_models():
         config = apps.get_app_config(model._meta.app_label)
-        if config.path.startswith(base) and not model.__name__.startswith("Historical"):
+        # The virtualenv may live inside the checkout (./dev makes .venv there): its apps are not ours.
+        ours = config.path.startswith(base) and "site-packages" not in config.path
+        if ours and not model.__name__.startswith("Historical"):
             yield model
 
 

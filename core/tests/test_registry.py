@@ -27,10 +27,19 @@ def test_every_store_is_filled_where_its_entries_are_defined():
     assert {"age", "categories", "ability_grade", "facility_star", "caregiver_certified"} <= set(
         registry["condition_facts"]
     )
-    assert {"registry", "assessment", "visits", "catalogue", "facilities", "schemes", "targets", "tasks"} == set(
-        registry["policy_sections"]
-    )
-    assert ["basic", "contacts", "entitlements", "subsidies", "assessments", "facilities", "visits"] == [
+    assert {
+        "registry",
+        "assessment",
+        "visits",
+        "catalogue",
+        "facilities",
+        "schemes",
+        "targets",
+        "tasks",
+        "supervision",
+        "homecare",
+    } == set(registry["policy_sections"])
+    assert ["basic", "contacts", "entitlements", "subsidies", "homecare", "assessments", "facilities", "visits"] == [
         key for key in sorted(registry["file_sections"], key=lambda k: registry["file_sections"][k].order)
     ][:-1]
     assert "visit_rate" in registry["metrics"]

@@ -115,7 +115,7 @@ def test_a_serious_finding_opens_an_order_overdue_warns_and_a_failed_reinspectio
             elder=elder,
             kind="meal",
             provider=world["operator"],
-            started_at=timezone.now() - timedelta(hours=1),
+            started_at=timezone.now(),  # after the blacklisting, dated today (an hour ago may be yesterday locally)
             duration_minutes=30,
             funding="government",
             amount=Decimal("15.00"),
