@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,12 @@ from .choices import InspectionStatus, SafetyRisk
 from .models import Complaint, Finding, Inspection, RectificationOrder, ServiceRating
 
 _RISK_METRICS = {risk: f"findings_{risk}" for risk in SafetyRisk.values}
+
+
+def judged_on(month: Month, today: date | None = None) -> date:
+    """The day a month's lateness is judged on: its last day once it is over, today while it is
+    in progress (a deadline later this month has not passed yet and is not late)."""
+    return min(month.last, today or timezone.localdate())
 
 
 @metrics(
@@ -95,7 +102,10 @@ def inspections(month: Month) -> dict[str, Figures]:
         "rectifications_overdue",
         _("Rectification orders overdue"),
         "count",
-        _("Open rectification orders whose deadline passed before the end of the month."),
+        _(
+            "Open rectification orders whose deadline passed before the end of the month (for the "
+            "month in progress: before today)."
+        ),
         sheet="supervision",
     ),
 )
@@ -104,7 +114,10 @@ def rectifications(month: Month) -> dict[str, Figures]:
         Q(closed_on__isnull=True) | Q(closed_on__gt=month.last)
     )
     rows = _by_village(
-        open_, "facility__region_id", n=Count("id"), overdue=Count("id", filter=Q(deadline__lt=month.last))
+        open_,
+        "facility__region_id",
+        n=Count("id"),
+        overdue=Count("id", filter=Q(deadline__lt=judged_on(month))),
     )
     return {
         "rectifications_open": {c: (r["n"], None) for c, r in rows.items()},
@@ -124,7 +137,10 @@ def rectifications(month: Month) -> dict[str, Figures]:
         "complaints_on_time",
         _("Complaints handled on time"),
         "rate",
-        _("Of the complaints due in the month, those replied to by their deadline."),
+        _(
+            "Of the complaints due in the month, those replied to by their deadline (for the month "
+            "in progress: of those whose deadline has passed or that were replied to)."
+        ),
         sheet="supervision",
     ),
 )
@@ -134,8 +150,13 @@ def complaints(month: Month) -> dict[str, Figures]:
         "region_id",
         n=Count("id"),
     )
+    # While the month is in progress a complaint due later on (or today) and not yet replied to is
+    # not late: it is judged once its deadline has passed or its reply is in. (A month that is over
+    # has every deadline behind it.)
     due = _by_village(
-        Complaint.objects.filter(deadline__gte=month.first, deadline__lte=month.last),
+        Complaint.objects.filter(deadline__gte=month.first, deadline__lte=month.last).filter(
+            Q(deadline__lt=timezone.localdate()) | Q(replied_at__isnull=False)
+        ),
         "region_id",
         n=Count("id"),
         on_time=Count("id", filter=Q(replied_at__date__lte=F("deadline"))),
