@@ -127,7 +127,7 @@ def test_the_month_in_progress_is_judged_on_today_not_on_its_last_day(wenzhou, s
     Complaint.objects.filter(pk=complaints[2].pk).update(
         deadline=date(year, month, 20),
         status="replied",
-        replied_at=timezone.make_aware(datetime(year, month, 8, 10)),
+        replied_at=datetime(year, month, 8, 10, tzinfo=timezone.get_current_timezone()),
     )
     home = inspection.facility.region_id
     figures = village_figures(f"{year}-{month:02d}")
