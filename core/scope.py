@@ -297,6 +297,19 @@ def restrict(queryset: QuerySet, user, action: str = "view") -> QuerySet:
     return queryset.filter(q)
 
 
+def under(queryset: QuerySet, prefix: str) -> QuerySet:
+    """The rows whose region (on any path the model declares) starts with `prefix`: what
+    `?region=` means, the same paths as the scope, so a list filters by what decides access."""
+    model = queryset.model
+    decl = declaration(model)
+    if not decl.regions:
+        raise ImproperlyConfigured(f"{model.__name__} declares no region path to filter by.")
+    q = decl.region_q(model, prefix)
+    if _many_valued(model, decl):
+        return queryset.filter(pk__in=model._base_manager.filter(q).values("pk"))
+    return queryset.filter(q)
+
+
 def allows(user, obj: Model, action: str = "view") -> bool:
     """Whether the user may `action` this one object (one indexed query)."""
     return restrict(type(obj)._base_manager.filter(pk=obj.pk), user, action).exists()

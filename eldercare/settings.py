@@ -276,7 +276,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["eldercare.drf.RolePermission"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["regions.filters.FilterBackend"],  # `?region=` on every list
     "DEFAULT_PAGINATION_CLASS": "eldercare.drf.Pagination",
     "DEFAULT_PARSER_CLASSES": [
         "eldercare.drf.JSONParser",

@@ -1,6 +1,5 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_filters import rest_framework as filters
 from rest_framework import serializers
 
 import conditions
@@ -11,7 +10,8 @@ from regions.models import Region
 from regions.scope import sees_personal_data
 
 from . import selectors, services
-from .choices import Category, EconomicStatus, LivingArrangement, Status
+from .choices import Status
+from .filters import ElderFilterSet
 from .models import Elder
 from .rules import mask_id_number, mask_phone
 
@@ -130,29 +130,6 @@ class ElderSerializer(serializers.ModelSerializer):
                 acting_user=user,
             )
         return instance
-
-
-class ElderFilterSet(filters.FilterSet):
-    q = filters.CharFilter(method="search", label=_("name prefix, ID number or phone"))
-    region = filters.CharFilter(method="in_region", label=_("region code prefix"))
-    status = filters.ChoiceFilter(choices=Status.choices)
-    living_arrangement = filters.ChoiceFilter(choices=LivingArrangement.choices)
-    economic_status = filters.ChoiceFilter(choices=EconomicStatus.choices)
-    category = filters.ChoiceFilter(choices=Category.choices, method="in_category")
-
-    class Meta:
-        model = Elder
-        fields = ["status", "living_arrangement", "economic_status"]
-
-    def search(self, queryset, name, value):
-        return selectors.search(queryset, value)
-
-    def in_region(self, queryset, name, value):
-        region = Region.objects.filter(code=value.ljust(12, "0")).first() if value.isdigit() else None
-        return queryset.filter(residence__code__startswith=region.prefix if region else value)
-
-    def in_category(self, queryset, name, value):
-        return queryset.filter(selectors.category_q(value, timezone.localdate()))
 
 
 class ElderViewSet(PersonalDataAuditMixin, IdempotentCreateMixin, ScopedModelViewSet):

@@ -21,36 +21,16 @@ from . import selectors, services
 from .choices import (
     DischargeReason,
     Equipment,
-    FacilityKind,
-    FacilityStatus,
     Function,
-    Ownership,
     WaitlistStatus,
 )
+from .filters import FacilityFilterSet
 from .models import Facility, FamilyCareBed, Residency, WaitlistEntry
 
 
 def fn(**kwargs):
     """Run a service and turn its Django errors into API errors (400 naming the field, 403)."""
     return fn(**kwargs)
-
-
-def _under(queryset, name, value):
-    """`?region=CODE`: everything under that region (its code prefix), not only the exact code."""
-    region = Region.objects.filter(code=value).first()
-    return queryset.filter(region__code__startswith=region.prefix) if region else queryset.none()
-
-
-class FacilityFilterSet(filters.FilterSet):
-    kind = filters.ChoiceFilter(choices=FacilityKind.choices)
-    ownership = filters.ChoiceFilter(choices=Ownership.choices)
-    status = filters.ChoiceFilter(choices=FacilityStatus.choices)
-    star = filters.NumberFilter()
-    region = filters.CharFilter(method=_under, label=_("region code (everything under it)"))
-
-    class Meta:
-        model = Facility
-        fields = ["kind", "ownership", "status", "star", "region"]
 
 
 class FacilitySerializer(serializers.ModelSerializer):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from elders.forms import BootstrapErrorsMixin
 
-from .choices import DischargeReason, FacilityKind, FacilityStatus
+from .choices import DischargeReason
 
 
 def _date(label):
@@ -77,18 +77,3 @@ class ApplyForm(BootstrapErrorsMixin, forms.Form):
     def __init__(self, *args, facilities=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["facility"].queryset = facilities
-
-
-class FacilityFilterForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("kind"),
-        choices=[("", _("all kinds")), *FacilityKind.choices],
-        required=False,
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
-    )
-    status = forms.ChoiceField(
-        label=_("status"),
-        choices=[("", _("any status")), *FacilityStatus.choices],
-        required=False,
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
-    )

@@ -21,7 +21,8 @@ from regions.scope import sees_personal_data
 
 from . import selectors, services
 from .choices import OPEN_WAITLIST_STATUSES, PUBLIC_OWNERSHIPS, BedStatus, WaitlistStatus
-from .forms import AddBedsForm, AdmitForm, ApplyForm, DischargeForm, FacilityFilterForm
+from .filters import FacilityFilterSet
+from .forms import AddBedsForm, AdmitForm, ApplyForm, DischargeForm
 from .models import FamilyCareBed, Residency, WaitlistEntry
 
 
@@ -32,22 +33,21 @@ def _errors(exc: Exception) -> str:
 @login_required
 @permission_required("facilities.view_facility", raise_exception=True)
 def facility_list(request):
-    form = FacilityFilterForm(request.GET or None)
     facilities = selectors.with_occupancy(selectors.facilities_in_scope(request.user))
     region = None
     if request.GET.get("region"):
-        # The dashboard links here for one street or community of the user's region.
+        # The dashboard links here for one street or community of the user's region: its name heads
+        # the page; the rows are narrowed by the same filter as the API's `?region=`.
         region = object_or_404(request, Region.objects.all(), code=request.GET["region"])
-        facilities = facilities.filter(region__code__startswith=region.prefix)
-    if form.is_valid():
-        if form.cleaned_data["kind"]:
-            facilities = facilities.filter(kind=form.cleaned_data["kind"])
-        if form.cleaned_data["status"]:
-            facilities = facilities.filter(status=form.cleaned_data["status"])
+    filterset = FacilityFilterSet(request.GET or None, queryset=facilities, request=request)
+    if filterset.is_valid():
+        facilities = filterset.qs
     managed = set(selectors.managed_facilities(request.user).values_list("pk", flat=True)[:50])
     page = Paginator(facilities.order_by("region_id", "name"), 50).get_page(request.GET.get("page"))
     return render(
-        request, "facilities/list.html", {"page": page, "form": form, "managed": managed, "region": region}
+        request,
+        "facilities/list.html",
+        {"page": page, "form": filterset.form, "managed": managed, "region": region},
     )
 
 

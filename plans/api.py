@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.api import ScopedReadOnlyViewSet
+from regions.filters import FilterSet
 
 from . import selectors, services
 from .choices import TaskStatus
@@ -283,8 +284,7 @@ class TaskSerializer(serializers.ModelSerializer):
         return self.context["warnings"].get(obj.document, [])
 
 
-class TaskFilterSet(filters.FilterSet):
-    region = filters.CharFilter(field_name="region_id")
+class TaskFilterSet(FilterSet):
     document = filters.CharFilter()
 
     class Meta:

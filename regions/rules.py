@@ -21,6 +21,16 @@ def pad_code(prefix: str) -> str:
     return prefix.ljust(12, "0")
 
 
+def significant_prefix(value: str) -> str:
+    """The leading digits that say "everything under it": a full code loses its trailing zero
+    levels ('330302000000' -> '330302'); a shorter value is a prefix already."""
+    if len(value) == 12:
+        for n in _PREFIX_LENGTHS[:-1]:
+            if not value[n:].strip("0"):
+                return value[:n]
+    return value
+
+
 def scope_prefix(code: str, level: str) -> str:
     """The significant digits of a region: everything under it starts with them."""
     return code[: LEVEL_DIGITS[Level(level)]]

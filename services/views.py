@@ -16,6 +16,7 @@ from core.pages import object_or_404, scoped
 from core.periods import current_period, parse_period
 from eldercare.idempotency import idempotent_post
 from elders.file_sections import file_section
+from elders.filters import ElderFilterSet
 from elders.models import Elder
 from regions.models import Region
 
@@ -58,7 +59,7 @@ def due(request):
         region = scoped(request, Region.objects.filter(code=request.GET["region"])).first()
         if region is None:
             raise Http404(_("This region is outside your region of responsibility."))
-        due = due.filter(residence__code__startswith=region.prefix)
+        due = ElderFilterSet({"region": region.code}, queryset=due).qs  # as the API's `?region=`
     rows = list(due[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
     selectors.mark_risks(rows[:PAGE_SIZE], period)
     items = [

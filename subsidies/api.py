@@ -14,6 +14,7 @@ from audit.api import PersonalDataAuditMixin
 from audit.choices import AccessAction
 from audit.services import record_access
 from core.api import ScopedAPIMixin, ScopedAPIView, ScopedReadOnlyViewSet
+from elders.filters import ElderFilterSet
 from elders.models import Elder
 from facilities.models import Facility
 from regions.models import Region
@@ -422,7 +423,7 @@ class GapView(ScopedAPIView):
             region = get_object_or_404(
                 self.scope_queryset(Region.objects.all()), code=request.query_params["region"]
             )
-            rows = rows.filter(residence__code__startswith=region.prefix)
+            rows = ElderFilterSet({"region": region.code}, queryset=rows).qs  # as every `?region=`
         paginator = Pagination()
         page = paginator.paginate_queryset(rows, request, view=self)
         record_access(
