@@ -9,11 +9,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from elders.demo import demo_seeder
 from elders.models import Elder
 
 from . import rules
 from .instrument import ITEMS
-from .models import Assessment
+from .models import Assessment, AssessmentRequest
 
 # Grade weights (0..4) by age band: the old are more often impaired.
 _WEIGHTS = {
@@ -37,6 +38,13 @@ def _items_for_total(total: int, rng: random.Random) -> dict[str, int]:
     return items
 
 
+def _reset(elder_filter: dict) -> None:
+    on_elder = {f"elder__{k}": v for k, v in elder_filter.items()}
+    AssessmentRequest.objects.filter(**on_elder).delete()
+    Assessment.objects.filter(**on_elder).delete()
+
+
+@demo_seeder("assessments", order=10, reset=_reset)
 def seed_assessments(*, seed: int, elder_filter: dict, batch: int = 5_000) -> int:
     """Assess about 40% of registered demo elders (more of the old), some expired, some due."""
     rng = random.Random(seed + 7)

@@ -22,7 +22,7 @@ from django.core.exceptions import ImproperlyConfigured
 T = TypeVar("T")
 
 # Modules each app may have that fill the stores (imported once by core.apps).
-DEFINING_MODULES = ("facts", "policy", "metrics", "views")
+DEFINING_MODULES = ("facts", "policy", "metrics", "views", "demo")
 
 
 class RegistryError(LookupError):
@@ -91,6 +91,10 @@ registry = Registry(
     "file_sections",
     "policy_sections",
     "metrics",
+    # elders.demo: each app's part of the demo city.
+    "demo_seeders",
+    # reports.dashboard: what other apps show on the dashboard (the plan's targets and tasks).
+    "dashboard_parts",
     # core.scope: each model's scope declaration (by model label) and the organisation bindings.
     "scopes",
     "scope_bindings",

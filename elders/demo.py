@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.registry import registry
 from policies.services import load_policy_pack
 from regions.models import Region
 from regions.services import create_staff, load_regions
@@ -298,32 +299,45 @@ def ensure_staff() -> list[tuple[str, str, str]]:
     return rows
 
 
+@dataclass(frozen=True)
+class DemoSeeder:
+    """One app's part of the demo city, registered where it is written (its `demo.py`).
+
+    `seed(seed=, elder_filter=)` adds the app's rows for the demo elders; `reset(elder_filter)`
+    deletes them before a rebuild. Parts run in `order` inside one transaction, then the ones
+    marked `after_commit` (the month's figures read what the others wrote)."""
+
+    name: str
+    order: int
+    seed: Callable[..., Any]
+    reset: Callable[[dict], Any] | None = None
+    after_commit: bool = False
+
+
+def demo_seeder(name: str, *, order: int, reset: Callable[[dict], Any] | None = None, after_commit: bool = False):
+    """Register an app's demo builder (see DemoSeeder); elders' own part always runs first."""
+
+    def register(func: Callable[..., Any]) -> Callable[..., Any]:
+        registry["demo_seeders"].add(name, DemoSeeder(name, order, func, reset, after_commit))
+        return func
+
+    return register
+
+
 def seed(*, elders: int, seed: int = 20231001, reset: bool = False) -> SeedResult:
-    """Build the demo city. Re-running keeps an existing demo unless `reset` is given."""
+    """Build the demo city: the registry's elders here, then every app's registered part.
+    Re-running keeps an existing demo unless `reset` is given."""
     started = time.perf_counter()
     ensure_reference_data()
     staff = ensure_staff()
+    parts = sorted(registry["demo_seeders"].values(), key=lambda part: (part.order, part.name))
+    demo = {"notes": DEMO_TAG}
     with transaction.atomic():
         existing = Elder.objects.filter(notes=DEMO_TAG)
         if reset:
-            if apps.is_installed("facilities"):
-                from facilities.models import FamilyCareBed, Residency, WaitlistEntry, WaitlistEvent
-
-                WaitlistEvent.objects.filter(entry__elder__notes=DEMO_TAG).delete()
-                WaitlistEntry.objects.filter(elder__notes=DEMO_TAG).delete()
-                Residency.objects.filter(elder__notes=DEMO_TAG).delete()
-                FamilyCareBed.objects.filter(elder__notes=DEMO_TAG).delete()
-            if apps.is_installed("services"):
-                from services.models import FollowUp, ServiceRecord, Visit
-
-                ServiceRecord.objects.filter(elder__notes=DEMO_TAG).delete()
-                FollowUp.objects.filter(elder__notes=DEMO_TAG).delete()
-                Visit.objects.filter(elder__notes=DEMO_TAG).delete()
-            if apps.is_installed("assessments"):
-                from assessments.models import Assessment, AssessmentRequest
-
-                AssessmentRequest.objects.filter(elder__notes=DEMO_TAG).delete()
-                Assessment.objects.filter(elder__notes=DEMO_TAG).delete()
+            for part in reversed(parts):
+                if part.reset is not None:
+                    part.reset(demo)
             ElderContact.objects.filter(elder__notes=DEMO_TAG).delete()
             Elder.history.filter(notes=DEMO_TAG).delete()
             existing.delete()
@@ -332,26 +346,12 @@ def seed(*, elders: int, seed: int = 20231001, reset: bool = False) -> SeedResul
         villages = demo_villages()
         made = _insert(_rows(elders, seed, villages, timezone.localdate()))
         _contacts(seed)
-        if apps.is_installed("assessments"):
-            from assessments.demo import seed_assessments
-
-            seed_assessments(seed=seed, elder_filter={"notes": DEMO_TAG})
-        if apps.is_installed("services"):
-            from services.demo import seed_providers, seed_visits
-
-            seed_visits(seed=seed, elder_filter={"notes": DEMO_TAG})
-            seed_providers(seed=seed, elder_filter={"notes": DEMO_TAG})
-        if apps.is_installed("facilities"):
-            from facilities.demo import seed_facilities
-
-            seed_facilities(seed=seed, elder_filter={"notes": DEMO_TAG})
-    if apps.is_installed("reports"):
-        # The dashboard reads stored figures: compute the closed months the demo visits cover.
-        from core.periods import closed_periods
-        from reports.services import compute_month
-
-        for period in closed_periods(timezone.localdate(), 12):
-            compute_month(period, triggered_by="seed_demo")
+        for part in parts:
+            if not part.after_commit:
+                part.seed(seed=seed, elder_filter=demo)
+    for part in parts:
+        if part.after_commit:
+            part.seed(seed=seed, elder_filter=demo)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {Elder._meta.db_table}")

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from elders.demo import demo_seeder, demo_villages
 from elders.models import Elder
 from regions.models import Region
 
@@ -40,11 +41,20 @@ def _facility(rng: random.Random, **values) -> Facility:
     return Facility(**values)
 
 
+def _reset(elder_filter: dict) -> None:
+    on_elder = {f"elder__{k}": v for k, v in elder_filter.items()}
+    WaitlistEvent.objects.filter(**{f"entry__elder__{k}": v for k, v in elder_filter.items()}).delete()
+    WaitlistEntry.objects.filter(**on_elder).delete()
+    Residency.objects.filter(**on_elder).delete()
+    FamilyCareBed.objects.filter(**on_elder).delete()
+
+
+@demo_seeder("facilities", order=40, reset=_reset)
 @transaction.atomic
 def seed_facilities(*, seed: int, elder_filter: dict) -> int:
     """Idempotent: the network is built once; residents, the wait-list and family care beds
     are added whenever the demo elders have none (after `seed_demo --reset`)."""
-    from elders.demo import demo_villages
+
     from services.models import Provider
 
     from .policy import facility_settings

@@ -14,9 +14,13 @@ from django.views.decorators.http import require_POST
 from core.pages import scoped
 from regions.models import Region, StaffProfile
 from regions.scope import user_region_code
+from reports.dashboard import dashboard_part
 
 from . import selectors, services
 from .forms import ReportForm
+
+# The plan's targets for the region (with their figures) and where its tasks stand.
+dashboard_part("plan", template="plans/_dashboard.html", order=10)(selectors.dashboard_part)
 
 
 def _errors(exc: Exception) -> str:

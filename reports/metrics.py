@@ -6,7 +6,9 @@ the definition), on which sheet of the month's workbook it stands and whether it
 of the dashboard. The decorated function computes the month's figures per village (or per
 street, for facilities and coverage of streets) as (numerator, denominator); the monthly job
 (reports.services.compute_month) runs every registered function and sums the figures up the
-region tree. A new metric is one decorated function here (and its translated label).
+region tree. A new metric is one decorated function in the `metrics.py` of the app whose data
+it reads (and its translated label); apps above reports (workforce, supervision, homecare)
+register theirs from their own module.
 
 Functions that read the same rows declare several metrics at once (`metrics`), so a month
 costs one grouped query per kind of data, not one per metric.
@@ -22,7 +24,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +36,6 @@ from elders.selectors import cities_with_elders
 from facilities.choices import RESIDENTIAL_KINDS, FacilityKind, Ownership
 from facilities.models import FamilyCareBed
 from facilities.selectors import built_by, operating_on, residents_at
-from homecare.models import AllowanceMonth, EmergencyCall, Flag, Order, StatementLine
 from policies.grades import LEVELS, GradeMapping, grade_mapping
 from regions.models import Region
 from services.choices import ProviderKind, ServiceKind
@@ -42,8 +43,6 @@ from services.models import Caregiver, Provider, ServiceRecord, Visit
 from subsidies.choices import NOT_COUNTED
 from subsidies.models import Entitlement, Payment, Scheme
 from subsidies.selectors import unclaimed
-from workforce.choices import CARE_TRAINING, Audience
-from workforce.models import Adviser, TrainingSession
 
 from .models import VisitRoster
 
@@ -1046,66 +1045,6 @@ def facility_coverage(month: Month) -> dict[str, Figures]:
 
 @metrics(
     declare(
-        "certified_caregivers_per_10k",
-        _("Certified caregivers per 10,000 elders"),
-        "per10k",
-        _(
-            "Employed caregivers of filed providers with a certificate valid at the end of the month, per 10,000 registered elders."
-        ),
-        sheet="workforce",
-    ),
-    declare(
-        "caregivers_qualified_share",
-        _("Caregivers with a vocational skill level"),
-        "rate",
-        _(
-            "Employed caregivers of filed providers holding a vocational skill level (level 5, junior, or above)."
-        ),
-        sheet="workforce",
-    ),
-    declare(
-        "caregivers_trained_share",
-        _("Caregivers trained in the last three years"),
-        "rate",
-        _(
-            "Employed caregivers of filed providers named on a caregivers' training that ended in the last 36 months."
-        ),
-        sheet="workforce",
-    ),
-)
-def caregiver_qualifications(month: Month) -> dict[str, Figures]:
-    since = date(month.last.year - 3, month.last.month, 1)
-    trained = TrainingSession.caregivers.through.objects.filter(
-        caregiver_id=OuterRef("pk"),
-        trainingsession__ends_on__gte=since,
-        trainingsession__ends_on__lte=month.last,
-    )
-    carers = Caregiver.objects.filter(active=True, provider__filing_status="filed").alias(
-        trained=Exists(trained)
-    )
-    certified: Figures = {}
-    qualified: Figures = {}
-    recent: Figures = {}
-    for code, row in _by_village(
-        carers,
-        "provider__region_id",
-        n=Count("id"),
-        certified=Count("id", filter=Q(certificate_expires__gte=month.last) & ~Q(certificate_number="")),
-        qualified=Count("id", filter=Q(skill_level__isnull=False)),
-        trained=Count("id", filter=Q(trained=True)),
-    ).items():
-        certified[code] = (row["certified"], 0)
-        qualified[code] = (row["qualified"], row["n"])
-        recent[code] = (row["trained"], row["n"])
-    return {
-        "certified_caregivers_per_10k": month.per_elder(certified),
-        "caregivers_qualified_share": qualified,
-        "caregivers_trained_share": recent,
-    }
-
-
-@metrics(
-    declare(
         "filed_providers",
         _("Filed elder-care providers"),
         "count",
@@ -1153,261 +1092,3 @@ def respite_households(month: Month) -> Figures:
             records, "elder__residence_id", n=Count("elder_id", distinct=True)
         ).items()
     }
-
-
-@metrics(
-    declare(
-        "training_person_times",
-        _("Care training person-times"),
-        "count",
-        _(
-            "Person-times of caregiver, medical care worker and family caregiver training that ended in the month."
-        ),
-        sheet="workforce",
-    ),
-    declare(
-        "caregiver_training_person_times",
-        _("Caregiver training person-times"),
-        "count",
-        _("Person-times of caregiver training that ended in the month."),
-        sheet="workforce",
-    ),
-    declare(
-        "family_training_households",
-        _("Households reached by family caregiver training"),
-        "count",
-        _("Households of family caregiver training that ended in the month."),
-        sheet="workforce",
-    ),
-    declare(
-        "institution_heads_trained_share",
-        _("Institutions whose head was trained this year"),
-        "rate",
-        _(
-            "Operating residential facilities named on a training of institution heads that ended between 1 January "
-            "and the end of the month, over all of them."
-        ),
-        sheet="workforce",
-    ),
-)
-def training(month: Month) -> dict[str, Figures]:
-    ended = TrainingSession.objects.filter(ends_on__gte=month.first, ends_on__lte=month.last)
-    rows = _by_village(
-        ended,
-        "region_id",
-        care=Coalesce(Sum("person_times", filter=Q(audience__in=CARE_TRAINING)), 0),
-        carers=Coalesce(Sum("person_times", filter=Q(audience=Audience.CAREGIVERS)), 0),
-        households=Coalesce(Sum("households", filter=Q(audience=Audience.FAMILY_CARERS)), 0),
-    )
-    heads = TrainingSession.facilities.through.objects.filter(
-        facility_id=OuterRef("pk"),
-        trainingsession__audience=Audience.INSTITUTION_HEADS,
-        trainingsession__ends_on__gte=date(month.last.year, 1, 1),
-        trainingsession__ends_on__lte=month.last,
-    )
-    institutions = (
-        operating_on(month.last)
-        .filter(kind__in=RESIDENTIAL_KINDS)
-        .filter(month.under_cities("region__code"))
-        .alias(trained=Exists(heads))
-    )
-    return {
-        "training_person_times": {c: (r["care"], None) for c, r in rows.items() if r["care"]},
-        "caregiver_training_person_times": {c: (r["carers"], None) for c, r in rows.items() if r["carers"]},
-        "family_training_households": {
-            c: (r["households"], None) for c, r in rows.items() if r["households"]
-        },
-        "institution_heads_trained_share": {
-            code: (row["trained"], row["n"])
-            for code, row in _by_village(
-                institutions, "region_id", n=Count("id"), trained=Count("id", filter=Q(trained=True))
-            ).items()
-        },
-    }
-
-
-@metrics(
-    declare(
-        "town_advisers",
-        _("Elder-care advisers at streets and towns"),
-        "count",
-        _("Elder-care advisers in post at the end of the month who are posted to a street or town itself."),
-        sheet="workforce",
-    ),
-    declare(
-        "village_advisers",
-        _("Elder-care advisers at communities and villages"),
-        "count",
-        _("Elder-care advisers in post at the end of the month who are posted to a community or village."),
-        sheet="workforce",
-    ),
-)
-def advisers(month: Month) -> dict[str, Figures]:
-    in_post = Adviser.objects.filter(appointed_on__lte=month.last).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=month.last)
-    )
-    out: dict[str, Figures] = {"town_advisers": {}, "village_advisers": {}}
-    for row in in_post.values("region_id", "region__level").annotate(n=Count("id")).order_by():
-        metric = "town_advisers" if row["region__level"] == "town" else "village_advisers"
-        out[metric][row["region_id"]] = (row["n"], None)
-    return out
-
-
-# --- home services bought with an allowance, and emergency calls (homecare/) -------------------
-
-_BY_ELDER = _("Per the elder's community; a service counts in the month it began.")
-
-
-@metrics(
-    declare(
-        "homecare_ordered",
-        _("Home services ordered"),
-        "count",
-        _("Orders wanted in the month, not cancelled."),
-        sheet="homecare",
-    ),
-    declare(
-        "homecare_delivered",
-        _("Home services delivered"),
-        "count",
-        _("Services checked in and out in the month."),
-        sheet="homecare",
-    ),
-    declare(
-        "homecare_verified",
-        _("Home services verified"),
-        "count",
-        _("Delivered services the elder or family confirmed with their PIN."),
-        sheet="homecare",
-    ),
-    declare("homecare_minutes", _("Minutes of home service delivered"), "count", _BY_ELDER, sheet="homecare"),
-    declare(
-        "homecare_flagged",
-        _("Home services flagged by a cross-check"),
-        "count",
-        _("Delivered services with at least one cross-check finding."),
-        sheet="homecare",
-    ),
-)
-def homecare_orders(month: Month) -> dict[str, Figures]:
-    out: dict[str, Figures] = defaultdict(dict)
-    wanted = Order.objects.filter(wanted_at__gte=month.start, wanted_at__lt=month.end).exclude(
-        status="cancelled"
-    )
-    for code, row in _by_village(wanted, "elder__residence_id", n=Count("id")).items():
-        out["homecare_ordered"][code] = (row["n"], None)
-    delivered = Order.objects.filter(
-        checked_in_at__gte=month.start, checked_in_at__lt=month.end, checked_out_at__isnull=False
-    ).alias(flagged=Exists(Flag.objects.filter(order_id=OuterRef("pk"))))
-    for code, row in _by_village(
-        delivered,
-        "elder__residence_id",
-        n=Count("id"),
-        verified=Count("id", filter=Q(status="confirmed")),
-        minutes=Coalesce(Sum("minutes"), 0),
-        flagged=Count("id", filter=Q(flagged=True)),
-    ).items():
-        out["homecare_delivered"][code] = (row["n"], None)
-        out["homecare_verified"][code] = (row["verified"], None)
-        out["homecare_minutes"][code] = (row["minutes"], None)
-        out["homecare_flagged"][code] = (row["flagged"], None)
-    return out
-
-
-@metrics(
-    declare(
-        "homecare_settled",
-        _("Home services settled"),
-        "count",
-        _("Lines of the month's settlement statements."),
-        sheet="homecare",
-    ),
-    declare(
-        "homecare_paid",
-        _("Paid to providers for home services"),
-        "money",
-        _("What the month's statements pay, within each elder's allowance."),
-        sheet="homecare",
-    ),
-    declare(
-        "homecare_allowance_granted",
-        _("Home-service allowance granted"),
-        "money",
-        _("Allowances in yuan of the month, with what was carried over."),
-        sheet="homecare",
-    ),
-    declare(
-        "homecare_allowance_unused",
-        _("Home-service allowance unused"),
-        "money",
-        _("Allowance in yuan not used by settled services (lapsing or carried over per the pack)."),
-        sheet="homecare",
-    ),
-)
-def homecare_settlement(month: Month) -> dict[str, Figures]:
-    out: dict[str, Figures] = defaultdict(dict)
-    lines = StatementLine.objects.filter(statement__period=month.period)
-    for code, row in _by_village(
-        lines, "elder__residence_id", n=Count("id"), paid=Coalesce(Sum("paid"), Decimal(0))
-    ).items():
-        out["homecare_settled"][code] = (row["n"], None)
-        out["homecare_paid"][code] = (int(row["paid"] * 100), None)
-    months = AllowanceMonth.objects.filter(period=month.period, unit="yuan")
-    for code, row in _by_village(
-        months,
-        "elder__residence_id",
-        granted=Coalesce(Sum(F("granted") + F("carried_in")), Decimal(0)),
-        used=Coalesce(Sum("used"), Decimal(0)),
-    ).items():
-        out["homecare_allowance_granted"][code] = (int(row["granted"] * 100), None)
-        out["homecare_allowance_unused"][code] = (int((row["granted"] - row["used"]) * 100), None)
-    return out
-
-
-@metrics(
-    declare(
-        "emergency_calls",
-        _("Emergency calls"),
-        "count",
-        _("Calls of the month, from the API or the hotline."),
-        sheet="homecare",
-    ),
-    declare(
-        "emergency_calls_overdue",
-        _("Emergency calls answered late or escalated"),
-        "count",
-        _("Calls of the month not answered by the pack's deadline."),
-        sheet="homecare",
-    ),
-    declare(
-        "emergency_response_minutes",
-        _("Average response time to emergency calls (minutes)"),
-        "average",
-        _("Minutes from the call to the recorded response, over the answered calls of the month."),
-        sheet="homecare",
-    ),
-)
-def emergency_calls(month: Month) -> dict[str, Figures]:
-    out: dict[str, Figures] = defaultdict(dict)
-    calls = EmergencyCall.objects.filter(time__gte=month.start, time__lt=month.end)
-    took = ExpressionWrapper(F("responded_at") - F("time"), output_field=DurationField())
-    rows = (
-        calls.values("elder__residence_id")
-        .annotate(
-            n=Count("id"),
-            late=Count("id", filter=Q(status="escalated") | Q(responded_at__gt=F("deadline"))),
-            answered=Count("id", filter=Q(responded_at__isnull=False)),
-            took=Sum(took, filter=Q(responded_at__isnull=False)),
-        )
-        .order_by()
-    )
-    for row in rows:
-        code = row["elder__residence_id"]
-        out["emergency_calls"][code] = (row["n"], None)
-        out["emergency_calls_overdue"][code] = (row["late"], None)
-        if row["answered"]:
-            out["emergency_response_minutes"][code] = (
-                round(row["took"].total_seconds() / 60),
-                row["answered"],
-            )
-    return out

@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 
 from eldercare.db import reads_from_replica
 from eldercare.spreadsheets import append_row, workbook_bytes
-from plans.selectors import dashboard_part
 from policies.grades import LEVELS, grade_mapping
 from regions.scope import in_scope, user_region_code
 from services.policy import visit_settings
 
 from . import selectors
+from .dashboard import dashboard_parts
 from .metrics import CARDS, METRICS, SHEETS, metric_label
 
 
@@ -158,9 +158,9 @@ def dashboard(request):
             "region": region,
             "period": period,
             "ancestors": ancestors,
-            # The plan's targets for this region (with their figures) and where its tasks stand:
-            # read for each page (what the user may see of the plan), outside the cached figures.
-            "plan": dashboard_part(request.user, region, timezone.localdate()),
+            # Parts other apps add (the plan's targets and where its tasks stand): read for each
+            # page (what the user may see of them), outside the cached figures.
+            "parts": dashboard_parts(request.user, region, timezone.localdate()),
             "body": _cached(request, "reports/_dashboard_body.html", region, period) if period else "",
         },
     )

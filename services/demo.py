@@ -10,10 +10,11 @@ from django.db import connection
 from django.utils import timezone
 
 from core.periods import closed_periods, parse_period, period_of
+from elders.demo import demo_seeder
 from elders.models import Elder
 
 from .choices import FollowUpStatus
-from .models import FollowUp, Visit
+from .models import FollowUp, ServiceRecord, Visit
 from .policy import visit_settings
 from .selectors import target_group
 
@@ -36,6 +37,14 @@ def _months(today, n: int) -> list[str]:
     return [*closed_periods(today, n - 1), period_of(today)]
 
 
+def _reset(elder_filter: dict) -> None:
+    on_elder = {f"elder__{k}": v for k, v in elder_filter.items()}
+    ServiceRecord.objects.filter(**on_elder).delete()
+    FollowUp.objects.filter(**on_elder).delete()
+    Visit.objects.filter(**on_elder).delete()
+
+
+@demo_seeder("visits", order=20, reset=_reset)
 def seed_visits(*, seed: int, elder_filter: dict, months: int = 12, batch: int = 20_000) -> int:
     """Visits over the last N months for the visit target group of the demo elders."""
     rng = random.Random(seed + 11)
@@ -118,6 +127,7 @@ def _flush(pending: list[Visit], today) -> int:
     return len(made)
 
 
+@demo_seeder("providers", order=30)
 def seed_providers(*, seed: int, elder_filter: dict, records: int = 2_000) -> int:
     """Filed providers of 鹿城区 with caregivers, the demo provider account, and service records."""
     from decimal import Decimal

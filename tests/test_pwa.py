@@ -56,4 +56,4 @@ def test_the_page_benchmark_command_loads():
     # It runs by hand (a report figure, not a test): at least its imports must keep up with main.
     from django.core.management import load_command_class
 
-    assert load_command_class("elders", "benchmark_pages").help.startswith("Bytes and slow-3G seconds")
+    assert load_command_class("reports", "benchmark_pages").help.startswith("Bytes and slow-3G seconds")

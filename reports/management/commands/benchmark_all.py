@@ -19,18 +19,11 @@ from django.utils import timezone
 from assessments.management.commands.benchmark_assessments import RAW as RAW_ASSESSMENTS
 from assessments.selectors import due_assessments
 from core.periods import current_period, period_bounds, previous_period
-from eldercare.benchmarking import (
-    Figure,
-    Pages,
-    bench_scheme,
-    ensure_city,
-    median_ms,
-    median_rolled_back_ms,
-    print_figures,
-)
+from eldercare.benchmarking import Figure, Pages, median_ms, median_rolled_back_ms, print_figures
 from elders.models import Elder
 from facilities.management.commands.benchmark_facilities import RAW_FACILITIES, RAW_GRADES
 from facilities.selectors import standards_report
+from reports.benchmark import bench_scheme, ensure_city
 from reports.management.commands.benchmark_reports import RAW as RAW_MONTH
 from reports.models import VisitRoster
 from reports.services import compute_month

@@ -11,9 +11,10 @@ from django.test import Client
 from django.utils import timezone
 
 from core.periods import period_bounds, previous_period
-from eldercare.benchmarking import bench_scheme, ensure_city, median_ms
+from eldercare.benchmarking import median_ms
 from elders.models import Elder
 from facilities.models import Facility
+from reports.benchmark import bench_scheme, ensure_city
 from reports.models import VisitRoster
 from reports.services import compute_month
 from subsidies.models import Entitlement
