@@ -15,6 +15,7 @@ from eldercare.spreadsheets import SafeXLSX
 from regions.models import Region
 from regions.scope import restrict, scope_prefix, sees_personal_data
 
+from . import fields as elder_fields
 from . import selectors, services
 from .choices import Category
 from .models import Elder, ElderContact
@@ -109,43 +110,10 @@ class ElderAdmin(ScopedAdmin, ImportExportMixin, SimpleHistoryAdmin):
     search_help_text = _("Name (from its start), full ID number or its first digits, or phone.")
     ordering = ("-id",)
     list_per_page = 50
-    readonly_fields = ("sex", "birth_date", "created_by", "created_at", "updated_at")
+    readonly_fields = (*elder_fields.DERIVED, *elder_fields.RECORD)
     raw_id_fields = ("residence", "hukou_region")
     inlines = [ElderContactInline]
-    fieldsets = (
-        (
-            None,
-            {
-                "fields": (
-                    "id_number",
-                    "name",
-                    "sex",
-                    "birth_date",
-                    "residence",
-                    "hukou_region",
-                    "address",
-                    "phone",
-                )
-            },
-        ),
-        (
-            _("Circumstances"),
-            {
-                "fields": (
-                    "living_arrangement",
-                    "economic_status",
-                    "disability_grade",
-                    "is_left_behind",
-                    "is_family_planning_special",
-                    "is_childless_widowed",
-                    "is_veteran",
-                    "is_special_contribution",
-                )
-            },
-        ),
-        (_("Status"), {"fields": ("status", "status_date", "death_date", "registered_on", "notes")}),
-        (_("Record"), {"fields": ("created_by", "created_at", "updated_at")}),
-    )
+    fieldsets = tuple((title, {"fields": names}) for title, names in elder_fields.GROUPS)
 
     @admin.display(description=_("age"))
     def age_display(self, obj: Elder) -> int:

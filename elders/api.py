@@ -9,6 +9,7 @@ from eldercare.idempotency import IdempotentCreateMixin
 from regions.models import Region
 from regions.scope import sees_personal_data
 
+from . import fields as elder_fields
 from . import selectors, services
 from .choices import Status
 from .filters import ElderFilterSet
@@ -43,31 +44,14 @@ class ElderSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Elder
+        # The file's fields (elders.fields), with the age next to the birth date and what is
+        # computed for the reader.
         fields = [
-            "id",
-            "id_number",
-            "name",
-            "sex",
-            "birth_date",
+            *elder_fields.API[: elder_fields.API.index("birth_date") + 1],
             "age",
-            "residence",
-            "hukou_region",
-            "address",
-            "phone",
-            "living_arrangement",
-            "economic_status",
-            "disability_grade",
-            "is_left_behind",
-            "is_family_planning_special",
-            "is_childless_widowed",
-            "is_veteran",
-            "is_special_contribution",
+            *elder_fields.API[elder_fields.API.index("birth_date") + 1 : elder_fields.API.index("status")],
             "categories",
-            "status",
-            "status_date",
-            "death_date",
-            "registered_on",
-            "notes",
+            *elder_fields.API[elder_fields.API.index("status") :],
             "ability_grade",
             "warnings",
         ]

@@ -14,6 +14,7 @@ from import_export import fields, resources, widgets
 from regions.models import Region
 from regions.scope import sees_personal_data
 
+from . import fields as elder_fields
 from . import services
 from .choices import EconomicStatus, LivingArrangement, Sex, Status
 from .models import Elder
@@ -92,31 +93,22 @@ class ElderResource(resources.ModelResource):
     class Meta:
         model = Elder
         import_id_fields = ("id_number",)
-        fields = (
-            "id_number",
-            "name",
-            "sex",
-            "birth_date",
-            "residence",
-            "hukou_region",
-            "address",
-            "phone",
-            "living_arrangement",
-            "economic_status",
-            "disability_grade",
-            "is_left_behind",
-            "is_family_planning_special",
-            "is_childless_widowed",
-            "is_veteran",
-            "is_special_contribution",
-            "status",
-            "registered_on",
-        )
+        fields = elder_fields.EXCEL
         export_order = fields
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = False
         use_transactions = True
+
+    @classmethod
+    def field_from_django_field(cls, field_name, django_field, readonly):
+        # A column not declared above follows elders.fields: derived and decided fields are
+        # exported only, and a coded text field reads its code or its label, like the others.
+        readonly = readonly or field_name in elder_fields.DERIVED + elder_fields.DECIDED
+        field = super().field_from_django_field(field_name, django_field, readonly)
+        if django_field.choices and django_field.get_internal_type() == "CharField":
+            field.widget = ChoiceWidget(django_field.choices)
+        return field
 
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)

@@ -14,28 +14,12 @@ from django.utils.translation import gettext as _
 from regions.models import Region
 from regions.scope import in_scope
 
+from . import fields as elder_fields
 from .choices import Status
 from .models import Elder, duplicate_message
 
-# Fields a caller may set; sex and birth date always come from the ID number.
-EDITABLE_FIELDS = (
-    "id_number",
-    "name",
-    "residence",
-    "hukou_region",
-    "address",
-    "phone",
-    "living_arrangement",
-    "economic_status",
-    "disability_grade",
-    "is_left_behind",
-    "is_family_planning_special",
-    "is_childless_widowed",
-    "is_veteran",
-    "is_special_contribution",
-    "registered_on",
-    "notes",
-)
+# Fields a caller may set (elders.fields); sex and birth date always come from the ID number.
+EDITABLE_FIELDS = elder_fields.EDITABLE
 
 
 def _check_region(user, region: Region | None, field: str = "residence") -> None:

@@ -19,6 +19,7 @@ from core.pages import object_or_404
 from eldercare.idempotency import idempotent_post
 from regions.scope import sees_personal_data
 
+from . import fields as elder_fields
 from . import selectors, services
 from .choices import Category
 from .file_sections import file_section, sections
@@ -206,10 +207,30 @@ def _contacts_url(elder) -> str:
 @file_section("basic", title=gettext_lazy("Basic information"), template="elders/sections/basic.html", order=10)
 def basic_section(request, elder) -> dict:
     labels = dict(Category.choices)
+    shown = [Elder._meta.get_field(name) for name in elder_fields.FILE_PAGE]
     return {
         "residence_name": elder.residence.full_name(),
         "categories": [str(labels.get(c, c)) for c in elder.categories()],
+        # The file's circumstances (elders.fields): each field with its value in words, and the
+        # yes/no ones that hold as one list.
+        "circumstances": [
+            (field.verbose_name, _display(elder, field))
+            for field in shown
+            if field.get_internal_type() != "BooleanField"
+        ],
+        "flags": [
+            field.verbose_name
+            for field in shown
+            if field.get_internal_type() == "BooleanField" and getattr(elder, field.attname)
+        ],
     }
+
+
+def _display(elder, field) -> str:
+    if field.choices:
+        return elder._get_FIELD_display(field) if getattr(elder, field.attname) not in (None, "") else "—"
+    value = getattr(elder, field.name)
+    return "—" if value in (None, "") else str(value)
 
 
 @file_section(
