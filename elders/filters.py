@@ -14,11 +14,27 @@ from .models import Elder
 
 
 class ElderFilterSet(FilterSet):
+    """The API's `/api/v1/elders/` filters and the worker's list page ("我的老人") alike."""
+
     q = filters.CharFilter(method="search", label=_("name prefix, ID number or phone"))
-    status = filters.ChoiceFilter(choices=Status.choices)
-    living_arrangement = filters.ChoiceFilter(choices=LivingArrangement.choices)
-    economic_status = filters.ChoiceFilter(choices=EconomicStatus.choices)
-    category = filters.ChoiceFilter(choices=Category.choices, method="in_category")
+    status = filters.ChoiceFilter(label=_("status"), choices=Status.choices, empty_label=_("All statuses"))
+    living_arrangement = filters.ChoiceFilter(
+        label=_("living arrangement"),
+        choices=LivingArrangement.choices,
+        empty_label=_("Any living arrangement"),
+    )
+    economic_status = filters.ChoiceFilter(
+        label=_("economic status"), choices=EconomicStatus.choices, empty_label=_("Any economic status")
+    )
+    category = filters.ChoiceFilter(
+        label=_("category"), choices=Category.choices, method="in_category", empty_label=_("Any category")
+    )
+    age = filters.ChoiceFilter(
+        label=_("age band"),
+        choices=[(key, key) for key, _lo, _hi in selectors.AGE_BANDS],
+        method="in_age_band",
+        empty_label=_("Any age"),
+    )
 
     class Meta:
         model = Elder
@@ -29,3 +45,7 @@ class ElderFilterSet(FilterSet):
 
     def in_category(self, queryset, name, value):
         return queryset.filter(selectors.category_q(value, timezone.localdate()))
+
+    def in_age_band(self, queryset, name, value):
+        _key, low, high = next(band for band in selectors.AGE_BANDS if band[0] == value)
+        return queryset.filter(selectors.age_band_q(low, high, timezone.localdate()))

@@ -7,9 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from regions.models import Region
 from regions.scope import restrict
 
-from .choices import Category, EconomicStatus, LivingArrangement, Status
+from .choices import Status
 from .models import Elder, ElderContact
-from .selectors import AGE_BANDS
 from .services import EDITABLE_FIELDS
 
 
@@ -113,32 +112,3 @@ class ContactForm(BootstrapErrorsMixin, forms.ModelForm):
             elif isinstance(field.widget, forms.Select):
                 css = "form-select"
             field.widget.attrs.setdefault("class", css)
-
-
-def _blank(choices, label):
-    return [("", label), *choices]
-
-
-class ElderFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    status = forms.ChoiceField(
-        label=_("status"), required=False, choices=_blank(Status.choices, _("All statuses"))
-    )
-    living_arrangement = forms.ChoiceField(
-        label=_("living arrangement"),
-        required=False,
-        choices=_blank(LivingArrangement.choices, _("Any living arrangement")),
-    )
-    economic_status = forms.ChoiceField(
-        label=_("economic status"),
-        required=False,
-        choices=_blank(EconomicStatus.choices, _("Any economic status")),
-    )
-    category = forms.ChoiceField(
-        label=_("category"), required=False, choices=_blank(Category.choices, _("Any category"))
-    )
-    age = forms.ChoiceField(
-        label=_("age band"),
-        required=False,
-        choices=_blank([(key, key) for key, _lo, _hi in AGE_BANDS], _("Any age")),
-    )

@@ -23,7 +23,8 @@ from . import fields as elder_fields
 from . import selectors, services
 from .choices import Category
 from .file_sections import file_section, sections
-from .forms import ContactForm, ElderFilterForm, ElderForm, StatusForm
+from .filters import ElderFilterSet
+from .forms import ContactForm, ElderForm, StatusForm
 from .models import Elder, ElderContact
 
 PAGE_SIZE = 30
@@ -41,24 +42,13 @@ def _add_errors(form, exc: ValidationError) -> None:
 @login_required
 @permission_required("elders.view_elder", raise_exception=True)
 def my_elders(request):
-    form = ElderFilterForm(request.GET or None)
-    qs = selectors.elders_in_scope(request.user)
-    status = "registered"
-    if form.is_valid():
-        data = form.cleaned_data
-        status = data["status"] if "status" in request.GET else "registered"
-        qs = selectors.search(qs, data["q"])
-        for field in ("living_arrangement", "economic_status"):
-            if data[field]:
-                qs = qs.filter(**{field: data[field]})
-        today = timezone.localdate()
-        if data["category"]:
-            qs = qs.filter(selectors.category_q(data["category"], today))
-        if data["age"]:
-            band = next(b for b in selectors.AGE_BANDS if b[0] == data["age"])
-            qs = qs.filter(selectors.age_band_q(band[1], band[2], today))
-    if status:
-        qs = qs.filter(status=status)
+    # The same filter as the API's list (elders.filters); a list opened without a status shows
+    # the registered elders.
+    filterset = ElderFilterSet(request.GET or None, queryset=selectors.elders_in_scope(request.user))
+    form = filterset.form
+    qs = filterset.qs
+    if "status" not in request.GET:
+        qs = qs.filter(status="registered")
     page = _page_number(request.GET.get("page", ""))
     # A street may hold 100,000 files: fetch one row more than a page instead of counting.
     rows = list(qs.order_by("-id")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
