@@ -236,6 +236,8 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["provider", "status", "wanted_at"], name="order_provider_status_idx"),
             models.Index(fields=["caregiver", "wanted_at"], name="order_caregiver_day_idx"),
+            # The overlap cross-check probes a caregiver's services by check-in time.
+            models.Index(fields=["caregiver", "checked_in_at"], name="order_caregiver_checkin_idx"),
             models.Index(fields=["status", "checked_in_at"], name="order_status_checkin_idx"),
             models.Index(fields=["elder", "wanted_at"], name="order_elder_idx"),
         ]

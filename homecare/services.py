@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import DurationField, Exists, ExpressionWrapper, F, Max, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -335,9 +335,18 @@ def cross_check(orders) -> int:
     from facilities.models import Residency
 
     delivered = orders.filter(checked_in_at__isnull=False, checked_out_at__isnull=False)
+    # A service x that began first overlaps o only if x began less than the longest service of
+    # these caregivers before o: that bound turns each probe into a short range of the
+    # (caregiver, check-in) index instead of every earlier service of the caregiver (quadratic).
+    longest = Order.objects.filter(
+        caregiver_id__in=delivered.values("caregiver_id"), checked_out_at__isnull=False
+    ).aggregate(
+        d=Max(ExpressionWrapper(F("checked_out_at") - F("checked_in_at"), output_field=DurationField()))
+    )["d"] or timedelta(0)
     overlapping = (
         Order.objects.filter(
             caregiver_id=OuterRef("caregiver_id"),
+            checked_in_at__gte=OuterRef("checked_in_at") - longest,
             checked_in_at__lt=OuterRef("checked_out_at"),
             checked_out_at__gt=OuterRef("checked_in_at"),
         )

@@ -108,6 +108,17 @@ def test_flag_overlap(ny):
     assert FlagKind.OVERLAP not in kinds(later)
 
 
+def test_flag_overlap_with_a_long_service_begun_hours_before(ny):
+    # The probe looks back as far as the longest service of the caregiver: a 5-hour stay that
+    # began four hours before a short visit elsewhere still overlaps it.
+    neighbour = ElderFactory(residence_id=ny["village"].code, address="宛城区新华街9号")
+    deliver(ny, start=month_start(), minutes=300)
+    short = deliver(ny, start=month_start() + timedelta(hours=4), minutes=30, elder=neighbour)
+    assert FlagKind.OVERLAP in kinds(short)
+    after = deliver(ny, start=month_start() + timedelta(hours=6), minutes=30, elder=neighbour)
+    assert FlagKind.OVERLAP not in kinds(after)
+
+
 def test_flag_after_death(ny):
     order = deliver(ny, start=month_start(), confirm=False)
     died = month_start().date() - timedelta(days=1)

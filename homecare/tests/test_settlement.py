@@ -51,6 +51,20 @@ def test_a_second_run_settles_nothing_new(ny):
     assert statement.payable == Decimal("100.00")
 
 
+def test_settlement_queries_do_not_grow_with_the_services(ny, django_assert_max_num_queries):
+    # Set-based: one statement per kind of work, whatever the number of services.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    deliver(ny, start=month_start())
+    with CaptureQueriesContext(connection) as one:
+        settle_month(period=month())
+    for hour in range(2, 12, 2):
+        deliver(ny, start=month_start() + timedelta(hours=hour))
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert settle_month(period=month()).lines == 5
+
+
 def test_flagged_is_held_until_the_district_decides(ny):
     start = month_start()
     good = deliver(ny, start=start, minutes=60)
