@@ -133,7 +133,8 @@ def test_carry_over(ny, settings):
 
 
 def test_monthly_figures(ny):
-    from reports.metrics import Month, emergency_calls, homecare_orders, homecare_settlement
+    from homecare.metrics import emergency_calls, homecare_orders, homecare_settlement
+    from reports.metrics import Month
 
     deliver(ny, start=month_start(), minutes=60)
     deliver(ny, start=month_start() + timedelta(hours=2), minutes=10)  # flagged: too short
