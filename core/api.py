@@ -121,6 +121,23 @@ class ScopedCreateReadViewSet(ScopedAPIMixin, mixins.CreateModelMixin, viewsets.
     """List, read and create; changes go through the view's own actions."""
 
 
+class SavedByService:
+    """Creating and changing go through the app's service, the only write path: the view hands it
+    the unsaved object (`save_object`) instead of calling `serializer.save()`."""
+
+    def save_object(self, obj):
+        raise NotImplementedError("A view writing through a service says which in save_object().")
+
+    def perform_create(self, serializer):
+        serializer.instance = self.save_object(serializer.Meta.model(**serializer.validated_data))
+
+    def perform_update(self, serializer):
+        obj = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(obj, name, value)
+        serializer.instance = self.save_object(obj)
+
+
 # --- errors -----------------------------------------------------------------------------------
 
 

@@ -141,8 +141,19 @@ class ElderAdmin(ScopedAdmin, ImportExportMixin, SimpleHistoryAdmin):
     def get_search_results(self, request, queryset, search_term):
         return selectors.search(queryset, search_term), False
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ElderContact:
+            return super().save_formset(request, form, formset, change)
+        # Contacts are written through the service, as on the worker's page.
+        changed = formset.save(commit=False)
+        for contact in formset.deleted_objects:
+            services.remove_contact(contact=contact, acting_user=request.user)
+        for contact in changed:
+            services.save_contact(contact=contact, acting_user=request.user)
+        return None
+
     def save_model(self, request, obj, form, change):
-        status_fields = {"status", "status_date", "death_date"}
+        status_fields = set(elder_fields.DECIDED)
         try:
             if change and status_fields & set(form.changed_data):
                 services.change_status(

@@ -11,12 +11,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.scope import require
 from regions.models import Region
 from regions.scope import in_scope
 
 from . import fields as elder_fields
 from .choices import Status
-from .models import Elder, duplicate_message
+from .models import Elder, ElderContact, duplicate_message
 
 # Fields a caller may set (elders.fields); sex and birth date always come from the ID number.
 EDITABLE_FIELDS = elder_fields.EDITABLE
@@ -87,6 +88,20 @@ def update_elder(*, elder: Elder, acting_user, reason: str = "", **data: Any) ->
     """Change a file's details (not its status: see change_status); `reason` goes into its history."""
     _apply(elder, data)
     return save_elder(elder=elder, acting_user=acting_user, reason=reason)
+
+
+def save_contact(*, contact: ElderContact, acting_user) -> ElderContact:
+    """Add or change a contact or guardian of a file: who may change the file may do it (the page
+    and the admin write through here)."""
+    require(acting_user, "elders.change_elder", obj=contact.elder)
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+def remove_contact(*, contact: ElderContact, acting_user) -> None:
+    require(acting_user, "elders.change_elder", obj=contact.elder)
+    contact.delete()
 
 
 @transaction.atomic

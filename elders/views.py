@@ -169,8 +169,7 @@ def contact_add(request, pk: int):
     elder = object_or_404(request, Elder.objects.select_related("residence"), pk=pk)
     form = ContactForm(request.POST or None, instance=ElderContact(elder=elder))
     if request.method == "POST" and form.is_valid():
-        # A contact carries no rule beyond its fields; scope came from the elder lookup above.
-        form.save()
+        services.save_contact(contact=form.instance, acting_user=request.user)
         messages.success(request, _("The contact was added."))
         return redirect(_contacts_url(elder))
     return render(request, "elders/contact_form.html", {"form": form, "elder": elder})
@@ -182,7 +181,7 @@ def contact_add(request, pk: int):
 def contact_remove(request, pk: int, contact_pk: int):
     elder = object_or_404(request, Elder.objects.select_related("residence"), pk=pk)
     contact = get_object_or_404(ElderContact.objects.filter(elder=elder), pk=contact_pk)
-    contact.delete()
+    services.remove_contact(contact=contact, acting_user=request.user)
     messages.success(request, _("The contact %(name)s was removed.") % {"name": contact.name})
     return redirect(_contacts_url(elder))
 

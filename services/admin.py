@@ -22,6 +22,7 @@ from .models import (
     ServiceRecord,
     Visit,
 )
+from .services import lift_credit_record, record_blacklisting, save_caregiver, save_provider
 
 
 class FollowUpInline(admin.TabularInline):
@@ -212,6 +213,9 @@ class ProviderAdmin(ScopedAdmin, SimpleHistoryAdmin):
     raw_id_fields = ("region",)
     inlines = [CreditRecordInline]
 
+    def save_model(self, request, obj, form, change):
+        save_provider(acting_user=request.user, provider=obj)
+
 
 @admin.register(CreditRecord)
 class CreditRecordAdmin(ScopedAdmin, SimpleHistoryAdmin):
@@ -227,8 +231,6 @@ class CreditRecordAdmin(ScopedAdmin, SimpleHistoryAdmin):
         return self.readonly_fields
 
     def save_model(self, request, obj, form, change):
-        from .services import lift_credit_record, record_blacklisting
-
         if change:
             if "ends_on" in form.changed_data and obj.ends_on is not None:
                 try:
@@ -253,6 +255,9 @@ class CaregiverAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_filter = ("skill_level", "active")
     search_fields = ("name", "=id_number", "certificate_number")
     raw_id_fields = ("provider",)
+
+    def save_model(self, request, obj, form, change):
+        save_caregiver(acting_user=request.user, caregiver=obj)
 
 
 @admin.register(ProviderStaff)

@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from audit.api import PersonalDataAuditMixin
-from core.api import ScopedAPIMixin, ScopedAPIView, ScopedModelViewSet, ScopedReadOnlyViewSet
+from core.api import SavedByService, ScopedAPIMixin, ScopedAPIView, ScopedModelViewSet, ScopedReadOnlyViewSet
 from core.periods import current_period, parse_period, period_bounds
 from eldercare import drf
 from eldercare.idempotency import IdempotentCreateMixin
@@ -256,7 +256,7 @@ class ProviderSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class ProviderViewSet(ScopedModelViewSet):
+class ProviderViewSet(SavedByService, ScopedModelViewSet):
     serializer_class = ProviderSerializer
     filterset_fields = ["kind", "filing_status"]
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -274,6 +274,9 @@ class ProviderViewSet(ScopedModelViewSet):
             starts_on__lte=today,
         )
         return Provider.objects.select_related("region").annotate(is_blacklisted=Exists(black))
+
+    def save_object(self, obj):
+        return services.save_provider(acting_user=self.request.user, provider=obj)
 
 
 class CaregiverSerializer(serializers.ModelSerializer):
@@ -309,13 +312,16 @@ class CaregiverSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class CaregiverViewSet(PersonalDataAuditMixin, ScopedModelViewSet):
+class CaregiverViewSet(PersonalDataAuditMixin, SavedByService, ScopedModelViewSet):
     audit_what = _("caregivers")
     audit_id_numbers = True
     queryset = Caregiver.objects.all()
     serializer_class = CaregiverSerializer
     filterset_fields = ["provider", "skill_level", "active"]
     http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def save_object(self, obj):
+        return services.save_caregiver(acting_user=self.request.user, caregiver=obj)
 
 
 class ServiceRecordSerializer(serializers.ModelSerializer):

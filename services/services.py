@@ -14,7 +14,7 @@ from elders.models import Elder
 
 from . import rules
 from .choices import FollowUpStatus
-from .models import FollowUp, Visit, VisitStatus
+from .models import FollowUp, Provider, Visit, VisitStatus
 from .policy import VisitSettings, visit_settings
 
 
@@ -245,6 +245,37 @@ def provider_of(user):
 
     link = ProviderStaff.objects.select_related("provider").filter(user_id=user.pk).first()
     return link.provider if link else None
+
+
+@transaction.atomic
+def save_provider(*, acting_user, provider):
+    """File a provider or change its file: the admin and the API write through here. The region it
+    serves must lie in the account's region; its credit code is checked (GB 32100) by the model."""
+    action = "change" if provider.pk else "add"
+    require(acting_user, f"services.{action}_provider", region=provider.region_id)
+    if provider.pk:
+        # Moving a provider out of the account's region is as much a change as editing it there.
+        require(acting_user, region=Provider.objects.values_list("region_id", flat=True).get(pk=provider.pk))
+    own = provider_of(acting_user)
+    if own is not None and own.pk != provider.pk:
+        raise PermissionDenied(_("You change your own provider's file only."))
+    provider.full_clean()
+    provider.save()
+    return provider
+
+
+@transaction.atomic
+def save_caregiver(*, acting_user, caregiver):
+    """File a caregiver with a provider or change the file: the admin and the API write through
+    here. The provider must be in the account's region, and a provider's staff file their own."""
+    action = "change" if caregiver.pk else "add"
+    require(acting_user, f"services.{action}_caregiver", region=caregiver.provider.region_id)
+    own = provider_of(acting_user)
+    if own is not None and own.pk != caregiver.provider_id:
+        raise ValidationError({"provider": _("You file caregivers of your own provider only.")})
+    caregiver.full_clean()
+    caregiver.save()
+    return caregiver
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from .models import (
     Suspension,
 )
 from .rules import mask_account
+from .services import save_scheme
 
 
 @admin.register(Scheme)
@@ -41,6 +42,9 @@ class SchemeAdmin(ScopedAdmin, SimpleHistoryAdmin):
     search_fields = ("code", "name")
     raw_id_fields = ("region",)
     readonly_fields = ("document_warnings", "source_documents")
+
+    def save_model(self, request, obj, form, change):
+        save_scheme(scheme=obj, acting_user=request.user)
 
     def changelist_view(self, request, extra_context=None):
         self._documents = loaded_documents()  # one query for the whole list

@@ -31,7 +31,7 @@ from .choices import (
     StopReason,
     SuspensionReason,
 )
-from .rules import rule_errors
+from .rules import gives_no_amount, missing_amounts, rule_errors
 
 # Exactly one of elder, facility, caregiver is set (applications and entitlements).
 ONE_BENEFICIARY = (
@@ -134,6 +134,12 @@ class Scheme(models.Model):
         problems = rule_errors(self.amount_rule or {})
         if problems:
             errors["amount_rule"] = problems
+        elif self.active and gives_no_amount(self.amount_rule):
+            # The document gives no amount: activating it would pay nobody anything.
+            errors["active"] = [
+                _("A scheme cannot be active before its amounts are set (%(missing)s).")
+                % {"missing": ", ".join(missing_amounts(self.amount_rule))}
+            ]
         if errors:
             raise ValidationError(errors)
 

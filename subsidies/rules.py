@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -84,6 +85,34 @@ def rule_errors(rule: dict) -> list[str]:
         for k in needs
         if k not in rule
     ]
+
+
+def _amount_places(rule: dict) -> list[tuple[str, Any]]:
+    """Each place of the rule that holds an amount, by its name in the rule, with its value."""
+    kind = rule.get("kind")
+    if kind == "fixed":
+        return [("amount", rule.get("amount"))]
+    if kind == "by_age_band":
+        return [(f"bands[{i}].amount", band.get("amount")) for i, band in enumerate(rule.get("bands") or [])]
+    if kind in ("by_grade", "by_self_care", "by_skill_level", "by_star"):
+        return [(f"amounts.{key}", value) for key, value in (rule.get("amounts") or {}).items()]
+    if kind == "cost_share":
+        return [("share", rule.get("share"))]
+    if kind == "parameter_multiple":
+        return [(key, rule.get(key)) for key in ("parameter", "multiple")]
+    return []
+
+
+def missing_amounts(rule: dict) -> list[str]:
+    """Where the rule leaves an amount open (null: the document gives none, the bureau sets it),
+    by its place in the rule ('amount', 'bands[2].amount', 'amounts.3')."""
+    return [place for place, value in _amount_places(rule) if value is None]
+
+
+def gives_no_amount(rule: dict) -> bool:
+    """Every amount of the rule is open: paying from it would pay nobody anything. (A rule with some
+    amounts set pays those; an applicant whose amount is open is told so.)"""
+    return all(value is None for _place, value in _amount_places(rule))
 
 
 def amount(rule: dict, facts: Facts) -> Decimal | None:

@@ -69,6 +69,16 @@ def _check_organisation_applicant(acting_user, *, provider_id: int | None, regio
     require(acting_user, region=region_code)
 
 
+def save_scheme(*, scheme: Scheme, acting_user) -> Scheme:
+    """Set a scheme's amounts, rules and activation (the admin writes through here). Its region must
+    lie in the account's; the model refuses an active scheme whose amounts are not all set."""
+    action = "change" if scheme.pk else "add"
+    require(acting_user, f"subsidies.{action}_scheme", region=scheme.region_id)
+    scheme.full_clean()
+    scheme.save()
+    return scheme
+
+
 @transaction.atomic
 def submit_application(
     *,
