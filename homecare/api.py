@@ -237,6 +237,7 @@ class LineSerializer(serializers.ModelSerializer):
             "paid",
             "used",
             "status",
+            "late",
             "dispute_reason",
             "disputed_at",
         ]

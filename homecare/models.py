@@ -390,6 +390,11 @@ class StatementLine(models.Model):
     paid = models.DecimalField(_("paid"), **MONEY)
     used = models.DecimalField(_("allowance used"), **MONEY)
     status = models.CharField(_("status"), max_length=10, choices=LineStatus.choices)
+    late = models.BooleanField(
+        _("delivered in an earlier month"),
+        default=False,
+        help_text=_("Confirmed after its own month was settled: paid with this month, within its allowance."),
+    )
     dispute_reason = models.TextField(_("disputed by the provider because"), blank=True)
     disputed_at = models.DateTimeField(_("disputed at"), null=True, blank=True)
 

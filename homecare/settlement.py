@@ -68,15 +68,20 @@ ON CONFLICT (entitlement_id, period) DO NOTHING
 # The month's confirmed, unsettled services, in order of delivery per allowance: each takes what
 # is left of its allowance (`room`), held and rejected ones take nothing. An order whose
 # allowance has no month (suspended, stopped) has no room: not paid.
+# A service of an earlier month still unsettled (confirmed after its month's statement was
+# approved, or its provider had none that month) is `late`: it goes on this month's statement,
+# after this month's own services, within this month's allowance (its own month is closed: its
+# unused allowance has lapsed or been carried over). The unique order of a line settles it once.
 # Every join and probe goes through an index (the order's statement by provider, its allowance
 # month, its findings by order): the rows this transaction just wrote have stale statistics
 # however often they are analysed (a rolled-back run leaves its row counts behind), and a join
 # without an index under a "one row" estimate is a nested loop over every pair (the 100,000-line
 # run that never finished).
 _LINES = """
-INSERT INTO {line} (statement_id, order_id, elder_id, entitlement_id, claimed, paid, used, status, dispute_reason, disputed_at)
+INSERT INTO {line} (statement_id, order_id, elder_id, entitlement_id, claimed, paid, used, status, late, dispute_reason, disputed_at)
 WITH c AS MATERIALIZED (
     SELECT o.id, o.elder_id, o.entitlement_id, o.amount, o.checked_in_at, s.id AS statement_id,
+           o.checked_in_at < %(start)s AS late,
            COALESCE(a.granted + a.carried_in - a.used, 0) AS avail,
            CASE WHEN a.unit = 'hours' THEN ROUND(o.minutes / 60.0, 2) ELSE o.amount END AS takes,
            -- The order's worst finding (2 rejected, 1 pending, 0 none or accepted): one probe of
@@ -88,7 +93,7 @@ WITH c AS MATERIALIZED (
     JOIN {statement} s ON s.provider_id = o.provider_id AND s.period = %(period)s AND s.status = 'draft'
     LEFT JOIN {month} a ON a.entitlement_id = o.entitlement_id AND a.period = %(period)s
     WHERE o.status = 'confirmed' AND o.entitlement_id IS NOT NULL
-      AND o.checked_in_at >= %(start)s AND o.checked_in_at < %(end)s
+      AND o.checked_in_at < %(end)s
       AND NOT EXISTS (SELECT 1 FROM {line} l WHERE l.order_id = o.id)
       {provider_filter}
 )
@@ -100,10 +105,10 @@ SELECT w.statement_id, w.id, w.elder_id, w.entitlement_id, w.amount,
             WHEN w.room >= w.takes THEN w.takes ELSE w.room END,
        CASE WHEN w.finding = 2 THEN 'rejected' WHEN w.finding = 1 THEN 'held'
             WHEN w.room >= w.takes THEN 'payable' ELSE 'beyond' END,
-       '', NULL
+       w.late, '', NULL
 FROM (
     SELECT c.*, c.avail - SUM(CASE WHEN c.finding > 0 THEN 0 ELSE c.takes END)
-           OVER (PARTITION BY c.entitlement_id ORDER BY c.checked_in_at, c.id ROWS UNBOUNDED PRECEDING)
+           OVER (PARTITION BY c.entitlement_id ORDER BY c.late, c.checked_in_at, c.id ROWS UNBOUNDED PRECEDING)
            + CASE WHEN c.finding > 0 THEN 0 ELSE c.takes END AS room
     FROM c
 ) w
@@ -131,11 +136,11 @@ WHERE {statement}.id = t.statement_id AND {statement}.status = 'draft' {provider
 
 
 def month_orders(period: str, provider_id: int | None = None):
-    _first, _last, start, end = period_bounds(period)
+    """The confirmed, unsettled services this month's run settles: its own and late ones."""
+    _first, _last, _start, end = period_bounds(period)
     orders = Order.objects.filter(
         status=OrderStatus.CONFIRMED,
         entitlement__isnull=False,
-        checked_in_at__gte=start,
         checked_in_at__lt=end,
         line__isnull=True,
     )
@@ -371,12 +376,15 @@ def statement_workbook(*, acting_user, statement: Statement) -> bytes:
             "paid",
             "status",
             "dispute_reason",
+            "late",
         )
         .iterator()
     ):
-        values = list(row)
+        values = list(row[:-1])
         values[3] = timezone.localtime(values[3]).strftime("%Y-%m-%d %H:%M")
         values[7] = str(labels.get(values[7], values[7]))
+        if row[-1]:
+            values[7] = f"{values[7]} ({_('delivered in an earlier month')})"
         append_row(sheet, values, money_columns=(5, 6))
         count += 1
     append_row(

@@ -150,3 +150,41 @@ def test_monthly_figures(ny):
     assert money["homecare_paid"][village] == (5000, None)  # fen: the flagged one is held
     assert money["homecare_allowance_unused"][village] == (15000, None)
     assert emergency_calls(Month(month())) == {}
+
+
+def test_confirmed_after_its_month_was_approved_goes_to_the_next_statement(ny):
+    # Last month's service is checked out but confirmed only after last month's statement was
+    # approved: it is not lost (the next month's statement pays it) and not paid twice.
+    from io import BytesIO
+
+    from django.utils.translation import gettext
+
+    from core.periods import current_period
+    from homecare.choices import StatementStatus
+
+    on_time = deliver(ny, start=month_start())
+    late = deliver(ny, start=month_start() + timedelta(hours=3), confirm=False)
+    assert settle_month(period=month()).lines == 1
+    first = Statement.objects.get(period=month())
+    approve_statement(acting_user=ny["officer"], statement=first)
+    services.confirm(acting_user=ny["staff"], order=late, pin="246810")
+    # Its own month is closed: a re-run of it settles nothing.
+    assert settle_month(period=month()).lines == 0
+    assert settle_month(period=current_period()).lines == 1
+    line = StatementLine.objects.get(order=late)
+    assert line.statement.period == current_period() and line.statement.status == StatementStatus.DRAFT
+    assert line.late and (line.paid, line.status) == (Decimal("50.00"), LineStatus.PAYABLE)
+    assert not StatementLine.objects.get(order=on_time).late
+    first.refresh_from_db()
+    assert first.payable == Decimal("50.00")  # the approved statement is untouched
+    # It draws on the allowance of the month it is paid with.
+    this_month = AllowanceMonth.objects.get(entitlement=ny["entitlement"], period=current_period())
+    assert this_month.used == Decimal("50.00")
+    # Whatever is re-run, once.
+    assert settle_month(period=current_period()).lines == 0
+    assert settle_month(period=month()).lines == 0
+    assert StatementLine.objects.filter(order=late).count() == 1
+    # The finance office's export says so.
+    book = load_workbook(BytesIO(statement_workbook(acting_user=ny["officer"], statement=line.statement)))
+    marked = gettext("delivered in an earlier month")
+    assert any(marked in str(c.value) for r in book.active.iter_rows() for c in r)

@@ -56,8 +56,7 @@ SELECT id, kind, '', 'pending', '', now() FROM (
 ) f
 ON CONFLICT DO NOTHING
 """
-MONTH = """o.status = 'confirmed' AND o.entitlement_id IS NOT NULL AND o.checked_in_at >= %(start)s
-    AND o.checked_in_at < %(end)s AND NOT EXISTS (SELECT 1 FROM homecare_statementline l WHERE l.order_id = o.id)"""
+MONTH = """o.status = 'confirmed' AND o.entitlement_id IS NOT NULL AND o.checked_in_at < %(end)s AND NOT EXISTS (SELECT 1 FROM homecare_statementline l WHERE l.order_id = o.id)"""
 RAW_MONTHS = """
 INSERT INTO homecare_allowancemonth (entitlement_id, elder_id, period, unit, granted, carried_in, used, unused_rule)
 SELECT e.id, e.elder_id, %(period)s, 'yuan', e.amount, 0, 0, 'lapse'
@@ -73,10 +72,10 @@ FROM homecare_order o JOIN services_provider p ON p.id = o.provider_id WHERE {mo
 ON CONFLICT DO NOTHING
 """
 RAW_LINES = """
-INSERT INTO homecare_statementline (statement_id, order_id, elder_id, entitlement_id, claimed, paid, used, status, dispute_reason)
+INSERT INTO homecare_statementline (statement_id, order_id, elder_id, entitlement_id, claimed, paid, used, status, late, dispute_reason)
 WITH c AS MATERIALIZED (
     SELECT o.id, o.elder_id, o.entitlement_id, o.amount, o.checked_in_at, s.id AS statement_id,
-           COALESCE(a.granted + a.carried_in - a.used, 0) AS avail,
+           o.checked_in_at < %(start)s AS late, COALESCE(a.granted + a.carried_in - a.used, 0) AS avail,
            EXISTS (SELECT 1 FROM homecare_flag f WHERE f.order_id = o.id AND f.decision <> 'accepted') AS held
     FROM homecare_order o
     JOIN homecare_statement s ON s.provider_id = o.provider_id AND s.period = %(period)s AND s.status = 'draft'
@@ -86,10 +85,10 @@ WITH c AS MATERIALIZED (
 SELECT statement_id, id, elder_id, entitlement_id, amount,
        CASE WHEN held THEN 0 ELSE GREATEST(0, LEAST(amount, room)) END,
        CASE WHEN held THEN 0 ELSE GREATEST(0, LEAST(amount, room)) END,
-       CASE WHEN held THEN 'held' WHEN room >= amount THEN 'payable' ELSE 'beyond' END, ''
+       CASE WHEN held THEN 'held' WHEN room >= amount THEN 'payable' ELSE 'beyond' END, late, ''
 FROM (
     SELECT c.*, c.avail - SUM(CASE WHEN held THEN 0 ELSE amount END)
-        OVER (PARTITION BY entitlement_id ORDER BY checked_in_at, id) + CASE WHEN held THEN 0 ELSE amount END AS room
+        OVER (PARTITION BY entitlement_id ORDER BY late, checked_in_at, id) + CASE WHEN held THEN 0 ELSE amount END AS room
     FROM c
 ) w
 ON CONFLICT DO NOTHING
