@@ -10,7 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from eldercare.clients import client_address
-from regions.scope import scope_prefix
+from regions.scope import account_prefix
 
 from .models import AccessLog
 
@@ -41,7 +41,7 @@ def record_access(
         unmasked=unmasked,
         address=client_address(request) if request is not None else None,
         path=request.get_full_path()[:500] if request is not None else "",
-        scope=scope_prefix(user) or "",
+        scope=account_prefix(user) or "",
     )
     # The account is the caller itself: checking that it exists would cost a query per read.
     entry.full_clean(exclude=["user"], validate_unique=False, validate_constraints=False)

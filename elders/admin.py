@@ -13,7 +13,7 @@ from audit.services import record_access
 from core.admin import ScopedAdmin
 from eldercare.spreadsheets import SafeXLSX
 from regions.models import Region
-from regions.scope import restrict, scope_prefix, sees_personal_data
+from regions.scope import account_prefix, restrict, sees_personal_data
 
 from . import fields as elder_fields
 from . import selectors, services
@@ -35,7 +35,7 @@ class RegionFilter(admin.SimpleListFilter):
         wanted = Q(level="county")
         if county:
             wanted |= Q(level="town", code__startswith=county)
-        if len(scope_prefix(request.user) or "") >= 6:
+        if len(account_prefix(request.user) or "") >= 6:
             wanted |= Q(level="town")  # one district's streets (or one street): few enough to list
         regions = restrict(Region.objects.filter(wanted), request.user).order_by("code")
         return [(r.code, f"{'— ' if r.level == 'town' else ''}{r.name}") for r in regions]

@@ -30,7 +30,7 @@ from elders.choices import EconomicStatus, LivingArrangement
 from elders.models import Elder, duplicate_message
 from elders.policy import registry_settings
 from regions.models import Region
-from regions.scope import scope_prefix, user_region_code
+from regions.scope import account_prefix, user_region_code
 
 from .files import read_table
 from .models import BulkLoad, LoadError, LoadStatus
@@ -231,7 +231,7 @@ def validate(load: BulkLoad) -> None:
     weighted = " + ".join(f"substr(v, {i + 1}, 1)::int * {w}" for i, w in enumerate(_WEIGHTS))
     la_texts, la_codes, la_list = _choice_table(LivingArrangement.choices)
     es_texts, es_codes, es_list = _choice_table(EconomicStatus.choices)
-    prefix = scope_prefix(load.created_by) or ""
+    prefix = account_prefix(load.created_by) or ""
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {checked}")
         # One pass over the staged rows: normalised values, the birth date and the check character.

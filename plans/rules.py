@@ -97,10 +97,6 @@ def progress_status(
     return Progress.ON_TRACK
 
 
-def period_of(day: date) -> str:
-    return f"{day:%Y-%m}"
-
-
 @dataclass(frozen=True)
 class UnitRef:
     """A responsible unit as a pack names it: a unit of the pack's region, or a collective

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
+from core.periods import period_of
 from policies.documents import from_json
 from policies.models import PolicyPack
 from regions.choices import Level
@@ -21,7 +22,7 @@ from reports.models import MonthlyStat, StatRun
 
 from .choices import Measure, Progress, TaskStatus
 from .models import Target, TargetUnit, Task, TaskAssignment, TaskEvidence, TaskUpdate
-from .rules import assignment_overdue, is_met, period_of, progress_status, task_status
+from .rules import assignment_overdue, is_met, progress_status, task_status
 
 # --- tasks ----------------------------------------------------------------------------------
 
@@ -405,7 +406,7 @@ def document_warnings(packs: set[str], on: date) -> dict[str, list[str]]:
     return out
 
 
-def dashboard_part(user, region: Region, on: date) -> dict:
+def plan_dashboard(user, region: Region, on: date) -> dict:
     """What the dashboard shows of the plan for a region: targets and the tasks' standing, and
     the warnings of the documents the targets come from."""
     rows = target_progress(user, region, on)

@@ -20,7 +20,7 @@ from . import selectors, services
 from .forms import ReportForm
 
 # The plan's targets for the region (with their figures) and where its tasks stand.
-dashboard_part("plan", template="plans/_dashboard.html", order=10)(selectors.dashboard_part)
+dashboard_part("plan", template="plans/_dashboard.html", order=10)(selectors.plan_dashboard)
 
 
 def _errors(exc: Exception) -> str:

@@ -22,7 +22,7 @@ __all__ = [
     "has_role",
     "in_scope",
     "restrict",
-    "scope_prefix",
+    "account_prefix",
     "sees_personal_data",
     "staff_profile",
     "user_region_code",
@@ -46,7 +46,7 @@ def resolve(user) -> Principal:
     )
 
 
-def scope_prefix(user) -> str | None:
+def account_prefix(user) -> str | None:
     """The code prefix a user may see: '' for everything, None for nothing."""
     return principal(user).prefix
 

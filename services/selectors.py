@@ -11,7 +11,7 @@ import conditions
 from core.periods import period_bounds
 from elders.models import Elder
 from elders.selectors import high_age_q
-from regions.scope import restrict, scope_prefix, user_region_code
+from regions.scope import account_prefix, restrict, user_region_code
 
 from .choices import FollowUpStatus, VisitOutcome
 from .models import FollowUp, Visit
@@ -176,7 +176,7 @@ def readable_catalogues(user) -> QuerySet:
 
     from .models import Catalogue
 
-    if scope_prefix(user) is None:
+    if account_prefix(user) is None:
         return Catalogue.objects.none()
     code = user_region_code(user)
     above = candidate_ancestor_codes(code) if code else []

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from core.scope import in_scope, restrict
 from elders.models import Elder
 from regions.models import Region, StaffProfile
-from regions.scope import scope_prefix
+from regions.scope import account_prefix
 from regions.services import load_regions
 from tests.factories import WUMA, WUMA_GULOU, WUMA_MOCHI, ElderFactory, make_staff
 
@@ -111,9 +111,9 @@ def test_create_staff_refuses_weak_password_wrong_level_and_missing_certificate(
 
 def test_scope_is_a_code_prefix(staff):
     worker = staff["community_worker"]
-    assert scope_prefix(worker) == WUMA_GULOU
-    assert scope_prefix(staff["street_officer"]) == "330302006"
-    assert scope_prefix(staff["city_admin"]) == "3303"
+    assert account_prefix(worker) == WUMA_GULOU
+    assert account_prefix(staff["street_officer"]) == "330302006"
+    assert account_prefix(staff["city_admin"]) == "3303"
     assert in_scope(worker, WUMA_GULOU) and not in_scope(worker, WUMA_MOCHI)
 
 
