@@ -35,10 +35,14 @@ from subsidies.api import (
 )
 from supervision.api import (
     ComplaintViewSet,
+    EstateRoomCheckViewSet,
     InspectionPlanViewSet,
     InspectionViewSet,
+    OperatorReviewViewSet,
     RectificationOrderViewSet,
+    ResidentialEstateViewSet,
     ServiceRatingViewSet,
+    StarApplicationViewSet,
     SupervisionTaskViewSet,
 )
 from workforce.api import AdviserViewSet, TrainingSessionViewSet
@@ -75,6 +79,10 @@ router.register("rectification-orders", RectificationOrderViewSet, basename="rec
 router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("service-ratings", ServiceRatingViewSet, basename="servicerating")
 router.register("supervision-tasks", SupervisionTaskViewSet, basename="supervisiontask")
+router.register("residential-estates", ResidentialEstateViewSet, basename="residentialestate")
+router.register("estate-room-checks", EstateRoomCheckViewSet, basename="estateroomcheck")
+router.register("operator-reviews", OperatorReviewViewSet, basename="operatorreview")
+router.register("star-applications", StarApplicationViewSet, basename="starapplication")
 router.register("service-orders", OrderViewSet, basename="serviceorder")
 router.register("service-flags", FlagViewSet, basename="serviceflag")
 router.register("settlement-statements", StatementViewSet, basename="settlementstatement")

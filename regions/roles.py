@@ -117,7 +117,24 @@ _SUPERVISION_READ = [
     "supervision.view_complaint",
     "supervision.view_servicerating",
     "supervision.view_supervisiontask",
+    "supervision.view_residentialestate",
+    "supervision.view_estateroomcheck",
+    "supervision.view_operatorreview",
+    "supervision.view_starapplication",
+    "supervision.view_starscoresheet",
 ]
+# Estates and their yearly room checks, 公建民营 operators' reviews and the contract decision, and
+# handling star applications (assigning evaluators, the result, publication): city and district.
+_SUPERVISION_DISTRICT = [
+    "supervision.add_residentialestate",
+    "supervision.change_residentialestate",
+    "supervision.add_estateroomcheck",
+    "supervision.add_operatorreview",
+    "supervision.change_operatorreview",
+    "supervision.change_starapplication",
+]
+# Scoring a star application as one of its evaluators (district and street officers).
+_STARS_EVALUATE = ["supervision.add_starscoresheet"]
 # Taking in complaints (every office, the worker pages included) and handling them (city, district, street).
 _COMPLAINTS_FILE = ["supervision.view_complaint", "supervision.add_complaint"]
 _COMPLAINTS_HANDLE = ["supervision.change_complaint", "supervision.change_supervisiontask"]
@@ -127,7 +144,15 @@ _RATINGS_WRITE = ["supervision.view_servicerating", "supervision.add_servicerati
 _SUPERVISION_PLAN = ["supervision.add_inspectionplan", "supervision.change_inspectionplan"]
 _SUPERVISION_INSPECT = ["supervision.add_inspectionresult", "supervision.add_caseaction"]
 # An operator's account sees and answers its own orders (the service checks whose they are).
-_SUPERVISION_OPERATOR = ["supervision.view_rectificationorder", "supervision.view_finding", *_RATINGS_WRITE]
+_SUPERVISION_OPERATOR = [
+    "supervision.view_rectificationorder",
+    "supervision.view_finding",
+    *_RATINGS_WRITE,
+    # Its own star applications and reviews (the binding to its provider keeps them its own).
+    "supervision.view_starapplication",
+    "supervision.add_starapplication",
+    "supervision.view_operatorreview",
+]
 _WORKFORCE_WRITE = [
     "workforce.add_trainingsession",
     "workforce.change_trainingsession",
@@ -176,6 +201,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_COMPLAINTS_HANDLE,
         *_SUPERVISION_PLAN,
         *_SUPERVISION_READ,
+        *_SUPERVISION_DISTRICT,
         *_EXCHANGES_READ,
         *_EXCHANGES_WRITE,
         "regions.change_region",
@@ -234,6 +260,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_SUPERVISION_PLAN,
         *_SUPERVISION_INSPECT,
         *_SUPERVISION_READ,
+        *_SUPERVISION_DISTRICT,
+        *_STARS_EVALUATE,
         *_EXCHANGES_READ,
         *_EXCHANGES_WRITE,
         "regions.view_staffprofile",
@@ -280,6 +308,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_RATINGS_WRITE,
         *_SUPERVISION_INSPECT,
         *_SUPERVISION_READ,
+        *_STARS_EVALUATE,
         *_EXCHANGES_READ,
         *_EXCHANGES_WRITE,
         "regions.view_staffprofile",

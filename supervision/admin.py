@@ -18,9 +18,14 @@ from .models import (
     Checklist,
     ChecklistItem,
     Complaint,
+    EstateRoomCheck,
     Inspection,
     InspectionPlan,
+    OperatorReview,
     RectificationOrder,
+    ResidentialEstate,
+    StarApplication,
+    StarScoreSheet,
     SupervisionTask,
 )
 
@@ -40,7 +45,7 @@ class ReadOnlyPackData:
 
 class ChecklistItemInline(ReadOnlyPackData, admin.TabularInline):
     model = ChecklistItem
-    fields = ("code", "area", "risk", "text", "standard", "clause", "severity", "source_shown", "active")
+    fields = ("code", "area", "risk", "text", "standard", "clause", "severity", "points", "source_shown", "active")
     readonly_fields = fields
     extra = 0
 
@@ -51,11 +56,21 @@ class ChecklistItemInline(ReadOnlyPackData, admin.TabularInline):
 
 @admin.register(Checklist)
 class ChecklistAdmin(ReadOnlyPackData, ScopedAdmin):
-    list_display = ("code", "title", "pack", "region", "active")
-    list_filter = ("pack", "active")
+    list_display = ("code", "title", "purpose", "pack", "region", "active")
+    list_filter = ("purpose", "pack", "active")
     search_fields = ("code", "title")
     list_select_related = ("region",)
-    fields = ("code", "title", "pack", "region", "facility_kinds", "service_kinds", "ownerships", "active")
+    fields = (
+        "code",
+        "title",
+        "purpose",
+        "pack",
+        "region",
+        "facility_kinds",
+        "service_kinds",
+        "ownerships",
+        "active",
+    )
     readonly_fields = fields
     inlines = [ChecklistItemInline]
 
@@ -175,3 +190,52 @@ class SupervisionTaskAdmin(ReadOnlyScoped):
     list_display = ("provider", "reason", "period", "status", "created_at")
     list_filter = ("reason", "status")
     list_select_related = ("provider",)
+
+
+@admin.register(ResidentialEstate)
+class ResidentialEstateAdmin(ReadOnlyScoped):
+    list_display = ("name", "region", "kind", "households", "residents", "developer")
+    list_filter = ("kind",)
+    list_select_related = ("region",)
+    search_fields = ("name", "developer")
+
+
+@admin.register(EstateRoomCheck)
+class EstateRoomCheckAdmin(ReadOnlyScoped):
+    list_display = ("estate", "year", "status", "area_m2", "required_m2", "meets_standard", "checked_on")
+    list_filter = ("year", "status", "meets_standard")
+    list_select_related = ("estate",)
+    search_fields = ("estate__name",)
+
+
+@admin.register(OperatorReview)
+class OperatorReviewAdmin(ReadOnlyScoped):
+    list_display = ("facility", "operator", "year", "percent", "passed", "recommendation", "decision")
+    list_filter = ("year", "passed", "recommendation", "decision")
+    list_select_related = ("facility", "operator")
+    search_fields = ("facility__name", "operator__name")
+
+
+class StarScoreSheetInline(admin.TabularInline):
+    model = StarScoreSheet
+    fields = ("evaluator", "points", "percent", "evaluated_on", "submitted_at")
+    readonly_fields = fields
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StarApplication)
+class StarApplicationAdmin(ReadOnlyScoped):
+    list_display = ("facility", "operator", "star_applied", "applied_on", "status", "star_awarded", "published_on")
+    list_filter = ("status", "star_awarded")
+    list_select_related = ("facility", "operator")
+    search_fields = ("facility__name", "operator__name")
+    inlines = [StarScoreSheetInline]

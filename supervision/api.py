@@ -1,22 +1,29 @@
 """API of supervision: plans with their draw, inspections with results, rectification orders (read)."""
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api import ScopedCreateReadViewSet
 from eldercare.api import ScopedReadOnlyViewSet
+from regions.models import Region
 
 from . import services
-from .choices import Channel, RatingReason, Satisfaction
+from .choices import Channel, ContractDecision, RatingReason, Satisfaction
 from .models import (
     Complaint,
+    EstateRoomCheck,
     Inspection,
     InspectionPlan,
     InspectionResult,
+    OperatorReview,
     RectificationOrder,
+    ResidentialEstate,
     ServiceRating,
+    StarApplication,
     SupervisionTask,
 )
 
@@ -314,3 +321,260 @@ class SupervisionTaskViewSet(ScopedReadOnlyViewSet):
     queryset = SupervisionTask.objects.select_related("region")
     serializer_class = SupervisionTaskSerializer
     filterset_fields = ["reason", "status", "provider", "period"]
+
+
+# --- estates, operator reviews, star ratings (issue 16 items 5 and 6) ---------------------------
+
+
+class ResidentialEstateSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.filter(level="village"))
+
+    class Meta:
+        model = ResidentialEstate
+        fields = ["id", "name", "region", "kind", "households", "residents", "developer"]
+
+
+class ResidentialEstateViewSet(ScopedCreateReadViewSet):
+    """Residential estates bound to provide an elder-care room (配建); POST registers one."""
+
+    queryset = ResidentialEstate.objects.select_related("region")
+    serializer_class = ResidentialEstateSerializer
+    filterset_fields = ["kind"]
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.register_estate(acting_user=self.request.user, **data)
+
+
+class EstateRoomCheckSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EstateRoomCheck
+        fields = [
+            "id",
+            "estate",
+            "year",
+            "status",
+            "area_m2",
+            "facility",
+            "checked_on",
+            "note",
+            "required_m2",
+            "min_site_m2",
+            "measure",
+            "meets_standard",
+            "problems",
+        ]
+        read_only_fields = ["required_m2", "min_site_m2", "measure", "meets_standard", "problems"]
+
+
+class EstateRoomCheckViewSet(ScopedCreateReadViewSet):
+    """The yearly checks of estates' elder-care rooms; POST records one (the standard is the
+    facilities section's space standard in force at the estate)."""
+
+    queryset = EstateRoomCheck.objects.select_related("estate")
+    serializer_class = EstateRoomCheckSerializer
+    filterset_fields = ["year", "estate", "status", "meets_standard"]
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.record_room_check(acting_user=self.request.user, **data)
+
+
+class ScoresField(serializers.DictField):
+    child = serializers.DecimalField(max_digits=6, decimal_places=1)
+
+
+class OperatorReviewSerializer(serializers.ModelSerializer):
+    scores = ScoresField()
+    notes = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+    checklist = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = OperatorReview
+        fields = [
+            "id",
+            "facility",
+            "operator",
+            "year",
+            "checklist",
+            "scores",
+            "notes",
+            "summary",
+            "reviewed_on",
+            "points",
+            "max_points",
+            "percent",
+            "pass_score",
+            "passed",
+            "recommendation",
+            "decision",
+            "decision_note",
+            "decided_on",
+        ]
+        read_only_fields = [
+            "operator",
+            "points",
+            "max_points",
+            "percent",
+            "pass_score",
+            "passed",
+            "recommendation",
+            "decision",
+            "decision_note",
+            "decided_on",
+        ]
+
+
+class ContractDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=ContractDecision.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+
+class OperatorReviewViewSet(ScopedCreateReadViewSet):
+    """Yearly performance reviews of 公建民营 operators; POST scores one (item code → points);
+    `decide` records the contract decision the review feeds."""
+
+    queryset = OperatorReview.objects.select_related("checklist")
+    serializer_class = OperatorReviewSerializer
+    filterset_fields = ["year", "facility", "operator", "passed", "recommendation", "decision"]
+    action_permissions = {"decide": ["supervision.change_operatorreview"]}
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.review_operator(
+            acting_user=self.request.user,
+            facility=data["facility"],
+            year=data["year"],
+            scores=data["scores"],
+            notes=data.get("notes") or {},
+            summary=data.get("summary", ""),
+            reviewed_on=data["reviewed_on"],
+        )
+
+    @extend_schema(request=ContractDecisionSerializer, responses=OperatorReviewSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        body = ContractDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        done = services.decide_contract(
+            acting_user=request.user,
+            review=self.get_object(),
+            decision=body.validated_data["decision"],
+            note=body.validated_data.get("note", ""),
+        )
+        return Response(OperatorReviewSerializer(done).data)
+
+
+class StarApplicationSerializer(serializers.ModelSerializer):
+    checklist = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    evaluators = serializers.SerializerMethodField()
+
+    class Meta:
+        model = StarApplication
+        fields = [
+            "id",
+            "facility",
+            "operator",
+            "star_applied",
+            "statement",
+            "applied_on",
+            "status",
+            "checklist",
+            "evaluators",
+            "percent",
+            "star_awarded",
+            "rating",
+            "decided_on",
+            "published_on",
+        ]
+        read_only_fields = [
+            "operator",
+            "applied_on",
+            "status",
+            "percent",
+            "star_awarded",
+            "rating",
+            "decided_on",
+            "published_on",
+        ]
+
+    def get_evaluators(self, obj) -> list[str]:
+        return [u.get_full_name() or u.username for u in obj.evaluators.all()]
+
+
+class AssignSerializer(serializers.Serializer):
+    evaluators = serializers.PrimaryKeyRelatedField(many=True, queryset=get_user_model().objects.filter(is_active=True))
+
+
+class ScoreSheetSerializer(serializers.Serializer):
+    scores = ScoresField()
+    notes = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+    evaluated_on = serializers.DateField()
+
+
+class DecideStarSerializer(serializers.Serializer):
+    rated_on = serializers.DateField(required=False)
+
+
+class StarApplicationViewSet(ScopedCreateReadViewSet):
+    """Star ratings as a process: POST is the operator's application; `assign` names the
+    evaluators, `score` is one evaluator's sheet, `decide` the result into the star history,
+    `publish` puts it on the published list (`?status=published`)."""
+
+    queryset = StarApplication.objects.select_related("checklist").prefetch_related("evaluators")
+    serializer_class = StarApplicationSerializer
+    filterset_fields = ["status", "facility", "operator"]
+    action_permissions = {
+        "assign": ["supervision.change_starapplication"],
+        "score": ["supervision.add_starscoresheet"],
+        "decide": ["supervision.change_starapplication"],
+        "publish": ["supervision.change_starapplication"],
+    }
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.apply_for_star(
+            acting_user=self.request.user,
+            facility=data["facility"],
+            star=data["star_applied"],
+            statement=data["statement"],
+        )
+
+    def _answer(self, application):
+        return Response(StarApplicationSerializer(application).data)
+
+    @extend_schema(request=AssignSerializer, responses=StarApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        body = AssignSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._answer(
+            services.assign_evaluators(
+                acting_user=request.user, application=self.get_object(), evaluators=body.validated_data["evaluators"]
+            )
+        )
+
+    @extend_schema(request=ScoreSheetSerializer, responses=StarApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def score(self, request, pk=None):
+        body = ScoreSheetSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        application = self.get_object()
+        services.score_star(acting_user=request.user, application=application, **body.validated_data)
+        return self._answer(application)
+
+    @extend_schema(request=DecideStarSerializer, responses=StarApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        body = DecideStarSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._answer(
+            services.decide_star(
+                acting_user=request.user, application=self.get_object(), rated_on=body.validated_data.get("rated_on")
+            )
+        )
+
+    @extend_schema(request=None, responses=StarApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        return self._answer(services.publish_star(acting_user=request.user, application=self.get_object()))

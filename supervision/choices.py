@@ -107,3 +107,47 @@ class TaskReason(models.TextChoices):
 class TaskStatus(models.TextChoices):
     OPEN = "open", _("Open")
     DONE = "done", _("Done")
+
+
+class Purpose(models.TextChoices):
+    """What a pack checklist is used for: an inspection judges items met or not; a review and a
+    star evaluation score each item up to its points."""
+
+    INSPECTION = "inspection", _("Inspection")  # 监督检查
+    OPERATOR_REVIEW = "operator_review", _("Performance review of a publicly built, privately run operator")  # 公建民营绩效评价
+    STAR_RATING = "star_rating", _("Star rating evaluation")  # 星级评定
+
+
+class RoomStatus(models.TextChoices):
+    """Where a residential estate's elder-care room (配建养老服务用房) stands at the yearly check."""
+
+    NOT_PROVIDED = "not_provided", _("Not provided")  # 未配建
+    PLANNED = "planned", _("Planned, not built")  # 已规划未建成
+    BUILT = "built", _("Built, not handed over")  # 已建成未移交
+    HANDED_OVER = "handed_over", _("Handed over, not in use")  # 已移交未使用
+    IN_USE = "in_use", _("Handed over and in use")  # 已移交并投入使用
+    DIVERTED = "diverted", _("Demolished or put to another use")  # 擅自拆除或改变用途
+
+
+class RoomProblem(models.TextChoices):
+    NOT_PROVIDED = "not_provided", _("No room provided")
+    NOT_BUILT = "not_built", _("Not built yet")
+    NOT_HANDED_OVER = "not_handed_over", _("Not handed over")
+    NOT_IN_USE = "not_in_use", _("Not in use")
+    DIVERTED = "diverted", _("Demolished or put to another use")
+    AREA_SHORT = "area_short", _("Area below the standard")
+    SITE_SMALL = "site_small", _("Site smaller than the standard's minimum")
+
+
+class ContractDecision(models.TextChoices):
+    RENEW = "renew", _("Continue the operating contract")  # 续约
+    RECTIFY = "rectify", _("Continue after rectification within a deadline")  # 限期整改
+    TERMINATE = "terminate", _("End the operating contract")  # 终止合同
+
+
+class StarStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied")  # 已申请
+    EVALUATING = "evaluating", _("Being evaluated")  # 评定中
+    RATED = "rated", _("Rated")  # 已评定
+    NOT_RATED = "not_rated", _("No star reached")  # 未达星级
+    PUBLISHED = "published", _("Published")  # 已公布

@@ -113,3 +113,75 @@ class RatingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["rater"].choices = Rater.choices
         self.fields["reasons"].choices = RatingReason.choices
+
+
+# --- estates, operator reviews, star ratings -------------------------------------------------------
+
+
+class EstateForm(forms.Form):
+    name = forms.CharField(label=_("Name of the estate"), max_length=200)
+    region = forms.ModelChoiceField(label=_("Community"), queryset=None)
+    kind = forms.ChoiceField(label=_("Kind of estate"), choices=[])
+    households = forms.IntegerField(label=_("Households"), min_value=1)
+    residents = forms.IntegerField(label=_("Residents"), min_value=1, required=False)
+    developer = forms.CharField(label=_("Developer"), max_length=200, required=False)
+
+    def __init__(self, *args, communities=None, **kwargs):
+        from facilities.choices import Estate
+
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = communities
+        self.fields["kind"].choices = Estate.choices
+
+
+class RoomCheckForm(forms.Form):
+    year = forms.IntegerField(label=_("Year checked"), min_value=2000, max_value=2100)
+    status = forms.ChoiceField(label=_("State of the room"), choices=[])
+    area_m2 = forms.DecimalField(
+        label=_("Area (m²)"), max_digits=9, decimal_places=2, min_value=0, required=False
+    )
+    facility = forms.ModelChoiceField(label=_("Facility run in the room"), queryset=None, required=False)
+    checked_on = forms.DateField(label=_("Checked on"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000, required=False)
+
+    def __init__(self, *args, facilities=None, **kwargs):
+        from .choices import RoomStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = RoomStatus.choices
+        self.fields["facility"].queryset = facilities
+
+
+class ContractDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Contract decision"), choices=[])
+    note = forms.CharField(
+        label=_("Reason for the decision"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .choices import ContractDecision
+
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = ContractDecision.choices
+
+
+class StarApplyForm(forms.Form):
+    facility = forms.ModelChoiceField(label=_("Facility"), queryset=None)
+    star = forms.TypedChoiceField(label=_("Stars applied for"), choices=[(i, str(i)) for i in range(1, 6)], coerce=int)
+    statement = forms.CharField(
+        label=_("Why the facility reaches this level"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+
+    def __init__(self, *args, facilities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].queryset = facilities
+
+
+class AssignEvaluatorsForm(forms.Form):
+    evaluators = forms.ModelMultipleChoiceField(
+        label=_("Evaluators"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, evaluators=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evaluators"].queryset = evaluators

@@ -9,20 +9,26 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.scope import scoped
+from facilities.choices import Estate as EstateKind
 
 from .choices import (
     CaseActionKind,
     Channel,
     ComplaintStatus,
+    ContractDecision,
     InspectionKind,
     InspectionStatus,
     ItemArea,
     OrderStatus,
     Outcome,
+    Purpose,
     Rater,
+    RoomProblem,
+    RoomStatus,
     SafetyRisk,
     Satisfaction,
     Severity,
+    StarStatus,
     Subject,
     TaskReason,
     TaskStatus,
@@ -48,6 +54,9 @@ class Checklist(models.Model):
         help_text=_("Empty: the national baseline, in force everywhere."),
     )
     pack = models.CharField(_("policy pack"), max_length=40)
+    purpose = models.CharField(
+        _("used for"), max_length=16, choices=Purpose.choices, default=Purpose.INSPECTION
+    )
     facility_kinds = models.JSONField(_("facility kinds"), default=list, blank=True)
     service_kinds = models.JSONField(_("service kinds"), default=list, blank=True)
     ownerships = models.JSONField(
@@ -81,6 +90,9 @@ class ChecklistItem(models.Model):
     clause = models.CharField(_("clause"), max_length=60)
     severity = models.CharField(
         _("severity when not met"), max_length=8, choices=Severity.choices, default=Severity.GENERAL
+    )
+    points = models.PositiveSmallIntegerField(
+        _("points"), null=True, blank=True, help_text=_("Scored checklists: the most an item can earn.")
     )
     source = models.JSONField(_("sources"), default=dict, blank=True)
     active = models.BooleanField(_("in force"), default=True)
@@ -482,3 +494,228 @@ class SupervisionTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.get_reason_display()} {self.period}"
+
+
+# --- community elder-care rooms of residential estates (配建) ------------------------------------
+
+
+@scoped("region")
+class ResidentialEstate(models.Model):
+    """A residential estate (住宅小区) bound to provide an elder-care room (配建养老服务用房)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        related_name="estates",
+        help_text=_("The community (residents' committee) the estate lies in."),
+    )
+    kind = models.CharField(_("kind of estate"), max_length=4, choices=EstateKind.choices)
+    households = models.PositiveIntegerField(_("households"))
+    residents = models.PositiveIntegerField(_("residents"), null=True, blank=True)
+    developer = models.CharField(_("developer"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("residential estate")
+        verbose_name_plural = _("residential estates")
+        ordering = ["region", "name"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="one_estate_name_per_community")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@scoped("estate__region")
+class EstateRoomCheck(models.Model):
+    """The yearly check (督查) of an estate's elder-care room: planned, handed over, in use, its
+    area against the city's space standard, and what is to be corrected."""
+
+    estate = models.ForeignKey(
+        ResidentialEstate, verbose_name=_("residential estate"), on_delete=models.PROTECT, related_name="checks"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(_("state of the room"), max_length=12, choices=RoomStatus.choices)
+    area_m2 = models.DecimalField(
+        _("area (m²)"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    facility = models.ForeignKey(
+        "facilities.Facility",
+        verbose_name=_("facility run in the room"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="estate_room_checks",
+    )
+    # What the standard in force asked at the check, kept: a later pack does not rewrite the past.
+    required_m2 = models.DecimalField(
+        _("area required (m²)"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    min_site_m2 = models.DecimalField(
+        _("smallest site (m²)"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    measure = models.CharField(_("measured as"), max_length=5, blank=True)
+    standard_source = models.TextField(_("standard"), blank=True)
+    meets_standard = models.BooleanField(_("meets the standard"), null=True)
+    problems = models.JSONField(_("to be corrected"), default=list, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    checked_on = models.DateField(_("checked on"))
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("checked by"), on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("estate room check")
+        verbose_name_plural = _("estate room checks")
+        ordering = ["-year", "estate"]
+        constraints = [models.UniqueConstraint(fields=["estate", "year"], name="one_room_check_per_estate_year")]
+
+    def __str__(self) -> str:
+        return f"{self.estate} {self.year}"
+
+    def problem_labels(self) -> list[str]:
+        return [str(RoomProblem(p).label) for p in self.problems if p in RoomProblem.values]
+
+
+# --- yearly performance review of publicly built, privately run operators (公建民营) -------------
+
+
+@scoped("facility__region", provider="operator")
+class OperatorReview(models.Model):
+    """A year's performance review of the operator of a 公建民营 facility against the pack's
+    checklist, scored, with the recommendation and the contract decision it feeds."""
+
+    facility = models.ForeignKey(
+        "facilities.Facility", verbose_name=_("facility"), on_delete=models.PROTECT, related_name="operator_reviews"
+    )
+    operator = models.ForeignKey(
+        "services.Provider", verbose_name=_("operator"), on_delete=models.PROTECT, related_name="reviews"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    checklist = models.ForeignKey(Checklist, verbose_name=_("checklist"), on_delete=models.PROTECT, related_name="+")
+    scores = models.JSONField(_("points per item"), default=dict)
+    notes = models.JSONField(_("notes per item"), default=dict, blank=True)
+    points = models.DecimalField(_("points"), max_digits=7, decimal_places=1)
+    max_points = models.DecimalField(_("out of"), max_digits=7, decimal_places=1)
+    percent = models.DecimalField(_("score (%)"), max_digits=5, decimal_places=1)
+    pass_score = models.DecimalField(_("pass score (%)"), max_digits=5, decimal_places=1)
+    passed = models.BooleanField(_("passed"))
+    recommendation = models.CharField(_("recommendation"), max_length=10, choices=ContractDecision.choices)
+    summary = models.TextField(_("summary"), blank=True)
+    reviewed_on = models.DateField(_("reviewed on"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.CharField(_("contract decision"), max_length=10, choices=ContractDecision.choices, blank=True)
+    decision_note = models.TextField(_("reason for the decision"), blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("operator performance review")
+        verbose_name_plural = _("operator performance reviews")
+        ordering = ["-year", "facility"]
+        constraints = [models.UniqueConstraint(fields=["facility", "year"], name="one_review_per_facility_year")]
+
+    def __str__(self) -> str:
+        return f"{self.facility} {self.year}"
+
+
+# --- star rating as a process (星级评定) -----------------------------------------------------------
+
+
+@scoped("facility__region", provider="operator")
+class StarApplication(models.Model):
+    """An operator's application for a star rating of its facility: evaluators assigned, each
+    scoring the pack's checklist on a phone, the result into the facility's star history, and
+    its publication."""
+
+    facility = models.ForeignKey(
+        "facilities.Facility", verbose_name=_("facility"), on_delete=models.PROTECT, related_name="star_applications"
+    )
+    operator = models.ForeignKey(
+        "services.Provider", verbose_name=_("operator"), on_delete=models.PROTECT, related_name="star_applications"
+    )
+    star_applied = models.PositiveSmallIntegerField(_("stars applied for"))
+    statement = models.TextField(_("the operator's statement"))
+    applied_on = models.DateField(_("applied on"))
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=StarStatus.choices, default=StarStatus.APPLIED)
+    checklist = models.ForeignKey(
+        Checklist, verbose_name=_("checklist"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    evaluators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("evaluators"), related_name="star_evaluations", blank=True
+    )
+    percent = models.DecimalField(_("score (%)"), max_digits=5, decimal_places=1, null=True, blank=True)
+    star_awarded = models.PositiveSmallIntegerField(_("stars awarded"), null=True, blank=True)
+    rating = models.OneToOneField(
+        "facilities.StarRating",
+        verbose_name=_("star rating"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="application",
+    )
+    decided_on = models.DateField(_("rated on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("star rating application")
+        verbose_name_plural = _("star rating applications")
+        ordering = ["-applied_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(star_applied__gte=1, star_applied__lte=5), name="star_applied_1_to_5"
+            ),
+            models.UniqueConstraint(
+                fields=["facility"],
+                condition=models.Q(status__in=["applied", "evaluating"]),
+                name="one_open_star_application_per_facility",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility} {self.star_applied}★ {self.applied_on}"
+
+
+@scoped("application__facility__region", provider="application__operator")
+class StarScoreSheet(models.Model):
+    """One evaluator's scores of a star application, item by item."""
+
+    application = models.ForeignKey(
+        StarApplication, verbose_name=_("application"), on_delete=models.CASCADE, related_name="sheets"
+    )
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("evaluator"), on_delete=models.PROTECT, related_name="+"
+    )
+    scores = models.JSONField(_("points per item"), default=dict)
+    notes = models.JSONField(_("notes per item"), default=dict, blank=True)
+    points = models.DecimalField(_("points"), max_digits=7, decimal_places=1)
+    percent = models.DecimalField(_("score (%)"), max_digits=5, decimal_places=1)
+    evaluated_on = models.DateField(_("evaluated on"))
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("star score sheet")
+        verbose_name_plural = _("star score sheets")
+        ordering = ["application", "submitted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "evaluator"], name="one_sheet_per_evaluator")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.percent}%"

@@ -23,7 +23,7 @@ from policies.selectors import get_section, policies_version
 from policies.sources import Quote, normalize, parse_source
 from services.choices import ServiceKind
 
-from .choices import ItemArea, SafetyRisk, Severity
+from .choices import ItemArea, Purpose, SafetyRisk, Severity
 
 SECTION = "supervision"
 
@@ -48,9 +48,19 @@ RULE_KEYS = tuple(f.name for f in fields(Rules))
 
 
 @dataclass(frozen=True)
+class Scoring:
+    """How scored checklists are judged (each None where the pack sets nothing: the national
+    pack's applies)."""
+
+    review_pass_score: Decimal | None  # a 公建民营 operator's yearly review passes at this % or more
+    star_levels: tuple[Decimal, ...] | None  # minimum % for 1, 2, 3, 4 and 5 stars
+
+
+@dataclass(frozen=True)
 class SupervisionSettings:
     checklists: tuple[dict, ...]
     rules: Rules | None  # None: the city sets none, the national rules apply
+    scoring: Scoring = Scoring(None, None)
 
 
 def defaults() -> SupervisionSettings:
@@ -76,6 +86,12 @@ def _parse_checklist(row: dict, where: str, seen: set[str]) -> dict:
         raise ValidationError(
             _("%(where)s applies to no facility kind and no service kind.") % {"where": where}
         )
+    purpose = row.get("purpose", Purpose.INSPECTION)
+    if purpose not in Purpose.values:
+        raise ValidationError(
+            _("%(where)s.purpose is one of: %(known)s.") % {"where": where, "known": ", ".join(Purpose.values)}
+        )
+    scored = purpose != Purpose.INSPECTION
     items = row["items"]
     if not isinstance(items, list) or not items:
         raise ValidationError(_("%(where)s.items is a non-empty list.") % {"where": where})
@@ -98,6 +114,12 @@ def _parse_checklist(row: dict, where: str, seen: set[str]) -> dict:
             raise ValidationError(_("%(where)s has an unknown safety risk.") % {"where": at})
         if item.get("severity", Severity.GENERAL) not in Severity.values:
             raise ValidationError(_("%(where)s has an unknown severity.") % {"where": at})
+        points = item.get("points")
+        if scored and (not isinstance(points, int) or isinstance(points, bool) or points < 1):
+            # A scored checklist's item says what it can earn; the points rest on the checklist's source.
+            raise ValidationError(_("%(where)s needs 'points', a whole number of at least 1.") % {"where": at})
+        if not scored and points is not None:
+            raise ValidationError(_("%(where)s: an inspection item has no points.") % {"where": at})
         quotes = [r for r in parse_source(item["source"], where=at) if isinstance(r, Quote)]
         if quotes and not any(normalize(str(item["text"])) in normalize(q.quote) for q in quotes):
             # A city's item is the document's own words: what the inspector reads is what was quoted.
@@ -111,12 +133,14 @@ def _parse_checklist(row: dict, where: str, seen: set[str]) -> dict:
                 "standard": str(item["standard"]),
                 "clause": str(item["clause"]),
                 "severity": item.get("severity", Severity.GENERAL),
+                "points": points if scored else None,
                 "source": item["source"],
             }
         )
     return {
         "code": str(row["code"]),
         "title": str(row["title"]),
+        "purpose": purpose,
         "facility_kinds": kinds,
         "service_kinds": services,
         "ownerships": owners,
@@ -179,6 +203,7 @@ def apply(*, region, data: dict, acting_user=None) -> None:
                     "title": row["title"],
                     "region": pack_region,
                     "pack": pack,
+                    "purpose": row["purpose"],
                     "facility_kinds": row["facility_kinds"],
                     "service_kinds": row["service_kinds"],
                     "ownerships": row["ownerships"],
@@ -216,19 +241,67 @@ def parse(data: dict) -> SupervisionSettings:
             )
         seen_lists.add(parsed["code"])
         checklists.append(parsed)
-    return SupervisionSettings(checklists=tuple(checklists), rules=_parse_rules(data))
+    return SupervisionSettings(checklists=tuple(checklists), rules=_parse_rules(data), scoring=_parse_scoring(data))
 
 
-def _national_rules() -> Rules | None:
+def _percent(value, where: str) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        number = None
+    if number is None or isinstance(value, bool) or not 0 < number <= 100:
+        raise ValidationError(_("'%(key)s' is a share of the points, above 0 and at most 100.") % {"key": where})
+    return number
+
+
+def _parse_scoring(data: dict) -> Scoring:
+    passing = sourced(data, "review_pass_score", section=SECTION, kind=(int, float, str), default=None)
+    levels = sourced(data, "star_levels", section=SECTION, kind=list, default=None)
+    if levels is not None:
+        parsed = tuple(_percent(v, f"{SECTION}.star_levels") for v in levels)
+        if len(parsed) != 5 or list(parsed) != sorted(set(parsed)):
+            raise ValidationError(
+                _("'%(key)s' lists the lowest score (%%) of 1, 2, 3, 4 and 5 stars, each above the one before.")
+                % {"key": f"{SECTION}.star_levels"}
+            )
+        levels = parsed
+    return Scoring(
+        review_pass_score=None if passing is None else _percent(passing, f"{SECTION}.review_pass_score"),
+        star_levels=levels,
+    )
+
+def _national() -> SupervisionSettings | None:
     from policies.models import PolicySection
 
-    key = f"supervision:national-rules:{policies_version()}"
+    key = f"supervision:national:{policies_version()}"
     found = cache.get(key)
     if found is None:
         row = PolicySection.objects.filter(region__isnull=True, section=SECTION).first()
-        found = parse(row.data).rules if row is not None else None
+        found = parse(row.data) if row is not None else None
         cache.set(key, found or "none", 300)
     return None if found == "none" else found
+
+
+def _national_rules() -> Rules | None:
+    national = _national()
+    return national.rules if national else None
+
+
+def scoring_rules(region_code: str) -> Scoring:
+    """The pass score of operator reviews and the star levels in force at a region: each from the
+    nearest pack that sets it, else the national pack's."""
+    own = get_section(region_code, SECTION).scoring
+    national = _national()
+    fallback = national.scoring if national else Scoring(None, None)
+    scoring = Scoring(
+        own.review_pass_score if own.review_pass_score is not None else fallback.review_pass_score,
+        own.star_levels or fallback.star_levels,
+    )
+    if scoring.review_pass_score is None or scoring.star_levels is None:
+        raise ValidationError(
+            _("No supervision rules are loaded: load the national policy pack (load_policy_pack national).")
+        )
+    return scoring
 
 
 def supervision_rules(region_code: str) -> Rules:

@@ -7,8 +7,19 @@ from django.db.models import QuerySet
 from regions.choices import Role
 from regions.scope import restrict
 
-from .choices import InspectionStatus, OrderStatus
-from .models import Checklist, ChecklistItem, Inspection, InspectionPlan, InspectionResult, RectificationOrder
+from .choices import InspectionStatus, OrderStatus, Purpose, StarStatus
+from .models import (
+    Checklist,
+    ChecklistItem,
+    EstateRoomCheck,
+    Inspection,
+    InspectionPlan,
+    InspectionResult,
+    OperatorReview,
+    RectificationOrder,
+    ResidentialEstate,
+    StarApplication,
+)
 
 
 def _applies_at(checklist: Checklist, region_code: str) -> bool:
@@ -21,18 +32,33 @@ def checklists_for_facility(facility) -> list[Checklist]:
     with JSON lookups (which SQLite lacks)."""
     return [
         c
-        for c in Checklist.objects.filter(active=True).select_related("region")
+        for c in Checklist.objects.filter(active=True, purpose=Purpose.INSPECTION).select_related("region")
         if _applies_at(c, facility.region_id)
         and facility.kind in c.facility_kinds
         and (not c.ownerships or facility.ownership in c.ownerships)
     ]
 
 
+def scoring_checklist(facility, purpose: str) -> Checklist | None:
+    """The scored checklist (an operator review's or a star evaluation's) in force for a facility:
+    the nearest pack's (a city's replaces the national one), for its kind and ownership."""
+    found = [
+        c
+        for c in Checklist.objects.filter(active=True, purpose=purpose).select_related("region")
+        if _applies_at(c, facility.region_id)
+        and facility.kind in c.facility_kinds
+        and (not c.ownerships or facility.ownership in c.ownerships)
+    ]
+    # The longest region code prefix is the nearest pack; the national one (no region) comes last.
+    found.sort(key=lambda c: (-len(c.region.prefix) if c.region_id else 1, c.code))
+    return found[0] if found else None
+
+
 def checklists_for_service(kind: str, region_code: str) -> list[Checklist]:
     """The checklists in force for a kind of home service at a region."""
     return [
         c
-        for c in Checklist.objects.filter(active=True).select_related("region")
+        for c in Checklist.objects.filter(active=True, purpose=Purpose.INSPECTION).select_related("region")
         if _applies_at(c, region_code) and kind in c.service_kinds
     ]
 
@@ -143,3 +169,61 @@ def tasks_in_scope(user):
     from .models import SupervisionTask
 
     return restrict(SupervisionTask.objects.select_related("provider", "region"), user)
+
+
+# --- estates, operator reviews, star ratings ----------------------------------------------------
+
+
+def estates_in_scope(user) -> QuerySet[ResidentialEstate]:
+    return restrict(ResidentialEstate.objects.select_related("region"), user)
+
+
+def estate_checks(user, *, year: int | None = None) -> QuerySet[EstateRoomCheck]:
+    rows = restrict(EstateRoomCheck.objects.select_related("estate", "estate__region", "facility"), user)
+    return rows.filter(year=year) if year else rows
+
+
+def estates_with_check(user, year: int) -> list[tuple[ResidentialEstate, EstateRoomCheck | None]]:
+    """Every estate in scope with its check of the year (or None: still to be checked). Two queries."""
+    estates = list(estates_in_scope(user).order_by("region__code", "name"))
+    checks = {c.estate_id: c for c in estate_checks(user, year=year).filter(estate__in=estates)}
+    return [(e, checks.get(e.pk)) for e in estates]
+
+
+def reviewable_facilities(user):
+    """公建民营 facilities in scope with an operator: the ones reviewed every year."""
+    from facilities.choices import Ownership
+    from facilities.selectors import facilities_in_scope
+
+    return (
+        facilities_in_scope(user)
+        .filter(ownership=Ownership.PUBLIC_PRIVATE, operator__isnull=False)
+        .select_related("operator", "region")
+        .order_by("name")
+    )
+
+
+def reviews_in_scope(user) -> QuerySet[OperatorReview]:
+    return restrict(OperatorReview.objects.select_related("facility", "operator", "checklist"), user)
+
+
+def star_applications(user) -> QuerySet[StarApplication]:
+    return restrict(
+        StarApplication.objects.select_related("facility", "facility__region", "operator", "rating", "checklist")
+        .prefetch_related("evaluators", "sheets"),
+        user,
+    )
+
+
+def published_stars(user) -> QuerySet[StarApplication]:
+    """The published results (向社会公布评定结果) in the account's scope, newest first."""
+    return star_applications(user).filter(status=StarStatus.PUBLISHED).order_by("-published_on", "-id")
+
+
+def my_star_evaluations(user) -> QuerySet[StarApplication]:
+    """Applications the user is an evaluator of and has not scored yet."""
+    return (
+        star_applications(user)
+        .filter(status=StarStatus.EVALUATING, evaluators=user)
+        .exclude(sheets__evaluator=user)
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -24,26 +25,35 @@ from . import rules
 from .choices import (
     Channel,
     ComplaintStatus,
+    ContractDecision,
     InspectionKind,
     InspectionStatus,
     OrderStatus,
     Outcome,
+    Purpose,
     Rater,
     RatingReason,
+    RoomStatus,
     Satisfaction,
     Severity,
+    StarStatus,
     Subject,
     TaskReason,
 )
 from .models import (
     CaseAction,
     Complaint,
+    EstateRoomCheck,
     Finding,
     Inspection,
     InspectionPlan,
     InspectionResult,
+    OperatorReview,
     RectificationOrder,
+    ResidentialEstate,
     ServiceRating,
+    StarApplication,
+    StarScoreSheet,
     SupervisionTask,
 )
 from .policy import supervision_rules
@@ -689,3 +699,384 @@ def _check_low_rating(provider, *, period: str) -> SupervisionTask | None:
         },
     )
     return task
+
+
+# --- elder-care rooms of residential estates (配建) ------------------------------------------------
+
+
+@transaction.atomic
+def register_estate(
+    *,
+    acting_user,
+    region: Region,
+    name: str,
+    kind: str,
+    households: int,
+    residents: int | None = None,
+    developer: str = "",
+) -> ResidentialEstate:
+    """A residential estate bound to provide an elder-care room, in its community."""
+    if not acting_user.has_perm("supervision.add_residentialestate"):
+        raise PermissionDenied(_("You may not register residential estates."))
+    _refuse_outside(acting_user, region.code)
+    if region.level != "village":
+        raise ValidationError({"region": _("An estate lies in a community (residents' committee).")})
+    estate = ResidentialEstate(
+        region=region,
+        name=name.strip(),
+        kind=kind,
+        households=households,
+        residents=residents,
+        developer=developer.strip(),
+        created_by=acting_user,
+    )
+    estate.full_clean()
+    estate.save()
+    return estate
+
+
+ROOM_MEASURED = (RoomStatus.BUILT, RoomStatus.HANDED_OVER, RoomStatus.IN_USE)
+
+
+@transaction.atomic
+def record_room_check(
+    *,
+    acting_user,
+    estate: ResidentialEstate,
+    year: int,
+    status: str,
+    checked_on: date,
+    area_m2: Decimal | None = None,
+    facility=None,
+    note: str = "",
+) -> EstateRoomCheck:
+    """The year's check of an estate's elder-care room (每年…针对居家养老服务用房配建、移交和使用情况开展督查).
+
+    The space standard of the facilities section in force at the estate's community says what the
+    estate owes (per 100 households, per resident, the smallest site); what the check found and
+    what is to be corrected are kept with the figures the standard gave that day."""
+    from facilities.policy import facility_settings
+    from facilities.rules import required_space
+
+    if not acting_user.has_perm("supervision.add_estateroomcheck"):
+        raise PermissionDenied(_("You may not record estate room checks."))
+    estate = ResidentialEstate.objects.select_for_update().get(pk=estate.pk)
+    _refuse_outside(acting_user, estate.region_id)
+    errors: dict[str, list[str]] = {}
+    if status not in RoomStatus.values:
+        errors["status"] = [_("Say where the room stands.")]
+    if status in ROOM_MEASURED and (area_m2 is None or area_m2 <= 0):
+        errors["area_m2"] = [_("A room that is built has an area: enter it.")]
+    if area_m2 is not None and area_m2 < 0:
+        errors["area_m2"] = [_("The area cannot be negative.")]
+    if checked_on > timezone.localdate():
+        errors["checked_on"] = [_("A check cannot be in the future.")]
+    elif not checked_on.year - 1 <= year <= checked_on.year:
+        errors["year"] = [_("The check is of this year or of the year just ended.")]
+    if facility is not None and not facilities_in_scope(acting_user).filter(pk=facility.pk).exists():
+        errors["facility"] = [_("This is outside your region of responsibility.")]
+    if EstateRoomCheck.objects.filter(estate=estate, year=year).exists():
+        errors["year"] = [_("This estate was checked for %(year)s already.") % {"year": year}]
+    if errors:
+        raise ValidationError(errors)
+    standard = facility_settings(estate.region_id).space
+    required = (
+        required_space(standard, households=estate.households, estate=estate.kind, population=estate.residents)
+        if standard
+        else None
+    )
+    min_site = standard.min_site_m2.get(estate.kind) if standard else None
+    meets, problems = rules.room_verdict(
+        status=status,
+        area_m2=area_m2 if status in ROOM_MEASURED else None,
+        required_m2=required,
+        min_site_m2=min_site,
+    )
+    check = EstateRoomCheck(
+        estate=estate,
+        year=year,
+        status=status,
+        area_m2=area_m2 if status != RoomStatus.NOT_PROVIDED else None,
+        facility=facility,
+        required_m2=required,
+        min_site_m2=min_site,
+        measure=standard.measure if standard else "",
+        standard_source=standard.source if standard else "",
+        meets_standard=meets,
+        problems=problems,
+        note=note.strip(),
+        checked_on=checked_on,
+        checked_by=acting_user,
+    )
+    check.full_clean()
+    check._history_user = acting_user
+    check.save()
+    return check
+
+
+# --- yearly performance review of 公建民营 operators -----------------------------------------------
+
+
+def _scored_items(checklist) -> list:
+    return list(checklist.items.filter(active=True).order_by("position"))
+
+
+def _check_scores(items, scores: dict) -> dict[str, Decimal]:
+    maxima = {item.code: item.points for item in items}
+    problems = rules.score_errors(maxima, scores)
+    if problems:
+        raise ValidationError(
+            {
+                f"item-{code}": [
+                    _("%(code)s: enter the points, from 0 to %(max)s.") % {"code": code, "max": maxima[code]}
+                ]
+                for code in problems
+            }
+        )
+    return {code: Decimal(str(scores[code])) for code in maxima}
+
+
+@transaction.atomic
+def review_operator(
+    *,
+    acting_user,
+    facility,
+    year: int,
+    scores: dict[str, object],
+    reviewed_on: date,
+    notes: dict[str, str] | None = None,
+    summary: str = "",
+) -> OperatorReview:
+    """The year's performance review (绩效评价) of a 公建民营 facility's operator on the pack's
+    checklist: points per item, the share against the pack's pass score, and what it recommends
+    for the operating contract."""
+    from facilities.choices import Ownership
+
+    from .policy import scoring_rules
+    from .selectors import scoring_checklist
+
+    if not acting_user.has_perm("supervision.add_operatorreview"):
+        raise PermissionDenied(_("You may not review operators."))
+    _refuse_outside(acting_user, facility.region_id)
+    if facility.ownership != Ownership.PUBLIC_PRIVATE or facility.operator_id is None:
+        raise ValidationError(_("Only a publicly built, privately run facility with an operator is reviewed."))
+    if reviewed_on > timezone.localdate():
+        raise ValidationError({"reviewed_on": _("A review cannot be in the future.")})
+    if OperatorReview.objects.filter(facility=facility, year=year).exists():
+        raise ValidationError({"year": _("This operator was reviewed for %(year)s already.") % {"year": year}})
+    checklist = scoring_checklist(facility, Purpose.OPERATOR_REVIEW)
+    if checklist is None:
+        raise ValidationError(_("No review checklist is loaded for this kind of facility."))
+    items = _scored_items(checklist)
+    points = _check_scores(items, scores)
+    maxima = {item.code: item.points for item in items}
+    earned, possible, percent = rules.total(maxima, points)
+    pass_score = scoring_rules(facility.region_id).review_pass_score
+    serious_failed = any(item.severity == Severity.SERIOUS and points[item.code] == 0 for item in items)
+    review = OperatorReview(
+        facility=facility,
+        operator=facility.operator,
+        year=year,
+        checklist=checklist,
+        scores={code: str(value) for code, value in points.items()},
+        notes={code: note.strip() for code, note in (notes or {}).items() if code in maxima and note.strip()},
+        points=earned,
+        max_points=possible,
+        percent=percent,
+        pass_score=pass_score,
+        passed=percent >= pass_score,
+        recommendation=rules.review_recommendation(percent, pass_score, serious_item_failed=serious_failed),
+        summary=summary.strip(),
+        reviewed_on=reviewed_on,
+        reviewed_by=acting_user,
+    )
+    review._history_user = acting_user
+    review.save()
+    return review
+
+
+@transaction.atomic
+def decide_contract(*, acting_user, review: OperatorReview, decision: str, note: str = "") -> OperatorReview:
+    """The contract decision the review feeds; a decision other than the recommendation says why."""
+    review = OperatorReview.objects.select_for_update(of=("self",)).select_related("facility").get(pk=review.pk)
+    if not acting_user.has_perm("supervision.change_operatorreview"):
+        raise PermissionDenied(_("You may not decide operating contracts."))
+    _refuse_outside(acting_user, review.facility.region_id)
+    if review.decision:
+        raise ValidationError(_("The contract was decided on %(d)s.") % {"d": review.decided_on})
+    if decision not in ContractDecision.values:
+        raise ValidationError({"decision": _("Choose the contract decision.")})
+    if decision != review.recommendation and not note.strip():
+        raise ValidationError({"decision_note": _("Say why the decision differs from the review's recommendation.")})
+    review.decision, review.decision_note = decision, note.strip()
+    review.decided_on, review.decided_by = timezone.localdate(), acting_user
+    review._history_user = acting_user
+    review.save()
+    return review
+
+
+# --- star rating as a process ----------------------------------------------------------------------
+
+
+def _application_for_update(application: StarApplication) -> StarApplication:
+    return (
+        StarApplication.objects.select_for_update(of=("self",))
+        .select_related("facility", "checklist")
+        .get(pk=application.pk)
+    )
+
+
+@transaction.atomic
+def apply_for_star(*, acting_user, facility, star: int, statement: str) -> StarApplication:
+    """The operator's application for a star rating of a facility it runs."""
+    if not acting_user.has_perm("supervision.add_starapplication"):
+        raise PermissionDenied(_("You may not apply for star ratings."))
+    own = provider_of(acting_user)
+    if own is None or facility.operator_id != own.pk:
+        raise PermissionDenied(_("An operator applies for the facilities it runs only."))
+    errors: dict[str, list[str]] = {}
+    if not isinstance(star, int) or not 1 <= star <= 5:
+        errors["star"] = [_("Apply for 1 to 5 stars.")]
+    if not statement.strip():
+        errors["statement"] = [_("Say why the facility reaches this level.")]
+    if StarApplication.objects.filter(
+        facility=facility, status__in=(StarStatus.APPLIED, StarStatus.EVALUATING)
+    ).exists():
+        errors["facility"] = [_("This facility has an application being handled.")]
+    if errors:
+        raise ValidationError(errors)
+    application = StarApplication(
+        facility=facility,
+        operator=own,
+        star_applied=star,
+        statement=statement.strip(),
+        applied_on=timezone.localdate(),
+        applied_by=acting_user,
+    )
+    application._history_user = acting_user
+    application.save()
+    return application
+
+
+@transaction.atomic
+def assign_evaluators(*, acting_user, application: StarApplication, evaluators) -> StarApplication:
+    """The district names the evaluators; the checklist in force for the facility is fixed then."""
+    from .selectors import inspector_choices, scoring_checklist
+
+    application = _application_for_update(application)
+    if not acting_user.has_perm("supervision.change_starapplication"):
+        raise PermissionDenied(_("You may not handle star rating applications."))
+    _refuse_outside(acting_user, application.facility.region_id)
+    if application.status != StarStatus.APPLIED:
+        raise ValidationError(_("This application is %(s)s.") % {"s": application.get_status_display()})
+    evaluators = list(evaluators)
+    allowed = set(inspector_choices(acting_user).values_list("pk", flat=True))
+    if not evaluators or any(u.pk not in allowed for u in evaluators):
+        raise ValidationError({"evaluators": [_("Name the evaluators: district or street officers of your region.")]})
+    checklist = scoring_checklist(application.facility, Purpose.STAR_RATING)
+    if checklist is None:
+        raise ValidationError(_("No star rating checklist is loaded for this kind of facility."))
+    application.checklist, application.status = checklist, StarStatus.EVALUATING
+    application._history_user = acting_user
+    application.save()
+    application.evaluators.set(evaluators)
+    return application
+
+
+@transaction.atomic
+def score_star(
+    *,
+    acting_user,
+    application: StarApplication,
+    scores: dict[str, object],
+    evaluated_on: date,
+    notes: dict[str, str] | None = None,
+) -> StarScoreSheet:
+    """One evaluator's scores of every item of the application's checklist."""
+    application = _application_for_update(application)
+    if not acting_user.has_perm("supervision.add_starscoresheet"):
+        raise PermissionDenied(_("You may not evaluate star ratings."))
+    if not application.evaluators.filter(pk=acting_user.pk).exists():
+        raise PermissionDenied(_("You are not an evaluator of this application."))
+    if application.status != StarStatus.EVALUATING:
+        raise ValidationError(_("This application is %(s)s.") % {"s": application.get_status_display()})
+    if application.sheets.filter(evaluator=acting_user).exists():
+        raise ValidationError(_("You scored this application already."))
+    if evaluated_on > timezone.localdate() or evaluated_on < application.applied_on:
+        raise ValidationError({"evaluated_on": _("The evaluation falls between the application and today.")})
+    items = _scored_items(application.checklist)
+    points = _check_scores(items, scores)
+    maxima = {item.code: item.points for item in items}
+    earned, _possible, percent = rules.total(maxima, points)
+    return StarScoreSheet.objects.create(
+        application=application,
+        evaluator=acting_user,
+        scores={code: str(value) for code, value in points.items()},
+        notes={code: n.strip() for code, n in (notes or {}).items() if code in maxima and n.strip()},
+        points=earned,
+        percent=percent,
+        evaluated_on=evaluated_on,
+    )
+
+
+@transaction.atomic
+def decide_star(*, acting_user, application: StarApplication, rated_on: date | None = None) -> StarApplication:
+    """The result once every evaluator has scored: the mean score on the pack's star levels (never
+    above the level applied for) goes into the facility's star history with the date and the
+    evaluators; a score that reaches no star is recorded as such."""
+    from facilities.services import record_star_rating
+
+    from .policy import scoring_rules
+
+    application = _application_for_update(application)
+    if not acting_user.has_perm("supervision.change_starapplication"):
+        raise PermissionDenied(_("You may not handle star rating applications."))
+    _refuse_outside(acting_user, application.facility.region_id)
+    if application.status != StarStatus.EVALUATING:
+        raise ValidationError(_("This application is %(s)s.") % {"s": application.get_status_display()})
+    evaluators = list(application.evaluators.order_by("username"))
+    sheets = {s.evaluator_id: s for s in application.sheets.all()}
+    waiting = [u for u in evaluators if u.pk not in sheets]
+    if waiting:
+        raise ValidationError(
+            _("Waiting for the scores of: %(names)s.") % {"names": "、".join(_person(u) for u in waiting)}
+        )
+    rated_on = rated_on or timezone.localdate()
+    percent = rules.mean_percent([s.percent for s in sheets.values()])
+    star = rules.star_for(percent, scoring_rules(application.facility.region_id).star_levels, application.star_applied)
+    application.percent, application.star_awarded = percent, star
+    application.decided_on, application.decided_by = rated_on, acting_user
+    if star:
+        application.rating = record_star_rating(
+            acting_user=acting_user,
+            facility=application.facility,
+            star=star,
+            rated_on=rated_on,
+            evaluator="、".join(_person(u) for u in evaluators)[:200],
+        )
+        application.status = StarStatus.RATED
+    else:
+        application.status = StarStatus.NOT_RATED
+    application._history_user = acting_user
+    application.save()
+    return application
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.username
+
+
+@transaction.atomic
+def publish_star(*, acting_user, application: StarApplication) -> StarApplication:
+    """The result goes on the published list (向社会公布评定结果)."""
+    application = _application_for_update(application)
+    if not acting_user.has_perm("supervision.change_starapplication"):
+        raise PermissionDenied(_("You may not handle star rating applications."))
+    _refuse_outside(acting_user, application.facility.region_id)
+    if application.status != StarStatus.RATED:
+        raise ValidationError(_("Only a rating that was awarded is published."))
+    application.status = StarStatus.PUBLISHED
+    application.published_on, application.published_by = timezone.localdate(), acting_user
+    application._history_user = acting_user
+    application.save()
+    return application

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import pages
 from elders.rules import mask_phone
 from facilities.selectors import facilities_in_scope
 from regions.models import Region
@@ -21,14 +22,20 @@ from . import selectors, services
 from .choices import Outcome, Severity
 from .forms import (
     AnswerForm,
+    AssignEvaluatorsForm,
     CaseActionForm,
     ComplaintForm,
+    ContractDecisionForm,
+    EstateForm,
     PlanForm,
     RatingForm,
     ReinspectionForm,
     ReplyForm,
+    RoomCheckForm,
     SatisfactionForm,
+    StarApplyForm,
 )
+from .models import ResidentialEstate
 
 
 def _errors(exc: Exception) -> str:
@@ -412,4 +419,332 @@ def rate(request, kind: str, pk: int):
     existing = getattr(target, "rating", None) if hasattr(target, "rating") else None
     return render(
         request, "supervision/rate.html", {"form": form, "target": target, "kind": kind, "existing": existing}
+    )
+
+
+# --- elder-care rooms of residential estates ---------------------------------------------------------
+
+
+def _year(request) -> int:
+    try:
+        return int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        return timezone.localdate().year
+
+
+@login_required
+@permission_required("supervision.view_residentialestate", raise_exception=True)
+def estates(request):
+    year = _year(request)
+    rows = selectors.estates_with_check(request.user, year)
+    return render(
+        request,
+        "supervision/estates.html",
+        {
+            "year": year,
+            "rows": rows,
+            "checked": sum(1 for _e, c in rows if c),
+            "short": sum(1 for _e, c in rows if c and c.meets_standard is False),
+        },
+    )
+
+
+@login_required
+@permission_required("supervision.add_residentialestate", raise_exception=True)
+def estate_new(request):
+    communities = pages.scoped(request, Region.objects.filter(level="village")).order_by("code")
+    form = EstateForm(request.POST or None, communities=communities)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.register_estate(acting_user=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("The estate was registered."))
+            return redirect("supervision:estates")
+    elif request.method == "POST":
+        messages.error(request, _form_errors(form))
+    return render(request, "supervision/estate_new.html", {"form": form})
+
+
+@login_required
+@permission_required("supervision.view_residentialestate", raise_exception=True)
+def estate_check(request, pk: int):
+    from facilities.policy import facility_settings
+    from facilities.rules import required_space
+
+    estate = pages.object_or_404(request, ResidentialEstate.objects.select_related("region"), pk=pk)
+    facilities = facilities_in_scope(request.user).filter(region_id=estate.region_id).order_by("name")
+    today = timezone.localdate()
+    form = RoomCheckForm(request.POST or None, facilities=facilities, initial={"year": today.year, "checked_on": today})
+    if request.method == "POST":
+        if not request.user.has_perm("supervision.add_estateroomcheck"):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.record_room_check(acting_user=request.user, estate=estate, **form.cleaned_data)
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, _errors(exc))
+            else:
+                messages.success(request, _("The check was recorded."))
+                return redirect("supervision:estate-check", pk=pk)
+        else:
+            messages.error(request, _form_errors(form))
+    standard = facility_settings(estate.region_id).space
+    return render(
+        request,
+        "supervision/estate_check.html",
+        {
+            "estate": estate,
+            "form": form,
+            "checks": estate.checks.select_related("facility", "checked_by").order_by("-year"),
+            "required": required_space(
+                standard, households=estate.households, estate=estate.kind, population=estate.residents
+            )
+            if standard
+            else None,
+            "standard": standard,
+            "min_site": standard.min_site_m2.get(estate.kind) if standard else None,
+            "may_record": request.user.has_perm("supervision.add_estateroomcheck"),
+        },
+    )
+
+
+# --- yearly performance reviews of 公建民营 operators -----------------------------------------------
+
+
+def _scores_from(request, items) -> tuple[dict, dict]:
+    scores = {item.code: request.POST.get(f"points-{item.pk}", "").strip() for item in items}
+    notes = {item.code: request.POST.get(f"note-{item.pk}", "") for item in items}
+    return scores, notes
+
+
+def _date_from(request, name: str):
+    try:
+        return timezone.datetime.fromisoformat(request.POST.get(name, "")).date()
+    except ValueError:
+        return None
+
+
+@login_required
+@permission_required("supervision.view_operatorreview", raise_exception=True)
+def reviews(request):
+    year = _year(request)
+    done = {r.facility_id: r for r in selectors.reviews_in_scope(request.user).filter(year=year)}
+    return render(
+        request,
+        "supervision/reviews.html",
+        {
+            "year": year,
+            "rows": [(f, done.get(f.pk)) for f in selectors.reviewable_facilities(request.user)],
+            "may_review": request.user.has_perm("supervision.add_operatorreview"),
+        },
+    )
+
+
+@login_required
+@permission_required("supervision.add_operatorreview", raise_exception=True)
+def review_new(request, pk: int):
+    from .choices import Purpose
+
+    facility = pages.object_or_404(request, selectors.reviewable_facilities(request.user), pk=pk)
+    checklist = selectors.scoring_checklist(facility, Purpose.OPERATOR_REVIEW)
+    items = list(checklist.items.filter(active=True).order_by("position")) if checklist else []
+    today = timezone.localdate()
+    if request.method == "POST":
+        scores, notes = _scores_from(request, items)
+        on = _date_from(request, "reviewed_on")
+        try:
+            year = int(request.POST.get("year", ""))
+        except ValueError:
+            year = None
+        if on is None or year is None:
+            messages.error(request, _("Enter the year and the date of the review."))
+        else:
+            try:
+                review = services.review_operator(
+                    acting_user=request.user,
+                    facility=facility,
+                    year=year,
+                    scores=scores,
+                    notes=notes,
+                    reviewed_on=on,
+                    summary=request.POST.get("summary", ""),
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, _errors(exc))
+            else:
+                messages.success(request, _("The review was recorded."))
+                return redirect("supervision:review", pk=review.pk)
+    return render(
+        request,
+        "supervision/review_new.html",
+        {"facility": facility, "checklist": checklist, "items": items, "today": today, "posted": request.POST},
+    )
+
+
+@login_required
+@permission_required("supervision.view_operatorreview", raise_exception=True)
+def review_detail(request, pk: int):
+    review = pages.object_or_404(request, selectors.reviews_in_scope(request.user), pk=pk)
+    may_decide = not review.decision and request.user.has_perm("supervision.change_operatorreview")
+    form = ContractDecisionForm(request.POST or None, initial={"decision": review.recommendation})
+    if request.method == "POST":
+        if not may_decide:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.decide_contract(
+                    acting_user=request.user,
+                    review=review,
+                    decision=form.cleaned_data["decision"],
+                    note=form.cleaned_data["note"],
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, _errors(exc))
+            else:
+                messages.success(request, _("The contract decision was recorded."))
+                return redirect("supervision:review", pk=pk)
+        else:
+            messages.error(request, _form_errors(form))
+    items = list(review.checklist.items.order_by("position"))
+    return render(
+        request,
+        "supervision/review.html",
+        {
+            "review": review,
+            "rows": [(i, review.scores.get(i.code), review.notes.get(i.code, "")) for i in items],
+            "form": form,
+            "may_decide": may_decide,
+        },
+    )
+
+
+# --- star rating as a process ----------------------------------------------------------------------
+
+
+@login_required
+@permission_required("supervision.view_starapplication", raise_exception=True)
+def stars(request):
+    applications = selectors.star_applications(request.user)
+    return render(
+        request,
+        "supervision/stars.html",
+        {
+            "open": applications.exclude(status__in=("published",)).order_by("-applied_on", "-id")[:100],
+            "mine": selectors.my_star_evaluations(request.user),
+            "may_apply": request.user.has_perm("supervision.add_starapplication") and provider_of(request.user),
+        },
+    )
+
+
+@login_required
+@permission_required("supervision.view_starapplication", raise_exception=True)
+def stars_published(request):
+    return render(
+        request, "supervision/stars_published.html", {"published": selectors.published_stars(request.user)[:500]}
+    )
+
+
+@login_required
+@permission_required("supervision.add_starapplication", raise_exception=True)
+def star_apply(request):
+    own = provider_of(request.user)
+    if own is None:
+        raise PermissionDenied
+    form = StarApplyForm(
+        request.POST or None, facilities=facilities_in_scope(request.user).filter(operator=own).order_by("name")
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            application = services.apply_for_star(
+                acting_user=request.user, facility=data["facility"], star=data["star"], statement=data["statement"]
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("The application was sent."))
+            return redirect("supervision:star", pk=application.pk)
+    elif request.method == "POST":
+        messages.error(request, _form_errors(form))
+    return render(request, "supervision/star_apply.html", {"form": form})
+
+
+@login_required
+@permission_required("supervision.view_starapplication", raise_exception=True)
+def star_detail(request, pk: int):
+    application = pages.object_or_404(request, selectors.star_applications(request.user), pk=pk)
+    user = request.user
+    handles = user.has_perm("supervision.change_starapplication") and provider_of(user) is None
+    assign_form = AssignEvaluatorsForm(request.POST or None, evaluators=selectors.inspector_choices(user))
+    if request.method == "POST":
+        if not handles:
+            raise PermissionDenied
+        action = request.POST.get("action")
+        try:
+            if action == "assign":
+                if not assign_form.is_valid():
+                    raise ValidationError(_form_errors(assign_form))
+                services.assign_evaluators(
+                    acting_user=user, application=application, evaluators=assign_form.cleaned_data["evaluators"]
+                )
+            elif action == "decide":
+                services.decide_star(acting_user=user, application=application)
+            elif action == "publish":
+                services.publish_star(acting_user=user, application=application)
+            else:
+                raise ValidationError(_("Unknown action."))
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("supervision:star", pk=pk)
+    sheets = list(application.sheets.select_related("evaluator"))
+    scored = {s.evaluator_id for s in sheets}
+    return render(
+        request,
+        "supervision/star.html",
+        {
+            "application": application,
+            # Scores are the evaluators' and the bureau's; the operator reads the result.
+            "sheets": sheets if provider_of(user) is None else [],
+            "evaluators": [(u, u.pk in scored) for u in application.evaluators.all()],
+            "handles": handles,
+            "assign_form": assign_form,
+            "may_score": application.status == "evaluating"
+            and user.has_perm("supervision.add_starscoresheet")
+            and application.evaluators.filter(pk=user.pk).exists()
+            and user.pk not in scored,
+            "history": application.facility.star_ratings.order_by("-rated_on", "-id"),
+        },
+    )
+
+
+@login_required
+@permission_required("supervision.add_starscoresheet", raise_exception=True)
+def star_score(request, pk: int):
+    application = pages.object_or_404(request, selectors.star_applications(request.user), pk=pk)
+    if application.checklist_id is None:
+        raise Http404
+    items = list(application.checklist.items.filter(active=True).order_by("position"))
+    if request.method == "POST":
+        scores, notes = _scores_from(request, items)
+        on = _date_from(request, "evaluated_on")
+        if on is None:
+            messages.error(request, _("Evaluated on: enter a date."))
+        else:
+            try:
+                services.score_star(
+                    acting_user=request.user, application=application, scores=scores, notes=notes, evaluated_on=on
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, _errors(exc))
+            else:
+                messages.success(request, _("Your scores were recorded."))
+                return redirect("supervision:star", pk=pk)
+    return render(
+        request,
+        "supervision/star_score.html",
+        {"application": application, "items": items, "today": timezone.localdate(), "posted": request.POST},
     )
