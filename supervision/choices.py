@@ -146,8 +146,8 @@ class ContractDecision(models.TextChoices):
 
 
 class StarStatus(models.TextChoices):
-    APPLIED = "applied", _("Applied")  # 已申请
+    APPLIED = "applied", _("Application received")  # 已申请
     EVALUATING = "evaluating", _("Being evaluated")  # 评定中
     RATED = "rated", _("Rated")  # 已评定
     NOT_RATED = "not_rated", _("No star reached")  # 未达星级
-    PUBLISHED = "published", _("Published")  # 已公布
+    PUBLISHED = "published", _("Result published")  # 已公布

@@ -148,6 +148,7 @@ def _build_other_city() -> tuple[dict, set[str]]:
     from audit.models import AccessLog
     from facilities.services import admit, apply_for_bed, set_up_family_bed
     from facilities.tests.helpers import make_facility
+    from policies.services import load_policy_pack
     from regions.models import Department, Region
     from regions.services import load_regions
     from reports.models import MonthlyStat, StatRun
@@ -159,6 +160,9 @@ def _build_other_city() -> tuple[dict, set[str]]:
     from subsidies.tests.helpers import api, load_pack_for_today
     from workforce.services import appoint_adviser, record_training
 
+    # Supervision's national rules (the star levels, the review pass score) are national pack data,
+    # loaded before the snapshot: they are the same for every account, not the other city's.
+    load_policy_pack(name="national", only=["supervision"])
     before = _snapshot()
     load_regions(prefix="2201")
     load_pack_for_today("jilin", "22")
@@ -262,6 +266,9 @@ def _build_other_city() -> tuple[dict, set[str]]:
         period=run.period, region=county, metric="visit_rate", numerator=1, denominator=2, value=Decimal("0.5"), run=run
     )
     AccessLog.objects.create(user=chief, action="list_read", what="长春访问记录", scope=county.code[:6])
+    _build_other_city_supervision(
+        village=village, district=district, provider=provider, provider_staff=provider_staff, home=home
+    )
 
     rows = _new_since(before)
     markers = {
@@ -282,11 +289,54 @@ def _build_other_city() -> tuple[dict, set[str]]:
         "长春护理培训",
         "长春养老顾问",
         "长春访问记录",
+        "长春配建小区",
+        "长春配建检查",
+        "长春公建民营院",
+        "长春绩效评价",
+        "长春星级申请",
         village.code,
         towns[0].code,
         county.code,
     }
     return rows, markers
+
+
+def _build_other_city_supervision(*, village, district, provider, provider_staff, home) -> None:
+    """Changchun's estate with its room check, a 公建民营 home's review, and a star application
+    taken through to publication (so the published lists are swept too)."""
+    from facilities.tests.helpers import make_facility
+    from supervision import services as supervision
+    from supervision.choices import Purpose
+    from supervision.selectors import scoring_checklist
+
+    today = timezone.localdate()
+    estate = supervision.register_estate(
+        acting_user=district, region=village, name="长春配建小区", kind="new", households=800
+    )
+    supervision.record_room_check(
+        acting_user=district, estate=estate, year=today.year, status="built", area_m2=Decimal(120),
+        checked_on=today, note="长春配建检查",
+    )
+    ppp = make_facility(
+        name="长春公建民营院", region=village.code, kind="nursing_home", ownership="public_private", operator=provider
+    )
+    checklist = scoring_checklist(ppp, Purpose.OPERATOR_REVIEW)
+    supervision.review_operator(
+        acting_user=district, facility=ppp, year=today.year, reviewed_on=today, summary="长春绩效评价",
+        scores={i.code: i.points for i in checklist.items.all()},
+    )
+    application = supervision.apply_for_star(
+        acting_user=provider_staff, facility=home, star=3, statement="长春星级申请"
+    )
+    supervision.assign_evaluators(acting_user=district, application=application, evaluators=[district])
+    application.refresh_from_db()
+    supervision.score_star(
+        acting_user=district, application=application, evaluated_on=today,
+        scores={i.code: i.points for i in application.checklist.items.all()},
+    )
+    supervision.publish_star(
+        acting_user=district, application=supervision.decide_star(acting_user=district, application=application)
+    )
 
 
 @pytest.fixture(scope="module")
