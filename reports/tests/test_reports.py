@@ -132,7 +132,12 @@ def test_stats_api_is_scoped_and_lists_current_rows(september, staff):
         4,
         50.0,
     )
-    assert c.get(f"/api/v1/stats/?period={PERIOD}&region=330300000000").json()["count"] == 0
+    # `region` is everything under it, within the account's scope: asking for the city gives the
+    # street's own rows, never the city's figure.
+    city = c.get(f"/api/v1/stats/?period={PERIOD}&metric=visit_rate&region=330300000000&page_size=500")
+    assert {r["region"] for r in city.json()["results"]} == {r["region"] for r in rows}
+    one = c.get(f"/api/v1/stats/?period={PERIOD}&metric=visit_rate&region={WUMA_GULOU}").json()["results"]
+    assert [r["region"] for r in one] == [WUMA_GULOU]
 
 
 def test_dashboard_is_scoped_and_issues_a_bounded_number_of_queries(
