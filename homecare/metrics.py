@@ -25,6 +25,7 @@ _BY_ELDER = _("Per the elder's community; a service counts in the month it began
         "count",
         _("Orders wanted in the month, not cancelled."),
         sheet="homecare",
+        card="homecare",
     ),
     declare(
         "homecare_delivered",
@@ -32,6 +33,7 @@ _BY_ELDER = _("Per the elder's community; a service counts in the month it began
         "count",
         _("Services checked in and out in the month."),
         sheet="homecare",
+        card="homecare",
     ),
     declare(
         "homecare_verified",
@@ -39,6 +41,7 @@ _BY_ELDER = _("Per the elder's community; a service counts in the month it began
         "count",
         _("Delivered services the elder or family confirmed with their PIN."),
         sheet="homecare",
+        card="homecare",
     ),
     declare("homecare_minutes", _("Minutes of home service delivered"), "count", _BY_ELDER, sheet="homecare"),
     declare(
@@ -47,6 +50,7 @@ _BY_ELDER = _("Per the elder's community; a service counts in the month it began
         "count",
         _("Delivered services with at least one cross-check finding."),
         sheet="homecare",
+        card="homecare",
     ),
 )
 def homecare_orders(month: Month) -> dict[str, Figures]:
@@ -81,6 +85,7 @@ def homecare_orders(month: Month) -> dict[str, Figures]:
         "count",
         _("Lines of the month's settlement statements."),
         sheet="homecare",
+        card="homecare",
     ),
     declare(
         "homecare_paid",
@@ -88,6 +93,7 @@ def homecare_orders(month: Month) -> dict[str, Figures]:
         "money",
         _("What the month's statements pay, within each elder's allowance."),
         sheet="homecare",
+        card="homecare",
     ),
     declare(
         "homecare_allowance_granted",
@@ -95,6 +101,15 @@ def homecare_orders(month: Month) -> dict[str, Figures]:
         "money",
         _("Allowances in yuan of the month, with what was carried over."),
         sheet="homecare",
+        card="homecare",
+    ),
+    declare(
+        "homecare_allowance_used",
+        _("Home-service allowance used"),
+        "money",
+        _("Allowance in yuan used by the month's settled services."),
+        sheet="homecare",
+        card="homecare",
     ),
     declare(
         "homecare_allowance_unused",
@@ -102,6 +117,7 @@ def homecare_orders(month: Month) -> dict[str, Figures]:
         "money",
         _("Allowance in yuan not used by settled services (lapsing or carried over per the pack)."),
         sheet="homecare",
+        card="homecare",
     ),
 )
 def homecare_settlement(month: Month) -> dict[str, Figures]:
@@ -120,6 +136,7 @@ def homecare_settlement(month: Month) -> dict[str, Figures]:
         used=Coalesce(Sum("used"), Decimal(0)),
     ).items():
         out["homecare_allowance_granted"][code] = (int(row["granted"] * 100), None)
+        out["homecare_allowance_used"][code] = (int(row["used"] * 100), None)
         out["homecare_allowance_unused"][code] = (int((row["granted"] - row["used"]) * 100), None)
     return out
 
@@ -131,6 +148,7 @@ def homecare_settlement(month: Month) -> dict[str, Figures]:
         "count",
         _("Calls of the month, from the API or the hotline."),
         sheet="homecare",
+        card="homecare",
     ),
     declare(
         "emergency_calls_overdue",
@@ -138,6 +156,7 @@ def homecare_settlement(month: Month) -> dict[str, Figures]:
         "count",
         _("Calls of the month not answered by the pack's deadline."),
         sheet="homecare",
+        card="homecare",
     ),
     declare(
         "emergency_response_minutes",
@@ -145,6 +164,7 @@ def homecare_settlement(month: Month) -> dict[str, Figures]:
         "average",
         _("Minutes from the call to the recorded response, over the answered calls of the month."),
         sheet="homecare",
+        card="homecare",
     ),
 )
 def emergency_calls(month: Month) -> dict[str, Figures]:

@@ -89,7 +89,7 @@ SHEETS = {
 }
 
 # The dashboard's panels of metric cards.
-CARDS = {"coverage": _("Coverage and beds")}
+CARDS = {"coverage": _("Coverage and beds"), "homecare": _("Home services and emergency calls")}
 
 
 @dataclass(frozen=True)
@@ -656,7 +656,9 @@ def residents_assessed(month: Month) -> Figures:
         "subsidy_recipients",
         _("Subsidy recipients"),
         "count",
-        _("Elders with at least one payment for the month (returned payments and payments taken out of a roll excluded)."),
+        _(
+            "Elders with at least one payment for the month (returned payments and payments taken out of a roll excluded)."
+        ),
         sheet="subsidies",
         per_scheme=True,
     ),

@@ -149,7 +149,21 @@ def test_monthly_figures(ny):
     money = homecare_settlement(Month(month()))
     assert money["homecare_paid"][village] == (5000, None)  # fen: the flagged one is held
     assert money["homecare_allowance_unused"][village] == (15000, None)
+    assert money["homecare_allowance_used"][village] == (5000, None)
     assert emergency_calls(Month(month())) == {}
+
+
+def test_dashboard_cards_of_home_services(ny, client):
+    from reports.services import compute_month
+
+    deliver(ny, start=month_start(), minutes=60)
+    settle_month(period=month())
+    compute_month(month())
+    client.force_login(ny["officer"])
+    html = client.get(f"/dashboard/?region={ny['district']}&period={month()}").content.decode()
+    assert 'data-testid="homecare-figures"' in html
+    # Labels in Chinese, money in yuan (not fen): 50 paid of the 200 granted.
+    assert "居家服务" in html and "50.00" in html and "150.00" in html
 
 
 def test_confirmed_after_its_month_was_approved_goes_to_the_next_statement(ny):
