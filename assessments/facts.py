@@ -33,7 +33,14 @@ def _self_care_q(op, value, on):
     raise ValueError("A 'self_care' condition is resolved to ability grades before it is queried.")
 
 
-@fact(FACT, label=_("self-care level"), kind="choice", ops=CHOICE_OPS, choices=tuple(LEVELS.items()), to_q=_self_care_q)
+@fact(
+    FACT,
+    label=_("self-care level"),
+    kind="choice",
+    ops=CHOICE_OPS,
+    choices=tuple(LEVELS.items()),
+    to_q=_self_care_q,
+)
 def self_care(elder, on: date) -> str | None:
     """自理 / 半失能 / 失能 of the elder's current grade, by the grade mapping where they live."""
     return grade_mapping(elder.residence_id).level_of(ability_grade(elder, on))

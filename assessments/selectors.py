@@ -140,9 +140,9 @@ def open_requests(user) -> QuerySet[AssessmentRequest]:
     """The assessors' queue: registered elders still waiting (a death or a move takes an elder
     off it at once, whatever the request's row still says)."""
     return restrict(
-        AssessmentRequest.objects.filter(status=RequestStatus.OPEN, elder__status="registered").select_related(
-            "elder", "elder__residence", "requested_by"
-        ),
+        AssessmentRequest.objects.filter(
+            status=RequestStatus.OPEN, elder__status="registered"
+        ).select_related("elder", "elder__residence", "requested_by"),
         user,
     ).order_by("requested_at")
 

@@ -256,9 +256,9 @@ def assessments_section(request, elder) -> dict:
     current = selectors.current_grade(elder, today)
     levels = assessment_settings(elder.residence_id).care_levels
     history = list(
-        scoped(request, Assessment.objects.filter(elder=elder)).select_related(
-            "created_by", "confirmed_by"
-        )[:20]
+        scoped(request, Assessment.objects.filter(elder=elder)).select_related("created_by", "confirmed_by")[
+            :20
+        ]
     )
     return {
         "current": current,

@@ -102,4 +102,3 @@ def column_fact(name: str, column: str, *, attribute: str | None = None, **decla
     value = attrgetter(attribute or column)
     fact(name, lookup=column, **declared)(lambda subject, on: value(subject))
     return FACTS[name]
-

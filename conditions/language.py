@@ -256,11 +256,15 @@ def _shown(fact: Fact, value: Any, regions: dict[str, str]) -> str:
 
 
 def describe_leaf(fact: Fact, op: str, expected: Any, actual: Any) -> str:
-    regions = _region_names({v for v in (expected, actual) if isinstance(v, str)}) if fact.kind == "region" else {}
+    regions = (
+        _region_names({v for v in (expected, actual) if isinstance(v, str)}) if fact.kind == "region" else {}
+    )
     shown_actual = _shown(fact, actual, regions)
     if op == "is_null":
-        template = _("%(fact)s is empty (actual: %(actual)s)") if expected else _(
-            "%(fact)s is not empty (actual: %(actual)s)"
+        template = (
+            _("%(fact)s is empty (actual: %(actual)s)")
+            if expected
+            else _("%(fact)s is not empty (actual: %(actual)s)")
         )
         return template % {"fact": fact.label, "actual": shown_actual}
     if op == "between" and isinstance(expected, list | tuple) and len(expected) == 2:
@@ -349,4 +353,3 @@ def with_fact(queryset: QuerySet, name: str, on: date, *, as_name: str) -> Query
 def fact_value(name: str, subject: Any, on: date) -> Any:
     """The value of the fact `name` for one subject on a date (a missing fact is an error)."""
     return FACTS[name].value(subject, on)
-

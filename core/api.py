@@ -146,7 +146,10 @@ def as_drf_error(exc: DjangoValidationError) -> exceptions.ValidationError:
     key = api_settings.NON_FIELD_ERRORS_KEY
     if hasattr(exc, "error_dict"):
         return exceptions.ValidationError(
-            {(key if field == NON_FIELD_ERRORS else field): [str(m) for m in errs] for field, errs in exc.message_dict.items()}
+            {
+                (key if field == NON_FIELD_ERRORS else field): [str(m) for m in errs]
+                for field, errs in exc.message_dict.items()
+            }
         )
     return exceptions.ValidationError({key: exc.messages})
 

@@ -27,7 +27,8 @@ def parse_period(period: str) -> tuple[date, date]:
     year, month = int(found.group(1)), int(found.group(2))
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ValueError(
-            _("A period lies between %(first)d-01 and %(last)d-12.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            _("A period lies between %(first)d-01 and %(last)d-12.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR}
         )
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 

@@ -86,10 +86,7 @@ def _config() -> dict:
 
 @cache_control(no_cache=True)
 def service_worker(request):
-    script = (
-        f"self.ELDERCARE = {json.dumps(_config())};\n"
-        f"importScripts({json.dumps(static('js/sw.js'))});\n"
-    )
+    script = f"self.ELDERCARE = {json.dumps(_config())};\nimportScripts({json.dumps(static('js/sw.js'))});\n"
     return HttpResponse(script, content_type="text/javascript; charset=utf-8")
 
 
@@ -108,10 +105,17 @@ def manifest(request):
         "icons": [
             {"src": static("icons/icon-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "any"},
             {"src": static("icons/icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any"},
-            {"src": static("icons/icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "maskable"},
+            {
+                "src": static("icons/icon-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
         ],
     }
-    return JsonResponse(data, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        data, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False}
+    )
 
 
 @login_required

@@ -10,7 +10,13 @@ from eldercare.tokens import ObtainTokenView, RevokeTokenView
 from elders.api import ElderViewSet
 from exchanges.api import ExchangeViewSet
 from facilities.api import FacilityViewSet, FamilyCareBedViewSet, ResidencyViewSet, WaitlistEntryViewSet
-from homecare.api import EmergencyCallViewSet, FlagViewSet, OrderViewSet, StatementViewSet
+from homecare.api import (
+    EmergencyCallViewSet,
+    FlagViewSet,
+    HospitalStayViewSet,
+    OrderViewSet,
+    StatementViewSet,
+)
 from plans.api import TargetViewSet, TaskAssignmentViewSet, TaskViewSet
 from regions.api import RegionViewSet
 from regions.views import PasswordChangeView
@@ -87,6 +93,7 @@ router.register("service-orders", OrderViewSet, basename="serviceorder")
 router.register("service-flags", FlagViewSet, basename="serviceflag")
 router.register("settlement-statements", StatementViewSet, basename="settlementstatement")
 router.register("emergency-calls", EmergencyCallViewSet, basename="emergencycall")
+router.register("hospital-stays", HospitalStayViewSet, basename="hospitalstay")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -174,7 +174,8 @@ class ElderAdmin(ScopedAdmin, ImportExportMixin, SimpleHistoryAdmin):
     def add_data_read_fail_error_to_form(self, form, e):
         # django-import-export names the Python exception (BadZipFile, ...); say it in words.
         form.add_error(
-            "import_file", _("This file could not be read as an Excel workbook (.xlsx); save it again as .xlsx.")
+            "import_file",
+            _("This file could not be read as an Excel workbook (.xlsx); save it again as .xlsx."),
         )
 
     def get_import_resource_kwargs(self, request, **kwargs):

@@ -314,7 +314,9 @@ class DemoSeeder:
     after_commit: bool = False
 
 
-def demo_seeder(name: str, *, order: int, reset: Callable[[dict], Any] | None = None, after_commit: bool = False):
+def demo_seeder(
+    name: str, *, order: int, reset: Callable[[dict], Any] | None = None, after_commit: bool = False
+):
     """Register an app's demo builder (see DemoSeeder); elders' own part always runs first."""
 
     def register(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -95,7 +95,14 @@ column_fact(
     ops=CHOICE_OPS,
     choices=Kind.values,
 )
-column_fact("residence", "residence__code", attribute="residence_id", label=_("residence"), kind="region", ops={"under"})
+column_fact(
+    "residence",
+    "residence__code",
+    attribute="residence_id",
+    label=_("residence"),
+    kind="region",
+    ops={"under"},
+)
 column_fact(
     "hukou",
     "hukou_region__code",

@@ -43,9 +43,7 @@ DERIVED = ("sex", "birth_date")
 DECIDED = ("status", "status_date", "death_date")
 
 # What a caller may set through elders.services (the form, the API, the import).
-EDITABLE = tuple(
-    name for _title, names in GROUPS[:3] for name in names if name not in DERIVED + DECIDED
-)
+EDITABLE = tuple(name for _title, names in GROUPS[:3] for name in names if name not in DERIVED + DECIDED)
 # The API's fields: everything but the bookkeeping; the status is written through its decision.
 API = ("id", *(name for _title, names in GROUPS[:3] for name in names))
 # The Excel columns (export and import): the file without its dates of status and notes.

@@ -29,7 +29,9 @@ class FileSection:
 SECTIONS: Store[FileSection] = registry["file_sections"]
 
 
-def file_section(key: str, *, title: Any, template: str, order: int) -> Callable[[SectionContext], SectionContext]:
+def file_section(
+    key: str, *, title: Any, template: str, order: int
+) -> Callable[[SectionContext], SectionContext]:
     """Register the decorated `context(request, elder)` function as a section of the file page."""
 
     def register(context: SectionContext) -> SectionContext:

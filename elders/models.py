@@ -183,7 +183,9 @@ class Elder(models.Model):
         if self.registered_on and self.registered_on > today:
             errors.setdefault("registered_on", []).append(_("The registration date is in the future."))
         if self.registered_on and self.birth_date and self.registered_on < self.birth_date:
-            errors.setdefault("registered_on", []).append(_("The registration date is before the birth date."))
+            errors.setdefault("registered_on", []).append(
+                _("The registration date is before the birth date.")
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -193,7 +193,9 @@ def _contacts_url(elder) -> str:
 # --- the registry's own sections of the file page --------------------------------------------
 
 
-@file_section("basic", title=gettext_lazy("Basic information"), template="elders/sections/basic.html", order=10)
+@file_section(
+    "basic", title=gettext_lazy("Basic information"), template="elders/sections/basic.html", order=10
+)
 def basic_section(request, elder) -> dict:
     labels = dict(Category.choices)
     shown = [Elder._meta.get_field(name) for name in elder_fields.FILE_PAGE]
@@ -223,12 +225,17 @@ def _display(elder, field) -> str:
 
 
 @file_section(
-    "contacts", title=gettext_lazy("Contacts and guardians"), template="elders/sections/contacts.html", order=20
+    "contacts",
+    title=gettext_lazy("Contacts and guardians"),
+    template="elders/sections/contacts.html",
+    order=20,
 )
 def contacts_section(request, elder) -> dict:
     return {"contacts": list(elder.contacts.all())}
 
 
-@file_section("history", title=gettext_lazy("Change history"), template="elders/sections/history.html", order=90)
+@file_section(
+    "history", title=gettext_lazy("Change history"), template="elders/sections/history.html", order=90
+)
 def history_section(request, elder) -> dict:
     return {"entries": selectors.file_history(elder, masked=not sees_personal_data(request.user))}

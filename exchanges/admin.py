@@ -9,8 +9,19 @@ from .models import Exchange
 class ExchangeAdmin(ScopedAdmin):
     """The log, read-only: lists are received and reviewed on the exchanges pages (the services)."""
 
-    list_display = ("received_at", "kind", "source", "period", "region", "rows", "matched", "proposed",
-                    "accepted", "rejected", "status")
+    list_display = (
+        "received_at",
+        "kind",
+        "source",
+        "period",
+        "region",
+        "rows",
+        "matched",
+        "proposed",
+        "accepted",
+        "rejected",
+        "status",
+    )
     list_filter = ("kind", "status")
     search_fields = ("source", "filename")
     readonly_fields = [f.name for f in Exchange._meta.fields]

@@ -28,9 +28,25 @@ class ExchangeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Exchange
         fields = [
-            "id", "kind", "kind_display", "source", "period", "filename", "region", "via", "received_by",
-            "received_at", "status", "status_display", "message", "rows", "invalid", "matched", "proposed",
-            "accepted", "rejected",
+            "id",
+            "kind",
+            "kind_display",
+            "source",
+            "period",
+            "filename",
+            "region",
+            "via",
+            "received_by",
+            "received_at",
+            "status",
+            "status_display",
+            "message",
+            "rows",
+            "invalid",
+            "matched",
+            "proposed",
+            "accepted",
+            "rejected",
         ]
         read_only_fields = fields
 
@@ -84,7 +100,9 @@ class ExchangeViewSet(ScopedCreateReadViewSet):
         try:
             return fn(**kwargs)
         except ValidationError as exc:
-            raise DRFValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from None
+            raise DRFValidationError(
+                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            ) from None
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from None
 
@@ -120,7 +138,12 @@ class ExchangeViewSet(ScopedCreateReadViewSet):
         page = self.paginate_queryset(rows.order_by("line"))
         return self.get_paginated_response([selectors.row_view(request.user, r) for r in page])
 
-    @action(detail=True, methods=["post"], url_path=r"rows/(?P<row_id>\d+)/review", serializer_class=RowReviewSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"rows/(?P<row_id>\d+)/review",
+        serializer_class=RowReviewSerializer,
+    )
     def review(self, request, pk=None, row_id=None):
         exchange = self.get_object()
         row = get_object_or_404(selectors.rows_in_scope(request.user, exchange), pk=row_id)

@@ -139,7 +139,11 @@ def check_load(load: BulkLoad) -> BulkLoad:
         return _fail(
             load,
             _("The heading row must name the columns %(cols)s (unknown: %(unknown)s; missing: %(missing)s).")
-            % {"cols": "、".join(labels.values()), "unknown": "、".join(unknown) or "-", "missing": "、".join(missing) or "-"},
+            % {
+                "cols": "、".join(labels.values()),
+                "unknown": "、".join(unknown) or "-",
+                "missing": "、".join(missing) or "-",
+            },
         )
     stage = _stage(load)
     with connection.cursor() as cursor:
@@ -153,7 +157,9 @@ def check_load(load: BulkLoad) -> BulkLoad:
         raw = cursor.cursor  # psycopg 3's cursor: COPY ... FROM STDIN
         try:
             if stream is not None:
-                sql = f"COPY {stage} ({names}) FROM STDIN WITH (FORMAT csv, HEADER true, ENCODING '{encoding}')"
+                sql = (
+                    f"COPY {stage} ({names}) FROM STDIN WITH (FORMAT csv, HEADER true, ENCODING '{encoding}')"
+                )
                 with raw.copy(sql) as copy:
                     while chunk := stream.read(1 << 20):
                         copy.write(chunk)
@@ -272,7 +278,9 @@ def validate(load: BulkLoad) -> None:
         )
         cursor.execute(f"ALTER TABLE {checked} ADD PRIMARY KEY (line)")
         # The registry's minimum age of each city that has rows (a few cities, read from the packs).
-        cursor.execute(f"SELECT DISTINCT substr(region_code, 1, 4) FROM {checked} WHERE region_level = 'village'")
+        cursor.execute(
+            f"SELECT DISTINCT substr(region_code, 1, 4) FROM {checked} WHERE region_level = 'village'"
+        )
         cities = [row[0] for row in cursor.fetchall()]
         ages = {c: registry_settings(c.ljust(12, "0")).min_age for c in cities}
         cursor.execute(
@@ -355,8 +363,10 @@ def validate(load: BulkLoad) -> None:
     if existing:
         elders = Elder.objects.select_related("residence").in_bulk([pk for _l, pk in existing])
         LoadError.objects.bulk_create(
-            [LoadError(load=load, line=line, field="id_number", message=duplicate_message(elders[pk]))
-             for line, pk in existing],
+            [
+                LoadError(load=load, line=line, field="id_number", message=duplicate_message(elders[pk]))
+                for line, pk in existing
+            ],
             batch_size=5_000,
         )
     with connection.cursor() as cursor:
@@ -461,8 +471,11 @@ def errors_workbook(load: BulkLoad) -> bytes:
     sheet.title = "errors"
     append_row(sheet, [_("Line"), _("Column"), _("Message")])
     labels = column_labels()
-    for line, fieldname, message in LoadError.objects.filter(load=load).order_by("line", "id").values_list(
-        "line", "field", "message"
-    ).iterator(chunk_size=10_000):
+    for line, fieldname, message in (
+        LoadError.objects.filter(load=load)
+        .order_by("line", "id")
+        .values_list("line", "field", "message")
+        .iterator(chunk_size=10_000)
+    ):
         append_row(sheet, [line, labels.get(fieldname, fieldname), message])
     return workbook_bytes(book)

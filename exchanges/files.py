@@ -49,7 +49,9 @@ def _xlsx_rows(content: bytes) -> list[tuple]:
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any unreadable workbook is the same answer to the sender
-        raise ValidationError({"file": _("The workbook cannot be read; save it as .xlsx and send it again.")}) from None
+        raise ValidationError(
+            {"file": _("The workbook cannot be read; save it as .xlsx and send it again.")}
+        ) from None
     sheet = book.worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     book.close()

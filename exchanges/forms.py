@@ -5,7 +5,9 @@ from .choices import Kind
 
 
 class ReceiveForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of list"), choices=Kind.choices, widget=forms.Select(attrs={"class": "form-select"}))
+    kind = forms.ChoiceField(
+        label=_("Kind of list"), choices=Kind.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
     source = forms.CharField(
         label=_("Source"),
         max_length=100,

@@ -40,7 +40,10 @@ class Exchange(models.Model):
     filename = models.CharField(_("file name"), max_length=200)
     checksum = models.CharField(_("SHA-256 of the file"), max_length=64, db_index=True)
     region = models.ForeignKey(
-        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+",
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("The region the list covers: the receiving account's region."),
     )
     via = models.CharField(_("received via"), max_length=12, choices=Via.choices, default=Via.PAGE)
@@ -66,9 +69,7 @@ class Exchange(models.Model):
         verbose_name_plural = _("exchanges")
         ordering = ["-received_at", "-id"]
         indexes = [
-            models.Index(
-                fields=["region"], name="exchange_region_idx", opclasses=["varchar_pattern_ops"]
-            ),
+            models.Index(fields=["region"], name="exchange_region_idx", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self) -> str:
@@ -158,7 +159,9 @@ class BulkLoad(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("loaded by"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("received at"), auto_now_add=True)
-    status = models.CharField(_("status"), max_length=10, choices=LoadStatus.choices, default=LoadStatus.RECEIVED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=LoadStatus.choices, default=LoadStatus.RECEIVED
+    )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     message = models.CharField(_("message"), max_length=300, blank=True)
     rows = models.PositiveIntegerField(_("rows"), default=0)
@@ -191,7 +194,9 @@ class BulkLoad(models.Model):
 class LoadError(models.Model):
     """One error of one row of a registry load (a row may have several)."""
 
-    load = models.ForeignKey(BulkLoad, verbose_name=_("registry load"), on_delete=models.CASCADE, related_name="errors")
+    load = models.ForeignKey(
+        BulkLoad, verbose_name=_("registry load"), on_delete=models.CASCADE, related_name="errors"
+    )
     line = models.PositiveIntegerField(_("line"))
     field = models.CharField(_("column"), max_length=40)
     message = models.CharField(_("message"), max_length=300)

@@ -69,7 +69,9 @@ _COMMUNITY = Column(
     "community",
     "社区代码",
     False,
-    gettext_lazy("12-digit code of the community or village; needed to register someone not yet in the registry"),
+    gettext_lazy(
+        "12-digit code of the community or village; needed to register someone not yet in the registry"
+    ),
 )
 _ADDRESS = Column("address", "地址", False, gettext_lazy("Address, for a new file"))
 
@@ -95,7 +97,13 @@ LAYOUTS: dict[str, tuple[Column, ...]] = {
         _ID,
         _NAME,
         Column("certificate", "残疾证号", True, gettext_lazy("Disability certificate number")),
-        Column("disability_kind", "残疾类别", True, gettext_lazy("视力, 听力, 言语, 肢体, 智力, 精神 or 多重"), DISABILITY_KINDS),
+        Column(
+            "disability_kind",
+            "残疾类别",
+            True,
+            gettext_lazy("视力, 听力, 言语, 肢体, 智力, 精神 or 多重"),
+            DISABILITY_KINDS,
+        ),
         Column("grade", "残疾等级", True, gettext_lazy("一级 to 四级 (or 1 to 4)"), tuple(DISABILITY_GRADES)),
         _COMMUNITY,
         _ADDRESS,
@@ -106,17 +114,25 @@ LAYOUTS: dict[str, tuple[Column, ...]] = {
         Column("move", "变动类型", True, gettext_lazy("迁入 (moved in) or 迁出 (moved out)"), tuple(MOVES)),
         Column("moved_on", "变动日期", True, gettext_lazy("Date of the move")),
         Column(
-            "community", "迁入社区代码", False, gettext_lazy("12-digit code of the community moved into (迁入 only)")
+            "community",
+            "迁入社区代码",
+            False,
+            gettext_lazy("12-digit code of the community moved into (迁入 only)"),
         ),
         _ADDRESS,
     ),
     Kind.ASSESSMENTS: (
         _ID,
         _NAME,
-        Column("source", "评估部门", True, gettext_lazy("卫健, 医保 (长护险) or 残联"), tuple(RESULT_SOURCES)),
+        Column(
+            "source", "评估部门", True, gettext_lazy("卫健, 医保 (长护险) or 残联"), tuple(RESULT_SOURCES)
+        ),
         Column("assessed_on", "评估日期", True, gettext_lazy("Date of the assessment")),
         Column(
-            "grade", "能力等级", True, gettext_lazy("能力完好, 轻度失能, 中度失能, 重度失能 or 完全失能 (or 0 to 4)"),
+            "grade",
+            "能力等级",
+            True,
+            gettext_lazy("能力完好, 轻度失能, 中度失能, 重度失能 or 完全失能 (or 0 to 4)"),
             tuple(RESULT_GRADES),
         ),
         Column("valid_until", "有效期至", True, gettext_lazy("Last day the result is valid")),
@@ -206,7 +222,11 @@ def check_row(kind: str, cells: dict[str, str], *, today: date) -> CheckedRow:
         if key in cols and text[key]:
             limit = 200 if key == "address" else 100
             if len(text[key]) > limit:
-                row.error(cols[key], _("%(column)s is longer than %(n)d characters.") % {"column": cols[key].header, "n": limit})
+                row.error(
+                    cols[key],
+                    _("%(column)s is longer than %(n)d characters.")
+                    % {"column": cols[key].header, "n": limit},
+                )
             else:
                 row.values[key] = text[key]
     if "community" in cols and text["community"]:
@@ -241,7 +261,10 @@ def check_row(kind: str, cells: dict[str, str], *, today: date) -> CheckedRow:
             # An end date may lie ahead (assistance granted until a date): only its form is checked.
             end = parse_date(text["end_date"])
             if end is None:
-                row.error(cols["end_date"], _("%(value)s is not a date (write it as 2026-11-03).") % {"value": text["end_date"]})
+                row.error(
+                    cols["end_date"],
+                    _("%(value)s is not a date (write it as 2026-11-03).") % {"value": text["end_date"]},
+                )
             elif "start_date" in row.values and end.isoformat() < row.values["start_date"]:
                 row.error(cols["end_date"], _("The end date is before the start date."))
             else:
@@ -259,11 +282,17 @@ def check_row(kind: str, cells: dict[str, str], *, today: date) -> CheckedRow:
         if text["valid_until"]:
             until = parse_date(text["valid_until"])
             if until is None:
-                row.error(cols["valid_until"], _("%(value)s is not a date (write it as 2026-11-03).") % {"value": text["valid_until"]})
+                row.error(
+                    cols["valid_until"],
+                    _("%(value)s is not a date (write it as 2026-11-03).") % {"value": text["valid_until"]},
+                )
             elif "assessed_on" in row.values and until.isoformat() < row.values["assessed_on"]:
                 row.error(cols["valid_until"], _("The validity ends before the assessment date."))
             elif until < today:
-                row.error(cols["valid_until"], _("The result is no longer valid (valid until %(d)s).") % {"d": until.isoformat()})
+                row.error(
+                    cols["valid_until"],
+                    _("The result is no longer valid (valid until %(d)s).") % {"d": until.isoformat()},
+                )
             else:
                 row.values["valid_until"] = until.isoformat()
     if kind == Kind.DEATHS and "death_date" in row.values and "id_number" in row.values:

@@ -39,10 +39,15 @@ def describe(row: ExchangeRow) -> str:
     if row.change == Change.MOVED_AWAY:
         return _("Moved away on %(d)s") % {"d": p["on"]}
     if row.change == Change.ECONOMIC_STATUS:
-        return _("Economic status %(s)s from %(d)s") % {"s": EconomicStatus(p["status"]).label, "d": p["since"]}
+        return _("Economic status %(s)s from %(d)s") % {
+            "s": EconomicStatus(p["status"]).label,
+            "d": p["since"],
+        }
     if row.change == Change.DISABILITY_GRADE:
         return _("Disability grade %(g)s (certificate %(c)s, %(k)s)") % {
-            "g": p["grade"], "c": p["certificate"], "k": p["kind"]
+            "g": p["grade"],
+            "c": p["certificate"],
+            "k": p["kind"],
         }
     if row.change == Change.RESIDENCE:
         return _("Moved into %(c)s on %(d)s") % {"c": p.get("community_name", p["community"]), "d": p["on"]}
@@ -104,7 +109,9 @@ def report(user, exchange: Exchange) -> dict:
     for scheme in schemes:
         for elder in unclaimed(scheme, today).filter(pk__in=touched).select_related("residence"):
             eligible.append(_person(elder, scheme, unmasked))
-        for ent in no_longer_eligible(scheme, today).filter(elder_id__in=touched).select_related("elder__residence"):
+        for ent in (
+            no_longer_eligible(scheme, today).filter(elder_id__in=touched).select_related("elder__residence")
+        ):
             stop.append(_person(ent.elder, scheme, unmasked))
     # Reported dead or gone but not yet stopped (the next roll stops them): still paid until then.
     for ent in (
@@ -113,10 +120,7 @@ def report(user, exchange: Exchange) -> dict:
         .select_related("elder__residence", "scheme")
     ):
         stop.append(_person(ent.elder, ent.scheme, unmasked))
-    towns = {
-        r.code: r.name
-        for r in Region.objects.filter(code__in={p["town"] for p in eligible + stop})
-    }
+    towns = {r.code: r.name for r in Region.objects.filter(code__in={p["town"] for p in eligible + stop})}
     by_town: dict[str, dict] = {}
     for key, rows in (("eligible", eligible), ("stop", stop)):
         seen = set()
@@ -125,7 +129,8 @@ def report(user, exchange: Exchange) -> dict:
                 continue
             seen.add((p["elder"], p["scheme"]))
             town = by_town.setdefault(
-                p["town"], {"region": p["town"], "name": towns.get(p["town"], p["town"]), "eligible": [], "stop": []}
+                p["town"],
+                {"region": p["town"], "name": towns.get(p["town"], p["town"]), "eligible": [], "stop": []},
             )
             town[key].append(p)
     return {"regions": [by_town[k] for k in sorted(by_town)], "eligible": len(eligible), "stop": len(stop)}

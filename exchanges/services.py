@@ -59,7 +59,10 @@ def receive_exchange(
         raise PermissionDenied(_("You may not receive exchanges."))
     if kind not in Kind.values:
         raise ValidationError(
-            {"kind": _("Unknown kind %(kind)s; one of: %(kinds)s.") % {"kind": kind, "kinds": ", ".join(Kind.values)}}
+            {
+                "kind": _("Unknown kind %(kind)s; one of: %(kinds)s.")
+                % {"kind": kind, "kinds": ", ".join(Kind.values)}
+            }
         )
     source = (source or "").strip()
     if not source:
@@ -76,7 +79,9 @@ def receive_exchange(
         raise ValidationError({"region": _("Name the region the list covers.")})
     region = Region.objects.filter(code=code).first()
     if region is None or not in_scope(acting_user, region.code):
-        raise ValidationError({"region": _("%(code)s is outside your region of responsibility.") % {"code": code}})
+        raise ValidationError(
+            {"region": _("%(code)s is outside your region of responsibility.") % {"code": code}}
+        )
     exchange = Exchange(
         kind=kind,
         source=source,
@@ -105,8 +110,17 @@ def receive_exchange(
 class _Snapshot:
     """What matching needs of a file (one query for the whole list)."""
 
-    FIELDS = ("pk", "id_number", "name", "residence_id", "status", "death_date", "economic_status",
-              "disability_grade", "birth_date")
+    FIELDS = (
+        "pk",
+        "id_number",
+        "name",
+        "residence_id",
+        "status",
+        "death_date",
+        "economic_status",
+        "disability_grade",
+        "birth_date",
+    )
 
     def __init__(self, row: dict):
         self.__dict__.update(row)
@@ -116,7 +130,9 @@ def _elders_by_id(numbers: Iterable[str]) -> dict[str, _Snapshot]:
     numbers = list(numbers)
     found = {}
     for start in range(0, len(numbers), _CHUNK):
-        for row in Elder.objects.filter(id_number__in=numbers[start : start + _CHUNK]).values(*_Snapshot.FIELDS):
+        for row in Elder.objects.filter(id_number__in=numbers[start : start + _CHUNK]).values(
+            *_Snapshot.FIELDS
+        ):
             found[row["id_number"]] = _Snapshot(row)
     return found
 
@@ -137,8 +153,10 @@ def process_exchange(exchange: Exchange) -> Exchange:
         keys, missing = rules.header_keys(exchange.kind, headers)
         if missing:
             raise ValidationError(
-                {"file": _("The heading row lacks the columns %(cols)s; use the template of this kind.")
-                 % {"cols": "、".join(missing)}}
+                {
+                    "file": _("The heading row lacks the columns %(cols)s; use the template of this kind.")
+                    % {"cols": "、".join(missing)}
+                }
             )
     except ValidationError as exc:
         exchange.status = ExchangeStatus.FAILED
@@ -155,7 +173,8 @@ def process_exchange(exchange: Exchange) -> Exchange:
     elders = _elders_by_id(numbers)
     communities = dict(
         Region.objects.filter(
-            code__in={c.values["community"] for _l, _k, c in checked if "community" in c.values}, level="village"
+            code__in={c.values["community"] for _l, _k, c in checked if "community" in c.values},
+            level="village",
         ).values_list("code", "name")
     )
     pending = set()
@@ -194,7 +213,10 @@ def process_exchange(exchange: Exchange) -> Exchange:
         number = check.values.get("id_number")
         if number and number in seen:
             check.errors.append(
-                {"field": "身份证号", "message": _("The ID number appears again on line %(n)d.") % {"n": seen[number]}}
+                {
+                    "field": "身份证号",
+                    "message": _("The ID number appears again on line %(n)d.") % {"n": seen[number]},
+                }
             )
         elif number:
             seen[number] = line
@@ -238,7 +260,8 @@ def _compare(row, exchange, elder, prefix, communities, results, today, ages) ->
     if v["name"] != re.sub(r"\s+", "", elder.name):
         row.outcome = Outcome.CONFLICT
         row.reason = _("The name on the list (%(list)s) differs from the file (%(file)s).") % {
-            "list": v["name"], "file": elder.name
+            "list": v["name"],
+            "file": elder.name,
         }
         return
 
@@ -278,7 +301,12 @@ def _compare(row, exchange, elder, prefix, communities, results, today, ages) ->
         if elder.disability_grade == v["grade"]:
             same(_("The file already records this disability grade."))
         else:
-            propose(Change.DISABILITY_GRADE, grade=v["grade"], certificate=v["certificate"], kind=v["disability_kind"])
+            propose(
+                Change.DISABILITY_GRADE,
+                grade=v["grade"],
+                certificate=v["certificate"],
+                kind=v["disability_kind"],
+            )
     elif kind == Kind.HOUSEHOLD:
         if v["move"] == "out":
             if elder.status == Status.MOVED:
@@ -289,7 +317,9 @@ def _compare(row, exchange, elder, prefix, communities, results, today, ages) ->
             target = v["community"]
             if target not in communities or not target.startswith(prefix):
                 row.outcome = Outcome.NOT_FOUND
-                row.reason = _("The community %(code)s is not one of this exchange's region.") % {"code": target}
+                row.reason = _("The community %(code)s is not one of this exchange's region.") % {
+                    "code": target
+                }
             elif elder.residence_id == target and elder.status == Status.REGISTERED:
                 same(_("The file already lives in this community."))
             else:
@@ -306,8 +336,11 @@ def _compare(row, exchange, elder, prefix, communities, results, today, ages) ->
         else:
             propose(
                 Change.RECOGNISED_RESULT,
-                source=v["source"], assessed_on=v["assessed_on"], grade=int(v["grade"]),
-                valid_until=v["valid_until"], document=v.get("document", ""),
+                source=v["source"],
+                assessed_on=v["assessed_on"],
+                grade=int(v["grade"]),
+                valid_until=v["valid_until"],
+                document=v.get("document", ""),
             )
 
 
@@ -322,17 +355,17 @@ def _not_in_registry(row, exchange, prefix, communities, today, ages) -> None:
         row.reason = _("No file has this ID number, and the list names no community to register them in.")
         return
     if community not in communities or not community.startswith(prefix):
-        row.reason = _("No file has this ID number, and %(code)s is not a community of this exchange's region.") % {
-            "code": community
-        }
+        row.reason = _(
+            "No file has this ID number, and %(code)s is not a community of this exchange's region."
+        ) % {"code": community}
         return
     row.region_id = community
     born = date.fromisoformat(f"{v['id_number'][6:10]}-{v['id_number'][10:12]}-{v['id_number'][12:14]}")
     minimum = _min_age(community, ages)
     if age_on(born, today) < minimum:
-        row.reason = _("No file has this ID number; at %(age)d this person is younger than the registry's %(min)d.") % {
-            "age": age_on(born, today), "min": minimum
-        }
+        row.reason = _(
+            "No file has this ID number; at %(age)d this person is younger than the registry's %(min)d."
+        ) % {"age": age_on(born, today), "min": minimum}
         return
     if exchange.kind == Kind.SOCIAL_ASSISTANCE and v.get("end_date") and v["end_date"] < today.isoformat():
         row.reason = _("No file has this ID number, and the assistance has ended.")
@@ -473,15 +506,26 @@ def _apply(row: ExchangeRow, acting_user) -> None:
     elder = Elder.objects.select_for_update().get(pk=row.elder_id)
     if row.change == Change.DECEASED:
         elder_services.change_status(
-            elder=elder, status=Status.DECEASED, on=date.fromisoformat(p["on"]), acting_user=acting_user, reason=reason
+            elder=elder,
+            status=Status.DECEASED,
+            on=date.fromisoformat(p["on"]),
+            acting_user=acting_user,
+            reason=reason,
         )
     elif row.change == Change.MOVED_AWAY:
         elder_services.change_status(
-            elder=elder, status=Status.MOVED, on=date.fromisoformat(p["on"]), acting_user=acting_user, reason=reason
+            elder=elder,
+            status=Status.MOVED,
+            on=date.fromisoformat(p["on"]),
+            acting_user=acting_user,
+            reason=reason,
         )
     elif row.change == Change.ECONOMIC_STATUS:
         elder_services.update_elder(
-            elder=elder, acting_user=acting_user, reason=f"{reason}（自 {p['since']}）", economic_status=p["status"]
+            elder=elder,
+            acting_user=acting_user,
+            reason=f"{reason}（自 {p['since']}）",
+            economic_status=p["status"],
         )
     elif row.change == Change.DISABILITY_GRADE:
         elder_services.update_elder(
@@ -493,8 +537,11 @@ def _apply(row: ExchangeRow, acting_user) -> None:
     elif row.change == Change.RESIDENCE:
         if elder.status != Status.REGISTERED:
             elder = elder_services.change_status(
-                elder=elder, status=Status.REGISTERED, on=date.fromisoformat(p["on"]),
-                acting_user=acting_user, reason=reason,
+                elder=elder,
+                status=Status.REGISTERED,
+                on=date.fromisoformat(p["on"]),
+                acting_user=acting_user,
+                reason=reason,
             )
         changes = {"residence": Region.objects.get(code=p["community"])}
         if p.get("address"):

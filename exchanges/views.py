@@ -36,7 +36,9 @@ def _layouts() -> list[dict]:
 def exchange_list(request):
     form = None
     if request.user.has_perm("exchanges.add_exchange"):
-        form = ReceiveForm(request.POST or None, request.FILES or None, initial={"period": f"{timezone.localdate():%Y-%m}"})
+        form = ReceiveForm(
+            request.POST or None, request.FILES or None, initial={"period": f"{timezone.localdate():%Y-%m}"}
+        )
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             try:
@@ -56,7 +58,9 @@ def exchange_list(request):
     elif request.method == "POST":
         raise PermissionDenied
     exchanges = selectors.exchanges_in_scope(request.user)[:200]
-    return render(request, "exchanges/list.html", {"form": form, "exchanges": exchanges, "layouts": _layouts()})
+    return render(
+        request, "exchanges/list.html", {"form": form, "exchanges": exchanges, "layouts": _layouts()}
+    )
 
 
 @login_required
@@ -74,7 +78,9 @@ def template_workbook(request, kind: str):
     notes = book.create_sheet(_("Columns")[:31])
     append_row(notes, [_("Column"), _("Required"), _("What goes in it")])
     for c in cols:
-        append_row(notes, [c.header, _("must be filled") if c.required else _("may be left empty"), str(c.help)])
+        append_row(
+            notes, [c.header, _("must be filled") if c.required else _("may be left empty"), str(c.help)]
+        )
     response = HttpResponse(
         workbook_bytes(book), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -99,7 +105,9 @@ def exchange_detail(request, pk: int):
             "rows": shown,
             "outcome": outcome,
             "outcomes": Outcome.choices,
-            "pending": selectors.rows_in_scope(request.user, exchange).filter(decision=Decision.PENDING).exists(),
+            "pending": selectors.rows_in_scope(request.user, exchange)
+            .filter(decision=Decision.PENDING)
+            .exists(),
             "report": selectors.report(request.user, exchange) if exchange.accepted else None,
             "capped": len(shown) == selectors.ROWS_ON_PAGE,
         },
@@ -223,7 +231,8 @@ def load_errors(request, pk: int):
 
     load = object_or_404(request, BulkLoad.objects.select_related("region"), pk=pk)
     response = HttpResponse(
-        bulk.errors_workbook(load), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        bulk.errors_workbook(load),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="load-{load.pk}-errors.xlsx"'
     return response

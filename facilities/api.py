@@ -176,9 +176,7 @@ class FacilityViewSet(ScopedModelViewSet):
             if not str(key).isdigit():
                 raise exceptions.ValidationError({"skips": _("Keys are wait-list entry ids.")})
             skips[int(key)] = reason
-        entry = services.offer_vacancy(
-            acting_user=request.user, facility=self.get_object(), skips=skips
-        )
+        entry = services.offer_vacancy(acting_user=request.user, facility=self.get_object(), skips=skips)
         entry = selectors.with_positions(WaitlistEntry.objects.filter(pk=entry.pk)).get()
         return Response(WaitlistEntrySerializer(entry, context={"request": request}).data)
 
@@ -293,7 +291,9 @@ class WaitlistEntryViewSet(PersonalDataAuditMixin, ScopedCreateReadViewSet):
     }
 
     def get_queryset(self):
-        return selectors.with_positions(WaitlistEntry.objects.order_by("facility_id", "tier", "applied_on", "id"))
+        return selectors.with_positions(
+            WaitlistEntry.objects.order_by("facility_id", "tier", "applied_on", "id")
+        )
 
     def _respond(self, request, entry):
         entry = selectors.with_positions(WaitlistEntry.objects.filter(pk=entry.pk)).get()

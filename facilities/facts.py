@@ -12,7 +12,9 @@ for name, column, label, choices in (
     ("facility_status", "status", _("facility status"), FacilityStatus.choices),
 ):
     column_fact(name, column, label=label, kind="choice", ops=CHOICE_OPS, choices=choices, subject="facility")
-column_fact("facility_star", "star", label=_("star rating"), kind="int", ops=NUM_OPS | {"is_null"}, subject="facility")
+column_fact(
+    "facility_star", "star", label=_("star rating"), kind="int", ops=NUM_OPS | {"is_null"}, subject="facility"
+)
 column_fact("facility_beds", "beds", label=_("beds"), kind="int", ops=NUM_OPS, subject="facility")
 column_fact(
     "facility_region",

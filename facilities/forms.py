@@ -48,7 +48,9 @@ class AdmitForm(BootstrapErrorsMixin, forms.Form):
 
 
 class AddBedsForm(BootstrapErrorsMixin, forms.Form):
-    room = forms.CharField(label=_("room"), max_length=20, widget=forms.TextInput(attrs={"class": "form-control"}))
+    room = forms.CharField(
+        label=_("room"), max_length=20, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
     count = forms.IntegerField(
         label=_("number of beds"),
         min_value=1,

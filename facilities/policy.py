@@ -132,8 +132,10 @@ def _parse_staffing(raw: dict | None, source: str) -> Staffing | None:
     if "grade_groups" in raw:
         # One mapping per pack: which grades are 失能/半失能/自理 is said once, in assessment.yaml.
         raise ValidationError(
-            _("%(where)s: which grades are disabled, semi-disabled or self-care is the pack's grade "
-              "mapping ('grades' in assessment.yaml), not a setting of the staffing rule.")
+            _(
+                "%(where)s: which grades are disabled, semi-disabled or self-care is the pack's grade "
+                "mapping ('grades' in assessment.yaml), not a setting of the staffing rule."
+            )
             % {"where": where}
         )
     unassessed = raw.get("unassessed_as", "self_care")

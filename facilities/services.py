@@ -208,9 +208,10 @@ def admit(
             residency._history_user = acting_user
             residency.save()
     except IntegrityError as exc:  # a concurrent admission of the same elder, or to the same bed
-        if assigned_bed is not None and Residency.objects.filter(
-            assigned_bed=assigned_bed, discharged_on__isnull=True
-        ).exists():
+        if (
+            assigned_bed is not None
+            and Residency.objects.filter(assigned_bed=assigned_bed, discharged_on__isnull=True).exists()
+        ):
             raise ValidationError(
                 {"assigned_bed": _("Bed %(bed)s is taken; choose a free bed.") % {"bed": assigned_bed}}
             ) from exc

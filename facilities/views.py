@@ -117,7 +117,9 @@ def admit(request, pk: int):
         )
         elder = entry.elder
     else:
-        elder = scoped(request, Elder.objects.all()).filter(id_number=data["id_number"].strip().upper()).first()
+        elder = (
+            scoped(request, Elder.objects.all()).filter(id_number=data["id_number"].strip().upper()).first()
+        )
     if elder is None:
         messages.error(request, _("No elder with this ID number in your region."))
         return redirect("facilities:detail", pk=pk)

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from audit.api import PersonalDataAuditMixin
+from core.api import ScopedCreateReadViewSet
 from eldercare.api import ScopedViewSetMixin
 from eldercare.errors import as_drf_error
 from elders.models import Elder
@@ -19,8 +20,8 @@ from services.models import Caregiver, CatalogueItem, Provider
 from services.services import provider_of
 
 from . import calls, services, settlement
-from .choices import CallChannel, CallKind, Channel, ConfirmedBy
-from .models import EmergencyCall, Flag, Order, Statement, StatementLine
+from .choices import CallChannel, CallKind, Channel, ConfirmedBy, StaySource
+from .models import EmergencyCall, Flag, HospitalStay, Order, Statement, StatementLine
 
 
 def _run(fn, **kwargs):
@@ -405,3 +406,54 @@ class EmergencyCallViewSet(
             outcome=body.validated_data["outcome"],
         )
         return Response(EmergencyCallSerializer(call, context=self.get_serializer_context()).data)
+
+
+class HospitalStaySerializer(serializers.ModelSerializer):
+    elder = serializers.PrimaryKeyRelatedField(queryset=Elder.objects.all())
+    # Another system sending a stay is most often the hospital's or medical insurance's.
+    source = serializers.ChoiceField(choices=StaySource.choices, default=StaySource.HOSPITAL)
+
+    class Meta:
+        model = HospitalStay
+        fields = [
+            "id",
+            "elder",
+            "hospital",
+            "admitted_on",
+            "discharged_on",
+            "source",
+            "notes",
+            "recorded_by",
+            "recorded_at",
+        ]
+        read_only_fields = ["recorded_by", "recorded_at"]
+
+    def create(self, validated):
+        return _run(services.record_hospital_stay, acting_user=self.context["request"].user, **validated)
+
+
+class DischargeSerializer(serializers.Serializer):
+    discharged_on = serializers.DateField()
+
+
+class HospitalStayViewSet(PersonalDataAuditMixin, ScopedCreateReadViewSet):
+    """GET/POST /api/v1/hospital-stays/ (elder, hospital, admitted_on, discharged_on, source);
+    POST …/{id}/discharge/ ends an open stay. Services in a stay are flagged and held."""
+
+    audit_what = _("hospital stays")
+    queryset = HospitalStay.objects.select_related("elder")
+    serializer_class = HospitalStaySerializer
+    filterset_fields = ["elder", "source"]
+    action_permissions = {"discharge": ["homecare.change_hospitalstay"]}
+
+    @action(detail=True, methods=["post"], serializer_class=DischargeSerializer)
+    def discharge(self, request, pk=None):
+        body = DischargeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        stay = _run(
+            services.end_hospital_stay,
+            acting_user=request.user,
+            stay=self.get_object(),
+            discharged_on=body.validated_data["discharged_on"],
+        )
+        return Response(HospitalStaySerializer(stay, context=self.get_serializer_context()).data)

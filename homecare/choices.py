@@ -41,6 +41,7 @@ class FlagKind(models.TextChoices):
     OVERLAP = "overlap", _("Caregiver in two homes at once")
     AFTER_DEATH = "after_death", _("Service after the elder's death")
     IN_INSTITUTION = "in_institution", _("Elder in hospital or an institution")
+    IN_HOSPITAL = "in_hospital", _("Elder in hospital")
     FAR = "far", _("Check-in far from the address")
     DURATION = "duration", _("Duration outside the item's range")
 
@@ -80,3 +81,12 @@ class CallStatus(models.TextChoices):
     OPEN = "open", _("Awaiting response")
     ANSWERED = "answered", _("Answered")
     ESCALATED = "escalated", _("Escalated: no response in time")
+
+
+class StaySource(models.TextChoices):
+    """How the bureau learnt of a hospital stay."""
+
+    FAMILY = "family", _("Reported by the family")
+    WORKER = "worker", _("Found by a worker")
+    HOSPITAL = "hospital", _("Notice from the hospital")
+    INSURANCE = "insurance", _("Medical-insurance records")

@@ -7,7 +7,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from core.scope import scoped
 from elders.models import Elder
 from services.choices import ServiceKind
 
@@ -24,6 +26,7 @@ from .choices import (
     OrderStatus,
     PriceUnit,
     StatementStatus,
+    StaySource,
     Unused,
 )
 
@@ -92,6 +95,8 @@ class HomeLocation(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+    # Who moved the home and when: the distance check depends on it.
+    history = HistoricalRecords()
 
     scope_field = "elder__residence"
 
@@ -101,6 +106,45 @@ class HomeLocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.elder_id} {self.latitude},{self.longitude}"
+
+
+@scoped("elder__residence")
+class HospitalStay(models.Model):
+    """The elder was in hospital from the admission day until the discharge day (open while
+    there): home services begun in that time, the discharge day excepted (the elder comes home),
+    are flagged. Institutions are facilities' residencies; hospitals are not facilities of the
+    bureau, so their stays are recorded here, by a worker or another system through the API."""
+
+    elder = models.ForeignKey(
+        Elder, verbose_name=_("elder"), on_delete=models.CASCADE, related_name="hospital_stays"
+    )
+    hospital = models.CharField(_("hospital"), max_length=100)
+    admitted_on = models.DateField(_("admitted on"))
+    discharged_on = models.DateField(
+        _("discharged on"), null=True, blank=True, help_text=_("Empty: still in hospital.")
+    )
+    source = models.CharField(_("source"), max_length=10, choices=StaySource.choices)
+    notes = models.CharField(_("notes"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("hospital stay")
+        verbose_name_plural = _("hospital stays")
+        ordering = ["-admitted_on", "-id"]
+        indexes = [models.Index(fields=["elder", "admitted_on"], name="stay_elder_admitted_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(discharged_on__isnull=True) | Q(discharged_on__gte=F("admitted_on")),
+                name="stay_discharged_after_admitted",
+                violation_error_message=_("The discharge cannot be before the admission."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.elder_id} {self.hospital} {self.admitted_on}"
 
 
 class ConfirmationPin(models.Model):
@@ -115,6 +159,8 @@ class ConfirmationPin(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("set by"), on_delete=models.PROTECT, related_name="+"
     )
     set_at = models.DateTimeField(_("set at"), auto_now=True)
+    # Every setting and reset, by whom and when; never the hash.
+    history = HistoricalRecords(excluded_fields=["pin_hash"])
 
     scope_field = "elder__residence"
 

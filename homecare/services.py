@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import check_password, make_password
@@ -20,8 +20,8 @@ from services.selectors import is_blacklisted
 from services.services import provider_of, record_service
 
 from . import rules
-from .choices import Channel, ConfirmedBy, FlagDecision, FlagKind, OrderStatus
-from .models import CaregiverAccount, ConfirmationPin, Flag, HomeLocation, Order
+from .choices import Channel, ConfirmedBy, FlagDecision, FlagKind, OrderStatus, StaySource
+from .models import CaregiverAccount, ConfirmationPin, Flag, HomeLocation, HospitalStay, Order
 from .policy import homecare_settings
 from .selectors import allowance_entitlement, price_for
 
@@ -72,31 +72,115 @@ def _coordinate(value, field: str) -> Decimal | None:
 # --- the elder's side: the home's location and the confirmation PIN ---------------------------
 
 
+def _require_served(user, elder: Elder) -> None:
+    """A provider's staff act on the elders their provider serves (has an order of), no others."""
+    own = provider_of(user)
+    if own is not None and not Order.objects.filter(elder=elder, provider=own).exists():
+        raise PermissionDenied(_("%(p)s has no order for this elder.") % {"p": own})
+
+
 @transaction.atomic
 def set_home_location(*, acting_user, elder: Elder, latitude, longitude) -> HomeLocation:
+    """Where the home is (check-ins are measured from it); each change is kept in its history."""
     _require(acting_user, "homecare.add_homelocation", _("You may not record home locations."))
     _require_elder(acting_user, elder)
+    _require_served(acting_user, elder)
     lat, lon = _coordinate(latitude, "latitude"), _coordinate(longitude, "longitude")
     if lat is None or lon is None:
         raise ValidationError(_("Give both the latitude and the longitude."))
-    found, _created = HomeLocation.objects.update_or_create(
-        elder=elder, defaults={"latitude": lat, "longitude": lon, "recorded_by": acting_user}
-    )
+    found = HomeLocation.objects.select_for_update().filter(elder=elder).first() or HomeLocation(elder=elder)
+    found.latitude, found.longitude, found.recorded_by = lat, lon, acting_user
+    found._history_user = acting_user
+    found.save()
     return found
+
+
+def new_pin() -> str:
+    """A random PIN for the elder (the worker may type one the elder chose instead)."""
+    import secrets
+
+    return "".join(secrets.choice("0123456789") for _i in range(PIN_LENGTH))
 
 
 @transaction.atomic
 def set_confirmation_pin(*, acting_user, elder: Elder, pin: str) -> ConfirmationPin:
-    """The community gives the elder or family a PIN; it is stored hashed and never shown again."""
+    """The community (or the provider serving the elder) gives the elder or family a PIN; it is
+    stored hashed and never shown again. Each setting and reset is kept in the PIN's history
+    (who, when) without the hash."""
     _require(acting_user, "homecare.add_confirmationpin", _("You may not set confirmation PINs."))
     _require_elder(acting_user, elder)
+    _require_served(acting_user, elder)
     pin = (pin or "").strip()
     if len(pin) != PIN_LENGTH or not pin.isdigit():
         raise ValidationError({"pin": _("The PIN is %(n)d digits.") % {"n": PIN_LENGTH}})
-    found, _created = ConfirmationPin.objects.update_or_create(
-        elder=elder, defaults={"pin_hash": make_password(pin), "set_by": acting_user}
+    found = ConfirmationPin.objects.select_for_update().filter(elder=elder).first() or ConfirmationPin(
+        elder=elder
     )
+    found.pin_hash, found.set_by = make_password(pin), acting_user
+    found._history_user = acting_user
+    found.save()
     return found
+
+
+# --- hospital stays ----------------------------------------------------------------------------
+
+
+def _stay_dates(admitted_on, discharged_on) -> None:
+    if discharged_on is not None and discharged_on < admitted_on:
+        raise ValidationError({"discharged_on": _("The discharge cannot be before the admission.")})
+    if admitted_on > timezone.localdate():
+        raise ValidationError({"admitted_on": _("The admission cannot be in the future.")})
+
+
+@transaction.atomic
+def record_hospital_stay(
+    *,
+    acting_user,
+    elder: Elder,
+    hospital: str,
+    admitted_on,
+    discharged_on=None,
+    source: str = StaySource.WORKER,
+    notes: str = "",
+) -> HospitalStay:
+    """A hospital stay of the elder, from a worker's page or another system through the API; the
+    elder's delivered services in it are cross-checked at once (a flag holds their payment)."""
+    _require(acting_user, "homecare.add_hospitalstay", _("You may not record hospital stays."))
+    _require_elder(acting_user, elder)
+    if not (hospital or "").strip():
+        raise ValidationError({"hospital": _("Name the hospital.")})
+    if source not in StaySource.values:
+        raise ValidationError({"source": _("Say how the stay became known.")})
+    _stay_dates(admitted_on, discharged_on)
+    overlapping = HospitalStay.objects.filter(elder=elder, admitted_on__lte=discharged_on or date.max).filter(
+        Q(discharged_on__isnull=True) | Q(discharged_on__gt=admitted_on)
+    )
+    if overlapping.exists():
+        raise ValidationError(_("This stay overlaps a hospital stay already recorded for the elder."))
+    stay = HospitalStay.objects.create(
+        elder=elder,
+        hospital=hospital.strip()[:100],
+        admitted_on=admitted_on,
+        discharged_on=discharged_on,
+        source=source,
+        notes=(notes or "").strip()[:200],
+        recorded_by=acting_user,
+    )
+    cross_check(Order.objects.filter(elder=elder, checked_in_at__isnull=False))
+    return stay
+
+
+@transaction.atomic
+def end_hospital_stay(*, acting_user, stay: HospitalStay, discharged_on) -> HospitalStay:
+    """The elder came home: the stay ends on the discharge day."""
+    _require(acting_user, "homecare.change_hospitalstay", _("You may not record hospital stays."))
+    stay = HospitalStay.objects.select_for_update().select_related("elder").get(pk=stay.pk)
+    _require_elder(acting_user, stay.elder)
+    _stay_dates(stay.admitted_on, discharged_on)
+    stay.discharged_on = discharged_on
+    stay.recorded_by = acting_user
+    stay.save(update_fields=["discharged_on", "recorded_by", "recorded_at"])
+    return stay
 
 
 # --- orders -----------------------------------------------------------------------------------
@@ -329,7 +413,8 @@ def cancel(*, acting_user, order: Order, reason: str) -> Order:
 def cross_check(orders) -> int:
     """Flag delivered orders (checked in and out) of this queryset, one set-based query per kind:
     the caregiver in another home at an overlapping time, a service after the elder's death or
-    while the elder lives in a facility (an institution or a hospital-like medical-care one), a
+    while the elder lives in a facility (an institution or a hospital-like medical-care one) or
+    is in hospital (a recorded hospital stay), a
     check-in farther from the home than the pack allows, a duration outside the item's range.
     A flag already found is not found twice (the unique constraint); returns how many are new."""
     from facilities.models import Residency
@@ -356,11 +441,15 @@ def cross_check(orders) -> int:
     resident = Residency.objects.filter(
         elder_id=OuterRef("elder_id"), admitted_on__lte=OuterRef("day")
     ).filter(Q(discharged_on__isnull=True) | Q(discharged_on__gt=OuterRef("day")))
+    in_hospital = HospitalStay.objects.filter(
+        elder_id=OuterRef("elder_id"), admitted_on__lte=OuterRef("day")
+    ).filter(Q(discharged_on__isnull=True) | Q(discharged_on__gt=OuterRef("day")))
     base = delivered.annotate(day=TruncDate("checked_in_at"))
     found = {
         FlagKind.OVERLAP: base.filter(caregiver__isnull=False).filter(Exists(overlapping)),
         FlagKind.AFTER_DEATH: base.filter(elder__death_date__isnull=False, elder__death_date__lt=F("day")),
         FlagKind.IN_INSTITUTION: base.filter(Exists(resident)),
+        FlagKind.IN_HOSPITAL: base.filter(Exists(in_hospital)),
         FlagKind.FAR: base.filter(
             checkin_distance_m__isnull=False, checkin_distance_m__gt=F("distance_limit_m")
         ),

@@ -66,12 +66,15 @@ class Document:
         found = []
         name = self.short or self.title
         if self.status == "draft":
-            found.append(_("%(doc)s is a draft for comment, not an issued document: confirm it.") % {"doc": name})
+            found.append(
+                _("%(doc)s is a draft for comment, not an issued document: confirm it.") % {"doc": name}
+            )
         elif self.status in ("expired", "superseded"):
             found.append(_("%(doc)s is %(status)s.") % {"doc": name, "status": STATUSES[self.status]})
         if self.period_to is not None and self.period_to < on:
             found.append(
-                _("The period of %(doc)s ended on %(date)s.") % {"doc": name, "date": self.period_to.isoformat()}
+                _("The period of %(doc)s ended on %(date)s.")
+                % {"doc": name, "date": self.period_to.isoformat()}
             )
         return found
 

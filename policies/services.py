@@ -64,7 +64,9 @@ def check_sources(file: str, data: dict, known: dict[str, Document]) -> None:
         except ValidationError as exc:
             problems += exc.messages
     unknown = sorted(document_keys(data) - set(known))
-    problems += [_("%(file)s cites an unknown document '%(key)s'.") % {"file": file, "key": k} for k in unknown]
+    problems += [
+        _("%(file)s cites an unknown document '%(key)s'.") % {"file": file, "key": k} for k in unknown
+    ]
     if problems:
         raise ValidationError(problems)
 
@@ -159,7 +161,10 @@ def load_policy_pack(
     with transaction.atomic():
         pack, _created = PolicyPack.objects.update_or_create(
             name=name,
-            defaults={"title": meta.get("title", name), "documents": [d.as_json() for d in documents.values()]},
+            defaults={
+                "title": meta.get("title", name),
+                "documents": [d.as_json() for d in documents.values()],
+            },
         )
         for section, data in sections.items():
             row = PolicySection.objects.filter(region=region, section=section).first() or PolicySection(

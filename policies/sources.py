@@ -63,7 +63,8 @@ def parse_source(raw: Any, *, where: str) -> tuple[Ref, ...]:
             _text(item[k]) for k in ("document", "clause", "quote")
         ):
             raise ValidationError(
-                _("%(where)s: a quoted source needs exactly 'document', 'clause' and 'quote'.") % {"where": where}
+                _("%(where)s: a quoted source needs exactly 'document', 'clause' and 'quote'.")
+                % {"where": where}
             )
         refs.append(Quote(str(item["document"]), str(item["clause"]), str(item["quote"])))
     return tuple(refs)
@@ -204,6 +205,7 @@ def source_text(raw: Any, titles: dict[str, str] | None = None) -> str:
         else:
             title = (titles or {}).get(ref.document, ref.document)
             parts.append(
-                _("%(title)s %(clause)s: “%(quote)s”") % {"title": title, "clause": ref.clause, "quote": ref.quote}
+                _("%(title)s %(clause)s: “%(quote)s”")
+                % {"title": title, "clause": ref.clause, "quote": ref.quote}
             )
     return "; ".join(parts)

@@ -100,7 +100,10 @@ class StaffAccountForm(forms.ModelForm):
         label=_("password"), widget=forms.PasswordInput(render_value=False), required=False, strip=False
     )
     password2 = forms.CharField(
-        label=_("password (again)"), widget=forms.PasswordInput(render_value=False), required=False, strip=False
+        label=_("password (again)"),
+        widget=forms.PasswordInput(render_value=False),
+        required=False,
+        strip=False,
     )
 
     class Meta:
@@ -113,7 +116,9 @@ class StaffAccountForm(forms.ModelForm):
         profile = StaffProfile.objects.filter(user_id=self.instance.pk).first() if self.instance.pk else None
         if profile is not None:
             self.initial.update(
-                role=profile.role, region_code=profile.region_id, certificate_number=profile.certificate_number
+                role=profile.role,
+                region_code=profile.region_id,
+                certificate_number=profile.certificate_number,
             )
             # Passwords are reset on their own page (the link above), never retyped on the change form.
             del self.fields["password1"], self.fields["password2"]

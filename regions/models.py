@@ -36,7 +36,6 @@ class Region(models.Model):
     kind = models.CharField(_("urban or rural"), max_length=5, choices=Kind.choices, blank=True)
     households = models.PositiveIntegerField(_("households"), null=True, blank=True)
 
-
     class Meta:
         verbose_name = _("region")
         verbose_name_plural = _("regions")

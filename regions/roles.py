@@ -167,9 +167,17 @@ _HOMECARE_READ = [
     "homecare.view_allowancemonth",
     "homecare.view_emergencycall",
     "homecare.view_duty",
+    "homecare.view_hospitalstay",
 ]
 _HOMECARE_ORDER = ["homecare.add_order"]
-_HOMECARE_ELDER_SIDE = ["homecare.add_homelocation", "homecare.add_confirmationpin"]
+_HOMECARE_ELDER_SIDE = [
+    "homecare.add_homelocation",
+    "homecare.add_confirmationpin",
+    "homecare.add_hospitalstay",
+    "homecare.change_hospitalstay",
+]
+# A provider's staff set the home's location and the PIN of the elders their provider serves.
+_HOMECARE_PROVIDER_ELDER_SIDE = ["homecare.add_homelocation", "homecare.add_confirmationpin"]
 _HOMECARE_DELIVER = ["homecare.change_order"]
 _HOMECARE_STATEMENTS_READ = ["homecare.view_statement", "homecare.view_statementline"]
 _HOMECARE_DECIDE = [
@@ -392,6 +400,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.PROVIDER_STAFF: [
         *_HOMECARE_READ,
         *_HOMECARE_ORDER,
+        *_HOMECARE_PROVIDER_ELDER_SIDE,
         *_HOMECARE_DELIVER,
         *_HOMECARE_STATEMENTS_READ,
         *_CALLS_ANSWER,

@@ -198,7 +198,6 @@ class Catalogue(models.Model):
     )
     history = HistoricalRecords()
 
-
     class Meta:
         verbose_name = _("service catalogue")
         verbose_name_plural = _("service catalogues")

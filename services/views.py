@@ -156,9 +156,7 @@ def entitlements_section(request, elder) -> dict:
 @file_section("visits", title=gettext_lazy("Caring visits"), template="services/file_section.html", order=40)
 def visits_section(request, elder) -> dict:
     return {
-        "visits": list(
-            scoped(request, Visit.objects.filter(elder=elder)).select_related("visitor")[:12]
-        ),
+        "visits": list(scoped(request, Visit.objects.filter(elder=elder)).select_related("visitor")[:12]),
         "open_follow_ups": list(
             scoped(request, FollowUp.objects.filter(elder=elder, status=FollowUpStatus.OPEN))
         ),

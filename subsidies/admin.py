@@ -60,7 +60,10 @@ class SchemeAdmin(ScopedAdmin, SimpleHistoryAdmin):
         docs = getattr(self, "_documents", None)
         found = warnings_for(obj.source_documents or [], on=timezone.localdate(), documents=docs)
         if obj.effective_to and obj.effective_to < timezone.localdate():
-            found.append(_("The scheme ended on %(date)s: nothing is paid for a later month.") % {"date": obj.effective_to})
+            found.append(
+                _("The scheme ended on %(date)s: nothing is paid for a later month.")
+                % {"date": obj.effective_to}
+            )
         return warning_list(found)
 
 
@@ -190,8 +193,6 @@ class EntitlementAdmin(ReadOnlyAdmin):
         return obj.beneficiary
 
 
-
-
 @admin.register(Application)
 class ApplicationAdmin(ReadOnlyAdmin):
     """An application with its review steps and supporting documents."""
@@ -216,8 +217,6 @@ class ApplicationAdmin(ReadOnlyAdmin):
         "payee_name",
         "payee_account",
     )
-
-
 
     @admin.display(description=_("beneficiary"))
     def beneficiary(self, obj):

@@ -92,7 +92,10 @@ class CheckCode(models.TextChoices):
 
     DECEASED = "deceased", _("the elder has died")
     MOVED = "moved", _("the elder has moved away")
-    INELIGIBLE = "ineligible", _("no longer meets the scheme's conditions (for example now lives in an institution)")
+    INELIGIBLE = (
+        "ineligible",
+        _("no longer meets the scheme's conditions (for example now lives in an institution)"),
+    )
     NO_VISIT = "no_visit", _("no visit in the last months the scheme requires")
     UNGRADED = "ungraded", _("no valid ability assessment")
     SHARED_ACCOUNT = "shared_account", _("bank account used by several people")

@@ -396,7 +396,9 @@ def record_checks(batch: DisbursementBatch) -> int:
             return 0
         found = {(row["entitlement"], row["code"]) for row in cross_checks(batch)}
         open_checks = RollCheck.objects.filter(batch=batch, decision=CheckDecision.OPEN)
-        gone = [pk for pk, e, c in open_checks.values_list("pk", "entitlement_id", "code") if (e, c) not in found]
+        gone = [
+            pk for pk, e, c in open_checks.values_list("pk", "entitlement_id", "code") if (e, c) not in found
+        ]
         RollCheck.objects.filter(pk__in=gone).delete()
         RollCheck.objects.bulk_create(
             [RollCheck(batch=batch, entitlement_id=e, code=c) for e, c in sorted(found)],
@@ -623,19 +625,25 @@ def payee_workbook(*, acting_user, batch: DisbursementBatch, search: str = "") -
     )
     labels = dict(PaymentStatus.choices)
     count = 0
-    for row in batch_payees(batch, search).values_list(
-        "name", "id_number", "payee_name", "payee_account", "period", "amount", "status"
-    ).iterator():
+    for row in (
+        batch_payees(batch, search)
+        .values_list("name", "id_number", "payee_name", "payee_account", "period", "amount", "status")
+        .iterator()
+    ):
         name, id_number, payee, account, month, amount, status = row
         if not unmasked:
             id_number, account = mask_id_number(id_number or ""), mask_account(account)
-        append_row(sheet, [name, id_number, payee, account, month, amount, str(labels.get(status, status))],
-                   money_columns=(5,))
+        append_row(
+            sheet,
+            [name, id_number, payee, account, month, amount, str(labels.get(status, status))],
+            money_columns=(5,),
+        )
         count += 1
     record_access(
         user=acting_user,
         action=AccessAction.EXPORT,
-        what=_("payees of the roll %(scheme)s %(period)s") % {"scheme": batch.scheme.code, "period": batch.period},
+        what=_("payees of the roll %(scheme)s %(period)s")
+        % {"scheme": batch.scheme.code, "period": batch.period},
         object_id=batch.pk,
         rows=count,
         unmasked=unmasked,

@@ -323,7 +323,9 @@ def roll_checks(batch) -> QuerySet:
                 "entitlement__elder__name", "entitlement__facility__name", "entitlement__caregiver__name"
             ),
             elder_id=models.F("entitlement__elder_id"),
-            undecided=Case(When(decision="open", then=Value(0)), default=Value(1), output_field=IntegerField()),
+            undecided=Case(
+                When(decision="open", then=Value(0)), default=Value(1), output_field=IntegerField()
+            ),
         )
         .order_by("undecided", "code", "name", "pk")
     )
@@ -333,7 +335,9 @@ def batch_payees(batch, search: str = "") -> QuerySet:
     """Every payee of a roll (one row per payment), searchable by name, ID number (or its last
     digits) and bank account (or its last digits)."""
     rows = Payment.objects.filter(batch=batch).annotate(
-        name=Coalesce("entitlement__elder__name", "entitlement__facility__name", "entitlement__caregiver__name"),
+        name=Coalesce(
+            "entitlement__elder__name", "entitlement__facility__name", "entitlement__caregiver__name"
+        ),
         id_number=Coalesce(
             "entitlement__elder__id_number",
             "entitlement__facility__operator__credit_code",
@@ -359,4 +363,6 @@ def roll_regions(user) -> QuerySet:
     from regions.models import Region
     from regions.scope import restrict
 
-    return restrict(Region.objects.filter(level__in=(RegionLevel.CITY, RegionLevel.COUNTY)), user).order_by("code")[:500]
+    return restrict(Region.objects.filter(level__in=(RegionLevel.CITY, RegionLevel.COUNTY)), user).order_by(
+        "code"
+    )[:500]

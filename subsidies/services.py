@@ -425,7 +425,9 @@ def enrol_and_stop(*, on: date) -> dict[str, int]:
     enrolled = stopped = suspended = resumed = 0
     for scheme in Scheme.objects.filter(active=True, beneficiary="elder").select_related("region"):
         if not scheme.application_needed:
-            candidates = conditions.with_fact(unclaimed(scheme, on), "ability_grade", on, as_name="current_grade")
+            candidates = conditions.with_fact(
+                unclaimed(scheme, on), "ability_grade", on, as_name="current_grade"
+            )
             fields = ["pk", "birth_date", "residence_id", "current_grade"]
             params: dict[str, dict] = {}  # per city: regional parameters are read once, not per elder
             new = []

@@ -71,7 +71,8 @@ def apply(request, elder_pk: int):
         else:
             messages.success(
                 request,
-                _("%(name)s: application for %(scheme)s submitted.") % {"name": elder.name, "scheme": scheme.name},
+                _("%(name)s: application for %(scheme)s submitted.")
+                % {"name": elder.name, "scheme": scheme.name},
             )
             return redirect("subsidies:applications")
     return render(
@@ -186,7 +187,9 @@ def run_roll(request):
         return redirect("subsidies:batches")
     region = next(r for r in regions if r.code == form.cleaned_data["region"])
     try:
-        run = disbursement.request_roll(acting_user=request.user, period=form.cleaned_data["period"], region=region)
+        run = disbursement.request_roll(
+            acting_user=request.user, period=form.cleaned_data["period"], region=region
+        )
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _errors(exc))
         return redirect("subsidies:batches")

@@ -40,7 +40,9 @@ def test_leader_drills_down_to_the_lagging_community(live_server, browser, staff
     compute_month("2026-09")
 
     # No service worker here: requests it would make are out of reach of page.route below.
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", service_workers="block")
+    ctx = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="zh-CN", service_workers="block"
+    )
     page = ctx.new_page()
     refused = []
     page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)

@@ -63,7 +63,11 @@ def test_order_dispatch_check_in_out_confirm_and_settle_once(live_server, browse
     with page.expect_navigation():  # the form waits for the browser's location, then posts
         card.locator("button[type=submit]").click()
     order.refresh_from_db()
-    assert order.status == "in_progress" and order.checkin_distance_m is not None and order.checkin_distance_m < 100
+    assert (
+        order.status == "in_progress"
+        and order.checkin_distance_m is not None
+        and order.checkin_distance_m < 100
+    )
     Order.objects.filter(pk=order.pk).update(checked_in_at=order.checked_in_at - timedelta(minutes=60))
     page.reload()
     card = page.locator(f"[data-testid=day-order-{order.pk}]")

@@ -28,7 +28,15 @@ SKIP_PREFIXES = ("/static/", "/admin/", "/api/", "/accounts/logout", "/media/", 
 PER_KIND = 1  # pages of one kind (the same path with other numbers) read per role
 MAX_PAGES = 120  # per role
 # Where a role's day starts (a page a role may not open is skipped); links lead on from there.
-START = ("/", "/assessments/due/", "/visits/due/", "/facilities/", "/subsidies/applications/", "/dashboard/", "/plans/units/")
+START = (
+    "/",
+    "/assessments/due/",
+    "/visits/due/",
+    "/facilities/",
+    "/subsidies/applications/",
+    "/dashboard/",
+    "/plans/units/",
+)
 USERNAMES = {username for username, *_rest in STAFF} | {"admin"}
 
 
@@ -65,7 +73,11 @@ def choice_codes() -> set[str]:
             continue
         for field in model._meta.get_fields():
             for value, label in getattr(field, "flatchoices", None) or ():
-                if isinstance(value, str) and re.fullmatch(r"[a-z][a-z0-9_]{2,}", value) and str(label) != value:
+                if (
+                    isinstance(value, str)
+                    and re.fullmatch(r"[a-z][a-z0-9_]{2,}", value)
+                    and str(label) != value
+                ):
                     codes.add(value)
     return codes - USERNAMES
 
@@ -85,7 +97,11 @@ def sheet_text(content: bytes) -> str:
 
     book = load_workbook(io.BytesIO(content), read_only=True)
     return "\n".join(
-        str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None
+        str(cell)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        if cell is not None
     )
 
 

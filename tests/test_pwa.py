@@ -29,7 +29,7 @@ def test_service_worker_names_the_assets_and_the_worker_pages(client, staff):
     script = response.content.decode()
     config = json.loads(script.split("self.ELDERCARE = ", 1)[1].split(";\n", 1)[0])
     assert "/static/css/bootstrap-portal.min.css" in config["assets"]
-    assert "importScripts(\"/static/js/sw.js\")" in script
+    assert 'importScripts("/static/js/sw.js")' in script
     patterns = [p["pattern"] for p in config["pages"]]
     assert r"^/visits/new/\d+/$" in patterns and r"^/assessments/new/\d+/$" in patterns
     assert "^/elders/new/$" in patterns and {"pattern": "^/$", "stripped": True} in config["pages"]

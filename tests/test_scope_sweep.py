@@ -138,7 +138,14 @@ def _build_other_provider(staff) -> tuple[dict, set[str]]:
     )
     rows = _new_since(before)
     # Not the home's name: the file of an elder in the account's region says where the elder lives.
-    return rows, {"别家养老服务中心", "别家护理员", carer.id_number, "别家养老院门牌", "别家服务记录", "别家警示"}
+    return rows, {
+        "别家养老服务中心",
+        "别家护理员",
+        carer.id_number,
+        "别家养老院门牌",
+        "别家服务记录",
+        "别家警示",
+    }
 
 
 def _build_other_city() -> tuple[dict, set[str]]:
@@ -233,13 +240,25 @@ def _build_other_city() -> tuple[dict, set[str]]:
         notes="长春服务记录",
     )
     CreditRecord.objects.create(
-        provider=provider, kind="warning", reason="长春警示", starts_on=timezone.localdate(), recorded_by=chief
+        provider=provider,
+        kind="warning",
+        reason="长春警示",
+        starts_on=timezone.localdate(),
+        recorded_by=chief,
     )
     catalogue = Catalogue.objects.create(
-        region=county, title="长春服务清单", version="2026", effective_from=timezone.localdate(), status="draft"
+        region=county,
+        title="长春服务清单",
+        version="2026",
+        effective_from=timezone.localdate(),
+        status="draft",
     )
     CatalogueItem.objects.create(
-        catalogue=catalogue, code="CC01", name="长春清单项目", category=ItemCategory.values[0], target_group={}
+        catalogue=catalogue,
+        code="CC01",
+        name="长春清单项目",
+        category=ItemCategory.values[0],
+        target_group={},
     )
     Department.objects.create(region=city, name="长春市民政局")
     record_training(
@@ -253,8 +272,12 @@ def _build_other_city() -> tuple[dict, set[str]]:
         person_times=5,
         caregivers=[carer],
     )
-    appoint_adviser(acting_user=chief, region=towns[0], name="长春养老顾问", appointed_on=timezone.localdate())
-    api(worker).post("/api/v1/subsidy-applications/", {"elder": elder.pk, "scheme": "JL-INSTITUTION-STAY"}, format="json")
+    appoint_adviser(
+        acting_user=chief, region=towns[0], name="长春养老顾问", appointed_on=timezone.localdate()
+    )
+    api(worker).post(
+        "/api/v1/subsidy-applications/", {"elder": elder.pk, "scheme": "JL-INSTITUTION-STAY"}, format="json"
+    )
     assert Application.objects.filter(elder=elder).exists()
     run = StatRun.objects.create(
         period=timezone.localdate().strftime("%Y-%m"),
@@ -263,7 +286,13 @@ def _build_other_city() -> tuple[dict, set[str]]:
         triggered_by="sweep",
     )
     MonthlyStat.objects.create(
-        period=run.period, region=county, metric="visit_rate", numerator=1, denominator=2, value=Decimal("0.5"), run=run
+        period=run.period,
+        region=county,
+        metric="visit_rate",
+        numerator=1,
+        denominator=2,
+        value=Decimal("0.5"),
+        run=run,
     )
     AccessLog.objects.create(user=chief, action="list_read", what="长春访问记录", scope=county.code[:6])
     _build_other_city_supervision(
@@ -361,13 +390,17 @@ def _worlds(django_db_setup, django_db_blocker):
             "provider_staff": make_staff("sw-provider", "provider_staff", LUCHENG),
             "department_staff": make_staff("sw-dept", "department_staff", CITY),
         }
-        ProviderStaff.objects.create(user=users["provider_staff"], provider=make_provider(name="本家养老服务中心"))
+        ProviderStaff.objects.create(
+            user=users["provider_staff"], provider=make_provider(name="本家养老服务中心")
+        )
         # Some of the accounts' own data, so that a list answering nothing would not pass unseen.
         ElderFactory(name="五马老人")
         provider_rows, provider_markers = _build_other_provider(users)
         city_rows, city_markers = _build_other_city()
         # A model declared the same for every account (the published policy packs) has no outside.
-        city_rows = {m: pks for m, pks in city_rows.items() if not (is_declared(m) and declaration(m).unscoped)}
+        city_rows = {
+            m: pks for m, pks in city_rows.items() if not (is_declared(m) and declaration(m).unscoped)
+        }
         found = {}
         for role in ROLES:
             rows = {m: set(pks) for m, pks in city_rows.items()}
@@ -495,14 +528,18 @@ def sweep_api(user, role: str, out: Outside) -> tuple[list[str], int]:
                 resp = client.get(_fill(route, ""))
                 leaked = _ids(resp) & out.rows.get(model, set()) if resp.status_code == 200 else set()
                 if leaked or _named(_body(resp), out.markers):
-                    failures.append(f"{role} GET {route}: outside rows {sorted(leaked)} {_named(_body(resp), out.markers)}")
+                    failures.append(
+                        f"{role} GET {route}: outside rows {sorted(leaked)} {_named(_body(resp), out.markers)}"
+                    )
             continue
         for pk in outside_pks:
             url = _fill(route, pk)
             for method in methods:
                 resp = getattr(client, method)(url, {}, format="json") if method != "get" else client.get(url)
                 if 200 <= resp.status_code < 300 or _named(_body(resp, url), out.markers):
-                    failures.append(f"{role} {method.upper()} {url}: {resp.status_code} for an outside {model.__name__}")
+                    failures.append(
+                        f"{role} {method.upper()} {url}: {resp.status_code} for an outside {model.__name__}"
+                    )
     return failures, swept
 
 
@@ -516,7 +553,11 @@ def _admin_urls(model, pk, model_admin):
         yield reverse(f"admin:{app}_{name}_history", args=[pk])
         history = getattr(model, "history", None)
         if history is not None:
-            version = history.model.objects.filter(**{model._meta.pk.attname: pk}).values_list("history_id", flat=True).first()
+            version = (
+                history.model.objects.filter(**{model._meta.pk.attname: pk})
+                .values_list("history_id", flat=True)
+                .first()
+            )
             if version is not None:
                 yield reverse(f"admin:{app}_{name}_simple_history", args=[pk, version])
 
@@ -545,7 +586,12 @@ def sweep_admin(user, role: str, out: Outside) -> tuple[list[str], int]:
                     # The admin's "ID “…” does not exist" message (shown on the next page, an error
                     # page included) repeats the id asked for: not outside data.
                     text = _body(resp, url).replace(f"“{pk}”", "").replace(f'"{pk}"', "")
-                    shown = resp.status_code == 200 or (method == "post" and resp.status_code == 302 and "delete" in url and not model._base_manager.filter(pk=pk).exists())
+                    shown = resp.status_code == 200 or (
+                        method == "post"
+                        and resp.status_code == 302
+                        and "delete" in url
+                        and not model._base_manager.filter(pk=pk).exists()
+                    )
                     if shown or _named(text, out.markers):
                         failures.append(
                             f"{role} {method.upper()} {url}: {resp.status_code} for an outside {model.__name__}"
@@ -558,7 +604,12 @@ def sweep_pages(user, role: str, out: Outside) -> tuple[list[str], int]:
     client = Client()
     client.force_login(user)
     ids = sorted(
-        {pk for pks in out.rows.values() for pk in sorted(pks, key=str)[:DETAILS_PER_MODEL] if isinstance(pk, int)}
+        {
+            pk
+            for pks in out.rows.values()
+            for pk in sorted(pks, key=str)[:DETAILS_PER_MODEL]
+            if isinstance(pk, int)
+        }
     )
     failures, swept = [], 0
     for route, _pattern in _patterns(get_resolver()):

@@ -128,13 +128,20 @@ def test_dementia_and_another_psychiatric_diagnosis_are_one_clause_of_c4():
     # C.4 raises once for "痴呆(F00~F03)、…其他精神和行为障碍疾病(F04~F99)": both diagnoses, one raise.
     both = rules.Conditions(dementia=True, psychiatric=True)
     assert rules.score(with_total(70), both, stack=True).grade == 2
-    assert rules.score(with_total(70), rules.Conditions(dementia=True, psychiatric=True, risk_events_30d=2), stack=True).grade == 3
+    assert (
+        rules.score(
+            with_total(70), rules.Conditions(dementia=True, psychiatric=True, risk_events_30d=2), stack=True
+        ).grade
+        == 3
+    )
 
 
 def test_anchors_are_the_standards_wording_for_the_items_the_issue_names():
     from assessments.instrument import ITEMS_BY_CODE
 
-    assert "50m左右" in ITEMS_BY_CODE["B.2.3"].anchors[3] and "拐杖、助行器" in ITEMS_BY_CODE["B.2.3"].anchors[3]
+    assert (
+        "50m左右" in ITEMS_BY_CODE["B.2.3"].anchors[3] and "拐杖、助行器" in ITEMS_BY_CODE["B.2.3"].anchors[3]
+    )
     assert "10个~15个台阶" in ITEMS_BY_CODE["B.2.4"].anchors[3]
     assert ITEMS_BY_CODE["B.3.2"].anchors[4].startswith("能在日常生活范围内单独外出")
     assert ITEMS_BY_CODE["B.4.4"].anchors[3] == "能自己骑车或搭乘公共交通工具外出"

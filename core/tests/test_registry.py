@@ -39,9 +39,18 @@ def test_every_store_is_filled_where_its_entries_are_defined():
         "supervision",
         "homecare",
     } == set(registry["policy_sections"])
-    assert ["basic", "contacts", "entitlements", "subsidies", "homecare", "assessments", "facilities", "visits"] == [
-        key for key in sorted(registry["file_sections"], key=lambda k: registry["file_sections"][k].order)
-    ][:-1]
+    assert [
+        "basic",
+        "contacts",
+        "entitlements",
+        "subsidies",
+        "homecare",
+        "assessments",
+        "facilities",
+        "visits",
+    ] == [key for key in sorted(registry["file_sections"], key=lambda k: registry["file_sections"][k].order)][
+        :-1
+    ]
     assert "visit_rate" in registry["metrics"]
 
 

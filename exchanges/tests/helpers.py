@@ -43,7 +43,15 @@ def api(user) -> APIClient:
     return c
 
 
-def send(user, kind: str, content: bytes, *, name: str = "list.xlsx", source: str = "市公安局", period: str = "2026-11"):
+def send(
+    user,
+    kind: str,
+    content: bytes,
+    *,
+    name: str = "list.xlsx",
+    source: str = "市公安局",
+    period: str = "2026-11",
+):
     resp = api(user).post(
         "/api/v1/exchanges/",
         {"kind": kind, "file": SimpleUploadedFile(name, content), "source": source, "period": period},

@@ -66,7 +66,9 @@ def test_the_bulk_path_and_the_row_path_give_the_same_errors(staff):
     user = staff["district_officer"]  # 鹿城区: 龙湾 is outside
     rows = bad_file_rows()
     row_path = import_elders(dataset=tablib.Dataset(*rows, headers=HEADERS), acting_user=user, dry_run=True)
-    load = bulk.receive_load(acting_user=user, content=as_csv(rows), filename="taizhang.csv", source="五马街道台账")
+    load = bulk.receive_load(
+        acting_user=user, content=as_csv(rows), filename="taizhang.csv", source="五马街道台账"
+    )
     assert load.status == "checked", load.message
     bulk_errors = [{"line": e.line, "field": e.field, "message": e.message} for e in load.errors.all()]
     assert triples(bulk_errors) == triples(row_path.errors)
@@ -78,7 +80,9 @@ def test_the_bulk_path_and_the_row_path_give_the_same_errors(staff):
 def test_confirmed_good_rows_are_written_with_history_and_source(staff, client):
     user = staff["district_officer"]
     rows = bad_file_rows()
-    load = bulk.receive_load(acting_user=user, content=as_csv(rows), filename="taizhang.csv", source="五马街道台账")
+    load = bulk.receive_load(
+        acting_user=user, content=as_csv(rows), filename="taizhang.csv", source="五马街道台账"
+    )
     client.force_login(user)
     page = client.get(f"/exchanges/loads/{load.pk}/").content.decode()
     assert "校验" in page or "check" in page
@@ -114,7 +118,10 @@ def test_a_load_is_not_visible_outside_its_region(staff, client):
     from tests.factories import make_staff
 
     load = bulk.receive_load(
-        acting_user=staff["district_officer"], content=as_csv(bad_file_rows()[:1]), filename="x.csv", source="台账"
+        acting_user=staff["district_officer"],
+        content=as_csv(bad_file_rows()[:1]),
+        filename="x.csv",
+        source="台账",
     )
     other = make_staff("lw", "district_officer", LONGWAN)
     client.force_login(other)

@@ -67,7 +67,8 @@ def test_a_death_list_stops_the_payments_after_the_month_of_death(street, staff)
     assert elder.status == "registered"  # nothing changes before review
 
     reviewed = api(street).post(
-        f"/api/v1/exchanges/{exchange['id']}/rows/{row['id']}/review/", {"decision": "accept", "comment": "核实无误"}
+        f"/api/v1/exchanges/{exchange['id']}/rows/{row['id']}/review/",
+        {"decision": "accept", "comment": "核实无误"},
     )
     assert reviewed.status_code == 200, reviewed.content
     elder.refresh_from_db()
@@ -94,7 +95,9 @@ def test_a_new_dibao_status_puts_the_elder_in_the_unclaimed_list_then_eligible(s
     )
     exchange = send(street, "social_assistance", content, source="市社会救助系统").json()
     assert exchange["proposed"] == 1
-    result = api(street).post(f"/api/v1/exchanges/{exchange['id']}/accept-all/", {"comment": "批量确认"}).json()
+    result = (
+        api(street).post(f"/api/v1/exchanges/{exchange['id']}/accept-all/", {"comment": "批量确认"}).json()
+    )
     assert result == {"accepted": 1, "failed": 0}
     elder.refresh_from_db()
     assert elder.economic_status == "dibao"
@@ -141,7 +144,9 @@ def test_someone_not_in_the_registry_is_proposed_for_registration_in_their_commu
     rows = {r["line"]: r for r in rows_of(street, exchange["id"])}
     assert rows[2]["change"] == "register" and rows[2]["outcome"] == "proposed"
     assert rows[3]["outcome"] == "not_found" and "60" in rows[3]["reason"]
-    api(street).post(f"/api/v1/exchanges/{exchange['id']}/rows/{rows[2]['id']}/review/", {"decision": "accept"})
+    api(street).post(
+        f"/api/v1/exchanges/{exchange['id']}/rows/{rows[2]['id']}/review/", {"decision": "accept"}
+    )
     elder = Elder.objects.get(id_number=number)
     assert elder.residence_id == WUMA_MOCHI and elder.economic_status == "extreme_poverty"
     assert reason_of(elder) == "据 市社会救助系统 2026-11 名单"
@@ -149,7 +154,9 @@ def test_someone_not_in_the_registry_is_proposed_for_registration_in_their_commu
 
 def test_a_disability_list_changes_the_grade(street):
     elder = ElderFactory(name="钱大爷")
-    content = workbook("disability", [[elder.id_number, "钱大爷", "33030219450308001X", "肢体", "二级", "", ""]])
+    content = workbook(
+        "disability", [[elder.id_number, "钱大爷", "33030219450308001X", "肢体", "二级", "", ""]]
+    )
     exchange = send(street, "disability", content, source="市残联").json()
     [row] = rows_of(street, exchange["id"])
     assert row["change"] == "disability_grade"
@@ -183,7 +190,17 @@ def test_an_assessments_list_becomes_recognised_results(street):
     elder = ElderFactory(name="郑奶奶", female=True)
     content = workbook(
         "assessments",
-        [[elder.id_number, "郑奶奶", "卫健", days_ago(10).isoformat(), "重度失能", (days_ago(10) + timedelta(days=365)).isoformat(), "WJ-2026-001"]],
+        [
+            [
+                elder.id_number,
+                "郑奶奶",
+                "卫健",
+                days_ago(10).isoformat(),
+                "重度失能",
+                (days_ago(10) + timedelta(days=365)).isoformat(),
+                "WJ-2026-001",
+            ]
+        ],
     )
     exchange = send(street, "assessments", content, source="市卫健委").json()
     api(street).post(f"/api/v1/exchanges/{exchange['id']}/accept-all/")
@@ -194,11 +211,18 @@ def test_an_assessments_list_becomes_recognised_results(street):
 
 def test_a_rejected_proposal_changes_nothing_and_keeps_the_comment(street):
     elder = ElderFactory(name="冯大爷")
-    exchange = send(street, "deaths", workbook("deaths", [[elder.id_number, "冯大爷", days_ago(3).isoformat(), ""]])).json()
-    [row] = rows_of(street, exchange["id"])
-    done = api(street).post(
-        f"/api/v1/exchanges/{exchange['id']}/rows/{row['id']}/review/", {"decision": "reject", "comment": "本人健在"}
+    exchange = send(
+        street, "deaths", workbook("deaths", [[elder.id_number, "冯大爷", days_ago(3).isoformat(), ""]])
     ).json()
+    [row] = rows_of(street, exchange["id"])
+    done = (
+        api(street)
+        .post(
+            f"/api/v1/exchanges/{exchange['id']}/rows/{row['id']}/review/",
+            {"decision": "reject", "comment": "本人健在"},
+        )
+        .json()
+    )
     assert done["decision"] == "rejected" and done["comment"] == "本人健在"
     elder.refresh_from_db()
     assert elder.status == "registered"
@@ -206,6 +230,7 @@ def test_a_rejected_proposal_changes_nothing_and_keeps_the_comment(street):
 
 
 # --- bad rows, repeats, scope ---------------------------------------------------------------------
+
 
 def _wrong_check(number: str) -> str:
     return number[:17] + ("0" if number[17] != "0" else "1")
@@ -215,10 +240,16 @@ _GOOD = make_id_number("330302", date(1950, 1, 1), 11)
 _BAD = _wrong_check(make_id_number("330302", date(1945, 3, 8), 13))
 BAD_ROWS = {
     "deaths": [[_BAD, "甲", "2026-11-03", ""], ["", "乙", "昨天", ""]],
-    "social_assistance": [[_BAD, "甲", "低保", "2026-01-01", "", "", ""], [_GOOD, "乙", "困难户", "2026-13-01", "", "123", ""]],
+    "social_assistance": [
+        [_BAD, "甲", "低保", "2026-01-01", "", "", ""],
+        [_GOOD, "乙", "困难户", "2026-13-01", "", "123", ""],
+    ],
     "disability": [[_BAD, "甲", "C1", "肢体", "二级", "", ""], [_GOOD, "乙", "", "脑", "五级", "", ""]],
     "household": [[_BAD, "甲", "迁出", "2026-01-01", "", ""], [_GOOD, "乙", "迁入", "2026-02-30", "", ""]],
-    "assessments": [[_BAD, "甲", "卫健", "2026-01-01", "重度失能", "2027-01-01", ""], [_GOOD, "乙", "民政", "2026-01-01", "很重", "2025-01-01", ""]],
+    "assessments": [
+        [_BAD, "甲", "卫健", "2026-01-01", "重度失能", "2027-01-01", ""],
+        [_GOOD, "乙", "民政", "2026-01-01", "很重", "2025-01-01", ""],
+    ],
 }
 
 
@@ -261,7 +292,10 @@ def test_names_that_differ_and_unknown_numbers_are_listed_with_the_reason(street
     unknown = make_id_number("330302", date(1940, 1, 1), 21)
     content = csv_bytes(
         "deaths",
-        [[elder.id_number, "褚老爷", days_ago(3).isoformat(), ""], [unknown, "卫大爷", days_ago(3).isoformat(), ""]],
+        [
+            [elder.id_number, "褚老爷", days_ago(3).isoformat(), ""],
+            [unknown, "卫大爷", days_ago(3).isoformat(), ""],
+        ],
         encoding="gb18030",
     )
     exchange = send(street, "deaths", content, name="deaths.csv").json()
@@ -273,12 +307,16 @@ def test_names_that_differ_and_unknown_numbers_are_listed_with_the_reason(street
 
 def test_an_exchange_outside_the_reviewers_region_is_not_visible(street, client):
     elder = ElderFactory(name="蒋大爷")
-    exchange = send(street, "deaths", workbook("deaths", [[elder.id_number, "蒋大爷", days_ago(3).isoformat(), ""]])).json()
+    exchange = send(
+        street, "deaths", workbook("deaths", [[elder.id_number, "蒋大爷", days_ago(3).isoformat(), ""]])
+    ).json()
     other = make_staff("songtai", "street_officer", SONGTAI)
     assert api(other).get("/api/v1/exchanges/").json()["count"] == 0
     assert api(other).get(f"/api/v1/exchanges/{exchange['id']}/").status_code == 404
     row = ExchangeRow.objects.get(exchange_id=exchange["id"])
-    refused = api(other).post(f"/api/v1/exchanges/{exchange['id']}/rows/{row.pk}/review/", {"decision": "accept"})
+    refused = api(other).post(
+        f"/api/v1/exchanges/{exchange['id']}/rows/{row.pk}/review/", {"decision": "accept"}
+    )
     assert refused.status_code == 404
     client.force_login(other)
     assert client.get(f"/exchanges/{exchange['id']}/").status_code == 404
@@ -290,7 +328,9 @@ def test_an_exchange_outside_the_reviewers_region_is_not_visible(street, client)
 def test_an_elder_kept_by_another_street_is_not_proposed(staff):
     songtai = make_staff("songtai", "street_officer", SONGTAI)
     elder = ElderFactory(name="沈大爷")  # 五马街道
-    exchange = send(songtai, "deaths", workbook("deaths", [[elder.id_number, "沈大爷", days_ago(3).isoformat(), ""]])).json()
+    exchange = send(
+        songtai, "deaths", workbook("deaths", [[elder.id_number, "沈大爷", days_ago(3).isoformat(), ""]])
+    ).json()
     [row] = rows_of(songtai, exchange["id"])
     assert row["outcome"] == "outside" and row["elder"] is None
 
@@ -298,7 +338,9 @@ def test_an_elder_kept_by_another_street_is_not_proposed(staff):
 def test_the_leader_sees_the_log_and_masked_rows_only(staff):
     elder = ElderFactory(name="韩大爷")
     city = staff["city_admin"]
-    exchange = send(city, "deaths", workbook("deaths", [[elder.id_number, "韩大爷", days_ago(3).isoformat(), ""]])).json()
+    exchange = send(
+        city, "deaths", workbook("deaths", [[elder.id_number, "韩大爷", days_ago(3).isoformat(), ""]])
+    ).json()
     leader = staff["leader"]
     [row] = rows_of(leader, exchange["id"])
     assert row["id_number"] != elder.id_number and "*" in row["id_number"]
@@ -319,8 +361,12 @@ def test_pages_receive_review_and_download_the_template(street, client):
     template = client.get("/exchanges/templates/deaths.xlsx")
     book = openpyxl.load_workbook(BytesIO(template.content))
     assert [c.value for c in book.worksheets[0][1]] == ["身份证号", "姓名", "死亡日期", "信息来源"]
-    upload = SimpleUploadedFile("d.xlsx", workbook("deaths", [[elder.id_number, "杨大爷", days_ago(2).isoformat(), ""]]))
-    resp = client.post("/exchanges/", {"kind": "deaths", "source": "市殡葬管理所", "period": "2026-11", "file": upload})
+    upload = SimpleUploadedFile(
+        "d.xlsx", workbook("deaths", [[elder.id_number, "杨大爷", days_ago(2).isoformat(), ""]])
+    )
+    resp = client.post(
+        "/exchanges/", {"kind": "deaths", "source": "市殡葬管理所", "period": "2026-11", "file": upload}
+    )
     assert resp.status_code == 302
     exchange = Exchange.objects.get()
     detail = client.get(resp["Location"]).content.decode()
@@ -346,7 +392,12 @@ def test_the_drop_folder_takes_placed_files(staff, settings, tmp_path):
     (folder / "notes.pdf").write_bytes(b"%PDF")
     assert scan_drop_folder_task.delay().get() == {"received": 1, "refused": 1}
     exchange = Exchange.objects.get()
-    assert (exchange.source, exchange.period, exchange.via, exchange.proposed) == ("市公安局", "2026-10", "drop_folder", 1)
+    assert (exchange.source, exchange.period, exchange.via, exchange.proposed) == (
+        "市公安局",
+        "2026-10",
+        "drop_folder",
+        1,
+    )
     assert list((tmp_path / "done").rglob("*.xlsx")) and list((tmp_path / "refused").rglob("*.txt"))
     assert not list(folder.iterdir())
     assert ExchangeRow.objects.get().region_id == WUMA_GULOU

@@ -81,7 +81,12 @@ def test_out_of_turn_admission_needs_a_reason(staff, centre, english):
     other = ElderFactory()
     with pytest.raises(ValidationError, match="not next"):
         admit(staff, centre, other, assigned_bed=Bed.objects.get(facility=centre, label="2"))
-    assert admit(staff, centre, ahead, assigned_bed=Bed.objects.get(facility=centre, label="2")).out_of_turn_reason == ""
+    assert (
+        admit(
+            staff, centre, ahead, assigned_bed=Bed.objects.get(facility=centre, label="2")
+        ).out_of_turn_reason
+        == ""
+    )
 
 
 def test_admit_from_the_offer_without_retyping_the_id(staff, centre):

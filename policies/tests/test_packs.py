@@ -135,9 +135,7 @@ def test_xianning_boundaries(staff):
     rich80 = _elder(born=_born(80), economic_status="ordinary", living_arrangement="with_children")
     poor_disabled_70 = _elder(born=_born(70), economic_status="near_dibao", living_arrangement="alone")
     _graded(poor_disabled_70, 3, staff["community_worker"])
-    poor_disabled_85 = _elder(
-        born=_born(85), economic_status="extreme_poverty", living_arrangement="alone"
-    )
+    poor_disabled_85 = _elder(born=_born(85), economic_status="extreme_poverty", living_arrangement="alone")
     _graded(poor_disabled_85, 4, staff["community_worker"])
     semi_85 = _elder(born=_born(85), economic_status="dibao", living_arrangement="alone")
     _graded(semi_85, 2, staff["community_worker"])
@@ -197,9 +195,7 @@ def test_nanyang_boundaries(staff):
     who, worker = staff["city_admin"], staff["community_worker"]
     alone_semi = _elder(economic_status="ordinary", living_arrangement="alone", born=_born(70))
     _graded(alone_semi, 1, worker)
-    old_disabled = _elder(
-        economic_status="ordinary", living_arrangement="with_children", born=_born(80)
-    )
+    old_disabled = _elder(economic_status="ordinary", living_arrangement="with_children", born=_born(80))
     _graded(old_disabled, 4, worker)
     young_semi = _elder(economic_status="ordinary", living_arrangement="with_children", born=_born(79))
     _graded(young_semi, 2, worker)
@@ -210,9 +206,7 @@ def test_nanyang_boundaries(staff):
         residence_id=RURAL_VILLAGE, economic_status="ordinary", living_arrangement="alone", born=_born(70)
     )
     _graded(rural, 1, worker)
-    rows = {
-        e.pk: _eligibility(who, e) for e in (alone_semi, old_disabled, young_semi, poor_intact, rural)
-    }
+    rows = {e.pk: _eligibility(who, e) for e in (alone_semi, old_disabled, young_semi, poor_intact, rural)}
     assert (
         rows[alone_semi.pk]["NY-HOME-SERVICE"]["eligible"]
         and rows[alone_semi.pk]["NY-HOME-SERVICE"]["amount"] == "200.00"

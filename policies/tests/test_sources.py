@@ -54,7 +54,9 @@ def test_an_unknown_document_and_a_value_without_source_are_errors(tmp_path, cap
     packs, texts = _fixture_pack(tmp_path, "按月发放")
     path = packs / "town" / "registry.yaml"
     path.write_text(
-        path.read_text(encoding="utf-8").replace("document: town-2024, clause: \"第一条\"", "document: city-1999, clause: \"1\"")
+        path.read_text(encoding="utf-8").replace(
+            'document: town-2024, clause: "第一条"', 'document: city-1999, clause: "1"'
+        )
         + "extra:\n  value: 1\n",
         encoding="utf-8",
     )
@@ -69,7 +71,9 @@ def test_a_plain_text_source_is_an_error(tmp_path, capsys):
     packs, texts = _fixture_pack(tmp_path, "按月发放")
     path = packs / "town" / "registry.yaml"
     path.write_text(
-        path.read_text(encoding="utf-8").replace("  source: {basis: reading, note: 办法未列类别}", "  source: 办法第三条"),
+        path.read_text(encoding="utf-8").replace(
+            "  source: {basis: reading, note: 办法未列类别}", "  source: 办法第三条"
+        ),
         encoding="utf-8",
     )
     with pytest.raises(CommandError, match="1 source problem"):
@@ -93,9 +97,17 @@ def test_the_committed_texts_are_the_seeds_when_the_seeds_are_here():
 
 def test_source_forms():
     assert parse_source({"basis": "reading", "note": "ours"}, where="x") == (Reading("ours"),)
-    refs = parse_source([{"document": "d", "clause": "1", "quote": "q"}, {"basis": "reading", "note": "n"}], where="x")
+    refs = parse_source(
+        [{"document": "d", "clause": "1", "quote": "q"}, {"basis": "reading", "note": "n"}], where="x"
+    )
     assert refs == (Quote("d", "1", "q"), Reading("n"))
-    for bad in ({"document": "d", "quote": "q"}, {"basis": "guess", "note": "n"}, "", [], {"basis": "reading"}):
+    for bad in (
+        {"document": "d", "quote": "q"},
+        {"basis": "guess", "note": "n"},
+        "",
+        [],
+        {"basis": "reading"},
+    ):
         with pytest.raises(ValidationError):
             parse_source(bad, where="x")
     assert quote_found("“九〇七三”", normalize('立足"九〇七三" 的格局'))

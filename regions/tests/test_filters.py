@@ -69,7 +69,9 @@ def test_a_region_outside_the_account_gives_nothing_and_a_bad_one_names_the_fiel
 def test_every_api_list_of_a_model_with_a_region_offers_the_one_region_filter(staff):
     schema = APIClient()
     schema.force_authenticate(staff["city_admin"])
-    spec = schema.get(reverse("api-schema"), {"format": "json", "lang": "en"}, HTTP_ACCEPT_LANGUAGE="en").json()
+    spec = schema.get(
+        reverse("api-schema"), {"format": "json", "lang": "en"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).json()
     missing = []
     for prefix, viewset, _basename in router.registry:
         queryset = getattr(viewset, "queryset", None)

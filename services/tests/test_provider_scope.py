@@ -37,7 +37,10 @@ def two_providers(staff):
             "caregiver": make_caregiver(provider),
             "facility": home,
             "residency": admit(
-                acting_user=staff["district_officer"], facility=home, elder=elder, admitted_on=timezone.localdate()
+                acting_user=staff["district_officer"],
+                facility=home,
+                elder=elder,
+                admitted_on=timezone.localdate(),
             ),
             "record": ServiceRecord.objects.create(
                 elder=elder,
@@ -71,7 +74,9 @@ def test_provider_staff_read_only_their_own_providers_rows(staff, two_providers,
     assert ours in listed and theirs not in listed
     assert provider.get(f"/api/v1/{route}/{theirs}/").status_code == 404
     # The district's officer, responsible for the whole district, sees both providers' rows.
-    district = {row["id"] for row in api(staff["district_officer"]).get(f"/api/v1/{route}/").json()["results"]}
+    district = {
+        row["id"] for row in api(staff["district_officer"]).get(f"/api/v1/{route}/").json()["results"]
+    }
     assert {ours, theirs} <= district
 
 
@@ -79,7 +84,9 @@ def test_provider_staff_cannot_edit_move_or_file_another_providers_caregiver(sta
     provider = api(staff["provider_staff"])
     theirs = two_providers["theirs"]["caregiver"]
     ours = two_providers["ours"]["caregiver"]
-    assert provider.patch(f"/api/v1/caregivers/{theirs.pk}/", {"name": "改名"}, format="json").status_code == 404
+    assert (
+        provider.patch(f"/api/v1/caregivers/{theirs.pk}/", {"name": "改名"}, format="json").status_code == 404
+    )
     moved = provider.patch(
         f"/api/v1/caregivers/{ours.pk}/", {"provider": two_providers["theirs"]["provider"].pk}, format="json"
     )

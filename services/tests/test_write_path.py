@@ -25,7 +25,12 @@ def test_a_district_files_a_provider_in_its_region_and_cannot_move_it_out(staff)
     district = _client(staff["district_officer"])
     resp = district.post(
         "/api/v1/providers/",
-        {"name": "鹿城颐养服务社", "credit_code": make_uscc(region="330302"), "kind": "home_care", "region": LUCHENG},
+        {
+            "name": "鹿城颐养服务社",
+            "credit_code": make_uscc(region="330302"),
+            "kind": "home_care",
+            "region": LUCHENG,
+        },
         format="json",
     )
     assert resp.status_code == 201, resp.json()

@@ -67,7 +67,9 @@ def test_who_may_run_which_region_and_month(approved, django_capture_on_commit_c
     assert response.status_code == 302, response
     from django.contrib.messages import get_messages
 
-    assert RollRun.objects.filter(region_id=district_code).exists(), [str(m) for m in get_messages(response.wsgi_request)]
+    assert RollRun.objects.filter(region_id=district_code).exists(), [
+        str(m) for m in get_messages(response.wsgi_request)
+    ]
     # Not the whole city, not a month to come, not twice at once.
     refused = district.post("/subsidies/runs/", {"period": months_ago(2), "region": CITY}, follow=True)
     assert RollRun.objects.count() == 1 and "Select a valid choice" in text(refused)
@@ -75,13 +77,20 @@ def test_who_may_run_which_region_and_month(approved, django_capture_on_commit_c
     refused = district.post("/subsidies/runs/", {"period": future, "region": district_code}, follow=True)
     assert "still to come" in text(refused) and RollRun.objects.count() == 1
     RollRun.objects.create(
-        period=months_ago(1), region_id=district_code, requested_by=jl["district"],
+        period=months_ago(1),
+        region_id=district_code,
+        requested_by=jl["district"],
         requested_at=RollRun.objects.get().requested_at,
     )
-    refused = district.post("/subsidies/runs/", {"period": months_ago(1), "region": district_code}, follow=True)
+    refused = district.post(
+        "/subsidies/runs/", {"period": months_ago(1), "region": district_code}, follow=True
+    )
     assert "already being run" in text(refused) and RollRun.objects.count() == 2
     # A community worker runs nothing; a street officer neither.
-    assert as_user(jl["worker"]).post("/subsidies/runs/", {"period": months_ago(2), "region": CITY}).status_code == 403
+    assert (
+        as_user(jl["worker"]).post("/subsidies/runs/", {"period": months_ago(2), "region": CITY}).status_code
+        == 403
+    )
     assert as_user(jl["street"]).get("/subsidies/runs/1/").status_code in (403, 404)
 
 
@@ -99,7 +108,8 @@ def test_each_check_is_decided_before_approval_and_an_excluded_payee_is_not_paid
     assert batch.status == "draft"  # two checks open
     # Excluding needs a reason.
     response = city.post(
-        f"/subsidies/batches/{batch.pk}/checks/", {"checks": [checks["no_account"].pk], "decision": "excluded"},
+        f"/subsidies/batches/{batch.pk}/checks/",
+        {"checks": [checks["no_account"].pk], "decision": "excluded"},
         follow=True,
     )
     assert "Say why" in text(response) and not Payment.objects.filter(status="excluded").exists()
@@ -107,7 +117,9 @@ def test_each_check_is_decided_before_approval_and_an_excluded_payee_is_not_paid
         f"/subsidies/batches/{batch.pk}/checks/",
         {"checks": [checks["no_account"].pk], "decision": "excluded", "comment": "无银行账户，待补录"},
     )
-    assert set(Payment.objects.filter(entitlement__elder=elder).values_list("status", flat=True)) == {"excluded"}
+    assert set(Payment.objects.filter(entitlement__elder=elder).values_list("status", flat=True)) == {
+        "excluded"
+    }
     assert batch_totals(batch)["payments"] == 0 and before["payments"] == 2
     page = text(city.get(f"/subsidies/batches/{batch.pk}/"))
     assert "无银行账户，待补录" in page and "Excluded from the roll" in page
@@ -120,7 +132,8 @@ def test_each_check_is_decided_before_approval_and_an_excluded_payee_is_not_paid
     assert roster.max_row == 1  # only the header: the excluded payee goes nowhere
     # An approved roll's decisions are final.
     response = city.post(
-        f"/subsidies/batches/{batch.pk}/checks/", {"checks": [checks["no_account"].pk], "decision": "acknowledged"},
+        f"/subsidies/batches/{batch.pk}/checks/",
+        {"checks": [checks["no_account"].pk], "decision": "acknowledged"},
         follow=True,
     )
     assert "already approved" in text(response)
@@ -148,8 +161,11 @@ def test_payees_listed_searched_and_exported_masked_for_a_leader(approved):
     Entitlement.objects.filter(elder=elder).update(payee_name="郑家人", payee_account="6222000011114444")
     other = poor_disabled_in_institution(jl)
     Entitlement.objects.create(
-        elder=other, scheme=Entitlement.objects.get(elder=elder).scheme, first_period=months_ago(2),
-        amount=Decimal("300.00"), payee_account="6222000099995555",
+        elder=other,
+        scheme=Entitlement.objects.get(elder=elder).scheme,
+        first_period=months_ago(2),
+        amount=Decimal("300.00"),
+        payee_account="6222000099995555",
     )
     run_disbursement_task(period=months_ago(2))
     batch = DisbursementBatch.objects.get(period=months_ago(2))
@@ -162,7 +178,10 @@ def test_payees_listed_searched_and_exported_masked_for_a_leader(approved):
     found = found.split('data-testid="payees"')[1].split("</table>")[0]
     assert elder.name in found and other.name not in found
     by_account = text(city.get(f"/subsidies/batches/{batch.pk}/", {"q": "9995555"}))
-    assert other.name in by_account.split('data-testid="payees"')[1] and elder.name not in by_account.split('data-testid="payees"')[1].split("</table>")[0]
+    assert (
+        other.name in by_account.split('data-testid="payees"')[1]
+        and elder.name not in by_account.split('data-testid="payees"')[1].split("</table>")[0]
+    )
 
     leader_user = make_staff("jl", "leader", CITY)
     leader = as_user(leader_user)
@@ -177,9 +196,13 @@ def test_payees_listed_searched_and_exported_masked_for_a_leader(approved):
     assert (log.rows, log.unmasked) == (3, False)
     # The leader may look but not decide or approve.
     assert leader.post(f"/subsidies/batches/{batch.pk}/approve/", {"confirm": "on"}).status_code == 403
-    assert leader.post(
-        f"/subsidies/batches/{batch.pk}/checks/", {"checks": [batch.checks.first().pk], "decision": "acknowledged"}
-    ).status_code == 403
+    assert (
+        leader.post(
+            f"/subsidies/batches/{batch.pk}/checks/",
+            {"checks": [batch.checks.first().pk], "decision": "acknowledged"},
+        ).status_code
+        == 403
+    )
 
 
 def test_the_bank_account_is_captured_on_the_application_and_reaches_the_roll(jl):
@@ -193,7 +216,8 @@ def test_the_bank_account_is_captured_on_the_application_and_reaches_the_roll(jl
     assert bad.status_code == 200 and "8 to 30 digits" in bad.content.decode()
     assert not Application.objects.exists()
     good = worker.post(
-        f"/subsidies/apply/{elder.pk}/", {"scheme": "JL-INSTITUTION-STAY", "payee_account": "6222 0000 1111 6666"}
+        f"/subsidies/apply/{elder.pk}/",
+        {"scheme": "JL-INSTITUTION-STAY", "payee_account": "6222 0000 1111 6666"},
     )
     assert good.status_code == 302
     application = Application.objects.get()
@@ -209,6 +233,6 @@ def test_the_bank_account_is_captured_on_the_application_and_reaches_the_roll(jl
     leader = make_staff("jl", "leader", CITY)
     row = api(leader).get(f"/api/v1/subsidy-applications/{application.pk}/").json()
     assert row["payee_account"] == "****6666"
-    assert api(jl["worker"]).get(f"/api/v1/subsidy-applications/{application.pk}/").json()["payee_account"] == (
-        "6222000011116666"
-    )
+    assert api(jl["worker"]).get(f"/api/v1/subsidy-applications/{application.pk}/").json()[
+        "payee_account"
+    ] == ("6222000011116666")

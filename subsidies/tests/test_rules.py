@@ -34,17 +34,26 @@ F = rules.Facts
         ({"kind": "by_grade", "amounts": {"3": "250", "4": "400"}}, F(grade=4), Decimal("400.00")),
         ({"kind": "by_grade", "amounts": {"3": "250"}}, F(grade=2), None),
         (
-            {"kind": "by_self_care", "amounts": {"self_care": "100", "semi_disabled": "200", "disabled": "300"}},
+            {
+                "kind": "by_self_care",
+                "amounts": {"self_care": "100", "semi_disabled": "200", "disabled": "300"},
+            },
             F(grade=0),
             Decimal("100.00"),
         ),
         (
-            {"kind": "by_self_care", "amounts": {"self_care": "100", "semi_disabled": "200", "disabled": "300"}},
+            {
+                "kind": "by_self_care",
+                "amounts": {"self_care": "100", "semi_disabled": "200", "disabled": "300"},
+            },
             F(grade=2),
             Decimal("200.00"),
         ),
         (
-            {"kind": "by_self_care", "amounts": {"self_care": "100", "semi_disabled": "200", "disabled": "300"}},
+            {
+                "kind": "by_self_care",
+                "amounts": {"self_care": "100", "semi_disabled": "200", "disabled": "300"},
+            },
             F(grade=3),
             Decimal("300.00"),
         ),

@@ -18,7 +18,10 @@ pytestmark = pytest.mark.django_db
 def test_the_open_amounts_of_each_rule_kind_are_named():
     assert rules.missing_amounts({"kind": "fixed", "amount": None}) == ["amount"]
     assert rules.missing_amounts({"kind": "fixed", "amount": "100"}) == []
-    bands = {"kind": "by_age_band", "bands": [{"min": 80, "max": 89, "amount": 50}, {"min": 90, "amount": None}]}
+    bands = {
+        "kind": "by_age_band",
+        "bands": [{"min": 80, "max": 89, "amount": 50}, {"min": 90, "amount": None}],
+    }
     assert rules.missing_amounts(bands) == ["bands[1].amount"]
     assert rules.missing_amounts({"kind": "by_grade", "amounts": {"3": 200, "4": None}}) == ["amounts.4"]
     assert rules.missing_amounts({"kind": "parameter_multiple", "parameter": "dibao", "multiple": None}) == [

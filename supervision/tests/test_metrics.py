@@ -118,8 +118,12 @@ def test_the_month_in_progress_is_judged_on_today_not_on_its_last_day(wenzhou, s
     tenth = date(year, month, 10)
     monkeypatch.setattr(metrics.timezone, "localdate", lambda: tenth)
     first, second = RectificationOrder.objects.order_by("pk")
-    RectificationOrder.objects.filter(pk=first.pk).update(issued_on=date(year, month, 1), deadline=date(year, month, 9))
-    RectificationOrder.objects.filter(pk=second.pk).update(issued_on=date(year, month, 1), deadline=date(year, month, 20))
+    RectificationOrder.objects.filter(pk=first.pk).update(
+        issued_on=date(year, month, 1), deadline=date(year, month, 9)
+    )
+    RectificationOrder.objects.filter(pk=second.pk).update(
+        issued_on=date(year, month, 1), deadline=date(year, month, 20)
+    )
     # Complaints: due on the 5th and not replied (late), due on the 20th and not replied (not judged
     # yet), due on the 20th and replied on the 8th (on time).
     Complaint.objects.filter(pk=complaints[0].pk).update(deadline=date(year, month, 5))

@@ -50,11 +50,15 @@ class Command(BaseCommand):
             from exchanges.models import BulkLoad
 
             start = time.perf_counter()
-            load = bulk.receive_load(acting_user=user, content=content, filename="registry.csv", source="基准台账")
+            load = bulk.receive_load(
+                acting_user=user, content=content, filename="registry.csv", source="基准台账"
+            )
             checked = time.perf_counter() - start
             self._say(f"bulk load staged and checked: {checked:.2f} s")
             if load.status != "checked" or load.bad_rows:
-                raise CommandError(f"the load was not clean: {load.status} {load.message} {load.bad_rows} bad rows")
+                raise CommandError(
+                    f"the load was not clean: {load.status} {load.message} {load.bad_rows} bad rows"
+                )
             start = time.perf_counter()
             load = bulk.confirm_load(acting_user=user, load=BulkLoad.objects.get(pk=load.pk))
             written = time.perf_counter() - start
@@ -70,7 +74,12 @@ class Command(BaseCommand):
             ("bare COPY into a plain table (baseline)", bare, rows, None),
             ("bulk load: COPY staging + SQL checks", checked, rows, None),
             ("bulk load: confirmed write + history + visit status", written, rows, None),
-            ("bulk load, end to end", checked + written, rows, rate(rows, checked + written) / rate(rows, bare)),
+            (
+                "bulk load, end to end",
+                checked + written,
+                rows,
+                rate(rows, checked + written) / rate(rows, bare),
+            ),
             (f"death list {n_deaths} rows: match and propose", receive, n_deaths, None),
             (f"death list {n_deaths} rows: accept all (through the services)", accept, n_deaths, None),
         ]
@@ -100,7 +109,9 @@ class Command(BaseCommand):
 
             # The account only acts inside this command; nobody signs in with it.
             create_staff(
-                username="bench-loads", role="city_admin", region_code="330300000000",
+                username="bench-loads",
+                role="city_admin",
+                region_code="330300000000",
                 password=secrets.token_urlsafe(24) + "aA1!",
             )
             user = User.objects.get(username="bench-loads")
@@ -124,7 +135,9 @@ class Command(BaseCommand):
     def _villages(self) -> list[str]:
         from regions.models import Region
 
-        return list(Region.objects.filter(code__startswith="3303", level="village").values_list("code", flat=True))
+        return list(
+            Region.objects.filter(code__startswith="3303", level="village").values_list("code", flat=True)
+        )
 
     def _write_file(self, path: Path, rows: int, villages: list[str]) -> list[str]:
         from elders.rules import make_id_number
@@ -138,7 +151,9 @@ class Command(BaseCommand):
             for i in range(rows):
                 number = make_id_number(BENCH_ADDRESS, first + timedelta(days=i % span), i // span)
                 numbers.append(number)
-                writer.writerow([number, f"基准{i}", villages[i % len(villages)], "alone", "ordinary", "", ""])
+                writer.writerow(
+                    [number, f"基准{i}", villages[i % len(villages)], "alone", "ordinary", "", ""]
+                )
         # The death list: spread over the file, not its first rows.
         step = max(1, rows // 10_000)
         return numbers[::step]
@@ -149,7 +164,9 @@ class Command(BaseCommand):
             cursor.execute("DROP TABLE IF EXISTS bench_plain_copy")
             cursor.execute(f"CREATE TABLE bench_plain_copy ({cols})")
             start = time.perf_counter()
-            with cursor.cursor.copy("COPY bench_plain_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
+            with cursor.cursor.copy(
+                "COPY bench_plain_copy FROM STDIN WITH (FORMAT csv, HEADER true)"
+            ) as copy:
                 stream = io.BytesIO(content)
                 while chunk := stream.read(1 << 20):
                     copy.write(chunk)
@@ -171,11 +188,17 @@ class Command(BaseCommand):
             writer.writerow([number, names[number], died, "公安"])
         start = time.perf_counter()
         exchange = receive_exchange(
-            acting_user=user, kind="deaths", content=out.getvalue().encode(), filename="deaths.csv",
-            source="基准公安", period=timezone.localdate().strftime("%Y-%m"),
+            acting_user=user,
+            kind="deaths",
+            content=out.getvalue().encode(),
+            filename="deaths.csv",
+            source="基准公安",
+            period=timezone.localdate().strftime("%Y-%m"),
         )
         receive = time.perf_counter() - start
-        self._say(f"death list of {len(numbers):,} rows matched and proposed: {receive:.2f} s (exchange {exchange.pk})")
+        self._say(
+            f"death list of {len(numbers):,} rows matched and proposed: {receive:.2f} s (exchange {exchange.pk})"
+        )
         if exchange.proposed != len(numbers):
             raise CommandError(f"{exchange.proposed} of {len(numbers)} deaths proposed")
         start = time.perf_counter()

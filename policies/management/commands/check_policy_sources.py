@@ -18,7 +18,9 @@ class Command(BaseCommand):
             default=str(TEXTS_DIR),
             help="folder with the documents' full texts (default: policy_packs/documents)",
         )
-        parser.add_argument("--packs", default=str(PACKS_DIR), help="folder of the packs (default: policy_packs)")
+        parser.add_argument(
+            "--packs", default=str(PACKS_DIR), help="folder of the packs (default: policy_packs)"
+        )
 
     def handle(self, *args, documents, packs, **options):
         texts, folder = Path(documents), Path(packs)
