@@ -21,7 +21,7 @@ from services.services import provider_of, record_service
 
 from . import rules
 from .choices import Channel, ConfirmedBy, FlagDecision, FlagKind, OrderStatus, StaySource
-from .models import CaregiverAccount, ConfirmationPin, Flag, HomeLocation, HospitalStay, Order
+from .models import CaregiverAccount, ConfirmationPin, ContractPrice, Flag, HomeLocation, HospitalStay, Order
 from .policy import homecare_settings
 from .selectors import allowance_entitlement, price_for
 
@@ -181,6 +181,54 @@ def end_hospital_stay(*, acting_user, stay: HospitalStay, discharged_on) -> Hosp
     stay.recorded_by = acting_user
     stay.save(update_fields=["discharged_on", "recorded_by", "recorded_at"])
     return stay
+
+
+# --- prices -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_contract_price(
+    *,
+    acting_user,
+    region,
+    item,
+    kind: str,
+    unit: str,
+    price: Decimal,
+    min_minutes: int,
+    max_minutes: int,
+    effective_from,
+    provider=None,
+    requires_certificate: bool = False,
+    effective_to=None,
+    source: str = "",
+) -> ContractPrice:
+    """A price of an item in a region, for one provider (its contract) or every provider (the
+    district's own price). A change is a new price from a later day: orders keep the price they
+    were made with, and a price in force is never rewritten."""
+    _require(acting_user, "homecare.add_contractprice", _("You may not set prices."))
+    region_code = getattr(region, "code", region)
+    if not in_scope(acting_user, region_code):
+        raise PermissionDenied(_("This is outside your region of responsibility."))
+    found = ContractPrice(
+        region_id=region_code,
+        provider=provider,
+        item=item,
+        kind=kind,
+        unit=unit,
+        price=Decimal(price),
+        min_minutes=min_minutes,
+        max_minutes=max_minutes,
+        requires_certificate=requires_certificate,
+        effective_from=effective_from,
+        effective_to=effective_to,
+        source=(source or "").strip(),
+    )
+    if effective_to is not None and effective_to < effective_from:
+        raise ValidationError({"effective_to": _("The end cannot be before the start.")})
+    found.full_clean()
+    found.save()
+    return found
 
 
 # --- orders -----------------------------------------------------------------------------------

@@ -21,4 +21,10 @@ urlpatterns = [
     path("calls/", views.calls, name="calls"),
     path("calls/new/", views.new_call, name="new-call"),
     path("calls/<int:pk>/answer/", views.answer, name="answer"),
+    path("elders/<int:pk>/", views.elder_home, name="elder"),
+    path("elders/<int:pk>/pin/", views.set_pin, name="set-pin"),
+    path("elders/<int:pk>/location/", views.set_location, name="set-location"),
+    path("elders/<int:pk>/stays/", views.add_stay, name="add-stay"),
+    path("stays/<int:pk>/discharge/", views.discharge, name="discharge"),
+    path("prices/", views.prices, name="prices"),
 ]

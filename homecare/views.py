@@ -13,9 +13,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.pages import object_or_404, scoped
 from core.periods import current_period
 from elders.file_sections import file_section
+from elders.models import Elder
 from elders.selectors import elders_in_scope
+from regions.models import Region
 from regions.scope import restrict
 from services.models import Caregiver, CatalogueItem, Provider
 from services.selectors import readable_catalogues
@@ -24,7 +27,7 @@ from services.services import provider_of
 from . import calls as call_services
 from . import selectors, services, settlement
 from .choices import CallChannel, CallStatus, FlagDecision, OrderStatus
-from .forms import CallForm, ConfirmForm, OrderForm
+from .forms import CallForm, ConfirmForm, DischargeForm, OrderForm, PriceForm, StayForm
 from .models import CaregiverAccount, EmergencyCall, Flag, Statement, StatementLine
 
 PAGE = 100
@@ -366,3 +369,176 @@ def homecare_section(request, elder) -> dict:
         .filter(elder=elder)
         .select_related("item", "provider")[:10],
     }
+
+
+# --- the elder's side: PIN, home location, hospital stays (worker or the serving provider) -------
+
+
+def _elder_page(request, elder, *, new_pin: str = "", status: int = 200):
+    from .models import ConfirmationPin, HomeLocation, HospitalStay
+
+    pin = ConfirmationPin.objects.filter(elder=elder).select_related("set_by").first()
+    history = (
+        ConfirmationPin.history.filter(elder_id=elder.pk)
+        .select_related("history_user")
+        .order_by("-history_date")[:10]
+        if pin
+        else []
+    )
+    response = render(
+        request,
+        "homecare/elder.html",
+        {
+            "elder": elder,
+            "pin": pin,
+            "pin_history": history,
+            "new_pin": new_pin,
+            "home": HomeLocation.objects.filter(elder=elder).select_related("recorded_by").first(),
+            "stays": scoped(request, HospitalStay.objects.filter(elder=elder)).select_related("recorded_by")[
+                :20
+            ]
+            if request.user.has_perm("homecare.view_hospitalstay")
+            else None,
+            "stay_form": StayForm(),
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
+    # A new PIN is on this page once: never kept by a cache or the browser's history.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _elder(request, pk: int):
+    return object_or_404(request, Elder.objects.all(), pk=pk)
+
+
+@login_required
+def elder_home(request, pk: int):
+    """The elder's PIN (set or not, never shown), the home's location, the hospital stays."""
+    if not any(
+        request.user.has_perm(p)
+        for p in ("homecare.add_confirmationpin", "homecare.add_homelocation", "homecare.view_hospitalstay")
+    ):
+        raise PermissionDenied(_("You may not manage home-service settings of elders."))
+    return _elder_page(request, _elder(request, pk))
+
+
+@login_required
+@require_POST
+@permission_required("homecare.add_confirmationpin", raise_exception=True)
+def set_pin(request, pk: int):
+    """Set or reset the PIN: typed (the elder's choice) or drawn at random; shown once, here."""
+    elder = _elder(request, pk)
+    pin = (request.POST.get("pin") or "").strip() or services.new_pin()
+    try:
+        services.set_confirmation_pin(acting_user=request.user, elder=elder, pin=pin)
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+        return redirect("homecare:elder", elder.pk)
+    return _elder_page(request, elder, new_pin=pin)
+
+
+@login_required
+@require_POST
+@permission_required("homecare.add_homelocation", raise_exception=True)
+def set_location(request, pk: int):
+    elder = _elder(request, pk)
+    try:
+        services.set_home_location(
+            acting_user=request.user,
+            elder=elder,
+            latitude=request.POST.get("latitude"),
+            longitude=request.POST.get("longitude"),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The home's location was recorded."))
+    return redirect("homecare:elder", elder.pk)
+
+
+@login_required
+@require_POST
+@permission_required("homecare.add_hospitalstay", raise_exception=True)
+def add_stay(request, pk: int):
+    elder = _elder(request, pk)
+    form = StayForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("homecare:elder", elder.pk)
+    try:
+        services.record_hospital_stay(acting_user=request.user, elder=elder, **form.cleaned_data)
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The hospital stay was recorded."))
+    return redirect("homecare:elder", elder.pk)
+
+
+@login_required
+@require_POST
+@permission_required("homecare.change_hospitalstay", raise_exception=True)
+def discharge(request, pk: int):
+    from .models import HospitalStay
+
+    stay = object_or_404(request, HospitalStay.objects.all(), "change", pk=pk)
+    form = DischargeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the discharge date."))
+    else:
+        try:
+            services.end_hospital_stay(
+                acting_user=request.user, stay=stay, discharged_on=form.cleaned_data["discharged_on"]
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("The discharge was recorded."))
+    return redirect("homecare:elder", stay.elder_id)
+
+
+# --- prices per item -----------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("homecare.view_contractprice", raise_exception=True)
+def prices(request):
+    """What each item costs an allowance: the pack's prices and the providers' contract prices in
+    the account's region (a provider's staff: the pack's and their own); the district adds one."""
+    from django.db.models import Q
+
+    from .models import ContractPrice
+
+    rows = scoped(request, ContractPrice.objects.select_related("item", "provider", "region"))
+    own = provider_of(request.user)
+    if own is not None:
+        rows = rows.filter(Q(provider=own) | Q(provider__isnull=True))
+    can_add = request.user.has_perm("homecare.add_contractprice")
+    form = None
+    if can_add:
+        form = PriceForm(
+            request.POST or None,
+            items=CatalogueItem.objects.filter(catalogue__in=readable_catalogues(request.user).values("pk")),
+            providers=scoped(request, Provider.objects.filter(filing_status="filed")),
+            regions=scoped(request, Region.objects.filter(level__in=("city", "county"))),
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.set_contract_price(acting_user=request.user, **form.cleaned_data)
+            except (ValidationError, PermissionDenied) as exc:
+                if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+                    for field, errors in exc.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
+            else:
+                messages.success(request, _("The price was recorded."))
+                return redirect("homecare:prices")
+    elif request.method == "POST":
+        raise PermissionDenied(_("You may not set prices."))
+    return render(
+        request,
+        "homecare/prices.html",
+        {"rows": rows.order_by("item__code", "provider__name", "-effective_from")[:500], "form": form},
+    )

@@ -298,6 +298,15 @@ def _build_other_city() -> tuple[dict, set[str]]:
     _build_other_city_supervision(
         village=village, district=district, provider=provider, provider_staff=provider_staff, home=home
     )
+    from homecare.services import record_hospital_stay
+
+    record_hospital_stay(
+        acting_user=chief,
+        elder=elder,
+        hospital="长春住院医院",
+        admitted_on=timezone.localdate() - timedelta(days=5),
+        source="family",
+    )
 
     rows = _new_since(before)
     markers = {
@@ -323,6 +332,7 @@ def _build_other_city() -> tuple[dict, set[str]]:
         "长春公建民营院",
         "长春绩效评价",
         "长春星级申请",
+        "长春住院医院",
         village.code,
         towns[0].code,
         county.code,
