@@ -77,3 +77,35 @@ def test_the_district_reviews_a_ppp_operator_and_decides_its_contract(wenzhou):
     # The operator reads its own review, and cannot decide.
     operator = _client(world["operator_account"])
     assert "95.0%" in operator.get(f"/supervision/reviews/{review.pk}/").content.decode()
+
+
+def test_the_estate_list_reads_in_a_fixed_number_of_queries(wenzhou, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from supervision import services
+    from supervision.selectors import estates_with_check
+
+    world = supervision_world()
+    district = world["district"]
+    community = Region.objects.get(code=WUMA_GULOU)
+    today = timezone.localdate()
+
+    def add(n):
+        for i in range(n):
+            estate = services.register_estate(
+                acting_user=district, region=community, name=f"小区{ResidentialEstate.objects.count()}", kind="new",
+                households=100 + i,
+            )
+            services.record_room_check(
+                acting_user=district, estate=estate, year=today.year, status="planned", checked_on=today
+            )
+
+    add(1)
+    with CaptureQueriesContext(connection) as one:
+        assert len(estates_with_check(district, today.year)) == 1
+    add(20)
+    with CaptureQueriesContext(connection) as many:
+        rows = estates_with_check(district, today.year)
+        assert len(rows) == 21 and all(check for _e, check in rows)
+    assert len(many.captured_queries) == len(one.captured_queries)
