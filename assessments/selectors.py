@@ -157,6 +157,12 @@ def awaiting_confirmation(user) -> QuerySet[AssessmentRequest]:
     ).order_by("requested_at")
 
 
+def awaiting_my_confirmation(user) -> QuerySet[AssessmentRequest]:
+    """Requests whose submitted assessment names the user as the second assessor ("待我确认"):
+    listed among its assessors and not the one who recorded it."""
+    return awaiting_confirmation(user).filter(assessment__assessors=user).exclude(assessment__created_by=user)
+
+
 def grades_by_residence(on: date, elders: QuerySet[Elder]) -> dict[str, dict[int, int]]:
     """Village code -> grade -> number of the given elders with that current grade.
 

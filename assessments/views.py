@@ -202,6 +202,11 @@ def due(request):
     page = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
     size = 50
     rows = list(selectors.due_list(request.user, today)[(page - 1) * size : page * size + 1])
+    # The inbox's "待我确认" links here for the assessments waiting for this assessor's signature.
+    mine = request.GET.get("mine") == "1"
+    awaiting = (
+        selectors.awaiting_my_confirmation(request.user) if mine else selectors.awaiting_confirmation(request.user)
+    )
     return render(
         request,
         "assessments/due.html",
@@ -211,7 +216,8 @@ def due(request):
             "page": page,
             "today": today,
             "queue": list(selectors.open_requests(request.user)[:100]),
-            "awaiting": list(selectors.awaiting_confirmation(request.user)[:100]),
+            "awaiting": list(awaiting[:100]),
+            "mine": mine,
         },
     )
 

@@ -22,7 +22,7 @@ from django.core.exceptions import ImproperlyConfigured
 T = TypeVar("T")
 
 # Modules each app may have that fill the stores (imported once by core.apps).
-DEFINING_MODULES = ("facts", "policy", "metrics", "views", "demo")
+DEFINING_MODULES = ("facts", "policy", "metrics", "views", "demo", "inbox")
 
 
 class RegistryError(LookupError):
@@ -95,6 +95,8 @@ registry = Registry(
     "demo_seeders",
     # reports.dashboard: what other apps show on the dashboard (the plan's targets and tasks).
     "dashboard_parts",
+    # core.inbox: the counts of waiting work each app puts in a role's inbox.
+    "inbox_items",
     # core.scope: each model's scope declaration (by model label) and the organisation bindings.
     "scopes",
     "scope_bindings",

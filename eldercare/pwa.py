@@ -41,6 +41,7 @@ ASSETS = (
 # The worker's pages kept on the device (URL name, example arguments). The home page is
 # whatever LOGIN_REDIRECT_URL names; "stripped" pages are kept without ID numbers or phones.
 PAGES = (
+    ("elders:my-elders", (), True),
     ("services:due", (), False),
     ("services:new", (1,), False),
     ("assessments:due", (), False),

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "plans",
     "supervision",
     "exchanges",
+    # The inbox reads every app's waiting work: it sits above them all.
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -201,7 +203,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "elders:my-elders"
+LOGIN_REDIRECT_URL = "inbox:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Idle sessions expire: every request renews the 30-minute window.
@@ -431,6 +433,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "facilities.update_waitlists",
         "schedule": crontab(hour=0, minute=15),
     },
+    # The morning's reminders (due visits, re-assessments, returned applications), after the
+    # night's jobs have refreshed the due lists and queued the re-assessments (notifications/).
+    "send-reminders": {
+        "task": "notifications.send_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
     # Rectification orders past their deadline: flagged, with a credit warning on the operator.
     "flag-overdue-rectifications": {
         "task": "supervision.flag_overdue",
@@ -443,6 +451,18 @@ CELERY_BEAT_SCHEDULE: dict = {
 EXCHANGE_DROP_DIR = env.str("EXCHANGE_DROP_DIR", default="")
 EXCHANGE_DROP_ACCOUNT = env.str("EXCHANGE_DROP_ACCOUNT", default="exchange-drop")
 EXCHANGE_DROP_SETTLE_SECONDS = env.int("EXCHANGE_DROP_SETTLE_SECONDS", default=60)
+
+# Reminders go out through one SMS gateway interface (notifications/backends.py): the default
+# records them in the database only (the inbox shows them); HttpSmsBackend posts to a gateway.
+NOTIFY_SMS_BACKEND = env.str("NOTIFY_SMS_BACKEND", default="notifications.backends.DatabaseBackend")
+NOTIFY_SMS_URL = env.str("NOTIFY_SMS_URL", default="")
+NOTIFY_SMS_KEY = env.str("NOTIFY_SMS_KEY", default="")
+NOTIFY_SMS_SIGN = env.str("NOTIFY_SMS_SIGN", default="")
+NOTIFY_SMS_TIMEOUT = env.int("NOTIFY_SMS_TIMEOUT", default=10)
+if NOTIFY_SMS_BACKEND.endswith("HttpSmsBackend") and not NOTIFY_SMS_URL:
+    raise ImproperlyConfigured("NOTIFY_SMS_BACKEND is the HTTP gateway: set NOTIFY_SMS_URL (see .env.example).")
+# Seconds the navigation badge's count is kept per account.
+INBOX_BADGE_SECONDS = env.int("INBOX_BADGE_SECONDS", default=60)
 
 # Lists in the admin never count a whole large table; past this they show "N+".
 LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=10_000)

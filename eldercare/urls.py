@@ -119,5 +119,6 @@ urlpatterns = [
     path("exchanges/", include("exchanges.urls")),
     path("homecare/", include("homecare.urls")),
     path("", include((pwa.urlpatterns, "pwa"))),
+    path("", include("notifications.urls")),
     path("", include("elders.urls")),
 ]

@@ -5,7 +5,8 @@ from . import views
 app_name = "elders"
 
 urlpatterns = [
-    path("", views.my_elders, name="my-elders"),
+    # The site's root is the inbox (notifications); the registry's list is one of its links.
+    path("elders/", views.my_elders, name="my-elders"),
     path("elders/new/", views.elder_create, name="elder-create"),
     path("elders/<int:pk>/", views.elder_detail, name="elder-detail"),
     path("elders/<int:pk>/edit/", views.elder_edit, name="elder-edit"),

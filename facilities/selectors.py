@@ -245,6 +245,17 @@ def queue(facility: Facility) -> QuerySet[WaitlistEntry]:
     )
 
 
+def managed_waitlist(user, status: str) -> QuerySet[WaitlistEntry]:
+    """Entries of one status on the wait-lists of the facilities the user manages (registered
+    elders only, as the queue itself)."""
+    return restrict(
+        WaitlistEntry.objects.filter(
+            facility__in=managed_facilities(user), status=status, elder__status=Status.REGISTERED
+        ),
+        user,
+    )
+
+
 def position_expression():
     """A row's place in its facility's queue as a correlated count (exact under any filter).
 

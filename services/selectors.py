@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
 import conditions
@@ -72,6 +82,21 @@ def due_from_status(user, period: str) -> QuerySet[Elder]:
         )
         .order_by(F("visit_status__last_visit_at").asc(nulls_first=True), "id")
     )
+
+
+def due_counts_by_residence(on: date) -> dict[str, int]:
+    """How many elders of each community are due for a visit in the month of `on`, for the whole
+    portal in one grouped query (the reminders hand them to each worker). Read from the stored
+    visit status, as the current month's due list is."""
+    _first, _last, start, _end = period_bounds(f"{on:%Y-%m}")
+    rows = (
+        Elder.objects.filter(status="registered", registered_on__lte=on, visit_status__in_target_group=True)
+        .filter(Q(visit_status__last_counted_at__lt=start) | Q(visit_status__last_counted_at__isnull=True))
+        .order_by()
+        .values("residence_id")
+        .annotate(n=Count("pk"))
+    )
+    return {r["residence_id"]: r["n"] for r in rows}
 
 
 def due_from_visits(user, period: str) -> QuerySet[Elder]:
@@ -151,6 +176,11 @@ def open_follow_ups(user) -> QuerySet[FollowUp]:
         ),
         user,
     ).order_by("due_on", "id")
+
+
+def overdue_follow_ups(user, on: date) -> QuerySet[FollowUp]:
+    """Open follow-ups whose due day has passed (a follow-up without one is never overdue)."""
+    return open_follow_ups(user).filter(due_on__lt=on)
 
 
 # --- providers, catalogue, entitlements --------------------------------------------------------

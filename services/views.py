@@ -116,10 +116,17 @@ def my_visits(request):
 @login_required
 @permission_required("services.view_followup", raise_exception=True)
 def follow_ups(request):
+    # The inbox links here for the overdue ones alone.
+    overdue = request.GET.get("overdue") == "1"
+    rows = (
+        selectors.overdue_follow_ups(request.user, timezone.localdate())
+        if overdue
+        else selectors.open_follow_ups(request.user)
+    )
     return render(
         request,
         "services/follow_ups.html",
-        {"follow_ups": selectors.open_follow_ups(request.user)[:200], "form": CloseForm()},
+        {"follow_ups": rows[:200], "form": CloseForm(), "overdue": overdue},
     )
 
 

@@ -272,6 +272,11 @@ def review_queue(user) -> QuerySet:
     )
 
 
+def returned_applications(user) -> QuerySet:
+    """Applications sent back with a reason, waiting for the submitter to resubmit them."""
+    return applications_in_scope(user).filter(status="returned")
+
+
 def payments_of_elder(user, elder: Elder, *, limit: int = 36) -> list:
     """The elder's latest payments (newest month first) as the file page shows them: one query."""
     from regions.scope import restrict
@@ -291,6 +296,11 @@ def batches_in_scope(user) -> QuerySet:
     from .models import DisbursementBatch
 
     return restrict(DisbursementBatch.objects.select_related("scheme", "region", "approved_by"), user)
+
+
+def rolls_to_approve(user) -> QuerySet:
+    """Payment rolls of the user's region still waiting for approval."""
+    return batches_in_scope(user).filter(status="draft")
 
 
 def batch_totals(batch) -> dict:

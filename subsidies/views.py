@@ -166,8 +166,11 @@ def review(request, pk: int):
 @login_required
 @permission_required("subsidies.view_disbursementbatch", raise_exception=True)
 def batches(request):
-    rows = selectors.batches_in_scope(request.user).order_by("-period", "scheme__code", "region_id")[:200]
-    context = {"batches": rows}
+    # The inbox links here for the rolls still waiting for approval.
+    pending = request.GET.get("status") == "draft"
+    rows = selectors.rolls_to_approve(request.user) if pending else selectors.batches_in_scope(request.user)
+    rows = rows.order_by("-period", "scheme__code", "region_id")[:200]
+    context = {"batches": rows, "pending": pending}
     if request.user.has_perm("subsidies.add_rollrun"):
         context["run_form"] = RollRunForm(
             initial={"period": previous_period()}, regions=selectors.roll_regions(request.user)

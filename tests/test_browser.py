@@ -33,7 +33,7 @@ def test_register_find_and_open_then_another_worker_cannot(live_server, browser,
     page.wait_for_url(re.compile(r".*/elders/\d+/$"))
     assert "周阿婆" in page.inner_text("[data-testid=elder-name]")
 
-    page.goto(live_server.url + "/")
+    page.goto(live_server.url + "/elders/")
     page.fill("#id_q", "周阿")
     page.keyboard.press("Enter")
     page.wait_for_selector("#elder-rows >> text=周阿婆")

@@ -30,10 +30,10 @@ def test_my_elders_lists_only_my_community(client, staff):
     mine = ElderFactory(name="本社区老人")
     other = ElderFactory(name="隔壁社区老人", residence_id=WUMA_MOCHI)
     client.force_login(staff["community_worker"])
-    page = client.get("/").content.decode()
+    page = client.get("/elders/").content.decode()
     assert mine.name in page and other.name not in page
     client.force_login(staff["street_officer"])
-    page = client.get("/").content.decode()
+    page = client.get("/elders/").content.decode()
     assert mine.name in page and other.name in page
 
 
@@ -41,13 +41,13 @@ def test_search_and_filters(client, staff):
     a = ElderFactory(name="李大爷", living_arrangement="empty_nest")
     b = ElderFactory(name="王奶奶", living_arrangement="alone")
     client.force_login(staff["community_worker"])
-    page = client.get("/", {"q": "李"}).content.decode()
+    page = client.get("/elders/", {"q": "李"}).content.decode()
     assert a.name in page and b.name not in page
-    page = client.get("/", {"q": b.id_number}).content.decode()
+    page = client.get("/elders/", {"q": b.id_number}).content.decode()
     assert b.name in page and a.name not in page
-    page = client.get("/", {"category": "alone", "status": "registered"}).content.decode()
+    page = client.get("/elders/", {"category": "alone", "status": "registered"}).content.decode()
     assert b.name in page and a.name not in page
-    partial = client.get("/", {"q": "王"}, headers={"HX-Request": "true"}).content.decode()
+    partial = client.get("/elders/", {"q": "王"}, headers={"HX-Request": "true"}).content.decode()
     assert "<html" not in partial and b.name in partial
 
 
@@ -74,7 +74,7 @@ def test_file_page_shows_everything_and_history(client, staff):
 def test_leader_sees_masked_numbers(client, staff):
     elder = ElderFactory(phone="13812345678")
     client.force_login(staff["leader"])
-    page = client.get("/").content.decode()
+    page = client.get("/elders/").content.decode()
     assert elder.masked_id_number in page and elder.id_number not in page
     assert "138****5678" in page
     assert client.get("/elders/new/").status_code == 403
@@ -129,10 +129,10 @@ def test_list_query_count_is_constant(client, staff, django_assert_max_num_queri
     client.force_login(staff["street_officer"])
     ElderFactory.create_batch(5)
     with django_assert_max_num_queries(12) as few:
-        client.get("/")
+        client.get("/elders/")
     ElderFactory.create_batch(40, residence_id=WUMA_MOCHI)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        client.get("/")
+        client.get("/elders/")
 
 
 @pytest.mark.parametrize(
@@ -156,7 +156,7 @@ def test_every_role_sees_exactly_its_region_on_the_pages(client, staff, role, vi
         "longwan": ElderFactory(name="龙湾丙", residence_id=first_village_of(LONGWAN[:6])),
     }
     client.force_login(staff[role])
-    page = client.get("/").content.decode()
+    page = client.get("/elders/").content.decode()
     for key, elder in elders.items():
         assert (elder.name in page) == (key in visible), key
         assert client.get(f"/elders/{elder.pk}/").status_code == (200 if key in visible else 404)
@@ -189,7 +189,7 @@ def test_pages_need_login_and_a_role(client, wenzhou, django_user_model):
     resp = client.get(f"/elders/{elder.pk}/")
     assert resp.status_code == 302 and resp["Location"].startswith("/accounts/login/")
     client.force_login(django_user_model.objects.create_user("nobody", password="x"))
-    assert client.get("/").status_code == 403
+    assert client.get("/elders/").status_code == 403
     assert client.get(f"/elders/{elder.pk}/").status_code == 403
 
 
@@ -197,39 +197,39 @@ def test_list_pages_without_counting_the_scope(client, staff, django_assert_max_
     ElderFactory.create_batch(31)
     client.force_login(staff["street_officer"])
     with django_assert_max_num_queries(12) as queries:
-        first = client.get("/")
+        first = client.get("/elders/")
     assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
     assert len(first.context["elders"]) == 30 and "page=2" in first.content.decode()
-    second = client.get("/", {"page": "2"})
+    second = client.get("/elders/", {"page": "2"})
     assert len(second.context["elders"]) == 1 and "page=3" not in second.content.decode()
-    assert client.get("/", {"page": "99999999999999999999"}).status_code == 200
+    assert client.get("/elders/", {"page": "99999999999999999999"}).status_code == 200
 
 
 def test_filters_by_age_band_and_economic_status(client, staff):
     old = ElderFactory(name="九十岁", born=date(1930, 1, 1), economic_status="dibao")
     young = ElderFactory(name="六十五岁", born=date(1960, 1, 1))
     client.force_login(staff["community_worker"])
-    page = client.get("/", {"age": "90-99"}).content.decode()
+    page = client.get("/elders/", {"age": "90-99"}).content.decode()
     assert old.name in page and young.name not in page
-    page = client.get("/", {"economic_status": "dibao"}).content.decode()
+    page = client.get("/elders/", {"economic_status": "dibao"}).content.decode()
     assert old.name in page and young.name not in page
 
 
 def test_moved_elders_are_listed_only_when_asked(client, staff):
     gone = ElderFactory(name="已迁出", status="moved")
     client.force_login(staff["community_worker"])
-    assert gone.name not in client.get("/").content.decode()
-    assert gone.name in client.get("/", {"status": ""}).content.decode()
-    assert gone.name in client.get("/", {"status": "moved"}).content.decode()
+    assert gone.name not in client.get("/elders/").content.decode()
+    assert gone.name in client.get("/elders/", {"status": ""}).content.decode()
+    assert gone.name in client.get("/elders/", {"status": "moved"}).content.decode()
 
 
 def test_htmx_gets_rows_but_history_restore_gets_the_page(client, staff):
     ElderFactory(name="王奶奶")
     client.force_login(staff["community_worker"])
-    rows = client.get("/", {"q": "王"}, headers={"HX-Request": "true"})
+    rows = client.get("/elders/", {"q": "王"}, headers={"HX-Request": "true"})
     assert "<html" not in rows.content.decode() and "HX-Request" in rows["Vary"]
     restore = client.get(
-        "/", {"q": "王"}, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+        "/elders/", {"q": "王"}, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
     )
     assert "<html" in restore.content.decode() and "王奶奶" in restore.content.decode()
 

@@ -33,14 +33,15 @@ def test_service_worker_names_the_assets_and_the_worker_pages(client, staff):
     patterns = [p["pattern"] for p in config["pages"]]
     assert r"^/visits/new/\d+/$" in patterns and r"^/assessments/new/\d+/$" in patterns
     assert "^/elders/new/$" in patterns and {"pattern": "^/$", "stripped": True} in config["pages"]
+    assert {"pattern": "^/elders/$", "stripped": True} in config["pages"]  # the inbox links there
 
 
-def test_the_kept_home_page_has_no_id_numbers_or_phones(client, staff):
+def test_the_kept_list_of_elders_has_no_id_numbers_or_phones(client, staff):
     elder = ElderFactory(phone="13905771234")
     client.force_login(staff["community_worker"])
-    online = client.get("/").content.decode()
+    online = client.get("/elders/").content.decode()
     assert elder.id_number in online and "13905771234" in online  # a worker sees them online
-    kept = client.get("/", HTTP_X_OFFLINE_COPY="1").content.decode()
+    kept = client.get("/elders/", HTTP_X_OFFLINE_COPY="1").content.decode()
     assert elder.name in kept
     assert elder.id_number not in kept and "13905771234" not in kept
 

@@ -156,6 +156,7 @@ def _build_other_city() -> tuple[dict, set[str]]:
     from facilities.services import admit, apply_for_bed, set_up_family_bed
     from facilities.tests.helpers import make_facility
     from policies.services import load_policy_pack
+    from notifications.services import Draft, notify
     from regions.models import Department, Region
     from regions.services import load_regions
     from reports.models import MonthlyStat, StatRun
@@ -307,6 +308,8 @@ def _build_other_city() -> tuple[dict, set[str]]:
         admitted_on=timezone.localdate() - timedelta(days=5),
         source="family",
     )
+    # A reminder to the other city's worker, through the one notification service.
+    notify([Draft(recipient_id=worker.pk, kind="other", text="长春提醒消息")], on=timezone.localdate())
 
     rows = _new_since(before)
     markers = {
@@ -333,6 +336,7 @@ def _build_other_city() -> tuple[dict, set[str]]:
         "长春绩效评价",
         "长春星级申请",
         "长春住院医院",
+        "长春提醒消息",
         village.code,
         towns[0].code,
         county.code,
