@@ -22,15 +22,17 @@
   // The inbox badge: counted by the server after the page (a page's own queries stay its own),
   // kept there a minute per account; offline the fetch fails and the badge stays hidden.
   document.addEventListener("DOMContentLoaded", () => {
-    const badge = document.querySelector("[data-inbox-badge]");
-    if (!badge) return;
-    fetch(badge.dataset.inboxBadge, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    const badges = document.querySelectorAll("[data-inbox-badge]");
+    if (!badges.length) return;
+    fetch(badges[0].dataset.inboxBadge, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then((response) => (response.ok ? response.json() : null))
       .then((data) => {
         if (!data) return;
-        badge.textContent = String(data.total);
-        badge.hidden = !data.total;
-        badge.dataset.loaded = "1";
+        badges.forEach((badge) => {
+          badge.textContent = String(data.total);
+          badge.hidden = !data.total;
+          badge.dataset.loaded = "1";
+        });
       })
       .catch(() => {});
   });
