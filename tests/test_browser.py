@@ -70,7 +70,7 @@ def test_register_find_and_open_then_another_worker_cannot(live_server, browser,
     other = browser.new_context(viewport=PHONE, locale="zh-CN")
     page = other.new_page()
     login(page, live_server.url, "worker2", PASSWORD)
-    page.goto(f"{live_server.url}/?q=周阿")
+    page.goto(f"{live_server.url}/elders/?q=周阿")
     assert "周阿婆" not in page.inner_text("#elder-rows")
     response = page.goto(file_url)
     assert response.status == 404
