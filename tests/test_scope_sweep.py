@@ -155,8 +155,8 @@ def _build_other_city() -> tuple[dict, set[str]]:
     from audit.models import AccessLog
     from facilities.services import admit, apply_for_bed, set_up_family_bed
     from facilities.tests.helpers import make_facility
-    from policies.services import load_policy_pack
     from notifications.services import Draft, notify
+    from policies.services import load_policy_pack
     from regions.models import Department, Region
     from regions.services import load_regions
     from reports.models import MonthlyStat, StatRun
