@@ -432,7 +432,7 @@ class HospitalStaySerializer(serializers.ModelSerializer):
         return _run(services.record_hospital_stay, acting_user=self.context["request"].user, **validated)
 
 
-class DischargeSerializer(serializers.Serializer):
+class HospitalDischargeSerializer(serializers.Serializer):
     discharged_on = serializers.DateField()
 
 
@@ -446,9 +446,9 @@ class HospitalStayViewSet(PersonalDataAuditMixin, ScopedCreateReadViewSet):
     filterset_fields = ["elder", "source"]
     action_permissions = {"discharge": ["homecare.change_hospitalstay"]}
 
-    @action(detail=True, methods=["post"], serializer_class=DischargeSerializer)
+    @action(detail=True, methods=["post"], serializer_class=HospitalDischargeSerializer)
     def discharge(self, request, pk=None):
-        body = DischargeSerializer(data=request.data)
+        body = HospitalDischargeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         stay = _run(
             services.end_hospital_stay,
