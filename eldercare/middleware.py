@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -57,4 +59,33 @@ class RefuseNulMiddleware:
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": message}, status=400)
             return HttpResponseBadRequest(message)
+        return self.get_response(request)
+
+
+# Set in the session at sign-in when the account holds a temporary password (regions.signals).
+MUST_CHANGE_PASSWORD = "must_change_password"
+
+
+class PasswordChangeRequiredMiddleware:
+    """An account signed in with a temporary password an administrator issued opens no page but
+    the password change until it has chosen its own (reading the session only: no query)."""
+
+    # What such an account may still reach: the change itself, signing out, and the page assets.
+    ALLOWED = ("/accounts/", "/static/", "/i18n/", "/manifest", "/sw.js", "/offline")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if (
+            session is not None
+            and session.get(MUST_CHANGE_PASSWORD)
+            and not request.path.startswith(self.ALLOWED)
+        ):
+            message = _("You signed in with a temporary password: choose your own password first.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=403)
+            messages.warning(request, message)
+            return redirect("password-change")
         return self.get_response(request)

@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "eldercare.middleware.NoStoreMiddleware",
     "eldercare.middleware.RefuseNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "eldercare.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -118,6 +118,7 @@ urlpatterns = [
     path("subsidies/", include("subsidies.urls")),
     path("exchanges/", include("exchanges.urls")),
     path("homecare/", include("homecare.urls")),
+    path("staff/", include("regions.urls")),
     path("", include((pwa.urlpatterns, "pwa"))),
     path("", include("notifications.urls")),
     path("", include("elders.urls")),

@@ -8,8 +8,12 @@ class RegionsConfig(AppConfig):
     verbose_name = _("Regions and staff")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from .roles import sync_role_groups
+        from .signals import flag_temporary_password
 
         # Derived data only: the role groups follow the permission table in roles.py. It
         # runs after the last app's post_migrate, once every app's permissions exist.
         post_migrate.connect(sync_role_groups)
+        user_logged_in.connect(flag_temporary_password, dispatch_uid="regions.temporary_password")

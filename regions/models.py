@@ -125,6 +125,9 @@ class StaffProfile(models.Model):
         related_name="staff",
         help_text=_("The unit this account reports for on plan tasks (a unit of its own division)."),
     )
+    # Set when an administrator gave the account a temporary password: the next sign-in must
+    # change it before any page opens (eldercare.middleware.PasswordChangeRequiredMiddleware).
+    must_change_password = models.BooleanField(_("must change the password"), default=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -140,6 +143,46 @@ class StaffProfile(models.Model):
 
         if self.department_id and self.department.region_id != self.region_id:
             raise ValidationError({"department": _("The unit must belong to the account's own division.")})
+
+
+class AccountAction(models.TextChoices):
+    CREATED = "created", _("Account created")
+    CHANGED = "changed", _("Role, region or status changed")
+    PASSWORD_RESET = "password_reset", _("Temporary password issued")
+    LOCKOUT_RESET = "lockout_reset", _("Sign-in lock-out lifted")
+
+
+@scoped("region")
+class AccountEvent(models.Model):
+    """Who did what to a staff account, when and from where: the audit trail of account management
+    (the profile's history keeps the values; this keeps the acts, a password reset included)."""
+
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE, related_name="+"
+    )
+    # The account's region when it happened: the trail stays in scope of the region it concerned.
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT)
+    action = models.CharField(_("action"), max_length=20, choices=AccountAction.choices)
+    acted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    acted_at = models.DateTimeField(_("at"), auto_now_add=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("account event")
+        verbose_name_plural = _("account events")
+        ordering = ["-acted_at", "-id"]
+        indexes = [models.Index(fields=["account", "-acted_at"], name="account_event_account_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.acted_at:%Y-%m-%d %H:%M}"
 
 
 # Accounts are scoped by their staff profile's region (a superuser has none: no role account sees

@@ -273,6 +273,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_EXCHANGES_READ,
         *_EXCHANGES_WRITE,
         "regions.view_staffprofile",
+        # The district manages its streets' and communities' accounts on the staff pages (not
+        # the admin's account screen, which stays the city's).
+        "regions.add_staffprofile",
+        "regions.change_staffprofile",
         *_REGISTRY_WRITE,
         "elders.import_elder",
         "elders.export_elder",

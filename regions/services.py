@@ -5,22 +5,26 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
+from eldercare.clients import client_address
 from eldercare.models import revoke_tokens
 
 from .choices import Level, Role
-from .models import Department, Region, StaffProfile
+from .models import AccountAction, AccountEvent, Department, Region, StaffProfile
 from .roles import ADMIN_ROLES, ROLE_LEVEL_ERROR, ROLE_LEVELS
 from .rules import kind_of_town, kind_of_village, pad_code
 from .scope import in_scope
@@ -232,13 +236,15 @@ def create_staff(
     is_active: bool = True,
     department: str | None = None,
     acting_user=None,
+    temporary_password: bool = False,
 ) -> tuple[StaffProfile, bool]:
     """Create a staff account (or update the existing one of that username).
 
     The one write path for accounts: the command, the user admin and the staff-profile admin
     call it. Staff status and the group follow the role. `department` names the responsible
     unit of the account's own division it reports for ('' removes it, None keeps it). Returns
-    the profile and whether the account was created.
+    the profile and whether the account was created. With `temporary_password` the password
+    set is one an administrator hands over: the next sign-in must change it.
     """
     account = check_staff_account(
         username=username,
@@ -268,11 +274,21 @@ def create_staff(
         profile.certificate_number = certificate_number
     if department is not None:
         profile.department = unit
+    if password:
+        profile.must_change_password = temporary_password
     if acting_user is not None:
         profile._history_user = acting_user
     profile.full_clean()
     profile.save()
     user.groups.set(Group.objects.filter(name=role))
+    if acting_user is not None:
+        _record(
+            user,
+            account.region,
+            AccountAction.CREATED if created else AccountAction.CHANGED,
+            acting_user,
+            detail=f"{Role(role).label} {account.region.name}",
+        )
     if not created and (password or not is_active):
         # A reset password or a deactivated account ends the API tokens issued before.
         revoke_tokens(user=user)
@@ -319,6 +335,78 @@ def set_staff_password(*, user, password: str | None, acting_user=None) -> None:
         user.set_password(password)
     user.save(update_fields=["password"])
     revoke_tokens(user=user)
+
+
+# Letters and digits a person reads out or copies without mistaking one for another (no 0/O, 1/l/I).
+_TEMPORARY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
+TEMPORARY_LENGTH = 12
+
+
+def temporary_password() -> str:
+    """A random password to hand over once; it has letters and digits, so the validators pass."""
+    while True:
+        value = "".join(secrets.choice(_TEMPORARY_ALPHABET) for _i in range(TEMPORARY_LENGTH))
+        if any(c.isdigit() for c in value) and any(c.isalpha() for c in value):
+            return value
+
+
+def _record(user, region: Region, action: str, acting_user, *, detail: str = "") -> AccountEvent:
+    """One entry of the account trail, with the address of the request being served (if any)."""
+    request = getattr(HistoricalRecords.context, "request", None)
+    acted_by = acting_user if acting_user is not None and acting_user.is_authenticated else None
+    return AccountEvent.objects.create(
+        account=user,
+        region=region,
+        action=action,
+        acted_by=acted_by,
+        address=client_address(request) if request is not None else None,
+        detail=str(detail)[:200],
+    )
+
+
+def _managed_profile(acting_user, user) -> StaffProfile:
+    """The account's profile, once the acting user is shown to be allowed to manage it."""
+    if acting_user is not None and user.pk == acting_user.pk:
+        raise PermissionDenied(_("You may not reset your own account; change your password instead."))
+    check_may_manage(acting_user, user=user)
+    profile = StaffProfile.objects.select_related("region").filter(user=user).first()
+    if profile is None:
+        raise PermissionDenied(_("A superuser's account can only be changed by a superuser."))
+    return profile
+
+
+@transaction.atomic
+def issue_temporary_password(*, user, acting_user) -> str:
+    """An administrator's password reset as a bureau does it: a random temporary password, shown
+    once to the administrator, that the owner must change at the next sign-in. The old password
+    and every API token stop working at once; the reset is on the account's trail."""
+    profile = _managed_profile(acting_user, user)
+    password = temporary_password()
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    profile.must_change_password = True
+    if acting_user is not None:
+        profile._history_user = acting_user
+    profile.save(update_fields=["must_change_password"])
+    revoke_tokens(user=user)
+    _record(user, profile.region, AccountAction.PASSWORD_RESET, acting_user)
+    return password
+
+
+@transaction.atomic
+def reset_lockout(*, user, acting_user) -> int:
+    """Lift the sign-in lock-out of an account (django-axes counts failures per username and
+    address): every failed attempt recorded for the username is forgotten. How many records
+    were dropped; the act is on the account's trail."""
+    profile = _managed_profile(acting_user, user)
+    dropped, _detail = AccessAttempt.objects.filter(username=user.get_username()).delete()
+    _record(user, profile.region, AccountAction.LOCKOUT_RESET, acting_user)
+    return dropped
+
+
+def password_changed(*, user) -> None:
+    """The owner chose a password of their own: a temporary one no longer has to be changed."""
+    StaffProfile.objects.filter(user=user, must_change_password=True).update(must_change_password=False)
 
 
 def ensure_departments(units: list[tuple[str, str, str]]) -> dict[tuple[str, str], Department]:

