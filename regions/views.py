@@ -24,7 +24,6 @@ from .forms import StaffCreateForm
 from .models import Region
 
 
-
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's own page (it asks for the old password and keeps this session signed in);
     the API tokens issued under the old password end with it."""

@@ -51,7 +51,9 @@ def _pick_region(page, steps, picker: str, codes: list[str]) -> None:
 
 
 @pytest.mark.parametrize(("viewport", "suffix"), [(DESKTOP, "desktop"), (PHONE, "phone")])
-def test_the_city_creates_a_staff_account_with_the_region_picker(live_server, browser, wenzhou, viewport, suffix):
+def test_the_city_creates_a_staff_account_with_the_region_picker(
+    live_server, browser, wenzhou, viewport, suffix
+):
     make_staff("city", "city_admin", CITY)
     ctx = browser.new_context(viewport=viewport, locale="zh-CN")
     page = ctx.new_page()

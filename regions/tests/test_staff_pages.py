@@ -31,14 +31,22 @@ def test_city_creates_an_account_with_a_temporary_password_it_sees_once(staff):
     assert resp.status_code == 200
     body = resp.content.decode()
     profile = StaffProfile.objects.select_related("user").get(user__username="gl01")
-    assert (profile.role, profile.region_id, profile.user.first_name) == ("community_worker", WUMA_GULOU, "顾丽")
+    assert (profile.role, profile.region_id, profile.user.first_name) == (
+        "community_worker",
+        WUMA_GULOU,
+        "顾丽",
+    )
     assert profile.must_change_password
     assert profile.user.groups.filter(name="community_worker").exists()  # the service set the role's group
     password = body.split('data-testid="password">')[1].split("<")[0]
     assert len(password) == 12 and profile.user.check_password(password)
     assert "no-store" in resp["Cache-Control"]
     event = AccountEvent.objects.get(account=profile.user)
-    assert (event.action, event.acted_by, event.region_id) == (AccountAction.CREATED, staff["city_admin"], WUMA_GULOU)
+    assert (event.action, event.acted_by, event.region_id) == (
+        AccountAction.CREATED,
+        staff["city_admin"],
+        WUMA_GULOU,
+    )
 
 
 def test_a_temporary_password_opens_only_the_password_change(staff):
@@ -84,7 +92,7 @@ def test_bad_input_names_the_field_in_chinese_and_writes_nothing(staff, fields, 
 def test_a_district_manages_only_its_own_district(staff, wenzhou):
     district = as_user(staff["district_officer"])  # 鹿城区
     resp = _new(district, username="lw01", region=make_longwan_village())
-    assert "data-error-for=\"region\"" in resp.content.decode()
+    assert 'data-error-for="region"' in resp.content.decode()
     assert not User.objects.filter(username="lw01").exists()
     outside = make_staff("lw-worker", "community_worker", make_longwan_village())
     assert district.get(f"/staff/{outside.pk}/").status_code == 404
