@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from assessments.api import AssessmentViewSet
 from eldercare import pwa
+from eldercare.health import healthz
 from eldercare.schema import DocsView, SchemaView
 from eldercare.tokens import ObtainTokenView, RevokeTokenView
 from elders.api import ElderViewSet
@@ -96,6 +97,7 @@ router.register("emergency-calls", EmergencyCallViewSet, basename="emergencycall
 router.register("hospital-stays", HospitalStayViewSet, basename="hospitalstay")
 
 urlpatterns = [
+    path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", pwa.LogoutView.as_view(), name="logout"),

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from elders.choices import EconomicStatus, LivingArrangement
 from elders.models import Elder
@@ -76,3 +77,11 @@ def make_staff(username: str, role: str, region_code: str, **extra):
         username=username, role=role, region_code=region_code, password=PASSWORD, **extra
     )
     return get_user_model().objects.get(pk=profile.user_id)
+
+
+def api_client(user=None) -> APIClient:
+    """The one way tests call the API: a DRF client signed in as `user` (anonymous if None)."""
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client

@@ -8,14 +8,13 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from services.models import CreditRecord
 from supervision.models import Inspection, InspectionPlan, RectificationOrder
 from supervision.tasks import flag_overdue_task
 from supervision.tests.helpers import PNG, supervision_world
 from tests.browser import PHONE, login, screenshot
-from tests.factories import PASSWORD, WUMA_GULOU, ElderFactory
+from tests.factories import PASSWORD, WUMA_GULOU, ElderFactory, api_client
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -97,8 +96,7 @@ def test_plan_draw_inspect_rectify_overdue_reinspect_blacklist(
     ctx.close()
     assert CreditRecord.objects.filter(provider=world["operator"], kind="blacklist").exists()
 
-    client = APIClient()
-    client.force_authenticate(world["operator_account"])
+    client = api_client(world["operator_account"])
     elder = ElderFactory(residence_id=WUMA_GULOU)
     response = client.post(
         "/api/v1/service-records/",

@@ -45,7 +45,7 @@ def test_registry_export_writes_formula_like_text_as_text(client, staff):
             address=value
         )
     client.force_login(staff["city_admin"])
-    from tests.test_import_export import _all_fields
+    from elders.tests.test_import_export import _all_fields
 
     resp = client.post("/admin/elders/elder/export/", {"format": "0", "resource": "0", **_all_fields()})
     assert resp.status_code == 200

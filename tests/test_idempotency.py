@@ -6,22 +6,19 @@ from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from assessments.models import Assessment
 from assessments.tests.test_api import payload as assessment_payload
 from elders.models import Elder
 from elders.rules import make_id_number
 from services.models import Visit
-from tests.factories import WUMA, WUMA_GULOU, ElderFactory, make_staff
+from tests.factories import WUMA, WUMA_GULOU, ElderFactory, api_client, make_staff
 
 pytestmark = pytest.mark.django_db
 
 
 def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
+    return api_client(user)
 
 
 def visit_body(elder):

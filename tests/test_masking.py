@@ -19,7 +19,6 @@ import openpyxl
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from eldercare.urls import router
 from elders.rules import age_on, check_character
@@ -28,7 +27,7 @@ from facilities.tests.helpers import make_facility
 from services.models import ProviderStaff
 from services.services import record_visit
 from services.tests.factories import make_caregiver, make_provider
-from tests.factories import ElderFactory
+from tests.factories import ElderFactory, api_client
 
 pytestmark = pytest.mark.django_db
 MASKED_ROLES = ["leader", "provider_staff"]
@@ -94,8 +93,7 @@ def _text(response) -> str:
 
 
 def api_answers(user, world) -> dict[str, str]:
-    client = APIClient()
-    client.force_authenticate(user)
+    client = api_client(user)
     answers = {}
     for prefix, _viewset, _basename in router.registry:
         path = f"/api/v1/{prefix}/"
@@ -176,8 +174,7 @@ def candidates(masked: str, age: int, on: date) -> list[str]:
 
 @pytest.mark.parametrize("role", MASKED_ROLES)
 def test_a_masked_number_and_the_age_leave_many_candidates(staff, world, role):
-    client = APIClient()
-    client.force_authenticate(staff[role])
+    client = api_client(staff[role])
     elder = world["elders"][0]
     row = client.get(f"/api/v1/elders/{elder.pk}/").json()
     assert row["birth_date"] is None and isinstance(row["age"], int)

@@ -5,15 +5,13 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from services.services import record_visit
-from tests.factories import ElderFactory
+from tests.factories import ElderFactory, api_client
 
 pytestmark = pytest.mark.django_db
 
 
 def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
+    return api_client(user)
 
 
 def follow(client, url):

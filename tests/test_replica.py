@@ -25,7 +25,7 @@ from rest_framework.test import APIClient
 from eldercare import db as routing
 from reports.services import compute_month
 from services.models import Visit
-from tests.factories import WUMA_GULOU, ElderFactory
+from tests.factories import WUMA_GULOU, ElderFactory, api_client
 
 pytestmark = [
     pytest.mark.skipif("replica" not in settings.DATABASES, reason="needs DATABASE_REPLICA_URL (.ci/run)"),
@@ -120,8 +120,7 @@ def test_dashboard_and_api_lists_read_from_the_replica(standby, month, staff, cl
     for table in ('FROM "auth_user"', 'FROM "regions_staffprofile"'):
         assert table in tables(on_primary) and table not in tables(on_replica)
 
-    api = APIClient()
-    api.force_authenticate(staff["street_officer"])
+    api = api_client(staff["street_officer"])
     with (
         CaptureQueriesContext(standby) as on_replica,
         CaptureQueriesContext(connections["default"]) as on_primary,
@@ -189,8 +188,7 @@ def test_the_portal_keeps_working_when_the_replica_stops(standby, month, staff, 
             page = client.get(url)
         assert page.status_code == 200 and "33.3%" in page.content.decode()
         assert "reports_monthlystat" in tables(on_primary)
-        api = APIClient()
-        api.force_authenticate(staff["street_officer"])
+        api = api_client(staff["street_officer"])
         assert api.get("/api/v1/elders/").status_code == 200
     finally:
         _pg_ctl("start")  # waits until the standby accepts connections again

@@ -36,12 +36,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, include, path
 from django.utils import timezone
 from rest_framework import serializers, viewsets
 from rest_framework.routers import SimpleRouter
-from rest_framework.test import APIClient
 
 from core.admin import ScopedAdmin
 from core.api import ScopedAPIMixin
 from elders.models import Elder
-from tests.factories import LUCHENG, WUMA_GULOU, ElderFactory, make_staff
+from tests.factories import LUCHENG, WUMA_GULOU, ElderFactory, api_client, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -527,8 +526,7 @@ def _ids(resp) -> set:
 
 
 def sweep_api(user, role: str, out: Outside) -> tuple[list[str], int]:
-    client = APIClient()
-    client.force_authenticate(user)
+    client = api_client(user)
     failures, swept = [], 0
     for route, _pattern, cls, methods in api_routes():
         swept += 1
@@ -658,11 +656,9 @@ def test_no_interface_answers_with_data_outside_the_accounts_scope(accounts, out
 
 def test_an_account_sees_its_own_scope_through_the_same_routes(accounts, outside):
     # Not vacuous: the same walk shows a city-level account its own city's rows.
-    client = APIClient()
-    client.force_authenticate(accounts["city_admin"])
+    client = api_client(accounts["city_admin"])
     assert _ids(client.get("/api/v1/elders/")) and _ids(client.get("/api/v1/facilities/"))
-    provider = APIClient()
-    provider.force_authenticate(accounts["provider_staff"])
+    provider = api_client(accounts["provider_staff"])
     assert provider.get("/api/v1/caregivers/").status_code == 200
 
 

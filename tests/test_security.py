@@ -10,7 +10,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, api_client
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db
@@ -93,8 +93,7 @@ def test_api_answers_and_signed_in_pages_are_never_stored(client, staff):
     from tests.factories import ElderFactory
 
     elder = ElderFactory()
-    api = APIClient()
-    api.force_authenticate(staff["city_admin"])
+    api = api_client(staff["city_admin"])
     for resp in (
         api.get("/api/v1/elders/"),
         api.get(f"/api/v1/elders/{elder.pk}/"),

@@ -4,21 +4,18 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from assessments.instrument import ITEMS
 from assessments.models import Assessment, AssessmentRequest, RecognisedResult
 from assessments.services import queue_due_reassessments
-from tests.factories import LONGWAN, WUMA, WUMA_GULOU, WUMA_MOCHI, ElderFactory, make_staff
+from tests.factories import LONGWAN, WUMA, WUMA_GULOU, WUMA_MOCHI, ElderFactory, api_client, make_staff
 
 pytestmark = pytest.mark.django_db
 FULL = {item.code: item.max_score for item in ITEMS}
 
 
 def client_for(user):
-    c = APIClient()
-    c.force_authenticate(user)
-    return c
+    return api_client(user)
 
 
 @pytest.fixture

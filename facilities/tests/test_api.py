@@ -4,22 +4,19 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from facilities.models import WaitlistEvent
 from facilities.tests.helpers import make_facility
 from services.models import ProviderStaff
 from services.tests.factories import make_provider
-from tests.factories import LONGWAN, WUMA, WUMA_GULOU, ElderFactory, first_village_of
+from tests.factories import LONGWAN, WUMA, WUMA_GULOU, ElderFactory, api_client, first_village_of
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
 
 
 def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
+    return api_client(user)
 
 
 @pytest.fixture

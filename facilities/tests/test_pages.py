@@ -8,7 +8,7 @@ from facilities.tests.helpers import make_facility
 from policies.services import load_policy_pack
 from services.models import ProviderStaff
 from services.tests.factories import make_provider
-from tests.factories import LUCHENG, WUMA_GULOU, ElderFactory
+from tests.factories import LUCHENG, WUMA_GULOU, ElderFactory, api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -71,13 +71,11 @@ def test_leader_sees_the_list_but_no_admission_form(client, staff):
 
 
 def test_list_page_and_api_use_a_bounded_number_of_queries(client, staff, django_assert_max_num_queries):
-    from rest_framework.test import APIClient
 
     for _ in range(3):
         make_facility()
     client.force_login(staff["city_admin"])
-    api = APIClient()
-    api.force_authenticate(staff["city_admin"])
+    api = api_client(staff["city_admin"])
     with django_assert_max_num_queries(12) as few:
         client.get("/facilities/")
     with django_assert_max_num_queries(10) as api_few:

@@ -3,20 +3,17 @@
 from datetime import timedelta
 
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from homecare.models import EmergencyCall, Order, Statement
 from homecare.settlement import settle_month
-from tests.factories import make_staff
+from tests.factories import api_client, make_staff
 
 from .conftest import PIN
 from .helpers import month, month_start
 
 
 def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
+    return api_client(user)
 
 
 def test_order_through_the_api(ny):

@@ -4,13 +4,12 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from rest_framework.test import APIClient
 
 from homecare import services
 from homecare.choices import FlagKind, StaySource
 from homecare.models import Flag, HospitalStay
 from homecare.settlement import settle_month
-from tests.factories import make_staff
+from tests.factories import api_client, make_staff
 
 from .helpers import deliver, month, month_start
 
@@ -79,8 +78,7 @@ def test_a_stay_is_checked(ny):
 
 
 def test_hospital_stays_through_the_api(ny):
-    client = APIClient()
-    client.force_authenticate(ny["worker"])
+    client = api_client(ny["worker"])
     day = month_start().date()
     made = client.post(
         "/api/v1/hospital-stays/",
@@ -105,12 +103,10 @@ def test_hospital_stays_through_the_api(ny):
         format="json",
     )
     assert bad.status_code == 400
-    outsider = APIClient()
-    outsider.force_authenticate(make_staff("hs-api-out", "community_worker", "330302006044"))
+    outsider = api_client(make_staff("hs-api-out", "community_worker", "330302006044"))
     assert outsider.get(f"/api/v1/hospital-stays/{pk}/").status_code == 404
     assert outsider.get("/api/v1/hospital-stays/").json()["count"] == 0
-    provider = APIClient()
-    provider.force_authenticate(ny["staff"])
+    provider = api_client(ny["staff"])
     assert (
         provider.post(
             "/api/v1/hospital-stays/",

@@ -5,7 +5,6 @@ from datetime import date, datetime
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from facilities.tests.helpers import make_facility
 from plans.models import Target, TargetStep
@@ -13,7 +12,7 @@ from plans.selectors import target_progress
 from regions.models import Region
 from reports.services import compute_month
 from services.models import Visit
-from tests.factories import LONGWAN, LUCHENG, WUMA, WUMA_GULOU, ElderFactory, first_village_of
+from tests.factories import LONGWAN, LUCHENG, WUMA, WUMA_GULOU, ElderFactory, api_client, first_village_of
 
 pytestmark = pytest.mark.django_db
 TZ = timezone.get_current_timezone()
@@ -168,8 +167,7 @@ def test_yearly_steps_sums_and_increases(november, staff):
 def test_api_lists_targets_with_progress_and_the_dashboard_stays_cheap(
     november, staff, client, django_assert_max_num_queries
 ):
-    api = APIClient()
-    api.force_authenticate(staff["leader"])
+    api = api_client(staff["leader"])
     results = {r["code"]: r for r in api.get("/api/v1/targets/?page_size=100").json()["results"]}
     canteens = results["WZ-T2"]
     assert canteens["latest_value"] == 2 and canteens["latest_period"] == "2026-11"

@@ -7,12 +7,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from plans.models import Task, TaskAssignment, TaskEvidence, TaskUpdate
 from plans.selectors import open_assignments, task_summary, unit_summaries
 from plans.services import report_on_task
 from regions.models import Region
+from tests.factories import api_client
 
 from .conftest import PDF
 
@@ -61,8 +61,7 @@ def test_another_units_account_is_refused_and_nothing_is_written(units, media, e
             report_on_task(acting_user=units[who], assignment=part_of_health, status="in_progress", note="x")
     assert not TaskUpdate.objects.exists()
     # Through the API the same refusal is a 403.
-    api = APIClient()
-    api.force_authenticate(units["民政"])
+    api = api_client(units["民政"])
     response = api.post(
         f"/api/v1/task-assignments/{part_of_health.pk}/report/",
         {"status": "done", "note": "x"},
@@ -163,8 +162,7 @@ def test_task_page_offers_the_report_form_only_to_a_responsible_unit(units, clie
 
 
 def test_api_lists_tasks_with_the_parts_in_scope_and_takes_a_report(units, media):
-    api = APIClient()
-    api.force_authenticate(units["鹿城"])
+    api = api_client(units["鹿城"])
     tasks = api.get("/api/v1/tasks/?page_size=100").json()["results"]
     assert tasks and all(p["unit"] == "鹿城区人民政府" for t in tasks for p in t["parts"])
     wz5 = next(t for t in tasks if t["code"] == "WZ-5")
@@ -193,8 +191,7 @@ def test_pages_and_api_need_the_permission(units, staff, client):
     client.force_login(staff["assessor"])  # no plan permissions
     assert client.get("/plans/").status_code == 403
     assert client.get(f"/plans/tasks/{task.pk}/").status_code == 403
-    api = APIClient()
-    api.force_authenticate(staff["provider_staff"])
+    api = api_client(staff["provider_staff"])
     assert api.get("/api/v1/tasks/").status_code == 403
     assert api.get("/api/v1/task-assignments/").status_code == 403
     client.logout()

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from assessments.models import RecognisedResult
 from core.periods import period_of
@@ -19,7 +18,7 @@ from services.selectors import target_group
 from subsidies.disbursement import run_disbursement
 from subsidies.models import Entitlement, Payment, Scheme
 from subsidies.tests.helpers import load_pack_for_today
-from tests.factories import LUCHENG, WUMA_GULOU, ElderFactory, make_staff
+from tests.factories import LUCHENG, WUMA_GULOU, ElderFactory, api_client, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +42,7 @@ def _born(age: int) -> date:
 
 
 def _eligibility(user, elder) -> dict[str, dict]:
-    c = APIClient()
-    c.force_authenticate(user)
+    c = api_client(user)
     return {row["scheme"]: row for row in c.get(f"/api/v1/elders/{elder.pk}/eligibility/").json()}
 
 

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from eldercare.urls import router
 from facilities.tests.helpers import make_facility
 from regions.filters import has_region
 from regions.rules import significant_prefix
 from services.tests.factories import make_provider
-from tests.factories import LONGWAN, SONGTAI, WUMA_GULOU, WUMA_MOCHI, ElderFactory, first_village_of
+from tests.factories import (
+    LONGWAN,
+    SONGTAI,
+    WUMA_GULOU,
+    WUMA_MOCHI,
+    ElderFactory,
+    api_client,
+    first_village_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +41,7 @@ def test_the_same_region_filters_the_elders_by_code_prefix_or_full_code(staff):
     gulou, mochi = ElderFactory(residence_id=WUMA_GULOU), ElderFactory(residence_id=WUMA_MOCHI)
     songtai = ElderFactory(residence_id=first_village_of(SONGTAI[:9]))
     longwan = ElderFactory(residence_id=first_village_of(LONGWAN[:6]))
-    client = APIClient()
-    client.force_authenticate(staff["city_admin"])
+    client = api_client(staff["city_admin"])
     assert _names(client, "/api/v1/elders/", "330302006000") == {gulou.name, mochi.name}
     assert _names(client, "/api/v1/elders/", "330302006") == {gulou.name, mochi.name}
     assert _names(client, "/api/v1/elders/", "330302") == {gulou.name, mochi.name, songtai.name}
@@ -48,8 +54,7 @@ def test_facilities_and_providers_filter_by_the_same_meaning(staff):
     near = make_facility(region=SONGTAI, name="松台街道照料中心")
     far = make_facility(region=first_village_of(LONGWAN[:6])[:9] + "000", name="龙湾照料中心")
     mine = make_provider(region="330302000000", name="鹿城居家服务社")
-    client = APIClient()
-    client.force_authenticate(staff["city_admin"])
+    client = api_client(staff["city_admin"])
     assert _names(client, "/api/v1/facilities/", "330302") == {near.name}
     assert _names(client, "/api/v1/facilities/", "3303") >= {near.name, far.name}
     assert mine.name in _names(client, "/api/v1/providers/", "3303")
@@ -58,8 +63,7 @@ def test_facilities_and_providers_filter_by_the_same_meaning(staff):
 
 def test_a_region_outside_the_account_gives_nothing_and_a_bad_one_names_the_field(staff):
     ElderFactory(residence_id=first_village_of(LONGWAN[:6]))
-    client = APIClient()
-    client.force_authenticate(staff["community_worker"])
+    client = api_client(staff["community_worker"])
     assert _names(client, "/api/v1/elders/", LONGWAN) == set()  # scope first, then the filter
     resp = client.get("/api/v1/elders/", {"region": "鹿城区"})
     assert resp.status_code == 400 and list(resp.json()) == ["region"]
@@ -67,8 +71,7 @@ def test_a_region_outside_the_account_gives_nothing_and_a_bad_one_names_the_fiel
 
 
 def test_every_api_list_of_a_model_with_a_region_offers_the_one_region_filter(staff):
-    schema = APIClient()
-    schema.force_authenticate(staff["city_admin"])
+    schema = api_client(staff["city_admin"])
     spec = schema.get(
         reverse("api-schema"), {"format": "json", "lang": "en"}, HTTP_ACCEPT_LANGUAGE="en"
     ).json()

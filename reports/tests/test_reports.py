@@ -5,13 +5,12 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from elders.services import change_status
 from reports.models import MonthlyStat
 from reports.services import compute_month
 from services.models import Visit
-from tests.factories import LONGWAN, WUMA_GULOU, WUMA_MOCHI, ElderFactory, first_village_of
+from tests.factories import LONGWAN, WUMA_GULOU, WUMA_MOCHI, ElderFactory, api_client, first_village_of
 
 pytestmark = pytest.mark.django_db
 PERIOD = "2026-09"
@@ -120,8 +119,7 @@ def test_rerun_is_idempotent_and_a_late_visit_is_a_revision(september, staff):
 
 def test_stats_api_is_scoped_and_lists_current_rows(september, staff):
     compute_month(PERIOD)
-    c = APIClient()
-    c.force_authenticate(staff["street_officer"])
+    c = api_client(staff["street_officer"])
     rows = c.get(f"/api/v1/stats/?period={PERIOD}&metric=visit_rate&page_size=500").json()["results"]
     assert {r["region"] for r in rows} == {"330302006000", WUMA_GULOU, WUMA_MOCHI}
     row = next(r for r in rows if r["region"] == WUMA_GULOU)

@@ -7,21 +7,18 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from policies.services import load_policy_pack
 from services import services
 from services.models import Catalogue, CatalogueItem, ProviderStaff
 from services.tests.factories import make_caregiver, make_provider, make_uscc
-from tests.factories import LONGWAN, LUCHENG, SONGTAI, WUMA, ElderFactory, first_village_of
+from tests.factories import LONGWAN, LUCHENG, SONGTAI, WUMA, ElderFactory, api_client, first_village_of
 
 pytestmark = pytest.mark.django_db
 
 
 def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
+    return api_client(user)
 
 
 def ids(response):

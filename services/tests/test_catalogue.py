@@ -6,14 +6,13 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from policies.services import load_policy_pack
 from services import rules
 from services.catalogue import publish_catalogue
 from services.models import Caregiver, Catalogue, CatalogueItem, Provider, ProviderStaff
 from services.services import record_blacklisting, record_service
-from tests.factories import CITY, LONGWAN, LUCHENG, WUMA, WUMA_GULOU, ElderFactory, id_number_for
+from tests.factories import CITY, LONGWAN, LUCHENG, WUMA, WUMA_GULOU, ElderFactory, api_client, id_number_for
 
 LONGWAN_VILLAGE_PREFIX = LONGWAN[:6] + "001"
 
@@ -22,9 +21,7 @@ AGE80 = {"fact": "age", "op": "gte", "value": 80}
 
 
 def api(user):
-    c = APIClient()
-    c.force_authenticate(user)
-    return c
+    return api_client(user)
 
 
 def uscc(body: str = "91330302MA2C0001") -> str:

@@ -13,15 +13,13 @@ from facilities.services import admit
 from facilities.tests.helpers import make_facility
 from services.models import Caregiver, ProviderStaff, ServiceRecord
 from services.tests.factories import make_caregiver, make_provider
-from tests.factories import LUCHENG, ElderFactory, id_number_for
+from tests.factories import LUCHENG, ElderFactory, api_client, id_number_for
 
 pytestmark = pytest.mark.django_db
 
 
 def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
+    return api_client(user)
 
 
 @pytest.fixture

@@ -5,21 +5,18 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from core.periods import current_period
 from services.models import FollowUp, Visit
 from services.selectors import due_list
 from services.services import close_follow_up, record_visit
-from tests.factories import WUMA_GULOU, WUMA_MOCHI, ElderFactory
+from tests.factories import WUMA_GULOU, WUMA_MOCHI, ElderFactory, api_client
 
 pytestmark = pytest.mark.django_db
 
 
 def api(user):
-    c = APIClient()
-    c.force_authenticate(user)
-    return c
+    return api_client(user)
 
 
 def at(day: date, hour: int = 10) -> datetime:

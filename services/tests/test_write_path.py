@@ -10,15 +10,13 @@ from rest_framework.test import APIClient
 
 from services.models import Caregiver, Provider, ProviderStaff
 from services.tests.factories import make_provider, make_uscc
-from tests.factories import LONGWAN, LUCHENG, id_number_for, make_staff
+from tests.factories import LONGWAN, LUCHENG, api_client, id_number_for, make_staff
 
 pytestmark = pytest.mark.django_db
 
 
 def _client(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
+    return api_client(user)
 
 
 def test_a_district_files_a_provider_in_its_region_and_cannot_move_it_out(staff):

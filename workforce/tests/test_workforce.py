@@ -5,12 +5,11 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from rest_framework.test import APIClient
 
 from facilities.tests.helpers import make_facility
 from regions.models import Region
 from services.tests.factories import make_caregiver, make_provider
-from tests.factories import LONGWAN, SONGTAI, WUMA, WUMA_GULOU, first_village_of
+from tests.factories import LONGWAN, SONGTAI, WUMA, WUMA_GULOU, api_client, first_village_of
 from workforce.models import Adviser, TrainingSession
 from workforce.services import appoint_adviser, end_adviser, record_training
 
@@ -86,8 +85,7 @@ def test_advisers_are_posted_to_towns_and_villages_and_leave(staff, english):
 
 
 def test_api_records_and_lists_in_scope(staff):
-    api = APIClient()
-    api.force_authenticate(staff["street_officer"])
+    api = api_client(staff["street_officer"])
     response = api.post(
         "/api/v1/training-sessions/",
         {
@@ -122,8 +120,7 @@ def test_api_records_and_lists_in_scope(staff):
     assert not Adviser.objects.filter(name="越权").exists()
     api.force_authenticate(staff["district_officer"])
     assert len(api.get("/api/v1/training-sessions/").json()["results"]) == 1
-    other = APIClient()
-    other.force_authenticate(staff["community_worker"])
+    other = api_client(staff["community_worker"])
     assert other.get("/api/v1/advisers/").status_code == 403  # no workforce permission
 
 

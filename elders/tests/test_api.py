@@ -13,6 +13,7 @@ from tests.factories import (
     WUMA_GULOU,
     WUMA_MOCHI,
     ElderFactory,
+    api_client,
     first_village_of,
 )
 
@@ -20,9 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def client_for(user) -> APIClient:
-    c = APIClient()
-    c.force_authenticate(user)
-    return c
+    return api_client(user)
 
 
 def new_elder_payload(**extra):
