@@ -15,6 +15,7 @@ from io import BytesIO
 
 from import_export.formats.base_formats import XLSX
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -35,6 +36,22 @@ def append_row(sheet: Worksheet, values: Iterable, *, money_columns: Iterable[in
         cell = cells[index]
         if isinstance(cell.value, Decimal):
             cell.number_format = MONEY_FORMAT
+
+
+def stream_row(sheet, values: Iterable) -> None:
+    """`append_row` for a write-only sheet (rows streamed to the file, not kept in memory, for
+    long lists): the same quoting of risky texts."""
+    cells = []
+    for value in values:
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("?", value)
+            if value.startswith(FORMULA_STARTS):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s"
+                cell.quotePrefix = True
+                value = cell
+        cells.append(value)
+    sheet.append(cells)
 
 
 def workbook_bytes(book: Workbook) -> bytes:

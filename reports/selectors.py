@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
+from core.periods import period_of
+from core.scope import under
+from elders.models import Elder
 from regions.models import Region
 from regions.scope import restrict
+from services.choices import VisitMethod
+from services.policy import visit_settings
+from services.selectors import due_list, open_follow_ups, target_group, visits_in_period
+from subsidies.models import Scheme
+from subsidies.selectors import unclaimed
 
 from .models import MonthlyStat, StatRun
 
@@ -73,3 +81,42 @@ def region_with_ancestors(code: str) -> tuple[Region | None, list[Region]]:
 
 def freshness(period: str) -> StatRun | None:
     return StatRun.objects.filter(period=period, finished_at__isnull=False).order_by("-finished_at").first()
+
+
+def unclaimed_elders(user, scheme, region: Region, on) -> QuerySet:
+    """应享未享 behind the dashboard's number: elders under `region` the user may see who qualify
+    for `scheme` on `on` but have no live entitlement to it, in a stable order."""
+    rows = under(restrict(unclaimed(scheme, on), user), region.prefix)
+    return rows.select_related("residence").order_by("residence_id", "id")
+
+
+def unclaimed_schemes():
+    """The active elder schemes a 应享未享 list can be asked for, by name."""
+    return Scheme.objects.filter(active=True, beneficiary="elder").order_by("name")
+
+
+COMMUNITY_NAMES = 10
+
+
+def community_month(user, region: Region, on) -> dict:
+    """A community's (village's) own month on the dashboard, read live: the visit target group,
+    who is visited and who is not yet (the first names, longest unvisited first), the visits by
+    method and the open follow-ups. Above a community the part is empty: sub-regions say more."""
+    if region.level != "village":
+        return {}
+    period = period_of(on)
+    due = under(due_list(user, period), region.prefix)
+    visits = under(visits_in_period(user, period), region.prefix)
+    by_method = dict(visits.order_by().values_list("method").annotate(n=Count("id")))
+    group = under(target_group(restrict(Elder.objects.all(), user), visit_settings(region.code), on), region.prefix).count()
+    not_visited = due.count()
+    return {
+        "period": period,
+        "group": group,
+        "visited": group - not_visited,
+        "not_visited": not_visited,
+        "first_due": list(due[:COMMUNITY_NAMES]),
+        "visits": sum(by_method.values()),
+        "by_method": [(VisitMethod(m).label, n) for m, n in sorted(by_method.items())],
+        "open_follow_ups": under(open_follow_ups(user), region.prefix).count(),
+    }

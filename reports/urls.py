@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("print/", views.printable, name="print"),
     path("report.xlsx", views.workbook, name="workbook"),
+    path("unclaimed/", views.unclaimed, name="unclaimed"),
 ]

@@ -11,16 +11,24 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
+from audit.choices import AccessAction
+from audit.services import record_access
+from core.admin import CappedCountPaginator
 from eldercare.db import reads_from_replica
-from eldercare.spreadsheets import append_row, workbook_bytes
+from eldercare.spreadsheets import append_row, stream_row, workbook_bytes
 from policies.grades import LEVELS, grade_mapping
-from regions.scope import in_scope, user_region_code
+from regions.scope import in_scope, sees_personal_data, user_region_code
 from services.policy import visit_settings
+from subsidies.models import Scheme
 
 from . import selectors
-from .dashboard import dashboard_parts
+from .dashboard import dashboard_part, dashboard_parts
 from .metrics import CARDS, METRICS, SHEETS, metric_label
+
+# A community's own month (its elders and visits, read live), in place of sub-regions it has not.
+dashboard_part("community", template="reports/_community.html", order=5)(selectors.community_month)
 
 
 def _region_period_ancestors(request):
@@ -76,6 +84,7 @@ def _context(request, region, period):
         "target": target,
         "run": selectors.freshness(period) if period else None,
         "chart": {
+            "period": period,
             "trend": {"periods": [s.period for s in trend], "values": [float(s.value) for s in trend]},
             "children": {
                 "names": [r.name for r, _s in children],
@@ -117,8 +126,6 @@ def _cards(figures: dict) -> list[dict]:
 
 def _scheme_rows(figures: dict) -> list[dict]:
     """Recipients, amount and 应享未享 per scheme, from the per-scheme figures of the month."""
-    from subsidies.models import Scheme
-
     per_scheme = tuple(f"{m.code}." for m in METRICS.values() if m.per_scheme)
     codes = sorted({m.split(".", 1)[1] for m in figures if m.startswith(per_scheme)})
     names = dict(Scheme.objects.filter(code__in=codes).values_list("code", "name"))
@@ -179,8 +186,6 @@ def printable(request):
 @reads_from_replica
 def workbook(request):
     """The month's report as Excel: one sheet per section, Chinese headings, region codes."""
-    from openpyxl import Workbook
-
     region, period = _region_and_period(request)
     stats = selectors.stats_in_scope(request.user).filter(
         period=period, region__code__startswith=region.prefix
@@ -229,4 +234,92 @@ def workbook(request):
         workbook_bytes(book), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="report-{region.code}-{period}.xlsx"'
+    return response
+
+
+UNCLAIMED_PAGE = 50
+
+
+def _unclaimed_columns(unmasked: bool) -> list[tuple[str, object]]:
+    """The list's columns, the same on the page and in the workbook; personal data masked for a
+    role without the right to it."""
+    return [
+        (_("Name"), lambda e: e.name),
+        (_("Sex"), lambda e: e.get_sex_display()),
+        (_("Age"), lambda e: e.age),
+        (_("Community"), lambda e: e.residence.name),
+        (_("Economic status"), lambda e: e.get_economic_status_display()),
+        (_("Living arrangement"), lambda e: e.get_living_arrangement_display()),
+        (_("ID number"), (lambda e: e.id_number) if unmasked else (lambda e: e.masked_id_number)),
+        (_("Phone"), (lambda e: e.phone) if unmasked else (lambda e: e.masked_phone)),
+    ]
+
+
+@login_required
+@permission_required("reports.view_monthlystat", raise_exception=True)
+@reads_from_replica
+def unclaimed(request):
+    """应享未享 as a page: the elders behind the dashboard's number for one scheme and region,
+    counted (共 N 人), paged, and exported to Excel; masked for leaders, every read audited."""
+    region, period = _region_and_period(request)
+    schemes = list(selectors.unclaimed_schemes())
+    scheme = next((s for s in schemes if s.code == request.GET.get("scheme")), schemes[0] if schemes else None)
+    if scheme is None:
+        raise Http404(_("No active subsidy scheme for elders."))
+    on = timezone.localdate()
+    rows = selectors.unclaimed_elders(request.user, scheme, region, on)
+    unmasked = sees_personal_data(request.user)
+    columns = _unclaimed_columns(unmasked)
+    if request.GET.get("format") == "xlsx":
+        return _unclaimed_workbook(request, scheme, region, rows, columns, unmasked)
+    paginator = CappedCountPaginator(rows, UNCLAIMED_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    record_access(
+        user=request.user,
+        action=AccessAction.LIST_READ,
+        what=_("unclaimed %(scheme)s") % {"scheme": scheme.name},
+        rows=len(page.object_list),
+        unmasked=unmasked,
+        request=request,
+    )
+    figure = selectors.figures(request.user, region, period).get(f"subsidy_unclaimed.{scheme.code}") if period else None
+    return render(
+        request,
+        "reports/unclaimed.html",
+        {
+            "region": region,
+            "period": period,
+            "scheme": scheme,
+            "schemes": schemes,
+            "page": page,
+            "count": paginator.count,
+            "capped": paginator.capped,
+            "headings": [heading for heading, _value in columns],
+            "table": [[value(e) for _heading, value in columns] for e in page.object_list],
+            "figure": figure,
+            "on": on,
+        },
+    )
+
+
+def _unclaimed_workbook(request, scheme, region, rows, columns, unmasked: bool) -> HttpResponse:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(str(_("Unclaimed")))
+    sheet.append([str(heading) for heading, _value in columns])
+    written = 0
+    for elder in rows.iterator(chunk_size=2000):
+        stream_row(sheet, [value(elder) for _heading, value in columns])
+        written += 1
+    record_access(
+        user=request.user,
+        action=AccessAction.EXPORT,
+        what=_("unclaimed %(scheme)s") % {"scheme": scheme.name},
+        rows=written,
+        unmasked=unmasked,
+        request=request,
+    )
+    response = HttpResponse(
+        workbook_bytes(book), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="unclaimed-{scheme.code}-{region.code}.xlsx"'
     return response

@@ -28,7 +28,12 @@
       xAxis: { type: "value", min: 0, max: 100 }, yAxis: { type: "category", data: d.children.names },
       series: [{ type: "bar", data: d.children.values.map((v, i) => ({ value: v, itemStyle: { color: i === 0 ? "#dc3545" : "#0d6efd" } })) }],
     });
-    if (children) children.on("click", (p) => { window.location.search = "?region=" + d.children.codes[p.dataIndex]; });
+    // Drilling down keeps the month the leader is looking at.
+    if (children) children.on("click", (p) => {
+      const q = new URLSearchParams({ region: d.children.codes[p.dataIndex] });
+      if (d.period) q.set("period", d.period);
+      window.location.search = "?" + q.toString();
+    });
     make("chart-grades", {
       grid: { left: 40, right: 16, top: 10, bottom: 40 }, tooltip: {},
       xAxis: { type: "category", data: d.grade_names, axisLabel: { interval: 0, rotate: 20 } }, yAxis: { type: "value" },
