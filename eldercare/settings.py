@@ -409,6 +409,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "eldercare.make_partitions",
         "schedule": crontab(day_of_month=20, hour=3, minute=0),
     },
+    # The pinyin initials of files loaded in bulk since (the list's search by initials).
+    "fill-name-initials": {
+        "task": "elders.fill_name_initials",
+        "schedule": crontab(hour=0, minute=10),
+    },
     # The due list's stored target group and last visits (ages and assessment validity move daily).
     "refresh-visit-status": {
         "task": "services.refresh_visit_status",

@@ -24,7 +24,7 @@ from regions.services import create_staff, load_regions
 
 from .choices import EconomicStatus, LivingArrangement, Relation, Sex, Status
 from .models import Elder, ElderContact
-from .rules import check_character
+from .rules import check_character, name_initials
 
 DEMO_PASSWORD = "Wenzhou-demo-2026"
 DEMO_TAG = "[demo]"  # marks demo files in notes, so a re-run knows what it made
@@ -164,6 +164,7 @@ def _rows(n: int, seed: int, villages: list[Region], today: date) -> Iterator[di
         yield {
             "id_number": first17 + check_character(first17),
             "name": name,
+            "name_initials": name_initials(name),
             "sex": Sex.FEMALE if female else Sex.MALE,
             "birth_date": born,
             "residence_id": village.code,
@@ -193,6 +194,7 @@ def _rows(n: int, seed: int, villages: list[Region], today: date) -> Iterator[di
 _COLUMNS = (
     "id_number",
     "name",
+    "name_initials",
     "sex",
     "birth_date",
     "residence_id",

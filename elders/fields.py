@@ -35,7 +35,10 @@ GROUPS = (
 )
 
 # Model fields no interface lists, on purpose.
-INTERNAL = {"id": "the key; the API and the page address a file by it"}
+INTERNAL = {
+    "id": "the key; the API and the page address a file by it",
+    "name_initials": "the name's pinyin initials, kept for the search (rules.name_initials)",
+}
 
 # Derived from the ID number on every write: shown, never set.
 DERIVED = ("sex", "birth_date")

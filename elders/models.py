@@ -42,6 +42,10 @@ class Elder(models.Model):
         help_text=_("18 characters; a lower-case x is accepted and stored as X."),
     )
     name = models.CharField(_("name"), max_length=50, db_index=True)
+    # Searched, never shown: see rules.name_initials.
+    name_initials = models.CharField(
+        _("name initials (pinyin)"), max_length=60, blank=True, default="", db_default="", editable=False
+    )
     sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices, editable=False)
     birth_date = models.DateField(_("birth date"), editable=False, db_index=True)
     residence = models.ForeignKey(
@@ -109,6 +113,7 @@ class Elder(models.Model):
             ),
             models.Index(fields=["status", "living_arrangement"], name="elder_status_living_idx"),
             models.Index(fields=["economic_status"], name="elder_economic_idx"),
+            models.Index(fields=["name_initials"], name="elder_initials_idx", opclasses=["varchar_pattern_ops"]),
         ]
         constraints = [
             models.CheckConstraint(
@@ -121,6 +126,15 @@ class Elder(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # The pinyin initials follow the name on every save; rows inserted in bulk get theirs in
+        # one pass afterwards (services.fill_name_initials), so the search finds every file.
+        self.name_initials = rules.name_initials(self.name)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "name" in fields:
+            kwargs["update_fields"] = {*fields, "name_initials"}
+        super().save(*args, **kwargs)
 
     # --- derived facts -------------------------------------------------------------
 

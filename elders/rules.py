@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext as _
+from pypinyin import Style, lazy_pinyin, pinyin
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
@@ -103,3 +104,16 @@ def mask_phone(phone: str) -> str:
         return "*" * len(phone)
     keep = 3 if len(phone) >= 11 else 2
     return f"{phone[:keep]}{'*' * (len(phone) - keep - 4)}{phone[-4:]}"
+
+
+def name_initials(name: str) -> str:
+    """The pinyin initials a worker types to find a name (张三丰 → ZSF). A surname with several
+    readings gives one spelling per reading, space-separated (单雄信 → DXX CXX SXX; 曾 is Ceng
+    or Zeng), so a search need not know which one the family uses. Characters that are not
+    Chinese are left out."""
+    han = "".join(ch for ch in name if "\u4e00" <= ch <= "\u9fff")
+    if not han:
+        return ""
+    rest = "".join(lazy_pinyin(han[1:], style=Style.FIRST_LETTER, errors="ignore")).upper()
+    firsts = dict.fromkeys(p.upper() for p in pinyin(han[0], style=Style.FIRST_LETTER, heteronym=True)[0])
+    return " ".join(first + rest for first in firsts)[:60]

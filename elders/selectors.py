@@ -36,7 +36,8 @@ def cities_with_elders() -> list[str]:
 
 
 def search(queryset: QuerySet[Elder], q: str) -> QuerySet[Elder]:
-    """Free text: an ID number (full or its last digits), a phone, or a name prefix."""
+    """Free text as a worker types it: a whole ID number, the leading digits of one, a phone or
+    its last four digits, pinyin initials (ZSF for 张三丰), or any part of a name."""
     q = (q or "").strip()
     if not q:
         return queryset
@@ -44,8 +45,14 @@ def search(queryset: QuerySet[Elder], q: str) -> QuerySet[Elder]:
     if len(upper) == 18:
         return queryset.filter(id_number=upper)
     if q.isdigit():
-        return queryset.filter(Q(phone=q) | Q(id_number__startswith=q))
-    return queryset.filter(name__startswith=q)
+        found = Q(phone=q) | Q(id_number__startswith=q)
+        if len(q) == 4:
+            found |= Q(phone__endswith=q)
+        return queryset.filter(found)
+    if q.isascii() and q.isalpha():
+        # Each reading of the surname is one space-separated spelling (see rules.name_initials).
+        return queryset.filter(Q(name_initials__startswith=upper) | Q(name_initials__contains=f" {upper}"))
+    return queryset.filter(name__contains=q)
 
 
 def age_band_q(min_age: int | None, max_age: int | None, on: date) -> Q:

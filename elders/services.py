@@ -16,6 +16,7 @@ from regions.models import Region
 from regions.scope import in_scope
 
 from . import fields as elder_fields
+from . import rules
 from .choices import Status
 from .models import Elder, ElderContact, duplicate_message
 
@@ -179,3 +180,21 @@ def record_residency_change(
     elder._change_reason = reason
     elder.save()
     return elder
+
+
+def fill_name_initials(*, batch: int = 5_000) -> int:
+    """Give the pinyin initials to files written in bulk without them (a COPY or an
+    INSERT ... SELECT never calls `Elder.save`): one read and one update per batch, walking the
+    key, never a query per file. Returns how many were filled."""
+    filled, last = 0, 0
+    while True:
+        rows = list(
+            Elder.objects.filter(name_initials="", pk__gt=last).order_by("pk").values_list("pk", "name")[:batch]
+        )
+        if not rows:
+            return filled
+        last = rows[-1][0]
+        # A name without a Chinese character has no initials and stays as it is.
+        changed = [Elder(pk=pk, name_initials=i) for pk, name in rows if (i := rules.name_initials(name))]
+        Elder.objects.bulk_update(changed, ["name_initials"], batch_size=batch)
+        filled += len(changed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -15,9 +16,10 @@ from django.views.decorators.http import require_POST
 
 from audit.choices import AccessAction
 from audit.services import record_access
+from core.admin import CappedCountPaginator
 from core.pages import object_or_404
 from eldercare.idempotency import idempotent_post
-from regions.scope import sees_personal_data
+from regions.scope import sees_personal_data, user_region_code
 
 from . import fields as elder_fields
 from . import selectors, services
@@ -29,6 +31,26 @@ from .models import Elder, ElderContact
 
 PAGE_SIZE = 30
 MAX_PAGE = 100_000
+# The list's sortable columns: ?sort=name, -name, age, -age, community, -community (the key
+# breaks ties, so pages never overlap).
+_COLUMNS = {"name": ("name",), "age": ("-birth_date",), "community": ("residence_id",)}
+SORTS = {
+    **{key: (*fields, "id") for key, fields in _COLUMNS.items()},
+    **{f"-{key}": (*(f[1:] if f.startswith("-") else f"-{f}" for f in fields), "-id") for key, fields in _COLUMNS.items()},
+}
+
+
+def _sort_links(params) -> dict[str, dict]:
+    """For each sortable column, the query string that sorts by it (pressed again: the other
+    way) and the arrow that says how the list is sorted now."""
+    now = params.get("sort", "")
+    links = {}
+    for key in _COLUMNS:
+        copy = params.copy()
+        copy.pop("page", None)
+        copy["sort"] = f"-{key}" if now == key else key
+        links[key] = {"href": copy.urlencode(), "arrow": " ↑" if now == key else " ↓" if now == f"-{key}" else ""}
+    return links
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -50,14 +72,25 @@ def my_elders(request):
     if "status" not in request.GET:
         qs = qs.filter(status="registered")
     page = _page_number(request.GET.get("page", ""))
-    # A street may hold 100,000 files: fetch one row more than a page instead of counting.
-    rows = list(qs.order_by("-id")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    sort = request.GET.get("sort", "")
+    ordering = SORTS.get(sort, ("-id",))
+    # A street may hold 100,000 files: fetch one row more than a page, and count at most the
+    # cap (共 N 人, or "more than N"), never the whole scope.
+    rows = list(qs.order_by(*ordering)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
     has_next = len(rows) > PAGE_SIZE
+    counted = CappedCountPaginator(qs, PAGE_SIZE)
     context = {
         "form": form,
         "elders": rows[:PAGE_SIZE],
         "page": page,
         "has_next": has_next,
+        "total": counted.count,
+        "total_capped": counted.capped,
+        "cap": settings.LIST_COUNT_CAP,
+        "sort": sort if sort in SORTS else "",
+        "sorts": _sort_links(request.GET),
+        # Above a community the list can be narrowed to one (the region picker, never a typed code).
+        "pick_community": (user_region_code(request.user) or "")[-3:] in ("", "000"),
         "today": timezone.localdate(),
         "unmasked": sees_personal_data(request.user),
         "querystring": _without_page(request.GET),

@@ -198,7 +198,10 @@ def test_list_pages_without_counting_the_scope(client, staff, django_assert_max_
     client.force_login(staff["street_officer"])
     with django_assert_max_num_queries(12) as queries:
         first = client.get("/elders/")
-    assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+    # 共 N 人 is counted up to the cap (a LIMITed subquery), never over the whole scope.
+    counts = [q["sql"].upper() for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert counts and all("LIMIT" in sql for sql in counts)
+    assert "共 31 人" in first.content.decode()
     assert len(first.context["elders"]) == 30 and "page=2" in first.content.decode()
     second = client.get("/elders/", {"page": "2"})
     assert len(second.context["elders"]) == 1 and "page=3" not in second.content.decode()
@@ -273,3 +276,43 @@ def test_contacts_are_added_and_removed_on_the_file(client, staff):
     client.force_login(staff["community_worker"])
     assert client.post(f"/elders/{elder.pk}/contacts/{contact.pk}/remove/").status_code == 302
     assert not elder.contacts.exists()
+
+
+def test_search_by_any_part_of_a_name_pinyin_initials_and_a_phones_last_four(client, staff):
+    zhang = ElderFactory(name="张三丰", phone="13812345678")
+    shan = ElderFactory(name="单雄信", phone="13900001111")
+    ElderFactory(name="李四", phone="13700002222")
+    client.force_login(staff["community_worker"])
+
+    def found(q):
+        page = client.get("/elders/", {"q": q}).content.decode()
+        return {e.name for e in (zhang, shan) if e.name in page} | ({"李四"} if "李四" in page else set())
+
+    assert found("三丰") == {"张三丰"}  # any part of the name
+    assert found("zsf") == {"张三丰"} and found("ZS") == {"张三丰"}  # pinyin initials
+    assert found("SXX") == {"单雄信"} and found("dxx") == {"单雄信"}  # 单 read Shan or Dan
+    assert found("5678") == {"张三丰"}  # a phone's last four digits
+
+
+def test_the_list_sorts_by_its_columns_and_counts_what_it_holds(client, staff):
+    old = ElderFactory(name="甲老人", born=date(1930, 1, 1))
+    young = ElderFactory(name="乙老人", born=date(1960, 1, 1))
+    client.force_login(staff["community_worker"])
+    by_age = client.get("/elders/", {"sort": "age"}).context["elders"]
+    assert [e.pk for e in by_age][:2] == [young.pk, old.pk]
+    by_age_down = client.get("/elders/", {"sort": "-age"}).context["elders"]
+    assert [e.pk for e in by_age_down][:2] == [old.pk, young.pk]
+    page = client.get("/elders/", {"sort": "age"}).content.decode()
+    assert "共 2 人" in page and "sort=-age" in page
+
+
+def test_a_street_narrows_its_list_to_one_community(client, staff):
+    gulou = ElderFactory(name="鼓楼老人", residence_id=WUMA_GULOU)
+    mochi = ElderFactory(name="墨池老人", residence_id=WUMA_MOCHI)
+    client.force_login(staff["street_officer"])
+    page = client.get("/elders/").content.decode()
+    assert 'data-testid="region-picker-region"' in page
+    page = client.get("/elders/", {"region": WUMA_MOCHI}).content.decode()
+    assert mochi.name in page and gulou.name not in page
+    client.force_login(staff["community_worker"])
+    assert 'data-testid="region-picker-region"' not in client.get("/elders/").content.decode()

@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from elders.rules import (
@@ -72,6 +72,8 @@ def test_unknown_address_code_is_not_an_error():
     assert parse_id_number(number, today=TODAY).address_code == "330321"
 
 
+# The regex strategy's first draw compiles it: slow on a loaded machine, and no test of ours.
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(
     address=st.from_regex(r"\A[1-8]\d{5}\Z"),
     born=st.dates(min_value=date(1900, 1, 1), max_value=TODAY),
@@ -114,3 +116,24 @@ def test_masks_keep_only_what_identifies_the_region_and_tail():
 def test_messages_are_chinese_by_default():
     with pytest.raises(IdNumberError, match="校验码错误"):
         parse_id_number("110105194912310021", today=TODAY)
+
+
+def test_name_initials_give_each_reading_of_the_surname():
+    from elders.rules import name_initials
+
+    assert name_initials("张三丰") == "ZSF"
+    assert set(name_initials("单雄信").split()) == {"DXX", "CXX", "SXX"}
+    assert "ZGF" in name_initials("曾国藩").split()
+    assert name_initials("李·明") == "LM" and name_initials("John") == ""
+
+
+def test_files_loaded_in_bulk_get_their_initials_in_one_pass(db):
+    from elders.models import Elder
+    from elders.services import fill_name_initials
+    from tests.factories import ElderFactory
+
+    elders = ElderFactory.create_batch(3)
+    Elder.objects.update(name_initials="")  # as a COPY leaves them
+    assert fill_name_initials(batch=2) == 3
+    assert all(e.name_initials for e in Elder.objects.filter(pk__in=[e.pk for e in elders]))
+    assert fill_name_initials() == 0

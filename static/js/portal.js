@@ -20,16 +20,19 @@
   });
 
   // Tables that become cards on a phone: each cell is headed by its column's name.
-  document.addEventListener("DOMContentLoaded", () => {
-    document.querySelectorAll("table.table-cards").forEach((table) => {
-      const names = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+  function labelCells(root) {
+    root.querySelectorAll("table.table-cards").forEach((table) => {
+      const names = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim().replace(/ [↑↓]$/, ""));
       table.querySelectorAll("tbody tr").forEach((row) => {
         [...row.children].forEach((cell, i) => {
           if (names[i] && !cell.hasAttribute("data-label")) cell.dataset.label = names[i];
         });
       });
     });
-  });
+  }
+  document.addEventListener("DOMContentLoaded", () => labelCells(document));
+  // Rows a search brought in place (htmx) are labelled too.
+  document.addEventListener("htmx:afterSettle", (event) => labelCells(event.target));
 
   // A form being sent (a normal POST; the worker app's offline forms handle their own): its
   // buttons are disabled and the pressed one says "保存中…", so a slow network gets no second
