@@ -72,3 +72,16 @@ class SafeXLSX(XLSX):
         for row in dataset:
             append_row(sheet, row)
         return workbook_bytes(book)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def streamed_workbook(title: str, headings: Iterable, rows: Iterable[Iterable]) -> bytes:
+    """One sheet written row by row (write-only: a long list never sits in memory as cells)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(str(title)[:31])
+    sheet.append([str(h) for h in headings])
+    for row in rows:
+        stream_row(sheet, row)
+    return workbook_bytes(book)

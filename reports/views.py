@@ -17,7 +17,7 @@ from audit.choices import AccessAction
 from audit.services import record_access
 from core.admin import CappedCountPaginator
 from eldercare.db import reads_from_replica
-from eldercare.spreadsheets import append_row, stream_row, workbook_bytes
+from eldercare.spreadsheets import XLSX, append_row, streamed_workbook, workbook_bytes
 from policies.grades import LEVELS, grade_mapping
 from regions.scope import in_scope, sees_personal_data, user_region_code
 from services.policy import visit_settings
@@ -303,13 +303,15 @@ def unclaimed(request):
 
 
 def _unclaimed_workbook(request, scheme, region, rows, columns, unmasked: bool) -> HttpResponse:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(str(_("Unclaimed")))
-    sheet.append([str(heading) for heading, _value in columns])
     written = 0
-    for elder in rows.iterator(chunk_size=2000):
-        stream_row(sheet, [value(elder) for _heading, value in columns])
-        written += 1
+
+    def lines():
+        nonlocal written
+        for elder in rows.iterator(chunk_size=2000):
+            written += 1
+            yield [value(elder) for _heading, value in columns]
+
+    content = streamed_workbook(_("Unclaimed"), [heading for heading, _value in columns], lines())
     record_access(
         user=request.user,
         action=AccessAction.EXPORT,
@@ -318,8 +320,6 @@ def _unclaimed_workbook(request, scheme, region, rows, columns, unmasked: bool) 
         unmasked=unmasked,
         request=request,
     )
-    response = HttpResponse(
-        workbook_bytes(book), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="unclaimed-{scheme.code}-{region.code}.xlsx"'
     return response

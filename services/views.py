@@ -5,20 +5,24 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from audit.choices import AccessAction
+from audit.services import record_access
 from core.pages import object_or_404, scoped
 from core.periods import current_period, parse_period
 from eldercare.idempotency import idempotent_post
+from eldercare.spreadsheets import XLSX, streamed_workbook
 from elders.file_sections import file_section
 from elders.filters import ElderFilterSet
 from elders.models import Elder
 from regions.models import Region
+from regions.scope import sees_personal_data
 
 from . import selectors, services
 from .choices import FollowUpStatus
@@ -26,6 +30,8 @@ from .forms import CloseForm, VisitForm
 from .models import FollowUp, Visit
 
 PAGE_SIZE = 30
+# The most rows a list exports at once in the request (a city's whole list is narrowed first).
+EXPORT_ROWS = 20_000
 
 RISK_LABELS = {
     "high_age": gettext_lazy("high age"),  # the pack's 高龄 age (registry.high_age)
@@ -60,16 +66,75 @@ def due(request):
         if region is None:
             raise Http404(_("This region is outside your region of responsibility."))
         due = ElderFilterSet({"region": region.code}, queryset=due).qs  # as the API's `?region=`
+    unmasked = sees_personal_data(request.user)
+    if request.GET.get("format") == "xlsx":
+        return _due_workbook(request, due, period, region, unmasked)
     rows = list(due[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
     selectors.mark_risks(rows[:PAGE_SIZE], period)
     items = [
         {"elder": e, "risks": [RISK_LABELS[m] for m in selectors.risk_marks(e)]} for e in rows[:PAGE_SIZE]
     ]
+    if unmasked and any(e.phone for e in rows[:PAGE_SIZE]):
+        # The call buttons carry the full numbers.
+        record_access(
+            user=request.user,
+            action=AccessAction.LIST_READ,
+            what=_("due visits %(period)s") % {"period": period},
+            rows=len(items),
+            unmasked=True,
+            request=request,
+        )
     return render(
         request,
         "services/due.html",
-        {"rows": items, "period": period, "page": page, "has_next": len(rows) > PAGE_SIZE, "region": region},
+        {
+            "rows": items,
+            "period": period,
+            "page": page,
+            "has_next": len(rows) > PAGE_SIZE,
+            "region": region,
+            "unmasked": unmasked,
+        },
     )
+
+
+def _due_workbook(request, due, period: str, region, unmasked: bool):
+    """The due list as Excel: every row, not one page, as long as it stays a list a person works
+    through (above EXPORT_ROWS the page asks to narrow it to a street or community first)."""
+    rows = list(due[: EXPORT_ROWS + 1])
+    if len(rows) > EXPORT_ROWS:
+        messages.error(
+            request,
+            _("More than %(n)s elders: choose a street or community on the dashboard, then export its list.")
+            % {"n": EXPORT_ROWS},
+        )
+        return redirect(request.path + f"?period={period}" + (f"&region={region.code}" if region else ""))
+    selectors.mark_risks(rows, period)
+    headings = [_("Name"), _("Sex"), _("Age"), _("Community"), _("Phone"), _("Last visit"), _("Risks")]
+    lines = (
+        [
+            e.name,
+            e.get_sex_display(),
+            e.age,
+            e.residence.name,
+            e.phone if unmasked else e.masked_phone,
+            timezone.localtime(e.last_visit_at).date().isoformat() if e.last_visit_at else str(_("never visited")),
+            "、".join(str(RISK_LABELS[m]) for m in selectors.risk_marks(e)),
+        ]
+        for e in rows
+    )
+    content = streamed_workbook(_("Due visits"), headings, lines)
+    record_access(
+        user=request.user,
+        action=AccessAction.EXPORT,
+        what=_("due visits %(period)s") % {"period": period},
+        rows=len(rows),
+        unmasked=unmasked,
+        request=request,
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="due-{period}{"-" + region.code if region else ""}.xlsx"'
+    return response
 
 
 @login_required

@@ -1,0 +1,45 @@
+"""The due list's call buttons and its Excel export."""
+
+from io import BytesIO
+
+import openpyxl
+import pytest
+
+from audit.models import AccessLog
+from tests.factories import WUMA_GULOU, ElderFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def due(staff):
+    return [
+        ElderFactory(residence_id=WUMA_GULOU, living_arrangement="alone", name=f"待访{i}", phone=f"1381234000{i}")
+        for i in range(3)
+    ]
+
+
+def test_the_worker_calls_from_the_due_list_and_that_read_is_audited(client, staff, due):
+    client.force_login(staff["community_worker"])
+    page = client.get("/visits/due/").content.decode()
+    assert 'href="tel:13812340000"' in page
+    assert AccessLog.objects.filter(user=staff["community_worker"], action="list_read", unmasked=True).exists()
+
+
+def test_the_due_list_exports_every_row_with_chinese_headings(client, staff, due):
+    client.force_login(staff["community_worker"])
+    response = client.get("/visits/due/", {"format": "xlsx"})
+    rows = list(openpyxl.load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("姓名", "性别", "年龄")
+    assert {r[0] for r in rows[1:]} == {e.name for e in due}
+    assert "13812340000" in {r[4] for r in rows[1:]}
+    assert AccessLog.objects.get(user=staff["community_worker"], action="export").rows == 3
+
+
+def test_a_leader_gets_no_call_buttons_and_masked_phones(client, staff, due):
+    client.force_login(staff["leader"])
+    page = client.get("/visits/due/", {"region": WUMA_GULOU})
+    assert page.status_code == 200 and "tel:" not in page.content.decode()
+    response = client.get("/visits/due/", {"region": WUMA_GULOU, "format": "xlsx"})
+    phones = {r[4] for r in list(openpyxl.load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))[1:]}
+    assert "13812340000" not in phones
