@@ -91,7 +91,12 @@ class Elder(models.Model):
         blank=True,
         related_name="+",
     )
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The history is read by file (id) and date; the list filters' indexes on it only slowed every
+    # write (a city's first load writes a history row per file).
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"],
+        no_db_index=["id_number", "name", "phone", "birth_date", "residence", "hukou_region", "created_by"],
+    )
 
     objects = ElderQuerySet.as_manager()
 

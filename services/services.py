@@ -140,6 +140,40 @@ def note_target_group(elder: Elder, on: date | None = None) -> bool:
     return member
 
 
+def note_target_groups(elders: models.QuerySet[Elder], on: date | None = None) -> int:
+    """note_target_group for many files at once (a bulk load, an accepted list): one statement per
+    city whatever the number of files; only the rows that change are written."""
+    from .selectors import target_group
+
+    on = on or timezone.localdate()
+    cities = sorted(
+        elders.annotate(city=models.functions.Substr("residence_id", 1, 4))
+        .order_by()
+        .values_list("city", flat=True)
+        .distinct()
+    )
+    written = 0
+    with connection.cursor() as cursor:
+        for city in cities:
+            of_city = elders.filter(residence__code__startswith=city).order_by()
+            members = target_group(of_city, city_visit_settings(city), on).order_by().values("pk")
+            flagged = of_city.annotate(
+                file=models.F("pk"),
+                member=models.ExpressionWrapper(models.Q(pk__in=members), output_field=models.BooleanField()),
+            ).values("file", "member")
+            sql, params = flagged.query.sql_with_params()
+            table = VisitStatus._meta.db_table
+            cursor.execute(
+                f"INSERT INTO {table} (elder_id, in_target_group, last_outcome) "  # noqa: S608 - our tables
+                f"SELECT q.file, q.member, '' FROM ({sql}) q WHERE TRUE "
+                "ON CONFLICT (elder_id) DO UPDATE SET in_target_group = excluded.in_target_group "
+                f"WHERE {table}.in_target_group <> excluded.in_target_group",
+                params,
+            )
+            written += cursor.rowcount
+    return written
+
+
 def _cities() -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT DISTINCT substr(residence_id, 1, 4) FROM elders_elder")

@@ -125,7 +125,11 @@ class Command(BaseCommand):
                 "(SELECT id FROM exchanges_exchange WHERE source = '基准公安')"
             )
             cursor.execute("DELETE FROM exchanges_exchange WHERE source = '基准公安'")
-            cursor.execute("DELETE FROM elders_historicalelder WHERE id_number LIKE %s", [like])
+            # By file (the history's index), not by number.
+            cursor.execute(
+                "DELETE FROM elders_historicalelder WHERE id IN (SELECT id FROM elders_elder WHERE id_number LIKE %s)",
+                [like],
+            )
             cursor.execute(
                 "DELETE FROM services_visitstatus WHERE elder_id IN (SELECT id FROM elders_elder WHERE id_number LIKE %s)",
                 [like],
