@@ -92,10 +92,12 @@ class Elder(models.Model):
         related_name="+",
     )
     # The history is read by file (id) and date; the list filters' indexes on it only slowed every
-    # write (a city's first load writes a history row per file).
+    # write (a city's first load writes a history row per file), and so did checking each row's
+    # user against the accounts at commit (it is the acting account; Django nulls it on delete).
     history = HistoricalRecords(
         excluded_fields=["updated_at"],
         no_db_index=["id_number", "name", "phone", "birth_date", "residence", "hukou_region", "created_by"],
+        user_db_constraint=False,
     )
 
     objects = ElderQuerySet.as_manager()
