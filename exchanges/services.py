@@ -17,7 +17,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Count, Q
-from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -494,9 +493,10 @@ def _accept_status_changes(rows, acting_user, exchange: Exchange, comment: str) 
     the changed files (one statement per city)."""
     from services.services import note_target_groups
 
-    ids = list(rows.order_by().values_list("pk", flat=True))
-    if not ids:
+    picked = list(rows.order_by().values_list("pk", "elder__residence_id"))
+    if not picked:
         return 0, 0
+    ids = [pk for pk, _residence in picked]
     prefix = account_prefix(acting_user)
     if prefix is None or not acting_user.has_perm("elders.change_elder"):
         refused = ExchangeRow.objects.filter(pk__in=ids).update(
@@ -505,13 +505,7 @@ def _accept_status_changes(rows, acting_user, exchange: Exchange, comment: str) 
         return 0, refused
     today = timezone.localdate()
     now = timezone.now()
-    cities = sorted(
-        Elder.objects.filter(pk__in=ExchangeRow.objects.filter(pk__in=ids).values("elder_id"))
-        .annotate(city=Substr("residence_id", 1, 4))
-        .order_by()
-        .values_list("city", flat=True)
-        .distinct()
-    )
+    cities = sorted({residence[:4] for _pk, residence in picked if residence})
     ages = {city: registry_settings(city.ljust(12, "0")).min_age for city in cities}
     history = Elder.history.model
     tracked = [f.column for f in history._meta.concrete_fields if not f.name.startswith("history_")]
@@ -545,7 +539,8 @@ def _accept_status_changes(rows, acting_user, exchange: Exchange, comment: str) 
                                             ELSE %(today)s END AS on_date) ref
             LEFT JOIN unnest(%(cities)s::text[], %(ages)s::int[]) AS a(city, min_age)
                    ON a.city = substr(e.residence_id, 1, 4)
-            WHERE r.id = ANY(%(ids)s) AND r.decision = %(pending)s
+            JOIN unnest(%(ids)s::bigint[]) AS picked(id) ON picked.id = r.id
+            WHERE r.decision = %(pending)s
             FOR UPDATE OF r, e
         ), ok AS (
             SELECT * FROM cand WHERE error IS NULL
