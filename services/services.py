@@ -140,9 +140,11 @@ def note_target_group(elder: Elder, on: date | None = None) -> bool:
     return member
 
 
-def note_target_groups(elders: models.QuerySet[Elder], on: date | None = None) -> int:
-    """note_target_group for many files at once (a bulk load, an accepted list): one statement per
-    city whatever the number of files; only the rows that change are written."""
+def note_target_groups(elders: models.QuerySet[Elder], on: date | None = None) -> dict[str, int]:
+    """note_target_group for many files at once (a bulk load, an accepted list), as the nightly
+    refresh_visit_status stores it: members get a row in the group, a file that left has its row
+    taken out, a file never in the group needs none. Two statements per city whatever the number of
+    files; only rows that change are written."""
     from .selectors import target_group
 
     on = on or timezone.localdate()
@@ -152,26 +154,26 @@ def note_target_groups(elders: models.QuerySet[Elder], on: date | None = None) -
         .values_list("city", flat=True)
         .distinct()
     )
-    written = 0
+    names = {"status": VisitStatus._meta.db_table, "elder": Elder._meta.db_table}
+    out = {"joined": 0, "left": 0}
     with connection.cursor() as cursor:
         for city in cities:
             of_city = elders.filter(residence__code__startswith=city).order_by()
-            members = target_group(of_city, city_visit_settings(city), on).order_by().values("pk")
-            flagged = of_city.annotate(
-                file=models.F("pk"),
-                member=models.ExpressionWrapper(models.Q(pk__in=members), output_field=models.BooleanField()),
-            ).values("file", "member")
-            sql, params = flagged.query.sql_with_params()
-            table = VisitStatus._meta.db_table
-            cursor.execute(
-                f"INSERT INTO {table} (elder_id, in_target_group, last_outcome) "  # noqa: S608 - our tables
-                f"SELECT q.file, q.member, '' FROM ({sql}) q WHERE TRUE "
-                "ON CONFLICT (elder_id) DO UPDATE SET in_target_group = excluded.in_target_group "
-                f"WHERE {table}.in_target_group <> excluded.in_target_group",
-                params,
+            members = target_group(of_city, city_visit_settings(city), on).order_by()
+            member_sql, params = (
+                members.annotate(member=models.F("pk")).values("member").query.sql_with_params()
             )
-            written += cursor.rowcount
-    return written
+            cursor.execute(
+                _JOIN_TARGET_GROUP.format(members=member_sql, **names),  # noqa: S608 - our own tables
+                [True, *params],
+            )
+            out["joined"] += cursor.rowcount
+            out["left"] += (
+                VisitStatus.objects.filter(in_target_group=True, elder__in=of_city.values("pk"))
+                .exclude(elder__in=members.values("pk"))
+                .update(in_target_group=False)
+            )
+    return out
 
 
 def _cities() -> list[str]:

@@ -16,6 +16,9 @@ from elders.rules import make_id_number
 from elders.services import import_elders
 from exchanges import bulk
 from exchanges.models import BulkLoad
+from services.models import VisitStatus
+from services.selectors import target_group
+from services.services import city_visit_settings
 from tests.factories import LONGWAN, WUMA, WUMA_GULOU, WUMA_MOCHI, ElderFactory, first_village_of
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +100,12 @@ def test_confirmed_good_rows_are_written_with_history_and_source(staff, client):
     history = written.history.get()
     assert history.history_change_reason == "据 五马街道台账 台账导入" and history.history_user_id == user.pk
     assert written.birth_date == date(1940, 5, 6)
+    # The due list knows the new files at once, as the nightly refresh would store them.
+    for elder in Elder.objects.all():
+        member = target_group(
+            Elder.objects.filter(pk=elder.pk), city_visit_settings(elder.residence_id), timezone.localdate()
+        ).exists()
+        assert VisitStatus.objects.filter(elder=elder, in_target_group=True).exists() == member
 
 
 def test_a_number_already_in_the_registry_is_refused_whichever_street_keeps_it(staff):
