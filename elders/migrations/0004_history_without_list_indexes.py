@@ -6,52 +6,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('elders', '0003_delete_exportlog'),
-        ('regions', '0002_department'),
+        ("elders", "0003_delete_exportlog"),
+        ("regions", "0002_department"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalelder',
-            name='birth_date',
-            field=models.DateField(editable=False, verbose_name='birth date'),
+            model_name="historicalelder",
+            name="birth_date",
+            field=models.DateField(editable=False, verbose_name="birth date"),
         ),
         migrations.AlterField(
-            model_name='historicalelder',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
+            model_name="historicalelder",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="created by",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalelder',
-            name='history_user',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalelder",
+            name="history_user",
+            field=models.ForeignKey(
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalelder',
-            name='hukou_region',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='regions.region', verbose_name='household registration (hukou) region'),
+            model_name="historicalelder",
+            name="hukou_region",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="regions.region",
+                verbose_name="household registration (hukou) region",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalelder',
-            name='id_number',
-            field=models.CharField(help_text='18 characters; a lower-case x is accepted and stored as X.', max_length=18, verbose_name='ID number'),
+            model_name="historicalelder",
+            name="id_number",
+            field=models.CharField(
+                help_text="18 characters; a lower-case x is accepted and stored as X.",
+                max_length=18,
+                verbose_name="ID number",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalelder',
-            name='name',
-            field=models.CharField(max_length=50, verbose_name='name'),
+            model_name="historicalelder",
+            name="name",
+            field=models.CharField(max_length=50, verbose_name="name"),
         ),
         migrations.AlterField(
-            model_name='historicalelder',
-            name='phone',
-            field=models.CharField(blank=True, max_length=20, verbose_name='phone'),
+            model_name="historicalelder",
+            name="phone",
+            field=models.CharField(blank=True, max_length=20, verbose_name="phone"),
         ),
         migrations.AlterField(
-            model_name='historicalelder',
-            name='residence',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='regions.region', verbose_name='residence (community/village)'),
+            model_name="historicalelder",
+            name="residence",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="regions.region",
+                verbose_name="residence (community/village)",
+            ),
         ),
     ]
