@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("elders", "0003_delete_exportlog"),
+        ("elders", "0004_name_initials"),
         ("regions", "0002_department"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
