@@ -47,7 +47,26 @@ class ChoiceWidget(widgets.Widget):
         )
 
     def render(self, value, obj=None, **kwargs):
-        return value or ""
+        # Exported as the label a person reads (独居, not alone); the import reads either.
+        return str(dict(self.choices).get(value, value or ""))
+
+
+class YesNoWidget(widgets.BooleanWidget):
+    """是 / 否 in the sheet; reads 是, 否, 1, 0, true, false, yes, no (any case)."""
+
+    YES = ("是", "1", "true", "yes", "y")
+    NO = ("否", "0", "false", "no", "n", "")
+
+    def clean(self, value, row=None, **kwargs):
+        text = ("" if value is None else str(value)).strip().lower()
+        if text in self.YES:
+            return True
+        if text in self.NO:
+            return False
+        raise ValueError(_("'%(value)s' is neither 是 nor 否.") % {"value": value})
+
+    def render(self, value, obj=None, **kwargs):
+        return str(_("Yes") if value else _("No"))
 
 
 class RegionCodeWidget(widgets.ForeignKeyWidget):
@@ -108,7 +127,29 @@ class ElderResource(resources.ModelResource):
         field = super().field_from_django_field(field_name, django_field, readonly)
         if django_field.choices and django_field.get_internal_type() == "CharField":
             field.widget = ChoiceWidget(django_field.choices)
+        elif django_field.get_internal_type() == "BooleanField":
+            field.widget = YesNoWidget()
         return field
+
+    # -- the sheet's headings: the fields' names in the reader's language ------------------
+
+    def get_export_headers(self, selected_fields=None):
+        names = self.column_headings()
+        return [names.get(f.column_name, f.column_name) for f in self.get_export_fields(selected_fields) if f]
+
+    def _heading_keys(self) -> dict[str, str]:
+        """Every heading a sheet may carry for a column: its Chinese and English names and its
+        code (a file exported before, or made by another system), each to the column's code."""
+        from django.utils import translation
+
+        keys: dict[str, str] = {}
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                for code, name in self.column_headings().items():
+                    keys[name.strip().lower()] = code
+        for field in self.get_import_fields():
+            keys[field.column_name.lower()] = field.column_name
+        return keys
 
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
@@ -125,8 +166,10 @@ class ElderResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self._seen = {}
-        if "id_number" in (dataset.headers or []):
-            dataset.headers = list(dataset.headers)
+        if dataset.headers:
+            # Chinese headings (the export's and the template's), English ones or codes alike.
+            keys = self._heading_keys()
+            dataset.headers = [keys.get(str(h or "").strip().lower(), h) for h in dataset.headers]
         for index, row in enumerate(dataset.dict):
             number = str(row.get("id_number") or "").strip().upper()
             if number:

@@ -121,7 +121,21 @@ def test_export_masks_for_roles_without_personal_data(staff):
     elder = ElderFactory(phone="13812345678")
     data = ElderResource(user=staff["leader"]).export(queryset=Elder.objects.all())
     row = data.dict[0]
-    assert row["id_number"] == elder.masked_id_number and row["phone"] == "138****5678"
+    assert row["身份证号"] == elder.masked_id_number and row["电话"] == "138****5678"
+
+
+def test_the_export_reads_as_chinese_and_imports_back_unchanged(staff):
+    from elders.resources import ElderResource
+
+    elder = ElderFactory(living_arrangement="alone", economic_status="dibao", is_veteran=True)
+    data = ElderResource(user=staff["city_admin"]).export(queryset=Elder.objects.all())
+    row = data.dict[0]
+    assert row["居住情况"] == "独居" and row["经济状况"] == "低保" and row["退役军人及优抚对象"] == "是"
+    assert not any(h.isascii() for h in data.headers)
+    report = import_elders(dataset=data, acting_user=staff["city_admin"])
+    assert report.ok, report.errors
+    elder.refresh_from_db()
+    assert (elder.living_arrangement, elder.economic_status, elder.is_veteran) == ("alone", "dibao", True)
 
 
 def _all_fields():
