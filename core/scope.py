@@ -316,9 +316,12 @@ def allows(user, obj: Model, action: str = "view") -> bool:
 
 
 def in_scope(user, region_code: str | None) -> bool:
-    """Whether a region (by code) is within the user's region of responsibility."""
+    """Whether a region (by code) is within the user's region of responsibility. A national row
+    (no region) is within the scope of an account responsible for everything only."""
     prefix = principal(user).prefix
-    return prefix is not None and region_code is not None and region_code.startswith(prefix)
+    if prefix is None:
+        return False
+    return prefix == "" or (region_code is not None and region_code.startswith(prefix))
 
 
 # --- the one service guard --------------------------------------------------------------------

@@ -69,3 +69,21 @@ def test_same_seed_same_city(wenzhou):
     seed(elders=50, seed=7, reset=True)
     second = list(Elder.objects.order_by("id_number").values_list("id_number", "name", "residence_id"))
     assert first == second
+
+
+def test_the_demo_has_schemes_with_marked_amounts_applications_at_every_step_and_a_roll_to_run(wenzhou, capsys):
+    from subsidies.demo import DEMO_MARK
+    from subsidies.disbursement import run_disbursement
+    from subsidies.models import Application, Entitlement, Scheme
+    from subsidies.tests.helpers import months_ago
+
+    call_command("seed_demo", "--elders", "1500")
+    out = capsys.readouterr().out
+    assert "What to try" in out and "应享未享" in out
+    schemes = {s.code: s for s in Scheme.objects.filter(code__in=["WZ-FREE-HOME-CARE", "NAT-HIGH-AGE"])}
+    assert all(s.active and s.name.endswith(DEMO_MARK) and "演示金额" in s.legal_basis for s in schemes.values())
+    steps = Counter((a.status, a.level) for a in Application.objects.filter(scheme=schemes["WZ-FREE-HOME-CARE"]))
+    assert steps[("under_review", "street")] and steps[("under_review", "district")]
+    assert {status for status, _level in steps} >= {"under_review", "returned", "approved"}
+    assert Entitlement.objects.filter(scheme=schemes["NAT-HIGH-AGE"], first_period=months_ago(3)).exists()
+    assert run_disbursement(period=months_ago(1)).payments > 0
