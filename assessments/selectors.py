@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from core.scope import restrict
 from elders.models import Elder
-from regions.scope import restrict
 
 from .choices import AssessmentStatus, RequestStatus
 from .models import Assessment, AssessmentRequest, RecognisedResult

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
-from regions.scope import restrict
+from core.scope import restrict
 
 from .choices import AccessAction
 from .models import AccessLog

@@ -11,9 +11,10 @@ from simple_history.admin import SimpleHistoryAdmin
 from audit.choices import AccessAction
 from audit.services import record_access
 from core.admin import ScopedAdmin
+from core.scope import restrict
 from eldercare.spreadsheets import SafeXLSX
 from regions.models import Region
-from regions.scope import account_prefix, restrict, sees_personal_data
+from regions.scope import account_prefix, sees_personal_data
 
 from . import fields as elder_fields
 from . import selectors, services

@@ -4,8 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.scope import restrict
 from regions.models import Region
-from regions.scope import restrict
 
 from .choices import Status
 from .models import Elder, ElderContact

@@ -207,7 +207,7 @@ class ElderResource(resources.ModelResource):
         if getattr(self, "_dup_error", None):
             errors.setdefault("id_number", []).append(self._dup_error)
         if self.user is not None and instance.residence_id:
-            from regions.scope import in_scope
+            from core.scope import in_scope
 
             if not in_scope(self.user, instance.residence_id):
                 errors.setdefault("residence", []).append(

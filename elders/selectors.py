@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from regions.scope import restrict
+from core.scope import restrict
 
 from . import rules
 from .choices import Category, EconomicStatus, LivingArrangement

@@ -11,9 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.scope import require
+from core.scope import in_scope, require
 from regions.models import Region
-from regions.scope import in_scope
 
 from . import fields as elder_fields
 from . import rules

@@ -27,11 +27,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext
 
+from core.scope import restrict
 from elders.choices import Status
 from elders.models import Elder
 from regions.choices import Role
 from regions.models import Region
-from regions.scope import has_role, restrict
+from regions.scope import has_role
 
 from . import rules
 from .choices import OPEN_WAITLIST_STATUSES, FacilityStatus

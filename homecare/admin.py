@@ -4,13 +4,13 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from eldercare.admin_utils import ScopedAdminMixin
+from core.admin import ScopedAdmin
 
 from .models import AllowanceMonth, ContractPrice, Duty, EmergencyCall, Flag, Order, Statement, StatementLine
 from .settlement import approve_statement
 
 
-class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ReadOnlyAdmin(ScopedAdmin):
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -22,7 +22,7 @@ class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ContractPrice)
-class ContractPriceAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ContractPriceAdmin(ScopedAdmin):
     list_display = (
         "item",
         "provider",
@@ -40,7 +40,7 @@ class ContractPriceAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Duty)
-class DutyAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class DutyAdmin(ScopedAdmin):
     list_display = ("region", "provider", "starts_at", "ends_at")
     list_select_related = ("region", "provider")
     raw_id_fields = ("provider",)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, mixins, serializers, viewsets
@@ -11,26 +9,15 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from audit.api import PersonalDataAuditMixin
-from core.api import ScopedCreateReadViewSet
-from eldercare.api import ScopedViewSetMixin
-from eldercare.errors import as_drf_error
+from core.api import ScopedAPIMixin, ScopedCreateReadViewSet
+from core.scope import restrict
 from elders.models import Elder
-from regions.scope import restrict
 from services.models import Caregiver, CatalogueItem, Provider
 from services.services import provider_of
 
 from . import calls, services, settlement
 from .choices import CallChannel, CallKind, Channel, ConfirmedBy, StaySource
 from .models import EmergencyCall, Flag, HospitalStay, Order, Statement, StatementLine
-
-
-def _run(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except DjangoValidationError as exc:
-        raise as_drf_error(exc) from exc
-    except DjangoPermissionDenied as exc:
-        raise exceptions.PermissionDenied(str(exc)) from exc
 
 
 class FlagSerializer(serializers.ModelSerializer):
@@ -120,7 +107,7 @@ class OrderSerializer(serializers.ModelSerializer):
         return data
 
     def create(self, validated):
-        return _run(services.create_order, acting_user=self.context["request"].user, **validated)
+        return services.create_order(acting_user=self.context["request"].user, **validated)
 
 
 class DispatchSerializer(serializers.Serializer):
@@ -140,7 +127,7 @@ class ConfirmSerializer(serializers.Serializer):
 
 class OrderViewSet(
     PersonalDataAuditMixin,
-    ScopedViewSetMixin,
+    ScopedAPIMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -171,7 +158,7 @@ class OrderViewSet(
             body = body_class(data=self.request.data)
             body.is_valid(raise_exception=True)
             kwargs = dict(body.validated_data)
-        order = _run(fn, acting_user=self.request.user, order=self.get_object(), **kwargs, **extra)
+        order = fn(acting_user=self.request.user, order=self.get_object(), **kwargs, **extra)
         return Response(OrderSerializer(order, context=self.get_serializer_context()).data)
 
     # Not named `dispatch`: that is the view's own request dispatcher.
@@ -208,7 +195,7 @@ class DecisionSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
-class FlagViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class FlagViewSet(ScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     """Cross-check findings; the district decides with POST .../decide/."""
 
     queryset = Flag.objects.select_related("order")
@@ -220,8 +207,8 @@ class FlagViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def decide(self, request, pk=None):
         body = DecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        flag = _run(
-            services.decide_flag, acting_user=request.user, flag=self.get_object(), **body.validated_data
+        flag = services.decide_flag(
+            acting_user=request.user, flag=self.get_object(), **body.validated_data
         )
         return Response(FlagSerializer(flag).data)
 
@@ -268,7 +255,7 @@ class DisputeSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class StatementViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class StatementViewSet(ScopedAPIMixin, viewsets.ReadOnlyModelViewSet):
     """Monthly statements per provider: lines, approval, a disputed line, the Excel for finance."""
 
     queryset = Statement.objects.select_related("provider")
@@ -294,7 +281,7 @@ class StatementViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        statement = _run(settlement.approve_statement, acting_user=request.user, statement=self.get_object())
+        statement = settlement.approve_statement(acting_user=request.user, statement=self.get_object())
         return Response(StatementSerializer(statement).data)
 
     @action(detail=True, methods=["post"], serializer_class=DisputeSerializer)
@@ -305,15 +292,15 @@ class StatementViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         line = statement.lines.filter(pk=body.validated_data["line"]).first()
         if line is None:
             raise exceptions.ValidationError({"line": [_("No such line on this statement.")]})
-        line = _run(
-            settlement.dispute_line, acting_user=request.user, line=line, reason=body.validated_data["reason"]
+        line = settlement.dispute_line(
+            acting_user=request.user, line=line, reason=body.validated_data["reason"]
         )
         return Response(LineSerializer(line).data)
 
     @action(detail=True, methods=["get"])
     def export(self, request, pk=None):
         statement = self.get_object()
-        data = _run(settlement.statement_workbook, acting_user=request.user, statement=statement)
+        data = settlement.statement_workbook(acting_user=request.user, statement=statement)
         response = HttpResponse(
             data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
@@ -367,7 +354,7 @@ class EmergencyCallSerializer(serializers.ModelSerializer):
             self.fields["elder"].queryset = restrict(Elder.objects.all(), request.user)
 
     def create(self, validated):
-        return _run(calls.take_call, acting_user=self.context["request"].user, **validated)
+        return calls.take_call(acting_user=self.context["request"].user, **validated)
 
 
 class AnswerSerializer(serializers.Serializer):
@@ -376,7 +363,7 @@ class AnswerSerializer(serializers.Serializer):
 
 class EmergencyCallViewSet(
     PersonalDataAuditMixin,
-    ScopedViewSetMixin,
+    ScopedAPIMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -399,8 +386,7 @@ class EmergencyCallViewSet(
     def answer(self, request, pk=None):
         body = AnswerSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        call = _run(
-            calls.answer_call,
+        call = calls.answer_call(
             acting_user=request.user,
             call=self.get_object(),
             outcome=body.validated_data["outcome"],
@@ -429,7 +415,7 @@ class HospitalStaySerializer(serializers.ModelSerializer):
         read_only_fields = ["recorded_by", "recorded_at"]
 
     def create(self, validated):
-        return _run(services.record_hospital_stay, acting_user=self.context["request"].user, **validated)
+        return services.record_hospital_stay(acting_user=self.context["request"].user, **validated)
 
 
 class HospitalDischargeSerializer(serializers.Serializer):
@@ -450,8 +436,7 @@ class HospitalStayViewSet(PersonalDataAuditMixin, ScopedCreateReadViewSet):
     def discharge(self, request, pk=None):
         body = HospitalDischargeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        stay = _run(
-            services.end_hospital_stay,
+        stay = services.end_hospital_stay(
             acting_user=request.user,
             stay=self.get_object(),
             discharged_on=body.validated_data["discharged_on"],

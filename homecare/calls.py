@@ -12,9 +12,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.scope import in_scope
 from elders.models import Elder
 from regions.rules import candidate_ancestor_codes
-from regions.scope import in_scope
 from services.services import provider_of
 
 from . import rules

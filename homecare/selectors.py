@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet, Sum
 
 from core.periods import parse_period, period_bounds
-from regions.scope import restrict
+from core.scope import restrict
 from subsidies.choices import EntitlementStatus, PaymentForm
 
 from .choices import LineStatus, OrderStatus

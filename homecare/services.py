@@ -13,8 +13,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.scope import in_scope
 from elders.models import Elder
-from regions.scope import in_scope
 from services.models import Caregiver
 from services.selectors import is_blacklisted
 from services.services import provider_of, record_service

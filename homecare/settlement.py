@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.periods import parse_period, period_bounds, previous_period
-from regions.scope import in_scope
+from core.scope import in_scope
 from services.models import Provider
 from services.services import provider_of
 from subsidies.choices import PaymentForm

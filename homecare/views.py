@@ -15,11 +15,11 @@ from django.views.decorators.http import require_POST
 
 from core.pages import object_or_404, scoped
 from core.periods import current_period
+from core.scope import restrict
 from elders.file_sections import file_section
 from elders.models import Elder
 from elders.selectors import elders_in_scope
 from regions.models import Region
-from regions.scope import restrict
 from services.models import Caregiver, CatalogueItem, Provider
 from services.selectors import readable_catalogues
 from services.services import provider_of

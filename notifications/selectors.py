@@ -12,7 +12,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.inbox import InboxItem, items_for
-from regions.scope import restrict, user_role
+from core.scope import restrict
+from regions.scope import user_role
 
 from .models import Message
 

@@ -11,12 +11,12 @@ from decimal import Decimal
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from core.periods import period_of
+from core.scope import restrict
 from policies.documents import from_json
 from policies.models import PolicyPack
 from regions.choices import Level
 from regions.models import Department, Region
 from regions.rules import candidate_ancestor_codes, is_district
-from regions.scope import restrict
 from reports.metrics import METRICS, metric_label, metric_of
 from reports.models import MonthlyStat, StatRun
 

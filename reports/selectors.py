@@ -6,10 +6,9 @@ from django.core.cache import cache
 from django.db.models import Count, QuerySet
 
 from core.periods import period_of
-from core.scope import under
+from core.scope import restrict, under
 from elders.models import Elder
 from regions.models import Region
-from regions.scope import restrict
 from services.choices import VisitMethod
 from services.policy import visit_settings
 from services.selectors import due_list, open_follow_ups, target_group, visits_in_period

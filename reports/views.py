@@ -16,10 +16,11 @@ from openpyxl import Workbook
 from audit.choices import AccessAction
 from audit.services import record_access
 from core.admin import CappedCountPaginator
+from core.scope import in_scope
 from eldercare.db import reads_from_replica
 from eldercare.spreadsheets import XLSX, append_row, streamed_workbook, workbook_bytes
 from policies.grades import LEVELS, grade_mapping
-from regions.scope import in_scope, sees_personal_data, user_region_code
+from regions.scope import sees_personal_data, user_region_code
 from services.policy import visit_settings
 from subsidies.models import Scheme
 

@@ -19,9 +19,10 @@ from django.utils import timezone
 
 import conditions
 from core.periods import period_bounds
+from core.scope import restrict
 from elders.models import Elder
 from elders.selectors import high_age_q
-from regions.scope import account_prefix, restrict, user_region_code
+from regions.scope import account_prefix, user_region_code
 
 from .choices import FollowUpStatus, VisitOutcome
 from .models import FollowUp, Visit
