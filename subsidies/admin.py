@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -41,10 +42,35 @@ class SchemeAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_filter = ("active", "beneficiary", "frequency")
     search_fields = ("code", "name")
     raw_id_fields = ("region",)
-    readonly_fields = ("document_warnings", "source_documents")
+    # Who qualifies, the amounts, review and activation are edited on the scheme's form page, in
+    # boxes (subsidies:scheme), never as JSON here; the admin shows where.
+    readonly_fields = (
+        "document_warnings",
+        "source_documents",
+        "edit_on_form",
+        "notice_days",
+        "active",
+        "inactive_reason",
+    )
+
+    exclude = ("eligibility", "amount_rule", "review_levels")
 
     def save_model(self, request, obj, form, change):
         save_scheme(scheme=obj, acting_user=request.user)
+
+    def has_add_permission(self, request):
+        # Schemes come from the policy packs (each with its document and clause).
+        return request.user.is_superuser
+
+    @admin.display(description=_("who qualifies, amounts, review, activation"))
+    def edit_on_form(self, obj):
+        if obj.pk is None:
+            return ""
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("subsidies:scheme", args=[obj.pk]),
+            _("Edit them on the scheme's form"),
+        )
 
     def changelist_view(self, request, extra_context=None):
         self._documents = loaded_documents()  # one query for the whole list

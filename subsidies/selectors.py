@@ -11,6 +11,7 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, 
 from django.db.models.functions import Coalesce
 
 import conditions
+from core.scope import restrict
 from elders.models import Elder
 from regions.rules import candidate_ancestor_codes
 
@@ -85,6 +86,23 @@ def eligible_elders(scheme: Scheme, on: date) -> QuerySet[Elder]:
     if scheme.region_id:
         elders = elders.filter(residence__code__startswith=scheme.region.prefix)
     return conditions.filter_queryset(elders, scheme.eligibility, on)
+
+
+def eligible_count(scheme: Scheme, user, on: date) -> int:
+    """How many of the scheme's beneficiaries in its region (and the reader's scope) its conditions
+    hold for on a date: one counting query through the condition language. The scheme may be an
+    unsaved edit (the form's preview)."""
+    from facilities.models import Facility
+    from services.models import Caregiver
+
+    prefix = scheme.region.prefix if scheme.region_id else ""
+    if scheme.beneficiary == Beneficiary.ELDER:
+        return restrict(eligible_elders(scheme, on), user).count()
+    if scheme.beneficiary == Beneficiary.FACILITY:
+        subjects = Facility.objects.filter(region__code__startswith=prefix)
+    else:
+        subjects = Caregiver.objects.filter(provider__region__code__startswith=prefix)
+    return restrict(conditions.filter_queryset(subjects, scheme.eligibility, on), user).count()
 
 
 def unclaimed(scheme: Scheme, on: date) -> QuerySet[Elder]:

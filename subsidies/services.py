@@ -79,6 +79,59 @@ def save_scheme(*, scheme: Scheme, acting_user) -> Scheme:
     return scheme
 
 
+# A public notice (公示) longer than this is a typing error, not a policy.
+MAX_NOTICE_DAYS = 60
+
+
+@transaction.atomic
+def update_scheme(
+    *,
+    scheme: Scheme,
+    acting_user,
+    eligibility: dict,
+    amount_rule: dict,
+    review_levels: list[str],
+    notice_days: int | None,
+    active: bool,
+    inactive_reason: str = "",
+) -> Scheme:
+    """The bureau's scheme form writes through here: who qualifies, the amounts, the review levels,
+    the public notice and activation, checked together and written at once (or not at all).
+
+    Activation is refused while any amount of the rule is empty, each empty amount named by its
+    place in the rule (`amount_rule.<place>`, as rules.missing_amounts gives it), so the form
+    shows the message on its box."""
+    scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+    errors: dict[str, list[str]] = {}
+    known = [level for level in Level.values]
+    if any(level not in known for level in review_levels):
+        errors["review_levels"] = [_("Review levels: choose among street, district and city.")]
+    elif scheme.application_needed and not review_levels:
+        errors["review_levels"] = [_("Review levels: an application is reviewed at one level at least.")]
+    if notice_days is not None and not 0 <= notice_days <= MAX_NOTICE_DAYS:
+        errors["notice_days"] = [_("Public notice: between 0 and %(max)s days.") % {"max": MAX_NOTICE_DAYS}]
+    if active and not rules.rule_errors(amount_rule):
+        missing = rules.missing_amounts(amount_rule)
+        if missing:
+            errors["active"] = [
+                _("The scheme cannot be active while an amount is empty: set every amount first.")
+            ]
+            for place in missing:
+                errors[f"amount_rule.{place}"] = [_("Set this amount before the scheme is activated.")]
+    if errors:
+        raise ValidationError(errors)
+    scheme.eligibility = eligibility
+    scheme.amount_rule = amount_rule
+    # The levels in the order an application climbs them.
+    scheme.review_levels = [level for level in known if level in review_levels]
+    scheme.notice_days = notice_days
+    scheme.active = active
+    scheme.inactive_reason = "" if active else inactive_reason.strip()[:200]
+    if acting_user is not None:
+        scheme._history_user = acting_user
+    return save_scheme(scheme=scheme, acting_user=acting_user)
+
+
 @transaction.atomic
 def submit_application(
     *,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.pages import object_or_404
+from core.pages import object_or_404, scoped
 from core.periods import previous_period
 from elders.file_sections import file_section
 from elders.models import Elder
@@ -25,6 +25,7 @@ from regions.scope import sees_personal_data
 from . import disbursement, rules, selectors, services
 from .choices import ApplicationStatus
 from .forms import (
+    RULE_KINDS,
     ApproveRollForm,
     CheckDecisionForm,
     DocumentForm,
@@ -32,6 +33,7 @@ from .forms import (
     PayeeForm,
     ReviewForm,
     RollRunForm,
+    SchemeForm,
 )
 from .models import Scheme
 from .policy import scheme_settings
@@ -364,3 +366,70 @@ def subsidies_section(request, elder) -> dict:
         "rows": selectors.eligibility_for(elder, timezone.localdate()),
         "payments": selectors.payments_of_elder(request.user, elder),
     }
+
+
+# --- the bureau's schemes: who qualifies, the amounts, review and activation by form --------------
+
+
+@login_required
+@permission_required("subsidies.change_scheme", raise_exception=True)
+def schemes(request):
+    """The schemes the account may change (its region's and those under it), with what is open."""
+    found = scoped(request, Scheme.objects.select_related("region"), "change").order_by("code")
+    rows = [{"scheme": s, "missing": len(rules.missing_amounts(s.amount_rule))} for s in found]
+    return render(request, "subsidies/schemes.html", {"rows": rows})
+
+
+@login_required
+@permission_required("subsidies.change_scheme", raise_exception=True)
+def scheme_edit(request, pk: int):
+    scheme = object_or_404(request, Scheme.objects.select_related("region"), "change", pk=pk)
+    # ?advanced=1: the condition as data, for a shape the boxes cannot hold (a negation, ...).
+    form = SchemeForm(request.POST or None, scheme=scheme, as_data=request.GET.get("advanced") == "1")
+    today = timezone.localdate()
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        eligibility = form.eligibility()
+        amount_rule = form.amount_rule()
+        if not form.errors:
+            data = form.cleaned_data
+            if request.POST.get("action") == "preview":
+                preview = _preview(request, scheme, eligibility, form, today)
+            else:
+                try:
+                    services.update_scheme(
+                        scheme=scheme,
+                        acting_user=request.user,
+                        eligibility=eligibility,
+                        amount_rule=amount_rule,
+                        review_levels=data["review_levels"],
+                        notice_days=data["notice_days"],
+                        active=data["active"],
+                        inactive_reason=data["inactive_reason"],
+                    )
+                except ValidationError as exc:
+                    form.apply_errors(exc)
+                else:
+                    messages.success(request, _("%(scheme)s was saved.") % {"scheme": scheme.name})
+                    return redirect("subsidies:scheme", pk=scheme.pk)
+    return render(
+        request,
+        "subsidies/scheme_form.html",
+        {
+            "scheme": scheme,
+            "form": form,
+            "preview": preview,
+            "eligible_now": selectors.eligible_count(scheme, request.user, today),
+            "rule_kind": RULE_KINDS.get(scheme.amount_rule.get("kind"), ""),
+            "all_rows": form.fact_rows("all"),
+            "any_rows": form.fact_rows("any"),
+        },
+    )
+
+
+def _preview(request, scheme: Scheme, eligibility: dict, form: SchemeForm, today) -> int:
+    """How many would qualify under the edited (and already checked) condition."""
+    candidate = Scheme(
+        pk=scheme.pk, region=scheme.region, beneficiary=scheme.beneficiary, eligibility=eligibility
+    )
+    return selectors.eligible_count(candidate, request.user, today)

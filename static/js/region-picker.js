@@ -36,7 +36,8 @@
         here.value = "";
         here.textContent = root.dataset.thisLevel + " " + parentName;
         select.appendChild(here);
-      } else if (regions.length > 1) {
+      } else {
+        // Nothing chosen until the person chooses (an empty picker adds no condition).
         select.appendChild(document.createElement("option"));
       }
       regions.forEach(function (r) {
@@ -63,11 +64,6 @@
           if (match.code !== preselect) return descend(depth + 1, match.code, match.name, preselect);
           return descend(depth + 1, match.code, match.name, null);
         }
-      }
-      if (!parentCode && regions.length === 1) {
-        // The account's own region is the top: start from it.
-        choose(regions[0].code, regions[0].name);
-        return descend(depth + 1, regions[0].code, regions[0].name, null);
       }
       return Promise.resolve();
     }
