@@ -71,6 +71,12 @@ DEFAULT_TARGET = {
 }
 
 
+def raw_visit_settings(region_code: str) -> VisitSettings:
+    """The section in force at a region as the pack writes it (自理/半失能/失能 unresolved): what
+    the bureau's visit-rule form edits."""
+    return get_section(region_code, SECTION)
+
+
 def visit_settings(region_code: str) -> VisitSettings:
     """The section in force at a region; its target group's 失能 test reads the grade mapping there."""
     found = get_section(region_code, SECTION)

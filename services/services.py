@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,10 +12,14 @@ from django.utils.translation import gettext as _
 
 from core.scope import in_scope, require
 from elders.models import Elder
+from policies.models import PolicySection
+from policies.selectors import section_row
+from policies.services import save_section
 
 from . import rules
 from .choices import FollowUpStatus
 from .models import FollowUp, Provider, Visit, VisitStatus
+from .policy import SECTION as VISITS_SECTION
 from .policy import VisitSettings, visit_settings
 
 
@@ -423,3 +428,65 @@ def record_service(
     record._history_user = acting_user
     record.save()
     return record
+
+
+# --- the visit rule a bureau sets (the pack's visits section at its region) ---------------------
+
+VISIT_RULE_KEYS = ("target_group", "counted_methods", "counted_outcomes", "target_rate", "follow_up_days")
+
+
+@transaction.atomic
+def set_visit_rule(
+    *,
+    acting_user,
+    region,
+    target_group: dict,
+    counted_methods: list[str],
+    counted_outcomes: list[str],
+    target_rate: int,
+    follow_up_days: int,
+) -> PolicySection:
+    """The bureau's visit rule for its region: whom to visit, which visits count, the target rate
+    and the days a problem's follow-up is due. Written as the region's own visits section (a copy
+    of the one in force when it has none), through the policies' save (validated by the section's
+    parser, with its history). A value the bureau changes is sourced as its reading, with who set
+    it and when; the unchanged ones keep their documents' clauses."""
+    require(acting_user, "policies.change_policysection", region=region.code)
+    errors: dict[str, list[str]] = {}
+    if not counted_methods:
+        errors["counted_methods"] = [_("Visits counted: tick one way of visiting at least.")]
+    if not counted_outcomes:
+        errors["counted_outcomes"] = [_("Visits counted: tick one outcome at least.")]
+    if not 1 <= target_rate <= 100:
+        errors["target_rate"] = [_("Target rate: a percentage from 1 to 100.")]
+    if not 1 <= follow_up_days <= 90:
+        errors["follow_up_days"] = [_("Follow-up days: from 1 to 90.")]
+    if errors:
+        raise ValidationError(errors)
+    row = PolicySection.objects.select_for_update().filter(region=region, section=VISITS_SECTION).first()
+    if row is None:
+        in_force = section_row(region.code, VISITS_SECTION)
+        if in_force is None:
+            raise ValidationError(_("No visits section is loaded: load the national pack first."))
+        row = PolicySection(region=region, section=VISITS_SECTION, pack=in_force.pack, data=in_force.data)
+    data = json.loads(json.dumps(row.data))  # a deep copy: the stored row changes only on save
+    new = {
+        "target_group": target_group,
+        "counted_methods": list(counted_methods),
+        "counted_outcomes": list(counted_outcomes),
+        "target_rate": target_rate,
+        "follow_up_days": follow_up_days,
+    }
+    who = acting_user.get_full_name() or acting_user.get_username()
+    note = f"Set by the bureau on the visit-rule page: {who}, {timezone.localdate().isoformat()}."
+    for key, value in new.items():
+        entry = data.get(key)
+        old = entry.get("value") if isinstance(entry, dict) and "value" in entry else entry
+        if old != value:
+            data[key] = {"value": value, "source": {"basis": "reading", "note": note}}
+    row.data = data
+    try:
+        return save_section(row=row, acting_user=acting_user)
+    except ValidationError as exc:
+        messages_ = exc.message_dict.get("data", exc.messages) if hasattr(exc, "error_dict") else exc.messages
+        raise ValidationError({"target_group": messages_}) from exc

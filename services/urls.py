@@ -10,4 +10,5 @@ urlpatterns = [
     path("mine/", views.my_visits, name="mine"),
     path("follow-ups/", views.follow_ups, name="follow-ups"),
     path("follow-ups/<int:pk>/close/", views.close_follow_up, name="close-follow-up"),
+    path("rule/", views.visit_rule, name="visit-rule"),
 ]

@@ -22,12 +22,13 @@ from elders.file_sections import file_section
 from elders.filters import ElderFilterSet
 from elders.models import Elder
 from regions.models import Region
-from regions.scope import sees_personal_data
+from regions.scope import sees_personal_data, user_region_code
 
 from . import selectors, services
 from .choices import FollowUpStatus
-from .forms import CloseForm, VisitForm
+from .forms import CloseForm, VisitForm, VisitRuleForm
 from .models import FollowUp, Visit
+from .policy import raw_visit_settings
 
 PAGE_SIZE = 30
 # The most rows a list exports at once in the request (a city's whole list is narrowed first).
@@ -233,3 +234,39 @@ def visits_section(request, elder) -> dict:
             scoped(request, FollowUp.objects.filter(elder=elder, status=FollowUpStatus.OPEN))
         ),
     }
+
+
+# --- the bureau's visit rule ----------------------------------------------------------------------
+
+
+@login_required
+@permission_required("policies.change_policysection", raise_exception=True)
+def visit_rule(request):
+    """The visit rule of the account's own region, edited in boxes (never as the pack's JSON)."""
+    region = Region.objects.filter(code=user_region_code(request.user)).first()
+    if region is None:
+        raise PermissionDenied(_("The visit rule is set for a region: this account has none."))
+    current = raw_visit_settings(region.code)
+    form = VisitRuleForm(request.POST or None, settings=current, as_data=request.GET.get("advanced") == "1")
+    if request.method == "POST" and form.is_valid():
+        target = form.condition(path=str(_("Whom to visit")))
+        if not form.errors:
+            data = form.cleaned_data
+            try:
+                services.set_visit_rule(
+                    acting_user=request.user,
+                    region=region,
+                    target_group=target,
+                    counted_methods=data["counted_methods"],
+                    counted_outcomes=data["counted_outcomes"],
+                    target_rate=data["target_rate"],
+                    follow_up_days=data["follow_up_days"],
+                )
+            except ValidationError as exc:
+                form.apply_errors(exc)
+            else:
+                messages.success(
+                    request, _("The visit rule of %(region)s was saved.") % {"region": region.name}
+                )
+                return redirect("services:visit-rule")
+    return render(request, "services/visit_rule.html", {"form": form, "region": region})

@@ -7,13 +7,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-import conditions
 from assessments.choices import Grade
-from conditions import structured
+from conditions.forms import ConditionBoxes
 from policies.grades import LEVELS as SELF_CARE_LEVELS
-from regions.choices import Kind
-from regions.models import Region
-from regions.rules import pad_code
 
 from .choices import Decision, DocumentKind, Level
 
@@ -96,8 +92,6 @@ class ApproveRollForm(forms.Form):
 # Facts the registry keeps for bookkeeping, or that a pack's conditions are resolved from: not
 # offered as boxes (a condition using them is edited as data).
 HIDDEN_FACTS = {"status", "self_care"}
-# Labels of facts whose choices were registered as bare codes.
-EXTRA_LABELS = {"residence_kind": dict(Kind.choices)}
 # What the kinds of amount rule are called on the form.
 RULE_KINDS = {
     "fixed": _("A fixed amount"),
@@ -151,17 +145,7 @@ def amount_fields(rule: dict) -> list[tuple[str, str, object]]:
     return []
 
 
-def _fact_label(fact) -> str:
-    return str(fact.label)
-
-
-def _choices_of(fact) -> list[tuple[str, str]]:
-    labels = {**fact.labels, **EXTRA_LABELS.get(fact.name, {})}
-    codes = fact.choices or tuple(labels)
-    return [(str(code), str(labels.get(code, code))) for code in codes]
-
-
-class SchemeForm(forms.Form):
+class SchemeForm(ConditionBoxes, forms.Form):
     """Who qualifies (boxes for the common facts, each in the group "every one holds" or "at least
     one holds"), the amounts, the review levels, the public notice and activation. The condition as
     data stays as the advanced fallback for shapes the boxes cannot hold (a negation, ...)."""
@@ -182,27 +166,13 @@ class SchemeForm(forms.Form):
     )
     active = forms.BooleanField(label=_("Active (applications and payments)"), required=False)
     inactive_reason = forms.CharField(label=_("Why inactive"), required=False, max_length=200)
-    # Set (hidden) when the condition has a shape the boxes cannot hold: it is edited as data.
-    advanced = forms.BooleanField(required=False, widget=forms.HiddenInput)
-    raw_eligibility = forms.CharField(
-        label=_("The condition as data (JSON)"), required=False, widget=forms.Textarea(attrs={"rows": 6})
-    )
 
     def __init__(self, *args, scheme, as_data: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.scheme = scheme
-        self.facts = [
-            f
-            for name, f in ((n, conditions.FACTS[n]) for n in conditions.FACTS)
-            if f.subject == scheme.beneficiary and name not in HIDDEN_FACTS
-        ]
-        self.groups = structured.decompose(scheme.eligibility)
-        self.structured = self.groups is not None
-        self.as_data = as_data or not self.structured
-        initial_groups = self.groups or {"all": {}, "any": {}}
-        for group in structured.GROUPS:
-            for fact in self.facts:
-                self._add_fact_fields(group, fact, initial_groups[group].get(fact.name) or {})
+        self.setup_condition(
+            scheme.eligibility, subject=scheme.beneficiary, hidden=HIDDEN_FACTS, as_data=as_data
+        )
         self.rule_kind = scheme.amount_rule.get("kind")
         self.amounts = amount_fields(scheme.amount_rule)
         places = dict(_place_values(scheme.amount_rule))
@@ -233,55 +203,7 @@ class SchemeForm(forms.Form):
             notice_days=scheme.notice_days,
             active=scheme.active,
             inactive_reason=scheme.inactive_reason,
-            advanced=as_data or not self.structured,
-            raw_eligibility=(
-                json.dumps(scheme.eligibility, ensure_ascii=False, indent=1)
-                if as_data or not self.structured
-                else ""
-            ),
         )
-
-    def _add_fact_fields(self, group: str, fact, spec: dict) -> None:
-        kind = structured.editor_kind(fact)
-        key = f"{group}__{fact.name}"
-        label = _fact_label(fact)
-        if kind == "range":
-            self.fields[f"{key}__min"] = forms.IntegerField(
-                label=_("%(fact)s at least") % {"fact": label}, required=False
-            )
-            self.fields[f"{key}__max"] = forms.IntegerField(
-                label=_("%(fact)s at most") % {"fact": label}, required=False
-            )
-            self.initial[f"{key}__min"] = spec.get("min")
-            self.initial[f"{key}__max"] = spec.get("max")
-        elif kind == "pick":
-            self.fields[key] = forms.MultipleChoiceField(
-                label=label, choices=_choices_of(fact), required=False, widget=forms.CheckboxSelectMultiple
-            )
-            self.initial[key] = [str(v) for v in spec.get("in", [])]
-        elif kind == "region":
-            self.fields[key] = forms.CharField(label=label, required=False, max_length=12)
-            under = spec.get("under")
-            self.initial[key] = pad_code(under) if under else ""
-        elif kind == "bool":
-            self.fields[key] = forms.TypedChoiceField(
-                label=label,
-                choices=[("", _("Not tested")), ("yes", _("Yes")), ("no", _("No"))],
-                required=False,
-            )
-            self.initial[key] = {True: "yes", False: "no"}.get(spec.get("eq"), "")
-
-    def fact_rows(self, group: str) -> list[dict]:
-        """The boxes of one group, fact by fact, for the template."""
-        rows = []
-        for fact in self.facts:
-            kind = structured.editor_kind(fact)
-            key = f"{group}__{fact.name}"
-            names = [f"{key}__min", f"{key}__max"] if kind == "range" else [key]
-            rows.append(
-                {"fact": fact, "kind": kind, "label": _fact_label(fact), "fields": [self[n] for n in names]}
-            )
-        return rows
 
     def amount_boxes(self):
         return [self[name] for _place, name, _label in self.amounts] + (
@@ -294,76 +216,8 @@ class SchemeForm(forms.Form):
     # --- what the form means ----------------------------------------------------------------
 
     def eligibility(self) -> dict | None:
-        """The condition the boxes (or, in the advanced mode, the data) say, checked; None with an
-        error on the form."""
-        data = self.cleaned_data
-        if not data.get("advanced"):
-            return self._composed()
-        try:
-            cond = json.loads(data.get("raw_eligibility") or "")
-        except ValueError:
-            self.add_error(
-                "raw_eligibility", _("The condition as data is not valid JSON; check brackets and quotes.")
-            )
-            return None
-        path = str(_("Who qualifies"))
-        try:
-            conditions.validate(cond, path=path)
-        except ValidationError as exc:
-            self.add_error("raw_eligibility", exc.messages)
-            return None
-        wrong = sorted(
-            n for n in conditions.facts_used(cond) if conditions.FACTS[n].subject != self.scheme.beneficiary
-        )
-        if wrong:
-            self.add_error(
-                "raw_eligibility",
-                _("%(path)s: %(facts)s are not facts about this scheme's beneficiaries.")
-                % {"path": path, "facts": "、".join(str(conditions.FACTS[n].label) for n in wrong)},
-            )
-            return None
-        return cond
-
-    def _composed(self) -> dict | None:
-        groups: dict[str, dict] = {"all": {}, "any": {}}
-        for group in structured.GROUPS:
-            # The condition's own order first, so an unchanged condition is written back unchanged.
-            first = list((self.groups or {}).get(group) or {})
-            for fact in sorted(
-                self.facts, key=lambda f: first.index(f.name) if f.name in first else len(first)
-            ):
-                spec = self._spec(group, fact)
-                if spec:
-                    groups[group][fact.name] = spec
-        cond = structured.compose(groups)
-        if cond is None:
-            self.add_error(None, _("Who qualifies: set at least one condition."))
-        return cond
-
-    def _spec(self, group: str, fact) -> dict:
-        data = self.cleaned_data
-        kind = structured.editor_kind(fact)
-        key = f"{group}__{fact.name}"
-        if kind == "range":
-            low, high = data.get(f"{key}__min"), data.get(f"{key}__max")
-            if low is not None and high is not None and low > high:
-                self.add_error(f"{key}__max", _("The upper bound is below the lower bound."))
-            return {k: v for k, v in (("min", low), ("max", high)) if v is not None}
-        if kind == "pick":
-            values = data.get(key) or []
-            if fact.kind == "int":
-                values = [int(v) for v in values]
-            return {"in": values} if values else {}
-        if kind == "region":
-            code = data.get(key) or ""
-            region = Region.objects.filter(code=code).first() if code else None
-            if code and region is None:
-                self.add_error(key, _("Pick a region from the lists."))
-            return {"under": region.prefix} if region else {}
-        if kind == "bool":
-            value = data.get(key)
-            return {"eq": value == "yes"} if value else {}
-        return {}
+        """The condition the boxes (or the data) say, checked; None with an error on the form."""
+        return self.condition(path=str(_("Who qualifies")))
 
     def amount_rule(self) -> dict:
         """The scheme's rule with the boxes' amounts (an empty box: the amount is open)."""
@@ -389,7 +243,7 @@ class SchemeForm(forms.Form):
             if name.startswith("amount_rule."):
                 target = self.field_of_place(name.split(".", 1)[1])
             elif name == "eligibility":
-                target = "raw_eligibility" if self.cleaned_data.get("advanced") else None
+                target = "raw_condition" if self.cleaned_data.get("advanced") else None
             elif name == "amount_rule":
                 target = None
             else:

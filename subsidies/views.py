@@ -421,8 +421,6 @@ def scheme_edit(request, pk: int):
             "preview": preview,
             "eligible_now": selectors.eligible_count(scheme, request.user, today),
             "rule_kind": RULE_KINDS.get(scheme.amount_rule.get("kind"), ""),
-            "all_rows": form.fact_rows("all"),
-            "any_rows": form.fact_rows("any"),
         },
     )
 

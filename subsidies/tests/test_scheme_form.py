@@ -84,9 +84,9 @@ def test_the_page_shows_the_packs_condition_in_boxes(wz):
     _city, client, scheme = wz
     page = client.get(f"/subsidies/schemes/{scheme.pk}/").content.decode()
     assert 'name="any__economic_status" value="dibao" id="id_any__economic_status_1" checked' in page
-    assert 'name="raw_eligibility"' not in page  # the boxes, not the data, are in use
+    assert 'name="raw_condition"' not in page  # the boxes, not the data, are in use
     advanced = client.get(f"/subsidies/schemes/{scheme.pk}/?advanced=1").content.decode()
-    assert 'name="raw_eligibility"' in advanced and "extreme_poverty" in advanced
+    assert 'name="raw_condition"' in advanced and "extreme_poverty" in advanced
     assert "['" not in page and "extreme_poverty</" not in page  # labels, never code values
 
 
@@ -132,10 +132,10 @@ def test_activation_is_refused_while_an_amount_is_empty_on_its_box(wz):
         ({"notice_days": "400"}, "notice_days", "60"),
         ({"review_levels": None}, "review_levels", "审核层级"),
         ({"any__age__min": "90", "any__age__max": "80"}, "any__age__max", "下限"),
-        ({"advanced": "on", "raw_eligibility": "{oops"}, "raw_eligibility", "JSON"),
+        ({"advanced": "on", "raw_condition": "{oops"}, "raw_condition", "JSON"),
         (
-            {"advanced": "on", "raw_eligibility": '{"fact": "facility_beds", "op": "gte", "value": 3}'},
-            "raw_eligibility",
+            {"advanced": "on", "raw_condition": '{"fact": "facility_beds", "op": "gte", "value": 3}'},
+            "raw_condition",
             "床位",
         ),
     ],
