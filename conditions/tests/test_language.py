@@ -161,7 +161,7 @@ _elder = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(people=st.lists(_elder, min_size=1, max_size=8), cond=_condition)
 def test_python_evaluation_equals_the_query(wenzhou, people, cond):
     Elder.objects.all().delete()

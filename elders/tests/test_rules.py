@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from elders.rules import (
@@ -72,8 +72,6 @@ def test_unknown_address_code_is_not_an_error():
     assert parse_id_number(number, today=TODAY).address_code == "330321"
 
 
-# The regex strategy's first draw compiles it: slow on a loaded machine, and no test of ours.
-@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(
     address=st.from_regex(r"\A[1-8]\d{5}\Z"),
     born=st.dates(min_value=date(1900, 1, 1), max_value=TODAY),
