@@ -89,7 +89,11 @@ SHEETS = {
 }
 
 # The dashboard's panels of metric cards.
-CARDS = {"coverage": _("Coverage and beds"), "homecare": _("Home services and emergency calls")}
+CARDS = {
+    "coverage": _("Coverage and beds"),
+    "supervision": _("Supervision"),
+    "homecare": _("Home services and emergency calls"),
+}
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Supervision's monthly figures (registered with reports.metrics; the monthly job computes them).
 
 Facilities count at their own region, operators at the provider's region, ratings at the
-provider's region (so a provider's own region shows its monthly score), complaints at theirs.
+provider's region (so a provider's own region shows its monthly score), complaints at theirs,
+estates' room checks at the estate's community, operator reviews at the facility's region.
 """
 
 from __future__ import annotations
@@ -18,8 +19,16 @@ from reports.metrics import Figures, Month, _by_village, declare, metrics
 from services.choices import CreditKind
 from services.models import CreditRecord
 
-from .choices import InspectionStatus, SafetyRisk
-from .models import Complaint, Finding, Inspection, RectificationOrder, ServiceRating
+from .choices import InspectionStatus, RoomStatus, SafetyRisk
+from .models import (
+    Complaint,
+    EstateRoomCheck,
+    Finding,
+    Inspection,
+    OperatorReview,
+    RectificationOrder,
+    ServiceRating,
+)
 
 _RISK_METRICS = {risk: f"findings_{risk}" for risk in SafetyRisk.values}
 
@@ -37,6 +46,7 @@ def judged_on(month: Month, today: date | None = None) -> date:
         "rate",
         _("Facilities operating at the end of the month that were inspected since 1 January."),
         sheet="supervision",
+        card="supervision",
     ),
     declare(
         "findings",
@@ -44,6 +54,7 @@ def judged_on(month: Month, today: date | None = None) -> date:
         "count",
         _("Checklist items found not met in the month's inspections."),
         sheet="supervision",
+        card="supervision",
     ),
     *[
         declare(
@@ -97,6 +108,7 @@ def inspections(month: Month) -> dict[str, Figures]:
         "count",
         _("Rectification orders issued by the end of the month and not closed or escalated by then."),
         sheet="supervision",
+        card="supervision",
     ),
     declare(
         "rectifications_overdue",
@@ -107,6 +119,7 @@ def inspections(month: Month) -> dict[str, Figures]:
             "month in progress: before today)."
         ),
         sheet="supervision",
+        card="supervision",
     ),
 )
 def rectifications(month: Month) -> dict[str, Figures]:
@@ -132,6 +145,7 @@ def rectifications(month: Month) -> dict[str, Figures]:
         "count",
         _("Complaints taken in during the month, by the region of what they are about."),
         sheet="supervision",
+        card="supervision",
     ),
     declare(
         "complaints_on_time",
@@ -142,6 +156,7 @@ def rectifications(month: Month) -> dict[str, Figures]:
             "in progress: of those whose deadline has passed or that were replied to)."
         ),
         sheet="supervision",
+        card="supervision",
     ),
 )
 def complaints(month: Month) -> dict[str, Figures]:
@@ -174,6 +189,7 @@ def complaints(month: Month) -> dict[str, Figures]:
         "average",
         _("Mean score (1-5) of the month's ratings of providers' services, at the provider's region."),
         sheet="supervision",
+        card="supervision",
     ),
 )
 def satisfaction(month: Month) -> dict[str, Figures]:
@@ -195,6 +211,7 @@ def satisfaction(month: Month) -> dict[str, Figures]:
         "count",
         _("Providers with a credit warning in force at the end of the month."),
         sheet="supervision",
+        card="supervision",
     ),
     declare(
         "operators_blacklisted",
@@ -202,6 +219,7 @@ def satisfaction(month: Month) -> dict[str, Figures]:
         "count",
         _("Providers blacklisted at the end of the month."),
         sheet="supervision",
+        card="supervision",
     ),
 )
 def credit(month: Month) -> dict[str, Figures]:
@@ -217,4 +235,106 @@ def credit(month: Month) -> dict[str, Figures]:
     return {
         "operators_warned": {c: (r["warned"], None) for c, r in rows.items()},
         "operators_blacklisted": {c: (r["blacklisted"], None) for c, r in rows.items()},
+    }
+
+
+# The yearly checks of estates' rooms and reviews of operators are figures of the year so far: a
+# month counts what was checked (reviewed) for its own year by its last day.
+
+
+@metrics(
+    declare(
+        "estates_checked",
+        _("Estates checked this year"),
+        "count",
+        _(
+            "Residential estates whose elder-care room (配建) was checked for the year of the month, "
+            "by the end of the month, at the estate's community."
+        ),
+        sheet="supervision",
+        card="supervision",
+    ),
+    declare(
+        "estate_rooms_in_use",
+        _("Estate rooms in use"),
+        "count",
+        _("Of the estates checked this year, those whose room was handed over and is in use."),
+        sheet="supervision",
+        card="supervision",
+    ),
+    declare(
+        "estate_rooms_diverted",
+        _("Estate rooms demolished or diverted"),
+        "count",
+        _("Of the estates checked this year, those whose room was demolished or put to another use."),
+        sheet="supervision",
+        card="supervision",
+    ),
+    declare(
+        "estate_rooms_compliant",
+        _("Estate rooms meeting the standard"),
+        "rate",
+        _(
+            "Of the estates checked this year whose room could be judged against the space standard, "
+            "those that met it."
+        ),
+        sheet="supervision",
+        card="supervision",
+    ),
+)
+def estate_rooms(month: Month) -> dict[str, Figures]:
+    rows = _by_village(
+        EstateRoomCheck.objects.filter(year=month.last.year, checked_on__lte=month.last),
+        "estate__region_id",
+        n=Count("id"),
+        in_use=Count("id", filter=Q(status=RoomStatus.IN_USE)),
+        diverted=Count("id", filter=Q(status=RoomStatus.DIVERTED)),
+        judged=Count("id", filter=Q(meets_standard__isnull=False)),
+        met=Count("id", filter=Q(meets_standard=True)),
+    )
+    return {
+        "estates_checked": {c: (r["n"], None) for c, r in rows.items()},
+        "estate_rooms_in_use": {c: (r["in_use"], None) for c, r in rows.items()},
+        "estate_rooms_diverted": {c: (r["diverted"], None) for c, r in rows.items()},
+        "estate_rooms_compliant": {c: (r["met"], r["judged"]) for c, r in rows.items() if r["judged"]},
+    }
+
+
+@metrics(
+    declare(
+        "operator_reviews",
+        _("公建民营 operators reviewed this year"),
+        "count",
+        _("Yearly performance reviews of 公建民营 operators for the year of the month, made by its end."),
+        sheet="supervision",
+        card="supervision",
+    ),
+    declare(
+        "operator_reviews_passed",
+        _("公建民营 operators passing their review"),
+        "count",
+        _("Of this year's reviews of 公建民营 operators, those reaching the pack's pass score."),
+        sheet="supervision",
+        card="supervision",
+    ),
+    declare(
+        "operator_reviews_pass_rate",
+        _("Share of 公建民营 reviews passed"),
+        "rate",
+        _("Of this year's reviews of 公建民营 operators, the share reaching the pack's pass score."),
+        sheet="supervision",
+        card="supervision",
+    ),
+)
+def operator_reviews(month: Month) -> dict[str, Figures]:
+    rows = _by_village(
+        OperatorReview.objects.filter(year=month.last.year, reviewed_on__lte=month.last),
+        "facility__region_id",
+        n=Count("id"),
+        passed=Count("id", filter=Q(passed=True)),
+    )
+    return {
+        "operator_reviews": {c: (r["n"], None) for c, r in rows.items()},
+        "operator_reviews_passed": {c: (r["passed"], None) for c, r in rows.items()},
+        "operator_reviews_pass_rate": {c: (r["passed"], r["n"]) for c, r in rows.items()},
     }

@@ -144,3 +144,82 @@ def test_the_month_in_progress_is_judged_on_today_not_on_its_last_day(wenzhou, s
     figures = village_figures(f"{year}-{month:02d}")
     assert figures["rectifications_overdue"][home] == (2, None)
     assert figures["complaints_on_time"][LUCHENG] == (1, 3)
+
+
+def test_the_years_estate_room_checks_and_operator_reviews_are_monthly_figures(wenzhou, staff):
+    from facilities.models import Facility
+    from regions.models import Region
+    from supervision.choices import Purpose
+    from supervision.selectors import scoring_checklist
+
+    world = supervision_world()
+    district = world["district"]
+    community = Region.objects.get(code=WUMA_GULOU)
+    today = timezone.localdate()
+    checks = (("在用苑", "in_use", Decimal(400)), ("改作他用苑", "diverted", Decimal(400)), ("未建苑", "planned", None))
+    for name, status, area in checks:
+        estate = services.register_estate(
+            acting_user=district, region=community, name=name, kind="new", households=1000
+        )
+        services.record_room_check(
+            acting_user=district, estate=estate, year=today.year, status=status, area_m2=area, checked_on=today
+        )
+    # Last year's check of an estate is not this year's figure.
+    estate = services.register_estate(acting_user=district, region=community, name="旧账苑", kind="new", households=100)
+    services.record_room_check(
+        acting_user=district, estate=estate, year=today.year - 1, status="in_use", area_m2=Decimal(50), checked_on=today
+    )
+    homes = [
+        Facility.objects.create(
+            name=f"公建民营{i}院",
+            kind="nursing_home",
+            ownership="public_private",
+            operator=world["operator"],
+            region_id=WUMA_GULOU,
+            status="operating",
+            beds=60,
+        )
+        for i in range(2)
+    ]
+    checklist = scoring_checklist(homes[0], Purpose.OPERATOR_REVIEW)
+    full = {i.code: i.points for i in checklist.items.all()}
+    for home, scores in ((homes[0], full), (homes[1], {code: 0 for code in full})):
+        services.review_operator(acting_user=district, facility=home, year=today.year, scores=scores, reviewed_on=today)
+
+    figures = village_figures(period_of(today))
+    assert figures["estates_checked"][WUMA_GULOU] == (3, None)
+    assert figures["estate_rooms_in_use"][WUMA_GULOU] == (1, None)
+    assert figures["estate_rooms_diverted"][WUMA_GULOU] == (1, None)
+    # The diverted and the unbuilt rooms fail the standard; the one in use with 400 m² meets it.
+    assert figures["estate_rooms_compliant"][WUMA_GULOU] == (1, 3)
+    assert figures["operator_reviews"][WUMA_GULOU] == (2, None)
+    assert figures["operator_reviews_passed"][WUMA_GULOU] == (1, None)
+    assert figures["operator_reviews_pass_rate"][WUMA_GULOU] == (1, 2)
+    assert METRICS["operator_reviews_pass_rate"].value(1, 2) == Decimal("50.0000")
+    assert all(METRICS[code].card == "supervision" for code in ("estates_checked", "operator_reviews", "findings"))
+
+
+def test_supervision_cards_on_the_dashboard_and_the_figures_in_the_api(wenzhou, staff, client):
+    from rest_framework.test import APIClient
+
+    from regions.models import Region
+    from reports.services import compute_month
+
+    world = supervision_world()
+    district = world["district"]
+    today = timezone.localdate()
+    estate = services.register_estate(
+        acting_user=district, region=Region.objects.get(code=WUMA_GULOU), name="卡片苑", kind="new", households=1000
+    )
+    services.record_room_check(
+        acting_user=district, estate=estate, year=today.year, status="in_use", area_m2=Decimal(400), checked_on=today
+    )
+    compute_month(period_of(today))
+    client.force_login(district)
+    html = client.get(f"/dashboard/?region={LUCHENG}&period={period_of(today)}").content.decode()
+    assert 'data-testid="supervision-figures"' in html
+    assert "本年已督查小区" in html and "配建用房达标率" in html
+    api = APIClient()
+    api.force_authenticate(district)
+    rows = api.get(f"/api/v1/stats/?period={period_of(today)}&metric=estates_checked&region={LUCHENG}").json()
+    assert {(r["region"], r["value"]) for r in rows["results"]} >= {(LUCHENG, 1.0), (WUMA_GULOU, 1.0)}
