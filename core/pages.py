@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .scope import restrict
+from .scope import published, restrict
 
 
 def scoped(request, queryset: QuerySet, action: str = "view") -> QuerySet:
@@ -18,3 +18,16 @@ def object_or_404(request, queryset: QuerySet, action: str = "view", **lookup) -
     """The page's object, or 404 when it does not exist or is outside the account's scope (the
     same answer, so a page never tells which)."""
     return get_object_or_404(restrict(queryset, request.user, action), **lookup)
+
+
+def public_page(view):
+    """Mark a view as public by design (no sign-in): it may read only `published_rows`, what the
+    models' declarations publish. The sweep asks such pages as an anonymous visitor and allows
+    them to name only published rows; any other page answering an anonymous visitor fails it."""
+    view.public_page = True
+    return view
+
+
+def published_rows(queryset: QuerySet) -> QuerySet:
+    """The rows of a public page: what the model's scope declaration publishes (`public=`)."""
+    return published(queryset)

@@ -137,6 +137,9 @@ class Scope:
     rows readable by design (a published list). `bound`: for each binding ("provider"), the paths
     to the organisation; a bound account sees only rows whose organisation is its own.
     `unscoped`: the model is deliberately the same for every account (a reason is required).
+    `public`: the rows published to everyone, signed in or not (a published list's `Q`); they
+    are read only through `published()`, by pages that are public by design, and never widen
+    what an account's own lists and details show.
     """
 
     regions: tuple[str, ...] = ()
@@ -144,6 +147,7 @@ class Scope:
     read_also: Callable[[Principal], Q] | None = None
     bound: dict[str, tuple[str, ...]] = field(default_factory=dict)
     unscoped: str = ""
+    public: Q | None = None
 
     def region_q(self, model: type[Model], prefix: str) -> Q:
         q = Q()
@@ -157,6 +161,7 @@ def scoped(
     read_above: str | None = None,
     read_also: Callable[[Principal], Q] | None = None,
     unscoped: str = "",
+    public: Q | None = None,
     **bound: str | tuple[str, ...],
 ):
     """Declare a model's scope on its class: `@scoped("elder__residence", provider="provider")`."""
@@ -168,6 +173,7 @@ def scoped(
         read_also=read_also,
         bound={name: (paths,) if isinstance(paths, str) else tuple(paths) for name, paths in bound.items()},
         unscoped=unscoped,
+        public=public,
     )
 
     def register(model: type[Model]) -> type[Model]:
@@ -295,6 +301,18 @@ def restrict(queryset: QuerySet, user, action: str = "view") -> QuerySet:
     if _many_valued(queryset.model, declaration(queryset.model)):
         return queryset.filter(pk__in=queryset.model._base_manager.filter(q).values("pk"))
     return queryset.filter(q)
+
+
+def published(queryset: QuerySet) -> QuerySet:
+    """The rows of the queryset published to everyone (no account needed): exactly what the
+    model's declaration names with `public=`. A model that publishes nothing is a programming
+    error here, never "everything" and never a filter written by hand in a view."""
+    decl = declaration(queryset.model)
+    if decl.public is None:
+        raise ImproperlyConfigured(
+            f"{queryset.model.__name__} publishes no rows: declare public=Q(...) in its @scoped."
+        )
+    return queryset.filter(decl.public)
 
 
 def under(queryset: QuerySet, prefix: str) -> QuerySet:

@@ -42,6 +42,7 @@ class InspectionPlanSerializer(serializers.ModelSerializer):
             "share_percent",
             "months",
             "inspectors_per_team",
+            "publication",
             "seed",
             "drawn_pool",
             "drawn_at",

@@ -151,3 +151,11 @@ class StarStatus(models.TextChoices):
     RATED = "rated", _("Rated")  # 已评定
     NOT_RATED = "not_rated", _("No star reached")  # 未达星级
     PUBLISHED = "published", _("Result published")  # 已公布
+
+
+class Publication(models.TextChoices):
+    """What a plan publishes of its inspections (双随机一公开: the results are made public)."""
+
+    NONE = "none", _("Not published")
+    RESULTS = "results", _("Each facility inspected, when, and how many items were not met")
+    FINDINGS = "findings", _("The results with each item not met and its rectification")

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from facilities.choices import FacilityKind
 
-from .choices import CaseActionKind
+from .choices import CaseActionKind, Publication
 
 MONTHS = [(m, str(m)) for m in range(1, 13)]
 
@@ -26,6 +26,9 @@ class PlanForm(forms.Form):
     )
     inspectors = forms.ModelMultipleChoiceField(
         label=_("Inspectors"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    publication = forms.ChoiceField(
+        label=_("Published on the public results page"), choices=Publication.choices, initial=Publication.RESULTS
     )
 
     def __init__(self, *args, inspectors=None, **kwargs):

@@ -50,7 +50,8 @@ def judged_on(month: Month, today: date | None = None) -> date:
     ),
     declare(
         "findings",
-        _("Findings"),
+        # Not "Findings": the re-inspection form's field has that word (复查情况).
+        _("Inspection findings"),
         "count",
         _("Checklist items found not met in the month's inspections."),
         sheet="supervision",

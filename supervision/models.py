@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -21,6 +22,7 @@ from .choices import (
     ItemArea,
     OrderStatus,
     Outcome,
+    Publication,
     Purpose,
     Rater,
     RoomProblem,
@@ -114,7 +116,13 @@ def upload_path(instance, filename: str) -> str:
     return f"supervision/{type(instance).__name__.lower()}/{uuid4().hex}{PurePath(filename).suffix.lower()}"
 
 
-@scoped("region")
+# What is published to everyone (双随机一公开), per the plan: a drawn plan that publishes its
+# results, the done inspections of its draw, and (when it says so) their findings and orders.
+# Inspections opened by a complaint or a task, and plans not yet drawn, are never public.
+_PUBLISHED = [Publication.RESULTS, Publication.FINDINGS]
+
+
+@scoped("region", public=Q(drawn_at__isnull=False, publication__in=_PUBLISHED))
 class InspectionPlan(models.Model):
     """A region's yearly inspection plan (双随机一公开): which kinds, what share, in which months.
 
@@ -131,6 +139,13 @@ class InspectionPlan(models.Model):
         _("months"), default=list, help_text=_("Months of the year the inspections fall in.")
     )
     inspectors_per_team = models.PositiveSmallIntegerField(_("inspectors per inspection"), default=2)
+    publication = models.CharField(
+        _("published"),
+        max_length=8,
+        choices=Publication.choices,
+        default=Publication.RESULTS,
+        help_text=_("What the public results page shows of this plan's inspections once they are done."),
+    )
     inspector_pool = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("inspectors"), related_name="inspection_plans"
     )
@@ -154,7 +169,10 @@ class InspectionPlan(models.Model):
         return f"{self.year} {self.title}"
 
 
-@scoped("facility__region")
+@scoped(
+    "facility__region",
+    public=Q(kind=InspectionKind.DRAWN, status=InspectionStatus.DONE, plan__publication__in=_PUBLISHED),
+)
 class Inspection(models.Model):
     """One inspection of a facility: drawn by a plan, opened by a complaint or a task, or a re-inspection."""
 
@@ -219,7 +237,15 @@ class InspectionResult(models.Model):
         return f"{self.item.code} {self.get_outcome_display()}"
 
 
-@scoped("inspection__facility__region", provider="inspection__facility__operator")
+@scoped(
+    "inspection__facility__region",
+    provider="inspection__facility__operator",
+    public=Q(
+        inspection__kind=InspectionKind.DRAWN,
+        inspection__status=InspectionStatus.DONE,
+        inspection__plan__publication=Publication.FINDINGS,
+    ),
+)
 class Finding(models.Model):
     """An item not met, with its severity (and the safety risk of the item, for the figures)."""
 
@@ -243,7 +269,14 @@ class Finding(models.Model):
         return f"{self.result.item.code} {self.get_severity_display()}"
 
 
-@scoped("facility__region", provider="operator")
+@scoped(
+    "facility__region",
+    provider="operator",
+    public=Q(
+        finding__inspection__kind=InspectionKind.DRAWN,
+        finding__inspection__plan__publication=Publication.FINDINGS,
+    ),
+)
 class RectificationOrder(models.Model):
     """A rectification order (整改通知) on a serious finding: deadline, the operator's answer with
     evidence, the re-inspection that closes or escalates it, and the case kept with it."""
@@ -630,7 +663,7 @@ class OperatorReview(models.Model):
 # --- star rating as a process (星级评定) -----------------------------------------------------------
 
 
-@scoped("facility__region", provider="operator")
+@scoped("facility__region", provider="operator", public=Q(status=StarStatus.PUBLISHED))
 class StarApplication(models.Model):
     """An operator's application for a star rating of its facility: evaluators assigned, each
     scoring the pack's checklist on a phone, the result into the facility's star history, and

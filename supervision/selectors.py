@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
+from core.pages import published_rows
 from regions.choices import Role
 from regions.scope import restrict
 
-from .choices import InspectionStatus, OrderStatus, Purpose, StarStatus
+from .choices import InspectionStatus, OrderStatus, Purpose, Severity, StarStatus
 from .models import (
     Checklist,
     ChecklistItem,
     EstateRoomCheck,
+    Finding,
     Inspection,
     InspectionPlan,
     InspectionResult,
@@ -227,3 +229,49 @@ def my_star_evaluations(user) -> QuerySet[StarApplication]:
         .filter(status=StarStatus.EVALUATING, evaluators=user)
         .exclude(sheets__evaluator=user)
     )
+
+
+# --- what is published to everyone (双随机一公开, 向社会公布评定结果) --------------------------------
+# Each read goes through core.pages.published_rows: the rows the models' declarations publish.
+
+
+def public_star_ratings() -> QuerySet[StarApplication]:
+    """Published star ratings, newest first: the facility, its stars, when rated and published."""
+    return (
+        published_rows(StarApplication.objects.select_related("facility", "facility__region"))
+        .only(
+            "facility__name",
+            "facility__kind",
+            "facility__region__name",
+            "star_awarded",
+            "decided_on",
+            "published_on",
+        )
+        .order_by("-published_on", "-id")
+    )
+
+
+def public_plans() -> list[tuple[InspectionPlan, list[Inspection]]]:
+    """Each published plan with its done inspections: counted findings per inspection, and the
+    findings with their orders where the plan publishes them (four queries whatever the size)."""
+    plans = list(published_rows(InspectionPlan.objects.select_related("region")).order_by("-year", "region_id"))
+    findings = published_rows(Finding.objects.select_related("result__item").order_by("result__item__position"))
+    inspections = (
+        published_rows(Inspection.objects.filter(plan__in=plans).select_related("facility", "facility__region"))
+        .annotate(
+            not_met=Count("findings"),
+            serious=Count("findings", filter=Q(findings__severity=Severity.SERIOUS)),
+        )
+        .prefetch_related(Prefetch("findings", queryset=findings, to_attr="published_findings"))
+        .order_by("inspected_on", "facility__name")
+    )
+    by_plan: dict[int, list[Inspection]] = {}
+    for inspection in inspections:
+        by_plan.setdefault(inspection.plan_id, []).append(inspection)
+    shown = [f for i in inspections for f in i.published_findings]
+    orders = {
+        o.finding_id: o for o in published_rows(RectificationOrder.objects.filter(finding__in=[f.pk for f in shown]))
+    }
+    for finding in shown:
+        finding.published_order = orders.get(finding.pk)
+    return [(plan, by_plan.get(plan.pk, [])) for plan in plans]

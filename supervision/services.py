@@ -16,7 +16,7 @@ from facilities.selectors import facilities_in_scope
 from regions.models import Region
 from regions.scope import in_scope, restrict
 from services.choices import CreditKind
-from services.models import CreditRecord
+from services.models import CreditRecord, Provider
 from services.selectors import is_blacklisted
 from services.services import provider_of, record_blacklisting
 from subsidies.rules import document_errors
@@ -30,6 +30,7 @@ from .choices import (
     InspectionStatus,
     OrderStatus,
     Outcome,
+    Publication,
     Purpose,
     Rater,
     RatingReason,
@@ -94,6 +95,7 @@ def create_plan(
     months: list[int],
     inspectors,
     inspectors_per_team: int = 2,
+    publication: str = Publication.RESULTS,
 ) -> InspectionPlan:
     if not acting_user.has_perm("supervision.add_inspectionplan"):
         raise PermissionDenied(_("You may not make inspection plans."))
@@ -115,6 +117,8 @@ def create_plan(
         errors["inspectors"] = [
             _("A team has %(n)s inspectors: name at least that many.") % {"n": max(inspectors_per_team, 1)}
         ]
+    if publication not in Publication.values:
+        errors["publication"] = [_("Say what the plan publishes of its results.")]
     if InspectionPlan.objects.filter(region=region, year=year).exists():
         errors["year"] = [_("This region already has a plan for %(year)s.") % {"year": year}]
     if errors:
@@ -127,6 +131,7 @@ def create_plan(
         share_percent=share_percent,
         months=sorted({int(m) for m in months}),
         inspectors_per_team=inspectors_per_team,
+        publication=publication,
         created_by=acting_user,
     )
     plan.full_clean()
@@ -670,6 +675,21 @@ def rate_service(
     if rating.provider_id:
         _check_low_rating(rating.provider, period=rating.rated_on.strftime("%Y-%m"))
     return rating
+
+
+def open_low_rating_tasks(*, period: str) -> list[SupervisionTask]:
+    """A month's ratings judged at once (one grouped query): a task for each provider below its
+    pack's threshold, as rating one service at a time would have opened (idempotent)."""
+    from .selectors import provider_month_scores
+
+    scores = provider_month_scores(period)
+    providers = Provider.objects.in_bulk(list(scores))
+    opened = []
+    for provider_id, row in scores.items():
+        pack_rules = supervision_rules(providers[provider_id].region_id)
+        if row["count"] >= pack_rules.low_rating_min_count and row["average"] < pack_rules.low_rating_threshold:
+            opened.append(_check_low_rating(providers[provider_id], period=period))
+    return [t for t in opened if t is not None]
 
 
 def _check_low_rating(provider, *, period: str) -> SupervisionTask | None:

@@ -6,6 +6,7 @@ app_name = "supervision"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("public/", views.public_results, name="public"),
     path("plans/new/", views.plan_new, name="plan-new"),
     path("plans/<int:pk>/", views.plan_detail, name="plan"),
     path("plans/<int:pk>/draw/", views.plan_draw, name="plan-draw"),

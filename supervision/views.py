@@ -90,6 +90,7 @@ def plan_new(request):
                 months=data["months"],
                 inspectors=data["inspectors"],
                 inspectors_per_team=data["inspectors_per_team"],
+                publication=data["publication"],
             )
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, _errors(exc))
@@ -747,4 +748,19 @@ def star_score(request, pk: int):
         request,
         "supervision/star_score.html",
         {"application": application, "items": items, "today": timezone.localdate(), "posted": request.POST},
+    )
+
+
+# --- published to everyone (no sign-in) --------------------------------------------------------------
+
+
+@pages.public_page
+def public_results(request):
+    """双随机一公开 and 向社会公布评定结果: each published plan's draw (its seed, so anyone can redraw
+    it) and results, as far as the plan publishes them, and the published star ratings. Only what
+    the models' declarations publish; no person is named."""
+    return render(
+        request,
+        "supervision/public.html",
+        {"plans": selectors.public_plans(), "stars": selectors.public_star_ratings()[:500]},
     )

@@ -612,9 +612,33 @@ def sweep_admin(user, role: str, out: Outside) -> tuple[list[str], int]:
     return failures, swept
 
 
+def _published_markers(out: Outside) -> set[str]:
+    """The outside markers naming a row that its model's declaration publishes (`public=`), or
+    the rows it points to: what a public page may show of another city."""
+    from core.scope import declaration, is_declared, published
+
+    texts = []
+    for model, pks in out.rows.items():
+        if not is_declared(model) or declaration(model).public is None:
+            continue
+        for obj in published(model._base_manager.filter(pk__in=pks)):
+            for f in model._meta.concrete_fields:
+                value = getattr(obj, f.name)
+                texts.append(str(value) if value is not None else "")
+                if f.is_relation and value is not None:
+                    texts.append(str(getattr(value, "name", "")))
+    joined = "\n".join(texts)
+    return {m for m in out.markers if m in joined}
+
+
+def _is_public(pattern) -> bool:
+    return getattr(pattern.callback, "public_page", False)
+
+
 def sweep_pages(user, role: str, out: Outside) -> tuple[list[str], int]:
     client = Client()
     client.force_login(user)
+    public_markers = out.markers - _published_markers(out)
     ids = sorted(
         {
             pk
@@ -624,17 +648,19 @@ def sweep_pages(user, role: str, out: Outside) -> tuple[list[str], int]:
         }
     )
     failures, swept = [], 0
-    for route, _pattern in _patterns(get_resolver()):
+    for route, pattern in _patterns(get_resolver()):
         if route.startswith(("admin/", "api/", "i18n/", "accounts/logout")) or "<path:" in route:
             continue
         args = re.findall(r"<(?:(\w+):)?(\w+)>", route)
         if len(args) > 1 or any(conv not in ("int", "") for conv, _name in args):
             continue
         swept += 1
+        # A public page shows the published rows of every city; nothing else of another one.
+        markers = public_markers if _is_public(pattern) else out.markers
         for url in [_fill(route, "")] if not args else [_fill(route, i) for i in ids]:
             resp = client.get(url)
-            if resp.status_code == 200 and _named(_body(resp), out.markers):
-                failures.append(f"{role} GET {url} names {_named(_body(resp), out.markers)}")
+            if resp.status_code == 200 and _named(_body(resp), markers):
+                failures.append(f"{role} GET {url} names {_named(_body(resp), markers)}")
     return failures, swept
 
 
@@ -652,6 +678,40 @@ def test_no_interface_answers_with_data_outside_the_accounts_scope(accounts, out
     assert api_swept >= 30 and admin_swept >= 30 and page_swept >= 30, (api_swept, admin_swept, page_swept)
     failures = api_failures + admin_failures + page_failures
     assert not failures, "\n".join(failures[:40])
+
+
+# What an anonymous visitor reaches that is not a public page: the sign-in, and the worker app's
+# service worker and manifest (code and metadata, no rows).
+SIGN_IN = ("accounts/login/", "sw.js", "manifest.webmanifest")
+
+
+def test_public_pages_show_an_anonymous_visitor_only_what_is_declared_published(accounts, outside):
+    """Every page that answers a visitor who is not signed in is a declared public page (or the
+    sign-in), and it names of the other city only what the models' declarations publish (its
+    published star rating), nothing else: no elder, no estate, no review, no application's text."""
+    out = outside["city_admin"]
+    allowed = _published_markers(out)
+    assert "长春养老院" in allowed and "长春老人甲" not in allowed  # not vacuous
+    anonymous = Client()
+    public, answered, failures = [], [], []
+    for route, pattern in _patterns(get_resolver()):
+        if route.startswith(("admin/", "api/", "i18n/")) or "<" in route or "(?P" in route:
+            continue
+        resp = anonymous.get(_fill(route, ""))
+        if _is_public(pattern):
+            public.append(route)
+            text = _body(resp)
+            if resp.status_code != 200:
+                failures.append(f"public {route}: {resp.status_code}")
+            elif _named(text, out.markers - allowed):
+                failures.append(f"public {route} names {_named(text, out.markers - allowed)}")
+            elif not _named(text, allowed):
+                failures.append(f"public {route} does not show the other city's published rows")
+        elif resp.status_code == 200 and route not in SIGN_IN:
+            answered.append(route)
+    assert "supervision/public/" in public
+    assert not failures, failures
+    assert not answered, f"pages answering an anonymous visitor without being public: {answered}"
 
 
 def test_an_account_sees_its_own_scope_through_the_same_routes(accounts, outside):

@@ -87,3 +87,65 @@ def test_the_demo_has_schemes_with_marked_amounts_applications_at_every_step_and
     assert {status for status, _level in steps} >= {"under_review", "returned", "approved"}
     assert Entitlement.objects.filter(scheme=schemes["NAT-HIGH-AGE"], first_period=months_ago(3)).exists()
     assert run_disbursement(period=months_ago(1)).payments > 0
+
+
+def test_the_demo_city_has_a_year_of_supervision_and_its_figures(wenzhou):
+    """Plans drawn with their seeds, orders at every stage with a 约谈, warnings and a blacklisting,
+    complaints at every state, a low-rated provider's task, estates, reviews and stars; and the
+    latest closed month's supervision figures of the city are not empty."""
+    from core.periods import closed_periods
+    from reports.metrics import METRICS
+    from reports.models import MonthlyStat
+    from services.models import CreditRecord
+    from supervision import models as sv
+    from supervision.services import reproduce_draw
+
+    seed(elders=300)
+    plans = list(sv.InspectionPlan.objects.order_by("region_id"))
+    assert [p.region_id for p in plans] == ["330302000000", "330303000000", "330304000000"]
+    for plan in plans:
+        drawn = sorted(d.facility for d in reproduce_draw(plan))
+        assert drawn == sorted(plan.inspections.values_list("facility_id", flat=True))
+    assert sv.InspectionResult.objects.count() > 1000 and sv.Finding.objects.exists()
+    orders = sv.RectificationOrder.objects.all()
+    assert {o.status for o in orders} == {"open", "closed", "escalated"}
+    assert orders.filter(status="open", overdue_since__isnull=False).exists()
+    assert orders.filter(status="open", overdue_since__isnull=True).exists()
+    closed = orders.get(status="closed")
+    assert closed.answer and closed.reinspection.status == "done"
+    assert set(sv.CaseAction.objects.values_list("kind", flat=True)) == {"interview", "penalty_referral"}
+    assert set(CreditRecord.objects.values_list("kind", flat=True)) == {"warning", "blacklist"}
+    complaints = sv.Complaint.objects.all()
+    assert {c.status for c in complaints} == {"open", "replied", "closed"}
+    assert complaints.filter(overdue_since__isnull=False).exists()
+    assert {c.satisfaction for c in complaints} >= {"satisfied", "basically", "unsatisfied"}
+    assert complaints.filter(inspection__status="done").exists()
+    assert sv.SupervisionTask.objects.filter(reason="low_rating", provider__name="温州颐乐护理服务中心").exists()
+    assert sv.ServiceRating.objects.filter(visit__isnull=False).exists()
+    assert sv.EstateRoomCheck.objects.count() == 8
+    assert sv.OperatorReview.objects.filter(passed=True).exists()
+    assert set(sv.StarApplication.objects.values_list("status", flat=True)) == {"evaluating", "published"}
+
+    latest = closed_periods(timezone.localdate(), 1)[0]
+    city = {
+        s.metric: s.value
+        for s in MonthlyStat.objects.filter(period=latest, region_id="330300000000", is_current=True)
+    }
+    codes = [code for code, m in METRICS.items() if m.sheet == "supervision"]
+    assert all(code in city for code in codes if not code.startswith("findings_")), set(codes) - set(city)
+    for code in (
+        "inspection_coverage",
+        "findings",
+        "rectifications_open",
+        "rectifications_overdue",
+        "complaints_received",
+        "complaints_on_time",
+        "service_satisfaction",
+        "operators_warned",
+        "operators_blacklisted",
+        "estates_checked",
+        "estate_rooms_compliant",
+        "operator_reviews",
+        "operator_reviews_pass_rate",
+    ):
+        assert city[code] > 0, code
