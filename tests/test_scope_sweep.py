@@ -680,9 +680,9 @@ def test_no_interface_answers_with_data_outside_the_accounts_scope(accounts, out
     assert not failures, "\n".join(failures[:40])
 
 
-# What an anonymous visitor reaches that is not a public page: the sign-in, and the worker app's
-# service worker and manifest (code and metadata, no rows).
-SIGN_IN = ("accounts/login/", "sw.js", "manifest.webmanifest")
+# What an anonymous visitor reaches that is not a public page: the sign-in, the worker app's
+# service worker and manifest (code and metadata, no rows) and the load balancer's health check.
+SIGN_IN = ("accounts/login/", "sw.js", "manifest.webmanifest", "healthz/")
 
 
 def test_public_pages_show_an_anonymous_visitor_only_what_is_declared_published(accounts, outside):
