@@ -56,8 +56,8 @@ from .selectors import checklists_for_facility, items_of, scoring_checklist
 DEMO_DISTRICTS = (
     # district, its officer's account (鹿城's is the demo's own "district"), the office's name
     ("330302000000", "district", "鹿城区民政局"),
-    ("330303000000", "district_lw", "龙湾区民政局"),
-    ("330304000000", "district_oh", "瓯海区民政局"),
+    ("330303000000", "longwan", "龙湾区民政局"),
+    ("330304000000", "ouhai", "瓯海区民政局"),
 )
 SHARE_PERCENT = 30
 LOW_RATED = "温州颐乐护理服务中心"  # the provider whose ratings fall below the pack's threshold
@@ -81,13 +81,14 @@ def _reset(elder_filter: dict) -> None:
 
 def _users() -> dict:
     User = get_user_model()
-    for code, username, _office in DEMO_DISTRICTS[1:]:
+    for code, username, office in DEMO_DISTRICTS[1:]:
         if not User.objects.filter(username=username).exists():
             create_staff(
                 username=username,
                 role="district_officer",
                 region_code=code,
                 password=DEMO_PASSWORD,
+                full_name=f"{office}监管员",
             )
     names = ["city", "district", "street", "worker", "provider", *(u for _c, u, _o in DEMO_DISTRICTS[1:])]
     return {u.username: u for u in User.objects.filter(username__in=names)}
