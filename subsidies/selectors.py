@@ -14,6 +14,7 @@ import conditions
 from core.scope import restrict
 from elders.models import Elder
 from regions.rules import candidate_ancestor_codes
+from regions.scope import user_region_code, user_role
 
 from . import rules
 from .choices import Beneficiary
@@ -157,7 +158,6 @@ def applicable_subjects(user, kind: str) -> QuerySet:
     """Facilities (or caregivers) the user may see and apply for: those in the user's region, and
     those of the provider the user's account works for."""
     from facilities.models import Facility
-    from regions.scope import restrict
     from services.models import Caregiver, ProviderStaff
 
     model = Facility if kind == Beneficiary.FACILITY else Caregiver
@@ -201,7 +201,6 @@ def organisation_schemes(subject: Facility | Caregiver, kind: str, on: date) -> 
 
 def organisation_subsidies(user, subject: Facility | Caregiver, kind: str) -> dict:
     """A facility's (caregiver's) applications, entitlements and latest payments, in the user's scope."""
-    from regions.scope import restrict
 
     from .models import Application, Entitlement, Payment
 
@@ -232,7 +231,6 @@ def application_candidates(user, on: date, *, limit: int = 200) -> list[tuple[Sc
     """For each scheme in force at the user's region that takes applications: the elders in the
     user's region who qualify, hold no live entitlement and have no open application (应享未享).
     One query per scheme (a handful), never one per elder."""
-    from regions.scope import restrict, user_region_code
 
     from .choices import OPEN_STATUSES
     from .models import Application
@@ -257,7 +255,6 @@ def application_candidates(user, on: date, *, limit: int = 200) -> list[tuple[Sc
 
 def applications_in_scope(user) -> QuerySet:
     """Applications of the elders in the user's region, newest first, with what the pages show."""
-    from regions.scope import restrict
 
     from .models import Application
 
@@ -278,7 +275,6 @@ def applications_in_scope(user) -> QuerySet:
 
 def review_queue(user) -> QuerySet:
     """Applications waiting for a review at the user's level (street or district), in their region."""
-    from regions.scope import user_role
 
     from .services import LEVEL_ROLES
 
@@ -297,7 +293,6 @@ def returned_applications(user) -> QuerySet:
 
 def payments_of_elder(user, elder: Elder, *, limit: int = 36) -> list:
     """The elder's latest payments (newest month first) as the file page shows them: one query."""
-    from regions.scope import restrict
 
     from .models import Payment
 
@@ -309,7 +304,6 @@ def payments_of_elder(user, elder: Elder, *, limit: int = 36) -> list:
 
 
 def batches_in_scope(user) -> QuerySet:
-    from regions.scope import restrict
 
     from .models import DisbursementBatch
 
@@ -336,7 +330,6 @@ def batch_totals(batch) -> dict:
 
 
 def roll_runs_in_scope(user) -> QuerySet:
-    from regions.scope import restrict
 
     return restrict(RollRun.objects.select_related("region", "requested_by"), user)
 
@@ -389,7 +382,6 @@ def roll_regions(user) -> QuerySet:
     """The cities and districts this account may run a roll for (its own region and those under it)."""
     from regions.choices import Level as RegionLevel
     from regions.models import Region
-    from regions.scope import restrict
 
     return restrict(Region.objects.filter(level__in=(RegionLevel.CITY, RegionLevel.COUNTY)), user).order_by(
         "code"
