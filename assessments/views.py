@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.pages import object_or_404, scoped
+from core.pages import object_or_404, visible
 from eldercare.idempotency import idempotent_post
 from elders.file_sections import file_section
 from elders.models import Elder
@@ -262,7 +262,7 @@ def assessments_section(request, elder) -> dict:
     current = selectors.current_grade(elder, today)
     levels = assessment_settings(elder.residence_id).care_levels
     history = list(
-        scoped(request, Assessment.objects.filter(elder=elder)).select_related("created_by", "confirmed_by")[
+        visible(request, Assessment.objects.filter(elder=elder)).select_related("created_by", "confirmed_by")[
             :20
         ]
     )

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from .scope import published, restrict
 
 
-def scoped(request, queryset: QuerySet, action: str = "view") -> QuerySet:
+def visible(request, queryset: QuerySet, action: str = "view") -> QuerySet:
     """The rows of a list page the account may `action` (reading: what the model widens too)."""
     return restrict(queryset, request.user, action)
 

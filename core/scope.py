@@ -189,22 +189,7 @@ def declaration(model: type[Model]) -> Scope:
         meta = getattr(klass, "_meta", None)
         if meta is not None and not meta.abstract and meta.label in registry["scopes"]:
             return registry["scopes"][meta.label]
-    legacy = _legacy(model)
-    if legacy is not None:
-        return legacy
     raise ImproperlyConfigured(f"{model.__name__} declares no scope: add @scoped(...) to the model.")
-
-
-def _legacy(model: type[Model]) -> Scope | None:
-    # Models written before the declarations named their paths in class attributes; apps still
-    # being built on that form keep working until they move to @scoped (then this goes).
-    lookup = getattr(model, "scope_lookup", None)
-    if lookup:
-        return Scope(regions=(lookup.removesuffix("__startswith"),))
-    paths = getattr(model, "scope_fields", None) or (
-        (model.scope_field,) if getattr(model, "scope_field", None) else None
-    )
-    return Scope(regions=tuple(paths)) if paths else None
 
 
 def is_declared(model: type[Model]) -> bool:

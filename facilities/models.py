@@ -314,7 +314,7 @@ class WaitlistEntry(models.Model):
     )
 
     # Seen by the facility's region (who offer its beds) and by the applicant's community (who
-    # applied and follow the position): regions.scope.restrict ORs the two paths.
+    # applied and follow the position): core.scope.restrict ORs the two paths.
 
     class Meta:
         verbose_name = _("wait-list entry")

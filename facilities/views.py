@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.pages import object_or_404, scoped
+from core.pages import object_or_404, visible
 from elders.file_sections import file_section
 from elders.models import Elder
 from regions.models import Region
@@ -118,7 +118,7 @@ def admit(request, pk: int):
         elder = entry.elder
     else:
         elder = (
-            scoped(request, Elder.objects.all()).filter(id_number=data["id_number"].strip().upper()).first()
+            visible(request, Elder.objects.all()).filter(id_number=data["id_number"].strip().upper()).first()
         )
     if elder is None:
         messages.error(request, _("No elder with this ID number in your region."))
@@ -260,12 +260,12 @@ def apply(request, elder_pk: int):
     order=35,
 )
 def facilities_section(request, elder) -> dict:
-    stays = scoped(request, Residency.objects.filter(elder=elder)).select_related("facility")
+    stays = visible(request, Residency.objects.filter(elder=elder)).select_related("facility")
     return {
         "residency": stays.filter(discharged_on__isnull=True).first(),
         "past": list(stays.filter(discharged_on__isnull=False)[:5]),
         "waitlist": selectors.positions_for_elder(request.user, elder),
-        "family_bed": scoped(request, FamilyCareBed.objects.filter(elder=elder))
+        "family_bed": visible(request, FamilyCareBed.objects.filter(elder=elder))
         .exclude(status=BedStatus.CLOSED)
         .select_related("provider")
         .first(),

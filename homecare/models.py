@@ -33,6 +33,7 @@ from .choices import (
 MONEY = {"max_digits": 10, "decimal_places": 2}
 
 
+@scoped("region")
 class ContractPrice(models.Model):
     """What one catalogue item costs an allowance: the pack's price in a region (no provider)
     or a provider's contract price there, which wins over the pack's."""
@@ -61,7 +62,6 @@ class ContractPrice(models.Model):
     effective_to = models.DateField(_("effective to"), null=True, blank=True)
     source = models.TextField(_("source"), blank=True)
 
-    scope_field = "region"
 
     class Meta:
         verbose_name = _("service price")
@@ -83,6 +83,7 @@ class ContractPrice(models.Model):
         return f"{self.item} {self.price}/{self.get_unit_display()}"
 
 
+@scoped("elder__residence")
 class HomeLocation(models.Model):
     """Where the elder's home is on the map, as a worker recorded it: check-ins are compared with it."""
 
@@ -98,7 +99,6 @@ class HomeLocation(models.Model):
     # Who moved the home and when: the distance check depends on it.
     history = HistoricalRecords()
 
-    scope_field = "elder__residence"
 
     class Meta:
         verbose_name = _("home location")
@@ -147,6 +147,7 @@ class HospitalStay(models.Model):
         return f"{self.elder_id} {self.hospital} {self.admitted_on}"
 
 
+@scoped("elder__residence")
 class ConfirmationPin(models.Model):
     """The elder's service PIN, given to the elder or family by the community: typed on the
     caregiver's phone, it confirms a service was delivered. Stored hashed."""
@@ -162,7 +163,6 @@ class ConfirmationPin(models.Model):
     # Every setting and reset, by whom and when; never the hash.
     history = HistoricalRecords(excluded_fields=["pin_hash"])
 
-    scope_field = "elder__residence"
 
     class Meta:
         verbose_name = _("confirmation PIN")
@@ -193,6 +193,7 @@ class CaregiverAccount(models.Model):
         return f"{self.user} = {self.caregiver}"
 
 
+@scoped("elder__residence")
 class Order(models.Model):
     """One home service asked for, dispatched, delivered, confirmed."""
 
@@ -273,7 +274,6 @@ class Order(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    scope_field = "elder__residence"
 
     class Meta:
         verbose_name = _("service order")
@@ -308,6 +308,7 @@ class Order(models.Model):
         return None
 
 
+@scoped("order__elder__residence")
 class Flag(models.Model):
     """A cross-check finding on an order: its settlement line is held until the district decides."""
 
@@ -329,7 +330,6 @@ class Flag(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     created_at = models.DateTimeField(_("found at"), auto_now_add=True)
 
-    scope_field = "order__elder__residence"
 
     class Meta:
         verbose_name = _("cross-check flag")
@@ -342,6 +342,7 @@ class Flag(models.Model):
         return f"{self.order_id} {self.get_kind_display()}"
 
 
+@scoped("elder__residence")
 class AllowanceMonth(models.Model):
     """One month of one elder's service allowance: granted, carried in, used by settled services."""
 
@@ -361,7 +362,6 @@ class AllowanceMonth(models.Model):
     used = models.DecimalField(_("used"), default=0, **MONEY)
     unused_rule = models.CharField(_("unused allowance"), max_length=6, choices=Unused.choices)
 
-    scope_field = "elder__residence"
 
     class Meta:
         verbose_name = _("allowance month")
@@ -379,6 +379,7 @@ class AllowanceMonth(models.Model):
         return self.granted + self.carried_in - self.used
 
 
+@scoped("region")
 class Statement(models.Model):
     """One month of one provider's settled services, approved by the district (or city)."""
 
@@ -405,7 +406,6 @@ class Statement(models.Model):
         related_name="+",
     )
 
-    scope_field = "region"
 
     class Meta:
         verbose_name = _("settlement statement")
@@ -419,6 +419,7 @@ class Statement(models.Model):
         return f"{self.provider} {self.period}"
 
 
+@scoped("statement__region")
 class StatementLine(models.Model):
     """One service on a statement: never on two (the order is unique here)."""
 
@@ -444,7 +445,6 @@ class StatementLine(models.Model):
     dispute_reason = models.TextField(_("disputed by the provider because"), blank=True)
     disputed_at = models.DateTimeField(_("disputed at"), null=True, blank=True)
 
-    scope_field = "statement__region"
 
     class Meta:
         verbose_name = _("statement line")
@@ -461,6 +461,7 @@ class StatementLine(models.Model):
         return f"{self.statement_id} {self.order_id} {self.paid}"
 
 
+@scoped("region")
 class Duty(models.Model):
     """Who answers emergency calls of a region for a stretch of time: a provider, or the community itself."""
 
@@ -474,7 +475,6 @@ class Duty(models.Model):
     starts_at = models.DateTimeField(_("from"))
     ends_at = models.DateTimeField(_("until"))
 
-    scope_field = "region"
 
     class Meta:
         verbose_name = _("emergency duty")
@@ -488,6 +488,7 @@ class Duty(models.Model):
         return f"{self.region_id} {self.provider}"
 
 
+@scoped("elder__residence")
 class EmergencyCall(models.Model):
     """A one-button or 12349 call: assigned, answered within the pack's deadline, or escalated."""
 
@@ -538,7 +539,6 @@ class EmergencyCall(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
-    scope_field = "elder__residence"
 
     class Meta:
         verbose_name = _("emergency call")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.pages import object_or_404, scoped
+from core.pages import object_or_404, visible
 from core.periods import current_period
 from core.scope import restrict
 from elders.file_sections import file_section
@@ -394,7 +394,7 @@ def _elder_page(request, elder, *, new_pin: str = "", status: int = 200):
             "pin_history": history,
             "new_pin": new_pin,
             "home": HomeLocation.objects.filter(elder=elder).select_related("recorded_by").first(),
-            "stays": scoped(request, HospitalStay.objects.filter(elder=elder)).select_related("recorded_by")[
+            "stays": visible(request, HospitalStay.objects.filter(elder=elder)).select_related("recorded_by")[
                 :20
             ]
             if request.user.has_perm("homecare.view_hospitalstay")
@@ -510,7 +510,7 @@ def prices(request):
 
     from .models import ContractPrice
 
-    rows = scoped(request, ContractPrice.objects.select_related("item", "provider", "region"))
+    rows = visible(request, ContractPrice.objects.select_related("item", "provider", "region"))
     own = provider_of(request.user)
     if own is not None:
         rows = rows.filter(Q(provider=own) | Q(provider__isnull=True))
@@ -520,8 +520,8 @@ def prices(request):
         form = PriceForm(
             request.POST or None,
             items=CatalogueItem.objects.filter(catalogue__in=readable_catalogues(request.user).values("pk")),
-            providers=scoped(request, Provider.objects.filter(filing_status="filed")),
-            regions=scoped(request, Region.objects.filter(level__in=("city", "county"))),
+            providers=visible(request, Provider.objects.filter(filing_status="filed")),
+            regions=visible(request, Region.objects.filter(level__in=("city", "county"))),
         )
         if request.method == "POST" and form.is_valid():
             try:

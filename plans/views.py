@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.pages import scoped
+from core.pages import visible
 from regions.models import Region, StaffProfile
 from regions.scope import user_region_code
 from reports.dashboard import dashboard_part
@@ -32,7 +32,7 @@ def _region(request) -> Region:
     if not code:
         # A superuser has no region of their own: start at the region of the first task.
         code = selectors.tasks_in_scope(request.user).values_list("region_id", flat=True).first()
-    region = scoped(request, Region.objects.filter(code=code)).first() if code else None
+    region = visible(request, Region.objects.filter(code=code)).first() if code else None
     if region is None:
         raise Http404(_("This region is outside your region of responsibility."))
     return region

@@ -4,14 +4,11 @@ The scoping itself (each model's declaration and the one `restrict`) is `core.sc
 module tells core who an account is (`resolve` is its principal resolver) and answers the
 questions pages and exports ask about the account (its prefix, role, whether it sees personal
 data).
-
-`restrict` and `in_scope` are core's, importable from here while the apps being built on this
-module move to `core.scope`.
 """
 
 from __future__ import annotations
 
-from core.scope import Principal, forget, in_scope, principal, principal_resolver, restrict
+from core.scope import Principal, forget, principal, principal_resolver
 
 from .choices import Role
 from .roles import PERSONAL_DATA_ROLES
@@ -20,8 +17,6 @@ from .rules import candidate_ancestor_codes
 __all__ = [
     "forget",
     "has_role",
-    "in_scope",
-    "restrict",
     "account_prefix",
     "sees_personal_data",
     "staff_profile",

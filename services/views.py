@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from audit.choices import AccessAction
 from audit.services import record_access
-from core.pages import object_or_404, scoped
+from core.pages import object_or_404, visible
 from core.periods import current_period, parse_period
 from eldercare.idempotency import idempotent_post
 from eldercare.spreadsheets import XLSX, streamed_workbook
@@ -63,7 +63,7 @@ def due(request):
     region = None
     if request.GET.get("region"):
         # The dashboard links here for one street or community of the user's region.
-        region = scoped(request, Region.objects.filter(code=request.GET["region"])).first()
+        region = visible(request, Region.objects.filter(code=request.GET["region"])).first()
         if region is None:
             raise Http404(_("This region is outside your region of responsibility."))
         due = ElderFilterSet({"region": region.code}, queryset=due).qs  # as the API's `?region=`
@@ -229,9 +229,9 @@ def entitlements_section(request, elder) -> dict:
 @file_section("visits", title=gettext_lazy("Caring visits"), template="services/file_section.html", order=40)
 def visits_section(request, elder) -> dict:
     return {
-        "visits": list(scoped(request, Visit.objects.filter(elder=elder)).select_related("visitor")[:12]),
+        "visits": list(visible(request, Visit.objects.filter(elder=elder)).select_related("visitor")[:12]),
         "open_follow_ups": list(
-            scoped(request, FollowUp.objects.filter(elder=elder, status=FollowUpStatus.OPEN))
+            visible(request, FollowUp.objects.filter(elder=elder, status=FollowUpStatus.OPEN))
         ),
     }
 

@@ -563,6 +563,7 @@ class Payment(models.Model):
         return f"{self.entitlement} {self.period} {self.amount}"
 
 
+@scoped("region")
 class RollRun(models.Model):
     """A month's payment roll run (or re-run) from the pages: who asked, its progress and result.
 
@@ -588,7 +589,6 @@ class RollRun(models.Model):
     checks = models.PositiveIntegerField(_("payments to look at again"), default=0)
     error = models.TextField(_("what went wrong"), blank=True)
 
-    scope_field = "region"
 
     class Meta:
         verbose_name = _("payment roll run")
@@ -614,6 +614,7 @@ class RollRun(models.Model):
         return int(100 * self.step / self.steps) if self.steps else 0
 
 
+@scoped("batch__region")
 class RollCheck(models.Model):
     """A cross-check raised on one payee of a roll, and what the approver decided about it.
 
@@ -642,7 +643,6 @@ class RollCheck(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
-    scope_field = "batch__region"
 
     class Meta:
         verbose_name = _("roll cross-check")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.pages import object_or_404, scoped
+from core.pages import object_or_404, visible
 from core.periods import previous_period
 from elders.file_sections import file_section
 from elders.models import Elder
@@ -375,7 +375,7 @@ def subsidies_section(request, elder) -> dict:
 @permission_required("subsidies.change_scheme", raise_exception=True)
 def schemes(request):
     """The schemes the account may change (its region's and those under it), with what is open."""
-    found = scoped(request, Scheme.objects.select_related("region"), "change").order_by("code")
+    found = visible(request, Scheme.objects.select_related("region"), "change").order_by("code")
     rows = [{"scheme": s, "missing": len(rules.missing_amounts(s.amount_rule))} for s in found]
     return render(request, "subsidies/schemes.html", {"rows": rows})
 

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ScopedAdmin
-from eldercare.admin_utils import ScopedAdminMixin
 from policies.documents import loaded_documents, titles
 from policies.sources import source_text
 
@@ -75,7 +74,7 @@ class ChecklistAdmin(ReadOnlyPackData, ScopedAdmin):
     inlines = [ChecklistItemInline]
 
 
-class ReadOnlyScoped(ScopedAdminMixin, SimpleHistoryAdmin):
+class ReadOnlyScoped(ScopedAdmin, SimpleHistoryAdmin):
     """Supervision records change through the pages and services only (each change is checked
     and attributed there); the admin lists and shows them within the user's region."""
 
@@ -150,7 +149,7 @@ class ComplaintAdminForm(forms.ModelForm):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class ComplaintAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = (
         "received_at",
         "subject",

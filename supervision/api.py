@@ -7,8 +7,7 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ScopedCreateReadViewSet
-from eldercare.api import ScopedReadOnlyViewSet
+from core.api import ScopedCreateReadViewSet, ScopedReadOnlyViewSet
 from regions.models import Region
 
 from . import services
@@ -110,21 +109,6 @@ class RectificationOrderViewSet(ScopedReadOnlyViewSet):
     filterset_fields = ["status", "facility", "operator"]
 
 
-def _call(fn, **kwargs):
-    from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-    from django.core.exceptions import ValidationError as DjangoValidationError
-    from rest_framework import exceptions
-
-    from eldercare.errors import as_drf_error
-
-    try:
-        return fn(**kwargs)
-    except DjangoValidationError as exc:
-        raise as_drf_error(exc) from exc
-    except DjangoPermissionDenied as exc:
-        raise exceptions.PermissionDenied(str(exc)) from exc
-
-
 class ComplaintSerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     # The phone is taken in but never listed: roles without personal-data rights read this API too.
@@ -190,9 +174,7 @@ class ComplaintViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = _call(
-            services.file_complaint,
-            acting_user=self.request.user,
+        serializer.instance = services.file_complaint(acting_user=self.request.user,
             channel=Channel.API,
             subject=data["subject"],
             complainant=data.get("complainant", ""),
@@ -209,9 +191,7 @@ class ComplaintViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def reply(self, request, pk=None):
         body = ReplySerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        done = _call(
-            services.reply_complaint,
-            acting_user=request.user,
+        done = services.reply_complaint(acting_user=request.user,
             complaint=self.get_object(),
             reply=body.validated_data["reply"],
         )
@@ -222,9 +202,7 @@ class ComplaintViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def satisfaction(self, request, pk=None):
         body = SatisfactionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        done = _call(
-            services.record_satisfaction,
-            acting_user=request.user,
+        done = services.record_satisfaction(acting_user=request.user,
             complaint=self.get_object(),
             satisfaction=body.validated_data["satisfaction"],
         )
@@ -276,7 +254,7 @@ class ServiceRatingViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         from django.utils import timezone
         from rest_framework.exceptions import ValidationError as DRFValidationError
 
-        from regions.scope import restrict
+        from core.scope import restrict
         from services.models import Provider
 
         from .selectors import provider_month_scores
@@ -298,9 +276,7 @@ class ServiceRatingViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = _call(
-            services.rate_service,
-            acting_user=self.request.user,
+        serializer.instance = services.rate_service(acting_user=self.request.user,
             service_record=data.get("service_record"),
             visit=data.get("visit"),
             score=data["score"],

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from core.pages import published_rows
+from core.scope import restrict
 from regions.choices import Role
-from regions.scope import restrict
 
 from .choices import InspectionStatus, OrderStatus, Purpose, Severity, StarStatus
 from .models import (

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.scope import in_scope, restrict
 from facilities.choices import FacilityKind, FacilityStatus
 from facilities.selectors import facilities_in_scope
 from regions.models import Region
-from regions.scope import in_scope, restrict
 from services.choices import CreditKind
 from services.models import CreditRecord, Provider
 from services.selectors import is_blacklisted

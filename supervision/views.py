@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import pages
+from core.scope import restrict
 from elders.rules import mask_phone
 from facilities.selectors import facilities_in_scope
 from regions.models import Region
-from regions.scope import restrict, sees_personal_data, user_region_code
+from regions.scope import sees_personal_data, user_region_code
 from services.services import provider_of
 
 from . import selectors, services
@@ -453,7 +454,7 @@ def estates(request):
 @login_required
 @permission_required("supervision.add_residentialestate", raise_exception=True)
 def estate_new(request):
-    communities = pages.scoped(request, Region.objects.filter(level="village")).order_by("code")
+    communities = pages.visible(request, Region.objects.filter(level="village")).order_by("code")
     form = EstateForm(request.POST or None, communities=communities)
     if request.method == "POST" and form.is_valid():
         try:
