@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
+from core.scope import in_scope
 from eldercare.clients import client_address
 from eldercare.models import revoke_tokens
 
@@ -27,7 +28,6 @@ from .choices import Level, Role
 from .models import AccountAction, AccountEvent, Department, Region, StaffProfile
 from .roles import ADMIN_ROLES, ROLE_LEVEL_ERROR, ROLE_LEVELS
 from .rules import kind_of_town, kind_of_village, pad_code
-from .scope import in_scope
 
 DATA_DIR = Path(settings.BASE_DIR) / "data" / "regions"
 
