@@ -1,11 +1,14 @@
 """The due list's call buttons and its Excel export."""
 
+from datetime import timedelta
 from io import BytesIO
 
 import openpyxl
 import pytest
+from django.utils import timezone
 
 from audit.models import AccessLog
+from services.services import record_visit
 from tests.factories import WUMA_GULOU, ElderFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,3 +46,19 @@ def test_a_leader_gets_no_call_buttons_and_masked_phones(client, staff, due):
     response = client.get("/visits/due/", {"region": WUMA_GULOU, "format": "xlsx"})
     phones = {r[4] for r in list(openpyxl.load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))[1:]}
     assert "13812340000" not in phones
+
+
+def test_the_follow_ups_export_lists_each_open_one(client, staff, due):
+    record_visit(
+        acting_user=staff["community_worker"],
+        elder=due[0],
+        visited_at=timezone.now() - timedelta(minutes=5),
+        method="home",
+        outcome="problem",
+        problems=["health"],
+        notes="血压偏高",
+    )
+    client.force_login(staff["street_officer"])
+    response = client.get("/visits/follow-ups/", {"format": "xlsx"})
+    rows = list(openpyxl.load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "姓名" and rows[1][0] == due[0].name and rows[1][6] == "血压偏高"
