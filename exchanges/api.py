@@ -3,13 +3,9 @@ exchange log, an exchange's rows, their review and the report after it."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
-from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -96,23 +92,12 @@ class ExchangeViewSet(ScopedCreateReadViewSet):
             return ReceiveSerializer
         return super().get_serializer_class()
 
-    def _run(self, fn, **kwargs):
-        try:
-            return fn(**kwargs)
-        except ValidationError as exc:
-            raise DRFValidationError(
-                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-            ) from None
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from None
-
     def create(self, request, *args, **kwargs):
         data = ReceiveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         upload = v["file"]
-        exchange = self._run(
-            services.receive_exchange,
+        exchange = services.receive_exchange(
             acting_user=request.user,
             kind=v["kind"],
             content=upload.read(),
@@ -150,8 +135,7 @@ class ExchangeViewSet(ScopedCreateReadViewSet):
         data = RowReviewSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         decision = Decision.ACCEPTED if data.validated_data["decision"] == "accept" else Decision.REJECTED
-        row = self._run(
-            services.review_row,
+        row = services.review_row(
             acting_user=request.user,
             row=row,
             decision=decision,
@@ -164,8 +148,7 @@ class ExchangeViewSet(ScopedCreateReadViewSet):
         exchange = self.get_object()
         data = AcceptAllSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        result = self._run(
-            services.accept_all,
+        result = services.accept_all(
             acting_user=request.user,
             exchange=exchange,
             comment=data.validated_data.get("comment", ""),
