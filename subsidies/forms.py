@@ -11,6 +11,7 @@ from assessments.choices import Grade
 from conditions.forms import ConditionBoxes
 from policies.grades import LEVELS as SELF_CARE_LEVELS
 
+from . import rules
 from .choices import Decision, DocumentKind, Level
 
 
@@ -92,17 +93,8 @@ class ApproveRollForm(forms.Form):
 # Facts the registry keeps for bookkeeping, or that a pack's conditions are resolved from: not
 # offered as boxes (a condition using them is edited as data).
 HIDDEN_FACTS = {"status", "self_care"}
-# What the kinds of amount rule are called on the form.
-RULE_KINDS = {
-    "fixed": _("A fixed amount"),
-    "by_age_band": _("By age band"),
-    "by_grade": _("By ability grade"),
-    "by_self_care": _("By self-care level"),
-    "cost_share": _("A share of the cost"),
-    "by_skill_level": _("By skill level"),
-    "by_star": _("By star rating"),
-    "parameter_multiple": _("A multiple of a local standard"),
-}
+# What the kinds of amount rule are called on the form: their declarations' labels.
+RULE_KINDS = {code: kind.label for code, kind in rules.KINDS.items()}
 MONEY = {"max_digits": 10, "decimal_places": 2, "min_value": Decimal("0")}
 
 

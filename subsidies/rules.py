@@ -16,25 +16,17 @@ parameter) gives None: the scheme pays nothing until the bureau sets the number.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from policies.grades import DEFAULT as DEFAULT_GRADES
 
 CENT = Decimal("0.01")
-KINDS = (
-    "fixed",
-    "by_age_band",
-    "by_grade",
-    "by_self_care",
-    "cost_share",
-    "by_skill_level",
-    "by_star",
-    "parameter_multiple",
-)
 
 
 @dataclass(frozen=True)
@@ -63,44 +55,119 @@ def _money(value) -> Decimal | None:
     return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+# --- the kinds of amount rule, each declared once -------------------------------------------
+
+
+@dataclass(frozen=True)
+class AmountKind:
+    """One kind of amount rule: what the form calls it, the keys a rule of it must hold, the places
+    that hold its amounts, and how it gives the amount for a beneficiary's facts. A new kind is
+    one declaration here (and its boxes on the scheme form, `subsidies.forms.amount_fields`)."""
+
+    label: Any
+    needs: tuple[str, ...]
+    places: Callable[[dict], list[tuple[str, Any]]]
+    compute: Callable[[dict, Facts], Decimal | None]
+
+
+def _by_key(rule: dict) -> list[tuple[str, Any]]:
+    return [(f"amounts.{key}", value) for key, value in (rule.get("amounts") or {}).items()]
+
+
+def _keyed(value: int | None, rule: dict) -> Decimal | None:
+    return None if value is None else _money(rule["amounts"].get(str(value)))
+
+
+def _age_band(rule: dict, facts: Facts) -> Decimal | None:
+    if facts.age is None:
+        return None
+    for band in rule["bands"]:
+        if facts.age >= band["min"] and (band.get("max") is None or facts.age <= band["max"]):
+            return _money(band.get("amount"))
+    return None
+
+
+def _self_care(rule: dict, facts: Facts) -> Decimal | None:
+    level = self_care_level(facts.grade, rule.get("levels"))
+    return None if level is None else _money(rule["amounts"].get(level))
+
+
+def _cost_share(rule: dict, facts: Facts) -> Decimal | None:
+    if facts.cost is None:
+        return None
+    share = facts.cost * Decimal(str(rule["share"]))
+    cap = _money(rule.get("cap"))
+    return _money(min(share, cap) if cap is not None else share)
+
+
+def _multiple(rule: dict, facts: Facts) -> Decimal | None:
+    base = facts.parameters.get(rule["parameter"])
+    return None if base is None else _money(base * Decimal(str(rule["multiple"])))
+
+
+KINDS: dict[str, AmountKind] = {
+    "fixed": AmountKind(
+        gettext_lazy("A fixed amount"),
+        ("amount",),
+        lambda rule: [("amount", rule.get("amount"))],
+        lambda rule, facts: _money(rule["amount"]),
+    ),
+    "by_age_band": AmountKind(
+        gettext_lazy("By age band"),
+        ("bands",),
+        lambda rule: [(f"bands[{i}].amount", band.get("amount")) for i, band in enumerate(rule.get("bands") or [])],
+        _age_band,
+    ),
+    "by_grade": AmountKind(
+        gettext_lazy("By ability grade"), ("amounts",), _by_key, lambda rule, facts: _keyed(facts.grade, rule)
+    ),
+    "by_self_care": AmountKind(gettext_lazy("By self-care level"), ("amounts",), _by_key, _self_care),
+    "cost_share": AmountKind(
+        gettext_lazy("A share of the cost"), ("share",), lambda rule: [("share", rule.get("share"))], _cost_share
+    ),
+    "by_skill_level": AmountKind(
+        gettext_lazy("By skill level"),
+        ("amounts",),
+        _by_key,
+        lambda rule, facts: _keyed(facts.skill_level, rule),
+    ),
+    "by_star": AmountKind(
+        gettext_lazy("By star rating"), ("amounts",), _by_key, lambda rule, facts: _keyed(facts.star, rule)
+    ),
+    "parameter_multiple": AmountKind(
+        gettext_lazy("A multiple of a local standard"),
+        ("parameter", "multiple"),
+        lambda rule: [(key, rule.get(key)) for key in ("parameter", "multiple")],
+        _multiple,
+    ),
+}
+
+
 def rule_errors(rule: dict) -> list[str]:
-    kind = rule.get("kind")
-    if kind not in KINDS:
+    kind = KINDS.get(rule.get("kind"))
+    if kind is None:
         return [
             _("Unknown amount rule %(kind)s; use one of %(kinds)s.")
-            % {"kind": kind, "kinds": ", ".join(KINDS)}
+            % {"kind": rule.get("kind"), "kinds": ", ".join(KINDS)}
         ]
-    needs = {
-        "fixed": ("amount",),
-        "by_age_band": ("bands",),
-        "by_grade": ("amounts",),
-        "by_self_care": ("amounts",),
-        "cost_share": ("share",),
-        "by_skill_level": ("amounts",),
-        "by_star": ("amounts",),
-        "parameter_multiple": ("parameter", "multiple"),
-    }[kind]
     return [
-        _("The amount rule %(kind)s needs '%(key)s'.") % {"kind": kind, "key": k}
-        for k in needs
+        _("The amount rule %(kind)s needs '%(key)s'.") % {"kind": rule["kind"], "key": k}
+        for k in kind.needs
         if k not in rule
     ]
 
 
 def _amount_places(rule: dict) -> list[tuple[str, Any]]:
     """Each place of the rule that holds an amount, by its name in the rule, with its value."""
-    kind = rule.get("kind")
-    if kind == "fixed":
-        return [("amount", rule.get("amount"))]
-    if kind == "by_age_band":
-        return [(f"bands[{i}].amount", band.get("amount")) for i, band in enumerate(rule.get("bands") or [])]
-    if kind in ("by_grade", "by_self_care", "by_skill_level", "by_star"):
-        return [(f"amounts.{key}", value) for key, value in (rule.get("amounts") or {}).items()]
-    if kind == "cost_share":
-        return [("share", rule.get("share"))]
-    if kind == "parameter_multiple":
-        return [(key, rule.get(key)) for key in ("parameter", "multiple")]
-    return []
+    kind = KINDS.get(rule.get("kind"))
+    return kind.places(rule) if kind else []
+
+
+def amount(rule: dict, facts: Facts) -> Decimal | None:
+    """The amount per payment for these facts, or None when the rule cannot give one."""
+    if rule["kind"] not in KINDS:
+        raise ValueError(rule["kind"])
+    return KINDS[rule["kind"]].compute(rule, facts)
 
 
 def missing_amounts(rule: dict) -> list[str]:
@@ -113,39 +180,6 @@ def gives_no_amount(rule: dict) -> bool:
     """Every amount of the rule is open: paying from it would pay nobody anything. (A rule with some
     amounts set pays those; an applicant whose amount is open is told so.)"""
     return all(value is None for _place, value in _amount_places(rule))
-
-
-def amount(rule: dict, facts: Facts) -> Decimal | None:
-    """The amount per payment for these facts, or None when the rule cannot give one."""
-    kind = rule["kind"]
-    if kind == "fixed":
-        return _money(rule["amount"])
-    if kind == "by_age_band":
-        if facts.age is None:
-            return None
-        for band in rule["bands"]:
-            if facts.age >= band["min"] and (band.get("max") is None or facts.age <= band["max"]):
-                return _money(band.get("amount"))
-        return None
-    if kind == "by_grade":
-        return None if facts.grade is None else _money(rule["amounts"].get(str(facts.grade)))
-    if kind == "by_self_care":
-        level = self_care_level(facts.grade, rule.get("levels"))
-        return None if level is None else _money(rule["amounts"].get(level))
-    if kind == "cost_share":
-        if facts.cost is None:
-            return None
-        share = facts.cost * Decimal(str(rule["share"]))
-        cap = _money(rule.get("cap"))
-        return _money(min(share, cap) if cap is not None else share)
-    if kind == "by_skill_level":
-        return None if facts.skill_level is None else _money(rule["amounts"].get(str(facts.skill_level)))
-    if kind == "by_star":
-        return None if facts.star is None else _money(rule["amounts"].get(str(facts.star)))
-    if kind == "parameter_multiple":
-        base = facts.parameters.get(rule["parameter"])
-        return None if base is None else _money(base * Decimal(str(rule["multiple"])))
-    raise ValueError(kind)
 
 
 def needs_cost(rule: dict) -> bool:
