@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from io import BytesIO
 
+from django.http import HttpResponse
 from import_export.formats.base_formats import XLSX
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -74,7 +75,14 @@ class SafeXLSX(XLSX):
         return workbook_bytes(book)
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def workbook_response(content: bytes, filename: str):
+    """A workbook sent as a download named `filename`."""
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def streamed_workbook(title: str, headings: Iterable, rows: Iterable[Iterable]) -> bytes:

@@ -7,6 +7,7 @@ the registry's services; a file with any bad row writes nothing.
 
 from __future__ import annotations
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
@@ -35,8 +36,6 @@ class ChoiceWidget(widgets.Widget):
         for code, label in self.choices:
             if text in (code, str(label)):
                 return code
-        from django.utils import translation
-
         with translation.override("zh-hans"):
             for code, label in self.choices:
                 if text == str(label):
@@ -140,8 +139,6 @@ class ElderResource(resources.ModelResource):
     def _heading_keys(self) -> dict[str, str]:
         """Every heading a sheet may carry for a column: its Chinese and English names and its
         code (a file exported before, or made by another system), each to the column's code."""
-        from django.utils import translation
-
         keys: dict[str, str] = {}
         for language in ("zh-hans", "en"):
             with translation.override(language):

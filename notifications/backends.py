@@ -12,6 +12,7 @@ import json
 import logging
 import urllib.error
 import urllib.request
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -24,12 +25,12 @@ from .models import Message
 logger = logging.getLogger(__name__)
 
 
-class SmsBackend:
-    """Sends text messages. `send` sets each message's status, sent_at and error (the caller
-    saves them) and must not raise for one message that failed."""
+class SmsBackend(ABC):
+    """The interface of a gateway: `send` sets each message's status, sent_at and error (the
+    caller saves them) and must not raise for one message that failed."""
 
-    def send(self, messages: Sequence[Message]) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def send(self, messages: Sequence[Message]) -> None: ...
 
 
 class DatabaseBackend(SmsBackend):

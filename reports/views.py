@@ -18,7 +18,7 @@ from audit.services import record_access
 from core.admin import CappedCountPaginator
 from core.scope import in_scope
 from eldercare.db import reads_from_replica
-from eldercare.spreadsheets import XLSX, append_row, streamed_workbook, workbook_bytes
+from eldercare.spreadsheets import append_row, streamed_workbook, workbook_bytes, workbook_response
 from policies.grades import LEVELS, grade_mapping
 from regions.scope import sees_personal_data, user_region_code
 from services.policy import visit_settings
@@ -231,11 +231,7 @@ def workbook(request):
                         s.value,
                     ],
                 )
-    response = HttpResponse(
-        workbook_bytes(book), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="report-{region.code}-{period}.xlsx"'
-    return response
+    return workbook_response(workbook_bytes(book), f"report-{region.code}-{period}.xlsx")
 
 
 UNCLAIMED_PAGE = 50
@@ -321,6 +317,4 @@ def _unclaimed_workbook(request, scheme, region, rows, columns, unmasked: bool) 
         unmasked=unmasked,
         request=request,
     )
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="unclaimed-{scheme.code}-{region.code}.xlsx"'
-    return response
+    return workbook_response(content, f"unclaimed-{scheme.code}-{region.code}.xlsx")

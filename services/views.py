@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from audit.services import record_access
 from core.pages import object_or_404, visible
 from core.periods import current_period, parse_period
 from eldercare.idempotency import idempotent_post
-from eldercare.spreadsheets import XLSX, streamed_workbook
+from eldercare.spreadsheets import streamed_workbook, workbook_response
 from elders.file_sections import file_section
 from elders.filters import ElderFilterSet
 from elders.models import Elder
@@ -133,9 +133,7 @@ def _due_workbook(request, due, period: str, region, unmasked: bool):
         unmasked=unmasked,
         request=request,
     )
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="due-{period}{"-" + region.code if region else ""}.xlsx"'
-    return response
+    return workbook_response(content, f"due-{period}{'-' + region.code if region else ''}.xlsx")
 
 
 @login_required
@@ -219,9 +217,9 @@ def _follow_ups_workbook(request, rows, overdue: bool):
         for f in found
     )
     title = _("Overdue follow-ups") if overdue else _("Open follow-ups")
-    response = HttpResponse(streamed_workbook(title, headings, lines), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="follow-ups{"-overdue" if overdue else ""}.xlsx"'
-    return response
+    return workbook_response(
+        streamed_workbook(title, headings, lines), f"follow-ups{'-overdue' if overdue else ''}.xlsx"
+    )
 
 
 @login_required

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from core.periods import period_of
+from core.periods import closed_periods
 from elders.demo import demo_seeder
 from elders.models import Elder
 
@@ -39,13 +39,6 @@ def _reset(elder_filter: dict) -> None:
     elders = Elder.objects.filter(**elder_filter)
     Entitlement.objects.filter(elder__in=elders).delete()
     Application.objects.filter(elder__in=elders).delete()
-
-
-def _months_ago(n: int) -> str:
-    day = timezone.localdate().replace(day=1)
-    for _ in range(n):
-        day = (day - timezone.timedelta(days=1)).replace(day=1)
-    return period_of(day)
 
 
 @demo_seeder("subsidies", order=45, reset=_reset)
@@ -112,7 +105,7 @@ def seed_subsidies(*, seed: int, elder_filter: dict) -> int:
     # has a roll to run (and cross-checks to decide) the moment the demo is built.
     services.enrol_and_stop(on=today)
     Entitlement.objects.filter(scheme__in=[home, high_age], elder__notes=elder_filter.get("notes")).update(
-        first_period=_months_ago(3)
+        first_period=closed_periods(today, 3)[0]
     )
     return made + Entitlement.objects.filter(scheme=high_age).count()
 
