@@ -24,6 +24,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from regions.models import StaffProfile
+
 from .clients import client_address
 from .drf import ApiTokenAuthentication
 from .models import ApiToken, revoke_tokens
@@ -94,6 +96,9 @@ class ObtainTokenView(APIView):
         responses={
             200: TokenSerializer,
             400: OpenApiResponse(description=gettext_lazy("Wrong username or password.")),
+            403: OpenApiResponse(
+                description=gettext_lazy("The account holds a temporary password it must change first.")
+            ),
             429: OpenApiResponse(
                 description=gettext_lazy("Too many attempts, or the account is locked out.")
             ),
@@ -111,6 +116,15 @@ class ObtainTokenView(APIView):
             )
         if user is None or not user.is_active:
             raise exceptions.ValidationError({"non_field_errors": [_("Wrong username or password.")]})
+        if StaffProfile.objects.filter(user=user, must_change_password=True).exists():
+            # A temporary password was shown to an administrator: until its owner has chosen their
+            # own, it must open nothing, the API included (the pages send it to the change form).
+            raise exceptions.PermissionDenied(
+                detail=_(
+                    "This account holds a temporary password: change it on the portal's password "
+                    "page first, then ask for a token again."
+                )
+            )
         token, expiry = issue_token(user=user, address=client_address(request))
         return Response(TokenSerializer({"token": token, "expiry": expiry}).data)
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from eldercare.models import ApiToken
-from regions.services import create_staff, set_staff_password
+from regions.services import create_staff, issue_temporary_password, set_staff_password
 from tests.factories import PASSWORD, WUMA_GULOU
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +101,23 @@ def test_password_change_deactivation_and_reset_revoke(staff):
     )
     assert reads_elders(token) == 401
     assert get_token(password="Third-pass-2026!x").status_code == 400
+
+
+def test_a_temporary_password_gets_no_token_until_its_owner_changes_it(client, staff):
+    worker = staff["community_worker"]
+    temporary = issue_temporary_password(user=worker, acting_user=staff["city_admin"])
+    resp = get_token(password=temporary)
+    assert resp.status_code == 403
+    assert "临时密码" in resp.json()["detail"]
+    assert not ApiToken.objects.filter(user=worker).exists()
+    # The owner signs in on the portal, is sent to the change form and picks a password of their own.
+    assert client.post("/accounts/login/", {"username": "worker", "password": temporary}).status_code == 302
+    resp = client.post(
+        "/accounts/password/",
+        {"old_password": temporary, "new_password1": "Own-choice-2026!x", "new_password2": "Own-choice-2026!x"},
+    )
+    assert resp.status_code == 302
+    assert get_token(password="Own-choice-2026!x").status_code == 200
 
 
 def test_owner_revokes_one_token_or_all(staff):
