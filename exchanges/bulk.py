@@ -26,11 +26,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.scope import in_scope
+from eldercare.planner import analyze
 from elders.choices import EconomicStatus, LivingArrangement
 from elders.models import Elder, duplicate_message
 from elders.policy import registry_settings
 from regions.models import Region
 from regions.scope import account_prefix, user_region_code
+from services.models import VisitStatus
 from services.services import note_target_groups
 
 from .files import read_table
@@ -510,6 +512,7 @@ def apply_load(load: BulkLoad) -> BulkLoad:
         load.progress = 95
         load.save(update_fields=["loaded", "status", "progress"])
     discard_staging(load)
+    analyze(Elder, Elder.history.model, VisitStatus)
     _progress(load, 100)
     return load
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.scope import in_scope, restrict
+from eldercare.planner import analyze
 from elders.choices import DisabilityGrade, EconomicStatus, LivingArrangement, Status
 from elders.models import Elder
 from elders.policy import registry_settings
@@ -34,6 +35,8 @@ from .files import read_table
 from .models import Exchange, ExchangeRow, Via
 
 _CHUNK = 5_000
+# A list longer than this changes the rows table enough to mislead the planner (eldercare.planner).
+_ANALYZE_AFTER = 1_000
 MAX_UPLOAD_MB = 50
 
 
@@ -236,6 +239,8 @@ def process_exchange(exchange: Exchange) -> Exchange:
     with transaction.atomic():
         ExchangeRow.objects.bulk_create(rows, batch_size=2_000)
         _recount(exchange)
+    if len(rows) > _ANALYZE_AFTER:
+        analyze(ExchangeRow)  # the review and accept-all steps join these rows to the registry
     return exchange
 
 
