@@ -64,6 +64,8 @@ _APPLICATIONS_READ = [
     "subsidies.view_disbursementbatch",
 ]
 _APPLICATIONS_SUBMIT = ["subsidies.add_application"]
+# A new payee or bank account for a live subsidy (a lost card): the community, and its street.
+_PAYEE_CHANGE = ["subsidies.change_entitlement"]
 _APPLICATIONS_REVIEW = ["subsidies.change_application"]
 _BATCH_APPROVE = [
     "subsidies.change_disbursementbatch",
@@ -344,6 +346,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_SCHEMES_READ,
         *_APPLICATIONS_READ,
         *_APPLICATIONS_REVIEW,
+        *_PAYEE_CHANGE,
         *_FACILITIES_READ,
         *_WAITLIST_APPLY,
         *_WAITLIST_MANAGE,
@@ -371,6 +374,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_SCHEMES_READ,
         *_APPLICATIONS_READ,
         *_APPLICATIONS_SUBMIT,
+        *_PAYEE_CHANGE,
         *_FACILITIES_READ,
         *_WAITLIST_APPLY,
     ],

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -530,7 +530,18 @@ def approve_batch(*, acting_user, batch: DisbursementBatch) -> DisbursementBatch
     batch.approved_by = acting_user
     batch.approved_at = timezone.now()
     batch.save()
+    freeze_payees(Payment.objects.filter(batch=batch))
     return batch
+
+
+def freeze_payees(payments) -> int:
+    """Copy each payment's payee from its entitlement as it stands now (one statement): what an
+    approved roll sends to the bank stays what was approved."""
+    current = Entitlement.objects.filter(pk=OuterRef("entitlement_id"))
+    return payments.update(
+        payee_name_at_approval=Subquery(current.values("payee_name")[:1]),
+        payee_account_at_approval=Subquery(current.values("payee_account")[:1]),
+    )
 
 
 @transaction.atomic
@@ -579,8 +590,8 @@ def roster_workbook(*, acting_user, batch: DisbursementBatch) -> bytes:
                 "entitlement__caregiver__id_number",
             ),
             BENEFICIARY_NAME,
-            "entitlement__payee_name",
-            "entitlement__payee_account",
+            "payee_name_at_approval",
+            "payee_account_at_approval",
             "period",
             "amount",
             "entitlement__scheme__code",

@@ -54,6 +54,30 @@ class PayeeForm(forms.Form):
     )
 
 
+class PayeeChangeForm(PayeeForm):
+    """A new account for a live subsidy: typed twice, as a bank's counter asks, since a wrong
+    digit sends the money elsewhere."""
+
+    payee_account_again = forms.CharField(
+        label=_("Bank account again"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    reason = forms.CharField(label=_("Reason for the change"), max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["payee_account"].required = True
+
+    def clean(self):
+        data = super().clean()
+        first = "".join((data.get("payee_account") or "").split())
+        again = "".join((data.get("payee_account_again") or "").split())
+        if first and again and first != again:
+            self.add_error("payee_account_again", _("The two bank accounts differ: type it again."))
+        return data
+
+
 class RollRunForm(forms.Form):
     period = forms.RegexField(
         label=_("Month"),

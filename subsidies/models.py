@@ -542,6 +542,14 @@ class Payment(models.Model):
         default=PaymentStatus.PENDING,
     )
     return_reason = models.CharField(_("why returned"), max_length=200, blank=True)
+    # What the bank was told: the payee as it stood when the roll was approved. An account changed
+    # later is paid from the next roll on, and an approved roll's roster never changes.
+    payee_name_at_approval = models.CharField(
+        _("payee when approved"), max_length=50, blank=True, default="", db_default=""
+    )
+    payee_account_at_approval = models.CharField(
+        _("payee bank account when approved"), max_length=40, blank=True, default="", db_default=""
+    )
 
     class Meta:
         verbose_name = _("payment")

@@ -17,8 +17,8 @@ from regions.rules import candidate_ancestor_codes
 from regions.scope import user_region_code, user_role
 
 from . import rules
-from .choices import Beneficiary
-from .models import Payment, RegionalParameter, RollCheck, RollRun, Scheme
+from .choices import Beneficiary, EntitlementStatus
+from .models import Entitlement, Payment, RegionalParameter, RollCheck, RollRun, Scheme
 
 if TYPE_CHECKING:
     from facilities.models import Facility
@@ -303,6 +303,17 @@ def payments_of_elder(user, elder: Elder, *, limit: int = 36) -> list:
     )
 
 
+def live_cash_entitlements_of_elder(user, elder: Elder) -> list:
+    """The elder's subsidies paid in cash and not stopped, with their payee, for the file page."""
+    return list(
+        restrict(Entitlement.objects.filter(elder=elder), user)
+        .exclude(status=EntitlementStatus.STOPPED)
+        .filter(scheme__payment_form="cash")
+        .select_related("scheme")
+        .order_by("scheme__code")
+    )
+
+
 def batches_in_scope(user) -> QuerySet:
 
     from .models import DisbursementBatch
@@ -355,6 +366,7 @@ def roll_checks(batch) -> QuerySet:
 def batch_payees(batch, search: str = "") -> QuerySet:
     """Every payee of a roll (one row per payment), searchable by name, ID number (or its last
     digits) and bank account (or its last digits)."""
+    approved = batch.status == "approved"
     rows = Payment.objects.filter(batch=batch).annotate(
         name=Coalesce(
             "entitlement__elder__name", "entitlement__facility__name", "entitlement__caregiver__name"
@@ -364,8 +376,9 @@ def batch_payees(batch, search: str = "") -> QuerySet:
             "entitlement__facility__operator__credit_code",
             "entitlement__caregiver__id_number",
         ),
-        payee_name=models.F("entitlement__payee_name"),
-        payee_account=models.F("entitlement__payee_account"),
+        # An approved roll lists whom it paid; a draft, whom it would pay today.
+        payee_name=models.F("payee_name_at_approval" if approved else "entitlement__payee_name"),
+        payee_account=models.F("payee_account_at_approval" if approved else "entitlement__payee_account"),
         elder_id=models.F("entitlement__elder_id"),
     )
     term = "".join(search.split())

@@ -310,6 +310,37 @@ def review_application(
 
 
 @transaction.atomic
+def change_payee(
+    *, acting_user, entitlement: Entitlement, payee_name: str, payee_account: str, reason: str
+) -> Entitlement:
+    """A new payee or bank account for a live cash entitlement (a lost card, an account moved to
+    a family member), with the reason on the entitlement's history. Rolls not yet approved pay the
+    new account; approved ones keep the account they were approved with."""
+    if not acting_user.has_perm("subsidies.change_entitlement"):
+        raise PermissionDenied(_("You may not change where a subsidy is paid."))
+    entitlement = Entitlement.objects.select_for_update(of=("self",)).select_related("elder").get(pk=entitlement.pk)
+    if entitlement.elder_id is None:
+        raise ValidationError(_("Only an elder's subsidy is paid to a payee's account here."))
+    require(acting_user, region=entitlement.elder.residence_id)
+    if entitlement.status == EntitlementStatus.STOPPED:
+        raise ValidationError(_("This subsidy has stopped: it pays into no account."))
+    payee_account = rules.normal_account(payee_account)
+    problems = rules.payee_errors(payee_name, payee_account)
+    if not payee_account:
+        problems.setdefault("payee_account", []).append(str(_("Give the bank account the subsidy is paid into.")))
+    if not reason.strip():
+        problems["reason"] = [str(_("Give the reason for the change (for example: card lost, new account)."))]
+    if problems:
+        raise ValidationError(problems)
+    entitlement.payee_name = (payee_name.strip() or entitlement.elder.name)[:50]
+    entitlement.payee_account = payee_account
+    entitlement._history_user = acting_user
+    entitlement._change_reason = reason.strip()[:100]
+    entitlement.save(update_fields=["payee_name", "payee_account"])
+    return entitlement
+
+
+@transaction.atomic
 def add_application_document(
     *, acting_user, application: Application, kind: str, file
 ) -> ApplicationDocument:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("applications/", views.applications, name="applications"),
     path("applications/<int:pk>/resubmit/", views.resubmit, name="resubmit"),
     path("applications/<int:pk>/documents/", views.add_document, name="add-document"),
+    path("entitlements/<int:pk>/payee/", views.payee_change, name="payee-change"),
     path("review/", views.review_queue, name="review-queue"),
     path("review/<int:pk>/", views.review, name="review"),
     path("facility/<int:pk>/", views.organisation, {"kind": "facility"}, name="facility"),

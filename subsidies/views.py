@@ -30,12 +30,13 @@ from .forms import (
     CheckDecisionForm,
     DocumentForm,
     OrganisationApplyForm,
+    PayeeChangeForm,
     PayeeForm,
     ReviewForm,
     RollRunForm,
     SchemeForm,
 )
-from .models import Scheme
+from .models import Entitlement, Scheme
 from .policy import scheme_settings
 
 
@@ -362,10 +363,63 @@ def organisation(request, kind: str, pk: int):
     order=27,
 )
 def subsidies_section(request, elder) -> dict:
+    entitlements = selectors.live_cash_entitlements_of_elder(request.user, elder)
+    for entitlement in entitlements:
+        # The file page shows the last four digits to everyone: the full account is the bank
+        # roster's, for the roles that approve rolls.
+        entitlement.shown_account = rules.mask_account(entitlement.payee_account)
     return {
         "rows": selectors.eligibility_for(elder, timezone.localdate()),
         "payments": selectors.payments_of_elder(request.user, elder),
+        "entitlements": entitlements,
+        "may_change_payee": request.user.has_perm("subsidies.change_entitlement"),
     }
+
+
+@login_required
+@permission_required("subsidies.change_entitlement", raise_exception=True)
+def payee_change(request, pk: int):
+    """A new payee or bank account for one of an elder's live cash subsidies."""
+    entitlement = object_or_404(
+        request, Entitlement.objects.select_related("scheme", "elder"), "change", pk=pk, elder__isnull=False
+    )
+    form = PayeeChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.change_payee(
+                acting_user=request.user,
+                entitlement=entitlement,
+                payee_name=data["payee_name"],
+                payee_account=data["payee_account"],
+                reason=data["reason"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, _errors(exc))
+        else:
+            messages.success(
+                request,
+                _("%(name)s: %(scheme)s is now paid into the account ending %(last)s.")
+                % {
+                    "name": entitlement.elder.name,
+                    "scheme": entitlement.scheme.name,
+                    "last": rules.normal_account(data["payee_account"])[-4:],
+                },
+            )
+            return redirect("elders:elder-detail", pk=entitlement.elder_id)
+    return render(
+        request,
+        "subsidies/payee_change.html",
+        {
+            "entitlement": entitlement,
+            "form": form,
+            "shown_account": rules.mask_account(entitlement.payee_account),
+        },
+    )
 
 
 # --- the bureau's schemes: who qualifies, the amounts, review and activation by form --------------
