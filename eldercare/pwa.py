@@ -49,8 +49,15 @@ PAGES = (
     ("elders:elder-create", (), False),
     ("pwa:offline", (), False),
 )
-# Forms without personal data, kept as soon as the worker signs in.
-BLANK_FORMS = ("elders:elder-create",)
+# Forms without personal data, kept as soon as the worker signs in (URL name, the permission that
+# opens it): each page tells the service worker which of them its account may open, so a role
+# without the right never asks for one and meets a refusal.
+BLANK_FORMS = (("elders:elder-create", "elders.add_elder"),)
+
+
+def blank_forms_for(user) -> list[str]:
+    """The blank forms this account may keep on the device."""
+    return [reverse(name) for name, permission in BLANK_FORMS if user.has_perm(permission)]
 # Forms a due list asks the worker to keep for its elders (data-precache-group="...").
 GROUPS = {"visit-forms": ("services:new", (1,)), "assessment-forms": ("assessments:new", (1,))}
 
@@ -80,7 +87,7 @@ def _config() -> dict:
         "staticUrl": static(""),
         "offline": reverse("pwa:offline"),
         "pages": pages,
-        "blankForms": [reverse(name) for name in BLANK_FORMS],
+        "blankForms": [reverse(name) for name, _permission in BLANK_FORMS],
         "groups": {group: _pattern(name, args) for group, (name, args) in GROUPS.items()},
     }
 

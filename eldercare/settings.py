@@ -126,6 +126,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "eldercare.context_processors.staff_profile",
                 "eldercare.context_processors.offline_copy",
+                "eldercare.context_processors.offline_forms",
             ],
         },
     },

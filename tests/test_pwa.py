@@ -36,6 +36,16 @@ def test_service_worker_names_the_assets_and_the_worker_pages(client, staff):
     assert {"pattern": "^/elders/$", "stripped": True} in config["pages"]  # the inbox links there
 
 
+@pytest.mark.parametrize(("role", "forms"), [("community_worker", "/elders/new/"), ("assessor", ""), ("leader", "")])
+def test_each_page_names_only_the_blank_forms_its_account_may_open(client, staff, role, forms):
+    # The service worker keeps the forms the page names: a role that may not register elders never
+    # asks for the registration form (it met a 403 on every sign-in).
+    client.force_login(staff[role])
+    page = client.get("/").content.decode()
+    assert f'data-blank-forms="{forms}"' in page
+    assert (client.get("/elders/new/").status_code == 200) == bool(forms)
+
+
 def test_the_kept_list_of_elders_has_no_id_numbers_or_phones(client, staff):
     elder = ElderFactory(phone="13905771234")
     client.force_login(staff["community_worker"])

@@ -28,7 +28,9 @@
     navigator.serviceWorker.register(body.dataset.sw, { scope: "/" }).then(() => navigator.serviceWorker.ready).then((reg) => {
       const worker = reg.active;
       if (!worker) return;
-      worker.postMessage({ type: "user", user });
+      // The blank forms this account may open (the page knows its permissions; the worker does not).
+      const forms = (body.dataset.blankForms || "").split(" ").filter(Boolean);
+      worker.postMessage({ type: "user", user, forms });
       // A due list names the forms a worker may need without a signal: keep those on the device.
       document.querySelectorAll("[data-precache-group]").forEach((list) => {
         const urls = [...list.querySelectorAll("a[data-precache]")].map((a) => a.href);

@@ -119,10 +119,10 @@ async function precache(group, urls) {
 }
 
 // Blank forms (registration) hold no personal data: kept as soon as the worker signs in,
-// whether or not they were opened. A page this account may not open is simply not kept.
-async function keepBlankForms() {
+// whether or not they were opened; only those the page says this account may open are asked for.
+async function keepBlankForms(allowed) {
   const cache = await caches.open(PAGES);
-  for (const url of CONFIG.blankForms) {
+  for (const url of CONFIG.blankForms.filter((form) => allowed.includes(form))) {
     if (await cache.match(url, { ignoreVary: true })) continue;
     try {
       const response = await fetch(url, { credentials: "same-origin" });
@@ -137,7 +137,7 @@ self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "precache") event.waitUntil(precache(data.group, data.urls || []));
   if (data.type === "user") {
-    event.waitUntil(keepBlankForms());
+    event.waitUntil(keepBlankForms(data.forms || []));
     // Another account signed in on this device: the previous one's pages go.
     event.waitUntil(caches.open(PAGES).then(async (cache) => {
       const marker = await cache.match("/__user__");
