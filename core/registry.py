@@ -22,7 +22,7 @@ from django.core.exceptions import ImproperlyConfigured
 T = TypeVar("T")
 
 # Modules each app may have that fill the stores (imported once by core.apps).
-DEFINING_MODULES = ("facts", "policy", "metrics", "views", "demo", "inbox")
+DEFINING_MODULES = ("facts", "policy", "metrics", "views", "demo", "inbox", "workbooks")
 
 
 class RegistryError(LookupError):
@@ -100,4 +100,6 @@ registry = Registry(
     # core.scope: each model's scope declaration (by model label) and the organisation bindings.
     "scopes",
     "scope_bindings",
+    # jobs.kinds: the background imports and exports, each app's in its workbooks.py.
+    "job_kinds",
 )

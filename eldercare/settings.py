@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "regions",
     "audit",
     "policies",
+    "jobs",
     "elders",
     "assessments",
     "services",
@@ -401,6 +402,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "audit.purge_expired",
         "schedule": crontab(hour=3, minute=20),
     },
+    "purge-old-jobs": {
+        "task": "jobs.purge_old_jobs",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "purge-idempotency-keys": {
         "task": "eldercare.purge_idempotency_keys",
         "schedule": crontab(hour=3, minute=10),
@@ -473,6 +478,11 @@ INBOX_BADGE_SECONDS = env.int("INBOX_BADGE_SECONDS", default=60)
 
 # Lists in the admin never count a whole large table; past this they show "N+".
 LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=10_000)
+# An export of more rows than this runs as a background job (jobs/): a progress bar, then the
+# download; smaller ones download at once.
+EXPORT_JOB_ROWS = env.int("EXPORT_JOB_ROWS", default=5_000)
+# A background job's uploaded file and workbook (personal data) are deleted after this many days.
+JOB_KEEP_DAYS = env.int("JOB_KEEP_DAYS", default=7)
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -121,6 +121,7 @@ urlpatterns = [
     path("exchanges/", include("exchanges.urls")),
     path("homecare/", include("homecare.urls")),
     path("staff/", include("regions.urls")),
+    path("jobs/", include("jobs.urls")),
     path("", include((pwa.urlpatterns, "pwa"))),
     path("", include("notifications.urls")),
     path("", include("elders.urls")),

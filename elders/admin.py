@@ -87,6 +87,8 @@ class ElderContactInline(admin.TabularInline):
 class ElderAdmin(ScopedAdmin, ImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [ElderResource]
     formats = [SafeXLSX]
+    # The import page links the template and the background import (elders.views.import_page).
+    import_template_name = "admin/elders/elder/import.html"
     list_display = (
         "name",
         "sex",

@@ -49,3 +49,13 @@ class ElderFilterSet(FilterSet):
     def in_age_band(self, queryset, name, value):
         _key, low, high = next(band for band in selectors.AGE_BANDS if band[0] == value)
         return queryset.filter(selectors.age_band_q(low, high, timezone.localdate()))
+
+
+def registry_list(user, params):
+    """The registry list of the worker's page (and its export): the filters of `params`, within
+    the account's scope; a list asked without a status holds the registered elders."""
+    filterset = ElderFilterSet(params or None, queryset=selectors.elders_in_scope(user))
+    qs = filterset.qs
+    if "status" not in (params or {}):
+        qs = qs.filter(status="registered")
+    return filterset, qs

@@ -112,3 +112,22 @@ class ContactForm(BootstrapErrorsMixin, forms.ModelForm):
             elif isinstance(field.widget, forms.Select):
                 css = "form-select"
             field.widget.attrs.setdefault("class", css)
+
+
+class ImportForm(BootstrapErrorsMixin, forms.Form):
+    """The registry workbook to import (the template's columns, or an export of the registry)."""
+
+    MAX_BYTES = 20 * 1024 * 1024
+
+    file = forms.FileField(
+        label=_("Registry workbook (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Send an Excel workbook (.xlsx)."))
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 20 MB; split it into several files."))
+        return upload

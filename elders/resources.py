@@ -33,8 +33,10 @@ class ChoiceWidget(widgets.Widget):
         text = ("" if value is None else str(value)).strip()
         if not text:
             return ""
+        if text.endswith(".0"):  # a number column of Excel: 2.0 for the grade 2
+            text = text[:-2]
         for code, label in self.choices:
-            if text in (code, str(label)):
+            if text in (str(code), str(label)):
                 return code
         with translation.override("zh-hans"):
             for code, label in self.choices:
@@ -42,7 +44,7 @@ class ChoiceWidget(widgets.Widget):
                     return code
         raise ValueError(
             _("'%(value)s' is not one of: %(codes)s.")
-            % {"value": text, "codes": ", ".join(c for c, _label in self.choices)}
+            % {"value": text, "codes": ", ".join(str(c) for c, _label in self.choices)}
         )
 
     def render(self, value, obj=None, **kwargs):
@@ -76,6 +78,8 @@ class RegionCodeWidget(widgets.ForeignKeyWidget):
         code = ("" if value is None else str(value)).strip()
         if not code:
             return None
+        # The template's drop-down offers "330302006044 五马社区": the code is the first word.
+        code = code.split()[0]
         if code.endswith(".0"):  # Excel stores long digit strings as numbers
             code = code[:-2]
         region = Region.objects.filter(code=code).first()
@@ -124,7 +128,7 @@ class ElderResource(resources.ModelResource):
         # exported only, and a coded text field reads its code or its label, like the others.
         readonly = readonly or field_name in elder_fields.DERIVED + elder_fields.DECIDED
         field = super().field_from_django_field(field_name, django_field, readonly)
-        if django_field.choices and django_field.get_internal_type() == "CharField":
+        if django_field.choices:
             field.widget = ChoiceWidget(django_field.choices)
         elif django_field.get_internal_type() == "BooleanField":
             field.widget = YesNoWidget()
@@ -148,9 +152,10 @@ class ElderResource(resources.ModelResource):
             keys[field.column_name.lower()] = field.column_name
         return keys
 
-    def __init__(self, user=None, **kwargs):
+    def __init__(self, user=None, on_row=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
+        self.on_row = on_row  # told after each row (a background import's progress)
         self._file_duplicates: dict[str, int] = {}
         self._seen: dict[str, int] = {}
 
@@ -179,6 +184,12 @@ class ElderResource(resources.ModelResource):
     def get_instance(self, instance_loader, row):
         row["id_number"] = str(row.get("id_number") or "").strip().upper()
         return super().get_instance(instance_loader, row)
+
+    def import_row(self, row, instance_loader, **kwargs):
+        result = super().import_row(row, instance_loader, **kwargs)
+        if self.on_row is not None:
+            self.on_row()
+        return result
 
     def import_instance(self, instance, row, **kwargs):
         # The duplicate is decided before the fields are read: a row whose other cells fail to

@@ -131,16 +131,31 @@ class ImportReport:
         return not self.errors
 
 
-def import_elders(*, dataset, acting_user, dry_run: bool = False) -> ImportReport:
+def import_elders(*, dataset, acting_user, dry_run: bool = False, progress=None) -> ImportReport:
     """Import a registry spreadsheet: validate the whole file, write only if every row is good.
 
-    Lines are numbered as the spreadsheet shows them (the heading is line 1).
+    Lines are numbered as the spreadsheet shows them (the heading is line 1). `progress`, if
+    given, is told the percentage done as the rows are checked (the first half) and written.
     """
     from .resources import ElderResource
 
     if not acting_user.has_perm("elders.import_elder"):
         raise PermissionDenied(_("You may not import the registry."))
-    check = ElderResource(user=acting_user).import_data(dataset, dry_run=True, raise_errors=False)
+
+    def ticker(start: int):
+        if progress is None:
+            return None
+        span, total, done = 50, max(1, len(dataset)), [0]
+
+        def tick() -> None:
+            done[0] += 1
+            progress(start + span * done[0] / total)
+
+        return tick
+
+    check = ElderResource(user=acting_user, on_row=ticker(0)).import_data(
+        dataset, dry_run=True, raise_errors=False
+    )
     report = ImportReport(total=len(dataset))
     for line_no, row_errors in check.row_errors():
         for error in row_errors:
@@ -154,7 +169,9 @@ def import_elders(*, dataset, acting_user, dry_run: bool = False) -> ImportRepor
         report.created = check.totals.get("new", 0)
         report.updated = check.totals.get("update", 0)
         return report
-    result = ElderResource(user=acting_user).import_data(dataset, dry_run=False, raise_errors=True)
+    result = ElderResource(user=acting_user, on_row=ticker(50)).import_data(
+        dataset, dry_run=False, raise_errors=True
+    )
     report.created = result.totals.get("new", 0)
     report.updated = result.totals.get("update", 0)
     return report

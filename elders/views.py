@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,14 +19,18 @@ from audit.services import record_access
 from core.admin import CappedCountPaginator
 from core.pages import object_or_404
 from eldercare.idempotency import idempotent_post
+from eldercare.spreadsheets import workbook_response
+from jobs.pages import export
+from jobs.selectors import jobs_of
+from jobs.services import start_job
 from regions.scope import sees_personal_data, user_region_code
 
 from . import fields as elder_fields
-from . import selectors, services
+from . import selectors, services, workbooks
 from .choices import Category
 from .file_sections import file_section, sections
-from .filters import ElderFilterSet
-from .forms import ContactForm, ElderForm, StatusForm
+from .filters import registry_list
+from .forms import ContactForm, ElderForm, ImportForm, StatusForm
 from .models import Elder, ElderContact
 
 PAGE_SIZE = 30
@@ -66,11 +70,10 @@ def _add_errors(form, exc: ValidationError) -> None:
 def my_elders(request):
     # The same filter as the API's list (elders.filters); a list opened without a status shows
     # the registered elders.
-    filterset = ElderFilterSet(request.GET or None, queryset=selectors.elders_in_scope(request.user))
+    filterset, qs = registry_list(request.user, request.GET)
     form = filterset.form
-    qs = filterset.qs
-    if "status" not in request.GET:
-        qs = qs.filter(status="registered")
+    if request.GET.get("format") == "xlsx":
+        return _registry_workbook(request, qs)
     page = _page_number(request.GET.get("page", ""))
     sort = request.GET.get("sort", "")
     ordering = SORTS.get(sort, ("-id",))
@@ -272,3 +275,38 @@ def contacts_section(request, elder) -> dict:
 )
 def history_section(request, elder) -> dict:
     return {"entries": selectors.file_history(elder, masked=not sees_personal_data(request.user))}
+
+
+def _registry_workbook(request, qs):
+    if not request.user.has_perm("elders.export_elder"):
+        raise PermissionDenied
+    query = request.GET.copy()
+    query.pop("format", None)
+    query.pop("page", None)
+    return export(
+        request,
+        qs,
+        kind="elders.export",
+        params={"query": query.urlencode()},
+        build=lambda: workbooks.registry_export(request.user, qs),
+    )
+
+
+@login_required
+@permission_required("elders.import_elder", raise_exception=True)
+def import_template(request):
+    return workbook_response(workbooks.import_template(request.user), "registry-import-template.xlsx")
+
+
+@login_required
+@permission_required("elders.import_elder", raise_exception=True)
+def import_page(request):
+    """Upload a registry workbook: a worker checks and writes it (all rows or none) while the
+    job's page shows how far it is, then the result and, for a bad file, the error workbook."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = start_job(acting_user=request.user, kind="elders.import", upload=(upload.name, upload.read()))
+        return redirect("jobs:detail", job.pk)
+    recent = jobs_of(request.user).filter(kind="elders.import")[:10]
+    return render(request, "elders/import.html", {"form": form, "jobs": recent})

@@ -3,22 +3,29 @@ its rows, review and report. Thin views over selectors and services."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.pages import object_or_404
-from eldercare.spreadsheets import append_row, workbook_bytes
+from eldercare.spreadsheets import TemplateColumn, workbook_response
+from eldercare.spreadsheets import template_workbook as template_workbook_bytes
+from elders.workbooks import field_column
 
 from . import rules, selectors, services
 from .choices import Decision, Kind, Outcome
 from .forms import ReceiveForm, ReviewForm
 from .models import BulkLoad, Exchange, ExchangeRow, Via
+
+# Digit strings a spreadsheet would turn into numbers: kept as text in the templates.
+TEXT_COLUMNS = ("id_number", "community", "certificate")
 
 
 def _errors(exc) -> str:
@@ -68,24 +75,19 @@ def exchange_list(request):
 def template_workbook(request, kind: str):
     if kind not in Kind.values:
         raise Http404
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = kind[:31]
-    cols = rules.columns(kind)
-    append_row(sheet, [c.header for c in cols])
-    notes = book.create_sheet(_("Columns")[:31])
-    append_row(notes, [_("Column"), _("Required"), _("What goes in it")])
-    for c in cols:
-        append_row(
-            notes, [c.header, _("must be filled") if c.required else _("may be left empty"), str(c.help)]
-        )
-    response = HttpResponse(
-        workbook_bytes(book), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    columns = [
+        TemplateColumn(c.header, c.required, str(c.help), c.values, text=c.key in TEXT_COLUMNS)
+        for c in rules.columns(kind)
+    ]
+    notes = [
+        _(
+            "Fill in the first sheet: the first row holds the column names, do not change them; one person per row."
+        ),
+        _("Columns in red must be filled."),
+    ]
+    return workbook_response(
+        template_workbook_bytes(Kind(kind).label, columns, notes=notes), f"exchange-{kind}.xlsx"
     )
-    response["Content-Disposition"] = f'attachment; filename="exchange-{kind}.xlsx"'
-    return response
 
 
 @login_required
@@ -230,9 +232,26 @@ def load_errors(request, pk: int):
     from . import bulk
 
     load = object_or_404(request, BulkLoad.objects.select_related("region"), pk=pk)
-    response = HttpResponse(
-        bulk.errors_workbook(load),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return workbook_response(bulk.errors_workbook(load), f"load-{load.pk}-errors.xlsx")
+
+
+@login_required
+@permission_required("elders.import_elder", raise_exception=True)
+def load_template(request):
+    """The bulk load's template: its columns, as the registry's fields describe them (the
+    residence by its code alone, as the load reads it)."""
+    from . import bulk
+
+    columns = [field_column(name) for name in bulk.COLUMNS]
+    columns = [
+        replace(c, required=name in bulk.REQUIRED) for name, c in zip(bulk.COLUMNS, columns, strict=True)
+    ]
+    notes = [
+        _(
+            "Fill in the first sheet: the first row holds the column names, do not change them; one elder per row."
+        ),
+        _("Columns in red must be filled. Nothing is written until you confirm the good rows."),
+    ]
+    return workbook_response(
+        template_workbook_bytes(_("Registry"), columns, notes=notes), "registry-load.xlsx"
     )
-    response["Content-Disposition"] = f'attachment; filename="load-{load.pk}-errors.xlsx"'
-    return response

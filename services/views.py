@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,32 +16,19 @@ from audit.services import record_access
 from core.pages import object_or_404, visible
 from core.periods import current_period, parse_period
 from eldercare.idempotency import idempotent_post
-from eldercare.spreadsheets import streamed_workbook, workbook_response
 from elders.file_sections import file_section
-from elders.filters import ElderFilterSet
 from elders.models import Elder
+from jobs.pages import export
 from regions.models import Region
 from regions.scope import sees_personal_data, user_region_code
 
-from . import selectors, services
+from . import selectors, services, workbooks
 from .choices import FollowUpStatus
 from .forms import CloseForm, VisitForm, VisitRuleForm
 from .models import FollowUp, Visit
 from .policy import raw_visit_settings
 
 PAGE_SIZE = 30
-# The most rows a list exports at once in the request (a city's whole list is narrowed first).
-EXPORT_ROWS = 20_000
-
-RISK_LABELS = {
-    "high_age": gettext_lazy("high age"),  # the pack's 高龄 age (registry.high_age)
-    "alone": gettext_lazy("alone"),
-    "severe_disability": gettext_lazy("severe disability"),
-    "disabled": gettext_lazy("disabled"),
-    "problem_last_time": gettext_lazy("problem last time"),
-    "not_found_last_time": gettext_lazy("not found last time"),
-    "never_visited": gettext_lazy("never visited"),
-}
 
 
 def _period(request) -> str:
@@ -59,21 +45,21 @@ def _period(request) -> str:
 def due(request):
     period = _period(request)
     page = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
-    due = selectors.due_list(request.user, period)
-    region = None
-    if request.GET.get("region"):
-        # The dashboard links here for one street or community of the user's region.
-        region = visible(request, Region.objects.filter(code=request.GET["region"])).first()
-        if region is None:
-            raise Http404(_("This region is outside your region of responsibility."))
-        due = ElderFilterSet({"region": region.code}, queryset=due).qs  # as the API's `?region=`
+    # The dashboard links here for one street or community of the user's region.
+    due, region = workbooks.due_list(request.user, period, request.GET.get("region", ""))
     unmasked = sees_personal_data(request.user)
     if request.GET.get("format") == "xlsx":
-        return _due_workbook(request, due, period, region, unmasked)
+        return export(
+            request,
+            due,
+            kind="services.due",
+            params={"period": period, "region": region.code if region else ""},
+            build=lambda: workbooks.due_export(request.user, due, period, region),
+        )
     rows = list(due[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
     selectors.mark_risks(rows[:PAGE_SIZE], period)
     items = [
-        {"elder": e, "risks": [RISK_LABELS[m] for m in selectors.risk_marks(e)]} for e in rows[:PAGE_SIZE]
+        {"elder": e, "risks": [workbooks.RISK_LABELS[m] for m in selectors.risk_marks(e)]} for e in rows[:PAGE_SIZE]
     ]
     if unmasked and any(e.phone for e in rows[:PAGE_SIZE]):
         # The call buttons carry the full numbers.
@@ -97,43 +83,6 @@ def due(request):
             "unmasked": unmasked,
         },
     )
-
-
-def _due_workbook(request, due, period: str, region, unmasked: bool):
-    """The due list as Excel: every row, not one page, as long as it stays a list a person works
-    through (above EXPORT_ROWS the page asks to narrow it to a street or community first)."""
-    rows = list(due[: EXPORT_ROWS + 1])
-    if len(rows) > EXPORT_ROWS:
-        messages.error(
-            request,
-            _("More than %(n)s elders: choose a street or community on the dashboard, then export its list.")
-            % {"n": EXPORT_ROWS},
-        )
-        return redirect(request.path + f"?period={period}" + (f"&region={region.code}" if region else ""))
-    selectors.mark_risks(rows, period)
-    headings = [_("Name"), _("Sex"), _("Age"), _("Community"), _("Phone"), _("Last visit"), _("Risks")]
-    lines = (
-        [
-            e.name,
-            e.get_sex_display(),
-            e.age,
-            e.residence.name,
-            e.phone if unmasked else e.masked_phone,
-            timezone.localtime(e.last_visit_at).date().isoformat() if e.last_visit_at else str(_("never visited")),
-            "、".join(str(RISK_LABELS[m]) for m in selectors.risk_marks(e)),
-        ]
-        for e in rows
-    )
-    content = streamed_workbook(_("Due visits"), headings, lines)
-    record_access(
-        user=request.user,
-        action=AccessAction.EXPORT,
-        what=_("due visits %(period)s") % {"period": period},
-        rows=len(rows),
-        unmasked=unmasked,
-        request=request,
-    )
-    return workbook_response(content, f"due-{period}{'-' + region.code if region else ''}.xlsx")
 
 
 @login_required
@@ -182,43 +131,19 @@ def my_visits(request):
 def follow_ups(request):
     # The inbox links here for the overdue ones alone.
     overdue = request.GET.get("overdue") == "1"
-    rows = (
-        selectors.overdue_follow_ups(request.user, timezone.localdate())
-        if overdue
-        else selectors.open_follow_ups(request.user)
-    )
+    rows = workbooks.follow_ups_list(request.user, overdue)
     if request.GET.get("format") == "xlsx":
-        return _follow_ups_workbook(request, rows, overdue)
+        return export(
+            request,
+            rows,
+            kind="services.follow_ups",
+            params={"overdue": overdue},
+            build=lambda: workbooks.follow_ups_export(request.user, rows, overdue),
+        )
     return render(
         request,
         "services/follow_ups.html",
         {"follow_ups": rows[:200], "form": CloseForm(), "overdue": overdue},
-    )
-
-
-def _follow_ups_workbook(request, rows, overdue: bool):
-    """The follow-ups as Excel (the whole list, not the page's first 200): who, what problem, found
-    when and by whom, due when; no personal numbers, so nothing to mask."""
-    found = list(rows.select_related("elder__residence", "visit__visitor")[: EXPORT_ROWS + 1])
-    if len(found) > EXPORT_ROWS:
-        messages.error(request, _("More than %(n)s follow-ups: narrow the list first.") % {"n": EXPORT_ROWS})
-        return redirect(request.path)
-    headings = [_("Name"), _("Community"), _("Problem"), _("Found on"), _("Found by"), _("Due on"), _("Notes")]
-    lines = (
-        [
-            f.elder.name,
-            f.elder.residence.name,
-            f.get_problem_display(),
-            timezone.localtime(f.visit.visited_at).date().isoformat() if f.visit else "",
-            f.visit.visitor.get_username() if f.visit and f.visit.visitor else "",
-            f.due_on.isoformat() if f.due_on else "",
-            f.visit.notes if f.visit else "",
-        ]
-        for f in found
-    )
-    title = _("Overdue follow-ups") if overdue else _("Open follow-ups")
-    return workbook_response(
-        streamed_workbook(title, headings, lines), f"follow-ups{'-overdue' if overdue else ''}.xlsx"
     )
 
 

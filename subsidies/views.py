@@ -20,9 +20,10 @@ from core.periods import previous_period
 from elders.file_sections import file_section
 from elders.models import Elder
 from elders.rules import mask_id_number
+from jobs.pages import export
 from regions.scope import sees_personal_data
 
-from . import disbursement, rules, selectors, services
+from . import disbursement, rules, selectors, services, workbooks
 from .choices import ApplicationStatus
 from .forms import (
     RULE_KINDS,
@@ -89,9 +90,15 @@ def apply(request, elder_pk: int):
 @permission_required("subsidies.view_application", raise_exception=True)
 def applications(request):
     status = request.GET.get("status", "")
-    rows = selectors.applications_in_scope(request.user).order_by("-submitted_at", "-pk")
-    if status:
-        rows = rows.filter(status=status)
+    rows = workbooks.applications_list(request.user, status)
+    if request.GET.get("format") == "xlsx":
+        return export(
+            request,
+            rows,
+            kind="subsidies.applications",
+            params={"status": status},
+            build=lambda: workbooks.applications_export(request.user, rows),
+        )
     return render(
         request,
         "subsidies/applications.html",
