@@ -291,7 +291,7 @@ class PaymentSerializer(serializers.ModelSerializer):
     facility = serializers.IntegerField(source="entitlement.facility_id", allow_null=True)
     caregiver = serializers.IntegerField(source="entitlement.caregiver_id", allow_null=True)
     beneficiary = serializers.CharField(source="entitlement.scheme.beneficiary")
-    payee = serializers.CharField(source="entitlement.payee_name")
+    payee = serializers.SerializerMethodField()
     scheme = serializers.CharField(source="entitlement.scheme.code")
 
     class Meta:
@@ -309,6 +309,10 @@ class PaymentSerializer(serializers.ModelSerializer):
             "status",
             "batch",
         ]
+
+    def get_payee(self, payment) -> str:
+        # Whom an approved roll paid (frozen at approval); for a roll not yet approved, whom it would.
+        return payment.payee_name_at_approval or payment.entitlement.payee_name
 
 
 class PaymentFilterSet(filters.FilterSet):
