@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
@@ -13,6 +14,8 @@ from audit.services import record_access
 from core.admin import ScopedAdmin
 from core.scope import restrict
 from eldercare.spreadsheets import SafeXLSX
+from jobs.pages import is_long
+from jobs.services import start_job
 from regions.models import Region
 from regions.scope import account_prefix, sees_personal_data
 
@@ -192,6 +195,17 @@ class ElderAdmin(ScopedAdmin, ImportExportMixin, SimpleHistoryAdmin):
 
     def has_export_permission(self, request):
         return request.user.has_perm("elders.export_elder")
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        # A long list is built by a worker (jobs/), past gunicorn's time-out: the admin's filters
+        # and search go with the job, which exports every column of the registry's resource.
+        if not is_long(queryset):
+            return super()._do_file_export(file_format, request, queryset, export_form=export_form)
+        params = {"query": request.GET.urlencode()}
+        if export_form is not None and "export_items" in export_form.changed_data:
+            params["items"] = [int(pk) for pk in export_form.cleaned_data["export_items"]]
+        job = start_job(acting_user=request.user, kind="elders.admin_export", params=params)
+        return redirect("jobs:detail", job.pk)
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         data = super().get_export_data(file_format, request, queryset, **kwargs)

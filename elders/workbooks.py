@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -247,4 +247,26 @@ def _export_summary(result: dict) -> list[tuple[str, int]]:
 )
 def run_export(job, progress) -> Outcome:
     _filterset, queryset = registry_list(job.owner, QueryDict(job.params.get("query", "")))
+    return registry_export(job.owner, queryset, progress)
+
+
+@job_kind(
+    "elders.admin_export",
+    label=gettext_lazy("Registry export"),
+    summary=_export_summary,
+    back="admin:elders_elder_changelist",
+)
+def run_admin_export(job, progress) -> Outcome:
+    """The admin's export of a long list: its filters and search as the admin read them from
+    the export's address, in the owner's scope (the admin's own queryset, as the direct export)."""
+    from django.contrib import admin
+
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = request.path_info = "/admin/elders/elder/export/"
+    request.GET = QueryDict(job.params.get("query", ""))
+    request.user = job.owner
+    queryset = admin.site._registry[Elder].get_export_queryset(request)
+    if job.params.get("items"):
+        queryset = queryset.filter(pk__in=job.params["items"])
     return registry_export(job.owner, queryset, progress)

@@ -58,3 +58,7 @@ def job_kind(name: str, *, label, summary=None, back: str = "", errors_workbook:
 
 def kind(name: str) -> JobKind:
     return registry["job_kinds"][name]
+
+
+def registered_kinds() -> list[str]:
+    return registry["job_kinds"].keys()

@@ -14,6 +14,7 @@ from eldercare.spreadsheets import workbook_response
 
 from . import selectors, services
 from .kinds import kind as job_kind
+from .kinds import registered_kinds
 from .models import Job
 
 
@@ -37,6 +38,16 @@ def _context(job: Job) -> dict:
         "errors_workbook": declared.errors_workbook,
         "back": back,
     }
+
+
+@login_required
+def job_list(request):
+    """The account's recent imports and exports, newest first (kept JOB_KEEP_DAYS days)."""
+    jobs = [
+        {"job": job, "label": job_kind(job.kind).label}
+        for job in selectors.jobs_of(request.user).filter(kind__in=registered_kinds())[:50]
+    ]
+    return render(request, "jobs/list.html", {"jobs": jobs})
 
 
 @login_required

@@ -223,3 +223,26 @@ def test_a_masked_role_with_the_export_right_gets_a_masked_job_file(staff, setti
     assert elder.id_number not in text and "13812345678" not in text
     assert elder.birth_date.isoformat() not in text
     assert AccessLog.objects.filter(user=leader, unmasked=False, rows=1).exists()
+
+
+def test_a_long_admin_export_is_a_job_with_the_admins_filters(staff, settings):
+    from elders.tests.test_import_export import _all_fields
+
+    for _ in range(3):
+        ElderFactory(residence_id=WUMA_GULOU, living_arrangement="alone")
+    ElderFactory(residence_id=WUMA_GULOU, living_arrangement="with_children", name="同住老人")
+    settings.EXPORT_JOB_ROWS = 2
+    user = staff["city_admin"]
+    client = zh_client(user)
+    response = client.post(
+        "/admin/elders/elder/export/?living_arrangement__exact=alone",
+        {"format": "0", "resource": "0", **_all_fields()},
+    )
+    job = Job.objects.get(owner=user, kind="elders.admin_export")
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    assert (job.status, job.rows) == ("done", 3), job.message
+    rows = list(book_of(client.get(f"/jobs/{job.pk}/file.xlsx").content).worksheets[0].iter_rows(values_only=True))
+    assert len(rows) == 4 and "同住老人" not in {r[1] for r in rows}
+    assert AccessLog.objects.filter(user=user, action="export", rows=3, what__contains="xlsx").count() == 1
+    assert f"/jobs/{job.pk}/" in client.get("/jobs/").content.decode()
+    assert f"/jobs/{job.pk}/" not in zh_client(staff["district_officer"]).get("/jobs/").content.decode()

@@ -62,3 +62,44 @@ def test_the_follow_ups_export_lists_each_open_one(client, staff, due):
     response = client.get("/visits/follow-ups/", {"format": "xlsx"})
     rows = list(openpyxl.load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0][0] == "姓名" and rows[1][0] == due[0].name and rows[1][6] == "血压偏高"
+
+
+def _job_rows(client, response):
+    from jobs.models import Job
+
+    job = Job.objects.get(pk=int(response["Location"].strip("/").split("/")[-1]))
+    assert job.status == "done", job.message
+    download = client.get(f"/jobs/{job.pk}/file.xlsx")
+    return job, list(openpyxl.load_workbook(BytesIO(download.content)).active.iter_rows(values_only=True))
+
+
+def test_a_long_due_list_is_a_job_masked_for_a_leader_and_audited_on_download(client, staff, due, settings):
+    settings.EXPORT_JOB_ROWS = 2
+    client.force_login(staff["leader"])
+    response = client.get("/visits/due/", {"region": WUMA_GULOU, "format": "xlsx"})
+    assert response.status_code == 302 and response["Location"].startswith("/jobs/")
+    assert not AccessLog.objects.filter(user=staff["leader"], action="export").exists()
+    job, rows = _job_rows(client, response)
+    assert rows[0][:3] == ("姓名", "性别", "年龄") and {r[0] for r in rows[1:]} == {e.name for e in due}
+    assert not {e.phone for e in due} & {r[4] for r in rows[1:]}
+    entry = AccessLog.objects.get(user=staff["leader"], action="export")
+    assert (entry.rows, entry.unmasked, entry.what) == (3, False, job.what)
+    assert job.filename == f"due-{job.params['period']}-{WUMA_GULOU}.xlsx"
+
+
+def test_a_long_follow_ups_list_is_a_job(client, staff, due, settings):
+    for elder in due:
+        record_visit(
+            acting_user=staff["community_worker"],
+            elder=elder,
+            visited_at=timezone.now() - timedelta(minutes=5),
+            method="home",
+            outcome="problem",
+            problems=["health"],
+            notes="血压偏高",
+        )
+    settings.EXPORT_JOB_ROWS = 2
+    client.force_login(staff["street_officer"])
+    response = client.get("/visits/follow-ups/", {"format": "xlsx"})
+    _job, rows = _job_rows(client, response)
+    assert rows[0][0] == "姓名" and {r[0] for r in rows[1:]} == {e.name for e in due}
