@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -9,6 +10,7 @@ from core.admin import ScopedAdmin
 from . import selectors, services
 from .choices import Equipment, Function
 from .models import (
+    Bed,
     CommunityProfile,
     Facility,
     FamilyCareBed,
@@ -78,6 +80,104 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
+class BedForm(forms.ModelForm):
+    """A bed as the admin edits it: the service's checks run in the form, so a refused change
+    (an occupied bed taken out of use, more beds in use than approved) shows on its field."""
+
+    class Meta:
+        model = Bed
+        fields = ("facility", "room", "label", "nursing", "active")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.facility_id is None and cleaned.get("facility") is None:
+            return cleaned  # the facility's own error is shown
+        errors = services.bed_errors(self.instance_with(cleaned))
+        for name, messages in errors.items():
+            self.add_error(name if name in self.fields else None, messages)
+        return cleaned
+
+    def instance_with(self, cleaned) -> Bed:
+        bed = Bed(pk=self.instance.pk, facility_id=self.instance.facility_id)
+        if cleaned.get("facility") is not None:
+            bed.facility_id = cleaned["facility"].pk
+        for name in ("room", "label", "nursing", "active"):
+            setattr(bed, name, cleaned.get(name, getattr(self.instance, name)))
+        return bed
+
+
+class OccupiedFilter(admin.SimpleListFilter):
+    title = _("occupied")
+    parameter_name = "occupied"
+
+    def lookups(self, request, model_admin):
+        return (("yes", _("Occupied")), ("no", _("Free")))
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(occupied=self.value() == "yes")
+        return queryset
+
+
+def _occupancy(bed) -> str:
+    if getattr(bed, "occupant_name", None):
+        return _("Occupied: %(name)s") % {"name": bed.occupant_name}
+    return _("Free")
+
+
+@admin.register(Bed)
+class BedAdmin(ScopedAdmin):
+    """The bed inventory: rooms and beds of the facilities in the account's scope (an operator's
+    staff: its own facilities), with who lives in each. Saved through facilities.services.save_bed;
+    a bed is taken out of use rather than deleted (residencies keep pointing at it)."""
+
+    form = BedForm
+    list_display = ("facility", "room", "label", "nursing", "active", "occupancy")
+    list_filter = (
+        ("facility", admin.RelatedOnlyFieldListFilter),
+        "room",
+        "active",
+        OccupiedFilter,
+        "nursing",
+    )
+    search_fields = ("facility__name", "room", "label")
+    list_select_related = ("facility",)
+    raw_id_fields = ("facility",)
+
+    def get_queryset(self, request):
+        return selectors.with_bed_occupancy(super().get_queryset(request))
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("facility",) if obj is not None else ()
+
+    @admin.display(description=_("occupancy"), ordering="occupied")
+    def occupancy(self, obj):
+        return _occupancy(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # out of use instead: past residencies name the bed
+
+    def save_model(self, request, obj, form, change):
+        services.save_bed(acting_user=request.user, bed=obj)
+
+
+class BedInline(admin.TabularInline):
+    model = Bed
+    form = BedForm
+    extra = 0
+    fields = ("room", "label", "nursing", "active", "occupancy")
+    readonly_fields = ("occupancy",)
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return selectors.with_bed_occupancy(super().get_queryset(request))
+
+    @admin.display(description=_("occupancy"))
+    def occupancy(self, obj):
+        return _occupancy(obj) if obj.pk else ""
+
+
 @admin.register(Facility)
 class FacilityAdmin(ScopedAdmin, SimpleHistoryAdmin):
     form = FacilityForm
@@ -97,7 +197,7 @@ class FacilityAdmin(ScopedAdmin, SimpleHistoryAdmin):
     search_fields = ("name", "=licence_number")
     raw_id_fields = ("region", "operator")
     readonly_fields = ("star", "status_since")
-    inlines = [StatusChangeInline, StarRatingInline]
+    inlines = [BedInline, StatusChangeInline, StarRatingInline]
     fieldsets = (
         (None, {"fields": ("name", "kind", "ownership", "operator", "region", "address", "licence_number")}),
         (_("Status"), {"fields": ("status", "status_on", "status_since", "star")}),
@@ -110,6 +210,11 @@ class FacilityAdmin(ScopedAdmin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return selectors.with_occupancy(super().get_queryset(request).select_related("region"))
+
+    def get_inlines(self, request, obj):
+        # Rooms and beds come once the facility exists (its approved beds bound them).
+        inlines = super().get_inlines(request, obj)
+        return inlines if obj is not None else [i for i in inlines if i is not BedInline]
 
     @admin.display(description=_("residents"), ordering="residents")
     def residents(self, obj):
@@ -125,6 +230,16 @@ class FacilityAdmin(ScopedAdmin, SimpleHistoryAdmin):
         services.save_facility(
             facility=obj, acting_user=request.user, status_on=form.cleaned_data.get("status_on")
         )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Bed:
+            return super().save_formset(request, form, formset, change)
+        for bed in formset.save(commit=False):
+            bed.facility = form.instance
+            try:
+                services.save_bed(acting_user=request.user, bed=bed)
+            except ValidationError as exc:  # a change between the form's check and the save
+                self.message_user(request, "; ".join(exc.messages), level="error")
 
 
 @admin.register(StarRating)

@@ -118,3 +118,15 @@ class BedStatus(models.TextChoices):
 class Estate(models.TextChoices):
     NEW = "new", _("New residential area")  # 新建住宅小区
     OLD = "old", _("Old residential area")  # 老旧小区
+
+
+# The construction standards' measures (policy.METRICS), as the standards form labels its boxes.
+STANDARD_METRIC_LABELS = {
+    "beds": _("Beds at least"),
+    "nursing_beds": _("Nursing beds at least"),
+    "nursing_bed_share": _("Nursing-bed share at least (%)"),
+    "floor_area_m2": _("Floor area at least (m²)"),
+    "land_area_mu": _("Land area at least (mu)"),
+    "staff": _("Staff at least"),
+    "caregivers": _("Caregivers at least"),
+}

@@ -1,10 +1,13 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from elders.forms import BootstrapErrorsMixin
+from policies.grades import LEVELS
 
-from .choices import DischargeReason
+from .choices import STANDARD_METRIC_LABELS, DischargeReason, FacilityKind
+from .policy import CARE_GROUPS, METRICS
 
 
 def _date(label):
@@ -79,3 +82,69 @@ class ApplyForm(BootstrapErrorsMixin, forms.Form):
     def __init__(self, *args, facilities=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["facility"].queryset = facilities
+
+
+class StandardsForm(forms.Form):
+    """The construction standards a bureau sets: per facility kind a box per measure (empty: no
+    requirement), and the staffing ratio per care group with the kinds it applies to."""
+
+    def __init__(self, *args, settings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kinds = []
+        for kind, kind_label in FacilityKind.choices:
+            rules = {r.metric: r.minimum for r in settings.standards.get(kind, ())}
+            names = []
+            for metric in METRICS:
+                name = f"{kind}__{metric}"
+                self.fields[name] = forms.DecimalField(
+                    label=STANDARD_METRIC_LABELS[metric],
+                    required=False,
+                    min_value=0,
+                    max_digits=10,
+                    decimal_places=2,
+                    widget=forms.NumberInput(
+                        attrs={"class": "form-control", "inputmode": "decimal", "step": "any"}
+                    ),
+                )
+                self.initial[name] = rules.get(metric)
+                names.append(name)
+            self.kinds.append({"kind": kind, "label": kind_label, "names": names, "set": bool(rules)})
+        staffing = settings.staffing
+        self.ratio_names = []
+        for group in CARE_GROUPS:
+            name = f"ratio__{group}"
+            self.fields[name] = forms.DecimalField(
+                label=_("Residents per caregiver, %(group)s") % {"group": LEVELS[group]},
+                required=False,
+                max_digits=6,
+                decimal_places=2,
+                widget=forms.NumberInput(
+                    attrs={"class": "form-control", "inputmode": "decimal", "step": "any"}
+                ),
+            )
+            self.initial[name] = staffing.residents_per_caregiver.get(group) if staffing else None
+            self.ratio_names.append(name)
+        self.fields["staffing_applies_to"] = forms.MultipleChoiceField(
+            label=_("The staffing ratio applies to"),
+            choices=FacilityKind.choices,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        self.initial["staffing_applies_to"] = list(staffing.applies_to) if staffing else []
+
+    def standards(self) -> dict:
+        data = self.cleaned_data
+        return {kind: {m: data.get(f"{kind}__{m}") for m in METRICS} for kind in FacilityKind.values}
+
+    def ratios(self) -> dict:
+        return {g: self.cleaned_data.get(f"ratio__{g}") for g in CARE_GROUPS}
+
+    def kind_rows(self):
+        return [{**k, "fields": [self[n] for n in k["names"]]} for k in self.kinds]
+
+    def ratio_fields(self):
+        return [self[n] for n in self.ratio_names]
+
+    def apply_errors(self, exc: ValidationError) -> None:
+        for name, messages in exc.message_dict.items():
+            self.add_error(name if name in self.fields else None, messages)

@@ -270,6 +270,11 @@ DEFAULT_TIERS = (
 )
 
 
+def raw_facility_settings(region_code: str) -> FacilitySettings:
+    """The section in force at a region as the pack writes it: what the bureau's standards form edits."""
+    return get_section(region_code, SECTION)
+
+
 def facility_settings(region_code: str) -> FacilitySettings:
     """The section in force at a region, read with the grade mapping in force there: the staffing
     groups and the tiers' 自理/半失能/失能 tests follow assessment.yaml's `grades`."""

@@ -117,6 +117,37 @@ def bed_inventory(facility: Facility) -> list[Bed]:
     return beds
 
 
+def with_bed_occupancy(beds: QuerySet[Bed]) -> QuerySet[Bed]:
+    """Beds with `occupied` and the current resident's name (`occupant_name`), in the same query:
+    the admin's list filters and orders on them."""
+    current = Residency.objects.filter(assigned_bed=OuterRef("pk"), discharged_on__isnull=True)
+    return beds.annotate(occupied=Exists(current), occupant_name=Subquery(current.values("elder__name")[:1]))
+
+
+def current_occupant(bed: Bed) -> Residency | None:
+    """The residency holding a bed now (one at most: the database holds one resident per bed)."""
+    if bed.pk is None:
+        return None
+    return (
+        Residency.objects.filter(assigned_bed=bed, discharged_on__isnull=True).select_related("elder").first()
+    )
+
+
+def inventory_summary(facility: Facility, beds: list[Bed]) -> dict:
+    """The figures above the rooms table: rooms, beds in use, taken and free (nursing ones too),
+    beds out of use, and how the inventory compares with the approved number of beds."""
+    free = [b for b in beds if b.occupant is None]
+    return {
+        "rooms": len({b.room for b in beds}),
+        "beds": len(beds),
+        "taken": len(beds) - len(free),
+        "free": len(free),
+        "free_nursing": sum(1 for b in free if b.nursing),
+        "out_of_use": Bed.objects.filter(facility=facility, active=False).count(),
+        "unlisted": max(facility.beds - len(beds), 0),
+    }
+
+
 def rooms_of(beds: list[Bed]) -> list[dict]:
     """Beds grouped by room with each room's occupancy, for the inventory table."""
     rooms: dict[str, dict] = {}

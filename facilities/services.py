@@ -6,7 +6,9 @@ region and role, validates, and writes in one transaction.
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -18,13 +20,19 @@ from core.scope import require
 from elders.choices import LivingArrangement, Status
 from elders.models import Elder
 from elders.services import record_residency_change
+from policies.grades import LEVELS as CARE_GROUP_LABELS
+from policies.models import PolicySection
+from policies.selectors import section_row
+from policies.services import save_section
 
 from .choices import (
     OPEN_WAITLIST_STATUSES,
     PUBLIC_OWNERSHIPS,
     RESIDENTIAL_KINDS,
+    STANDARD_METRIC_LABELS,
     BedStatus,
     DischargeReason,
+    FacilityKind,
     FacilityStatus,
     Function,
     WaitlistEventKind,
@@ -40,7 +48,7 @@ from .models import (
     WaitlistEntry,
     WaitlistEvent,
 )
-from .policy import FacilitySettings, Tier, facility_settings
+from .policy import CARE_GROUPS, METRICS, SECTION, FacilitySettings, Tier, facility_settings
 from .selectors import county_of, managed_facilities, queue
 
 
@@ -278,6 +286,61 @@ def add_beds(*, acting_user, facility: Facility, room: str, count: int, nursing:
     return Bed.objects.bulk_create(
         [Bed(facility=facility, room=room, label=label, nursing=nursing) for label in labels]
     )
+
+
+def bed_errors(bed: Bed) -> dict[str, list[str]]:
+    """What is wrong with a bed as it would be saved (the admin's forms show it on the field):
+    a room and a number; not taken out of use while someone lives in it; no more beds in use than
+    the facility's approved beds."""
+    from .selectors import current_occupant
+
+    errors: dict[str, list[str]] = {}
+    if not (bed.room or "").strip():
+        errors["room"] = [_("Name the room.")]
+    if not (bed.label or "").strip():
+        errors["label"] = [_("Give the bed its number.")]
+    if bed.facility_id is None:
+        return errors
+    before = Bed.objects.filter(pk=bed.pk).first() if bed.pk else None
+    if before is not None and before.facility_id != bed.facility_id:
+        errors["facility"] = [_("A bed stays in its facility: take it out of use and add one to the other.")]
+    if not bed.active:
+        occupant = current_occupant(bed)
+        if occupant is not None:
+            errors["active"] = [
+                _(
+                    "Bed %(bed)s is occupied by %(name)s: discharge the resident or move them to another "
+                    "bed before taking it out of use."
+                )
+                % {"bed": before or bed, "name": occupant.elder.name}
+            ]
+    elif before is None or not before.active:
+        facility = Facility.objects.get(pk=bed.facility_id)
+        in_use = Bed.objects.filter(facility=facility, active=True).exclude(pk=bed.pk).count()
+        if in_use + 1 > facility.beds:
+            errors["active"] = [
+                _("%(f)s has %(n)d approved beds and %(e)d in use: no further bed can be put in use.")
+                % {"f": facility.name, "n": facility.beds, "e": in_use}
+            ]
+    return errors
+
+
+@transaction.atomic
+def save_bed(*, acting_user, bed: Bed) -> Bed:
+    """Add a bed to a facility's inventory or change one (room, number, nursing, in use), from the
+    admin. Staff of the facility's operator or bureau staff of its region only; a bed someone lives
+    in is not taken out of use (the message names the resident), and the facility is locked so two
+    additions cannot pass its approved number together."""
+    facility = Facility.objects.select_for_update().filter(pk=bed.facility_id).first()
+    if facility is None or not managed_facilities(acting_user).filter(pk=facility.pk).exists():
+        raise PermissionDenied(_("You may not change the beds of this facility."))
+    bed.room, bed.label = (bed.room or "").strip(), (bed.label or "").strip()
+    errors = bed_errors(bed)
+    if errors:
+        raise ValidationError(errors)
+    bed.full_clean()
+    bed.save()
+    return bed
 
 
 def _close_entries_on_admission(elder: Elder, facility: Facility, acting_user) -> None:
@@ -644,3 +707,140 @@ def close_family_bed(*, acting_user, bed: FamilyCareBed, on: date, reason: str =
     bed._change_reason = reason
     bed.save()
     return bed
+
+
+# --- the construction standards a bureau sets (the pack's facilities section at its region) ----
+
+# Larger than any real facility: a typed extra zero, not a standard.
+STANDARD_CEILINGS = {
+    "beds": Decimal(5000),
+    "nursing_beds": Decimal(5000),
+    "nursing_bed_share": Decimal(100),
+    "floor_area_m2": Decimal(500000),
+    "land_area_mu": Decimal(5000),
+    "staff": Decimal(5000),
+    "caregivers": Decimal(5000),
+}
+MAX_RESIDENTS_PER_CAREGIVER = Decimal(50)
+
+
+def _json_number(value: Decimal) -> int | float:
+    # The packs write numbers, not strings: 15, 1.5.
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _unsourced(entry):
+    return entry.get("value") if isinstance(entry, dict) and "value" in entry else entry
+
+
+@transaction.atomic
+def set_standards(
+    *,
+    acting_user,
+    region,
+    standards: dict[str, dict[str, Decimal | None]],
+    residents_per_caregiver: dict[str, Decimal | None],
+    staffing_applies_to: list[str],
+) -> PolicySection:
+    """The bureau's construction and staffing standards for its region: per facility kind the
+    minimum of each measure (an empty box: no requirement), and the residents one caregiver looks
+    after per care group with the kinds the ratio applies to (all three empty: no staffing rule).
+    Written as the region's own facilities section (a copy of the one in force when it has none)
+    through the policies' save, so the standards checks and reports read it at once. A value the
+    bureau changes is sourced as its reading with who set it and when; an unchanged one keeps its
+    document's clause. The space standard and the wait-list tiers are kept as they are."""
+    require(acting_user, "policies.change_policysection", region=region.code)
+    errors: dict[str, list[str]] = {}
+    for kind, values in standards.items():
+        if kind not in FacilityKind.values:
+            errors["standards"] = [_("Unknown facility kind.")]
+            continue
+        for metric, value in values.items():
+            if metric not in METRICS or value is None:
+                continue
+            label = f"{FacilityKind(kind).label} · {STANDARD_METRIC_LABELS[metric]}"
+            if value < 0 or value > STANDARD_CEILINGS[metric]:
+                errors[f"{kind}__{metric}"] = [
+                    _("%(field)s: a number from 0 to %(max)s.")
+                    % {"field": label, "max": STANDARD_CEILINGS[metric]}
+                ]
+    given = {g: v for g, v in residents_per_caregiver.items() if v is not None}
+    if given:
+        for group in CARE_GROUPS:
+            label = _("Residents per caregiver, %(group)s") % {"group": CARE_GROUP_LABELS[group]}
+            value = given.get(group)
+            if value is None:
+                errors[f"ratio__{group}"] = [
+                    _("%(field)s: set the ratio of every care group, or none.") % {"field": label}
+                ]
+            elif not 0 < value <= MAX_RESIDENTS_PER_CAREGIVER:
+                errors[f"ratio__{group}"] = [
+                    _("%(field)s: more than 0 and at most %(max)s.")
+                    % {"field": label, "max": MAX_RESIDENTS_PER_CAREGIVER}
+                ]
+        if not staffing_applies_to:
+            errors["staffing_applies_to"] = [
+                _("Staffing ratio applies to: tick the facility kinds it is for.")
+            ]
+        elif set(staffing_applies_to) - set(FacilityKind.values):
+            errors["staffing_applies_to"] = [_("Staffing ratio applies to: unknown facility kind.")]
+    if errors:
+        raise ValidationError(errors)
+
+    row = PolicySection.objects.select_for_update().filter(region=region, section=SECTION).first()
+    if row is None:
+        in_force = section_row(region.code, SECTION)
+        if in_force is None:
+            raise ValidationError(_("No facilities section is loaded: load the national pack first."))
+        row = PolicySection(region=region, section=SECTION, pack=in_force.pack, data=in_force.data)
+    data = json.loads(json.dumps(row.data))  # a deep copy: the stored row changes only on save
+    who = acting_user.get_full_name() or acting_user.get_username()
+    note = f"Set by the bureau on the standards page: {who}, {timezone.localdate().isoformat()}."
+    bureau = {"basis": "reading", "note": note}
+
+    old_standards = _unsourced(data.get("standards")) or {}
+    new_standards: dict[str, list[dict]] = {}
+    changed = False
+    for kind in FacilityKind.values:
+        old_rules = {r.get("metric"): r for r in old_standards.get(kind) or [] if isinstance(r, dict)}
+        rules_ = []
+        for metric in METRICS:
+            value = (standards.get(kind) or {}).get(metric)
+            old = old_rules.get(metric)
+            if value is None:
+                changed |= old is not None
+                continue
+            if old is not None and Decimal(str(old.get("min"))) == value:
+                rules_.append(old)  # unchanged: its clause stays
+            else:
+                rules_.append({"metric": metric, "min": _json_number(value), "source": bureau})
+                changed = True
+        if rules_:
+            new_standards[kind] = rules_
+    if changed:
+        entry = data.get("standards")
+        source = entry.get("source") if isinstance(entry, dict) and "source" in entry else bureau
+        data["standards"] = {"value": new_standards, "source": source}
+
+    old_staffing = _unsourced(data.get("staffing")) or None
+    if given:
+        new_staffing = {
+            "applies_to": [k for k in FacilityKind.values if k in staffing_applies_to],
+            "residents_per_caregiver": {g: _json_number(given[g]) for g in CARE_GROUPS},
+            "unassessed_as": (old_staffing or {}).get("unassessed_as", "self_care"),
+        }
+        same = old_staffing is not None and (
+            list(old_staffing.get("applies_to") or []) == new_staffing["applies_to"]
+            and {g: Decimal(str(v)) for g, v in (old_staffing.get("residents_per_caregiver") or {}).items()}
+            == {g: given[g] for g in CARE_GROUPS}
+        )
+        if not same:
+            data["staffing"] = {"value": new_staffing, "source": bureau}
+    elif old_staffing is not None:
+        data.pop("staffing", None)
+    row.data = data
+    try:
+        return save_section(row=row, acting_user=acting_user)
+    except ValidationError as exc:
+        messages_ = exc.message_dict.get("data", exc.messages) if hasattr(exc, "error_dict") else exc.messages
+        raise ValidationError({"standards": messages_}) from exc

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.facility_list, name="list"),
     path("shortfalls/", views.shortfalls, name="shortfalls"),
     path("space/", views.space, name="space"),
+    path("standards/", views.standards, name="standards"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/admit/", views.admit, name="admit"),
     path("<int:pk>/beds/", views.add_beds, name="add-beds"),

@@ -17,13 +17,14 @@ from core.pages import object_or_404, visible
 from elders.file_sections import file_section
 from elders.models import Elder
 from regions.models import Region
-from regions.scope import sees_personal_data
+from regions.scope import sees_personal_data, user_region_code
 
 from . import selectors, services
 from .choices import OPEN_WAITLIST_STATUSES, PUBLIC_OWNERSHIPS, BedStatus, WaitlistStatus
 from .filters import FacilityFilterSet
-from .forms import AddBedsForm, AdmitForm, ApplyForm, DischargeForm
+from .forms import AddBedsForm, AdmitForm, ApplyForm, DischargeForm, StandardsForm
 from .models import FamilyCareBed, Residency, WaitlistEntry
+from .policy import raw_facility_settings
 
 
 def _errors(exc: Exception) -> str:
@@ -86,6 +87,7 @@ def detail(request, pk: int):
             "has_inventory": bool(beds),
             "rooms": selectors.rooms_of(beds),
             "free_beds": len(free_beds),
+            "inventory": selectors.inventory_summary(facility, beds) if beds else None,
             "former": selectors.former_residencies(request.user, facility),
             "add_beds_form": AddBedsForm(),
             "discharge_form": DischargeForm(),
@@ -270,3 +272,33 @@ def facilities_section(request, elder) -> dict:
         .select_related("provider")
         .first(),
     }
+
+
+# --- the bureau's construction standards ---------------------------------------------------------
+
+
+@login_required
+@permission_required("policies.change_policysection", raise_exception=True)
+def standards(request):
+    """The construction and staffing standards of the account's own region, in boxes per facility
+    kind (never as the pack's JSON); the standards checks and reports read what is saved."""
+    region = Region.objects.filter(code=user_region_code(request.user)).first()
+    if region is None:
+        raise PermissionDenied(_("The standards are set for a region: this account has none."))
+    current = raw_facility_settings(region.code)
+    form = StandardsForm(request.POST or None, settings=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_standards(
+                acting_user=request.user,
+                region=region,
+                standards=form.standards(),
+                residents_per_caregiver=form.ratios(),
+                staffing_applies_to=form.cleaned_data["staffing_applies_to"],
+            )
+        except ValidationError as exc:
+            form.apply_errors(exc)
+        else:
+            messages.success(request, _("The standards of %(region)s were saved.") % {"region": region.name})
+            return redirect("facilities:standards")
+    return render(request, "facilities/standards.html", {"form": form, "region": region})

@@ -66,7 +66,9 @@ def new_order(request, elder_pk: int):
     """A worker, or a hotline operator for the family, orders a service for an elder."""
     elder = get_object_or_404(elders_in_scope(request.user), pk=elder_pk)
     items = CatalogueItem.objects.filter(
-        catalogue__in=readable_catalogues(request.user).values("pk"), contractprice__isnull=False
+        catalogue__in=readable_catalogues(request.user).values("pk"),
+        contractprice__isnull=False,
+        retired_on__isnull=True,
     ).distinct()
     own = provider_of(request.user)
     providers = (

@@ -77,6 +77,7 @@ _BATCH_APPROVE = [
 _ROLL_RUN = ["subsidies.add_rollrun", "subsidies.view_rollrun"]
 _FACILITIES_READ = [
     "facilities.view_facility",
+    "facilities.view_bed",
     "facilities.view_starrating",
     "facilities.view_statuschange",
     "facilities.view_residency",
@@ -88,11 +89,16 @@ _FACILITIES_READ = [
 _FACILITIES_WRITE = [
     "facilities.add_facility",
     "facilities.change_facility",
+    "facilities.add_bed",
+    "facilities.change_bed",
     "facilities.add_starrating",
     "facilities.add_communityprofile",
     "facilities.change_communityprofile",
 ]
 _RESIDENTS_WRITE = ["facilities.add_residency", "facilities.change_residency"]
+# The bed inventory (rooms and beds): bureau staff of the region and the operator's own staff (the
+# service checks that the facility is one they manage).
+_BEDS_WRITE = ["facilities.add_bed", "facilities.change_bed"]
 _WAITLIST_APPLY = ["facilities.add_waitlistentry"]
 _WAITLIST_MANAGE = ["facilities.change_waitlistentry"]
 _FAMILY_BEDS_WRITE = ["facilities.add_familycarebed", "facilities.change_familycarebed"]
@@ -423,6 +429,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "services.change_caregiver",
         *_FACILITIES_READ,
         *_RESIDENTS_WRITE,
+        *_BEDS_WRITE,
     ],
     Role.DEPARTMENT_STAFF: [
         *_VIEW_REGIONS,

@@ -176,6 +176,7 @@ class CatalogueItemSerializer(serializers.ModelSerializer):
             "department",
             "application_path",
             "legal_basis",
+            "retired_on",
         ]
 
 

@@ -24,7 +24,7 @@ _ITEM_FIELDS = ("content", "standard", "standard_unit", "department", "applicati
 def item_dicts(catalogue: Catalogue) -> list[dict]:
     return [
         {"code": i.code, "name": i.name, "target_group": i.target_group, "standard_level": i.standard_level}
-        for i in catalogue.items.all()
+        for i in catalogue.items.filter(retired_on__isnull=True)
     ]
 
 
@@ -111,6 +111,10 @@ def write_pack_catalogue(*, region, parsed: dict) -> Catalogue:
     # Items are matched by code, so service records pointing at them survive a reload.
     codes = [item["code"] for item in parsed["items"]]
     catalogue.items.exclude(code__in=codes).filter(servicerecord__isnull=True).delete()
+    # Those the records still point at stay, retired (a reload that brings one back revives it).
+    catalogue.items.exclude(code__in=codes).filter(retired_on__isnull=True).update(
+        retired_on=timezone.localdate()
+    )
     # 失能 in a target group means the grades of the pack's mapping at this level.
     mapping = fresh_grade_mapping(region.code if region else None)
     names = titles(loaded_documents())
@@ -128,6 +132,7 @@ def write_pack_catalogue(*, region, parsed: dict) -> Catalogue:
                 if item.get("standard_level") is not None
                 else None,
                 **{f: item.get(f, "") or "" for f in _ITEM_FIELDS},
+                "retired_on": None,
             },
         )
     if not gaps(catalogue):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from conditions.forms import ConditionBoxes
 from elders.forms import BootstrapErrorsMixin
 
-from .choices import Problem, VisitMethod, VisitOutcome
+from .choices import ItemCategory, Problem, VisitMethod, VisitOutcome
 
 
 class VisitForm(BootstrapErrorsMixin, forms.Form):
@@ -82,6 +82,86 @@ class VisitRuleForm(ConditionBoxes, forms.Form):
             target_rate=settings.target_rate,
             follow_up_days=settings.follow_up_days,
         )
+
+    def apply_errors(self, exc: ValidationError) -> None:
+        for name, messages in exc.message_dict.items():
+            target = name if name in self.fields else None
+            if name == "target_group":
+                target = "raw_condition" if self.cleaned_data.get("advanced") else None
+            self.add_error(target, messages)
+
+
+def _text(label, *, max_length=None, rows=None, required=False):
+    widget = (
+        forms.Textarea(attrs={"rows": rows, "class": "form-control"})
+        if rows
+        else forms.TextInput(attrs={"class": "form-control"})
+    )
+    return forms.CharField(label=label, max_length=max_length, required=required, widget=widget)
+
+
+class CatalogueItemForm(ConditionBoxes, forms.Form):
+    """One item of the basic-service list a bureau edits: who it is for (the condition's boxes),
+    what it gives, by which standard, who is responsible and how to apply."""
+
+    # Required by the service, whose message names the field (the form's own would not).
+    code = _text(_("Item code"), max_length=20)
+    category = forms.ChoiceField(
+        label=_("category"), choices=ItemCategory.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    name = _text(_("name"), max_length=200)
+    content = _text(_("content"), rows=2)
+    standard = _text(_("standard"), rows=2)
+    standard_level = forms.DecimalField(
+        label=_("standard level"),
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "decimal", "step": "any"}),
+    )
+    standard_unit = _text(_("unit of the standard level"), max_length=30)
+    department = _text(_("responsible department"), max_length=200)
+    application_path = _text(_("how to apply"), rows=2)
+
+    TEXTS = ("content", "standard", "standard_unit", "department", "application_path")
+
+    def __init__(self, *args, item: dict | None, as_data: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        item = item or {}
+        self.setup_condition(
+            item.get("target_group") or {}, subject="elder", hidden={"status"}, as_data=as_data
+        )
+        if item:
+            self.fields["code"].disabled = True  # the code is how the levels' lists match items
+        self.initial.update(
+            {
+                "code": item.get("code", ""),
+                "category": item.get("category", ItemCategory.CARE),
+                "name": item.get("name", ""),
+                "standard_level": item.get("standard_level"),
+                **{f: item.get(f, "") for f in self.TEXTS},
+            }
+        )
+
+    @property
+    def item_fields(self):
+        return [
+            self[n] for n in ("code", "category", "name", "standard_level", "standard_unit", "department")
+        ]
+
+    @property
+    def text_fields(self):
+        return [self[n] for n in ("content", "standard", "application_path")]
+
+    def values(self, target_group: dict | None) -> dict:
+        data = self.cleaned_data
+        return {
+            "category": data["category"],
+            "name": data["name"],
+            "standard_level": data.get("standard_level"),
+            "target_group": target_group,
+            **{f: data.get(f, "") for f in self.TEXTS},
+        }
 
     def apply_errors(self, exc: ValidationError) -> None:
         for name, messages in exc.message_dict.items():

@@ -234,6 +234,9 @@ class CatalogueItem(models.Model):
     department = models.CharField(_("responsible department"), max_length=200, blank=True)
     application_path = models.TextField(_("how to apply"), blank=True)
     legal_basis = models.TextField(_("legal basis"), blank=True)
+    # An item taken off the list while service records still point at it stays, marked retired:
+    # the records keep their item, and no elder is entitled to it from that day.
+    retired_on = models.DateField(_("retired on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("catalogue item")

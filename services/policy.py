@@ -123,3 +123,9 @@ def parse_catalogue(data: dict) -> dict:
             except InvalidOperation:
                 raise ValidationError(_("%(where)s.standard_level is a number.") % {"where": where}) from None
     return {"title": title, "version": version, "effective_from": str(effective), "items": items}
+
+
+def raw_catalogue(region_code: str) -> dict:
+    """The list section in force at a region as the pack writes it (自理/半失能/失能 unresolved):
+    what the bureau's list page edits."""
+    return get_section(region_code, CATALOGUE_SECTION)

@@ -22,11 +22,12 @@ from core.periods import period_bounds
 from core.scope import restrict
 from elders.models import Elder
 from elders.selectors import high_age_q
+from policies.selectors import section_row
 from regions.scope import account_prefix, user_region_code
 
-from .choices import FollowUpStatus, VisitOutcome
+from .choices import FollowUpStatus, ItemCategory, VisitOutcome
 from .models import FollowUp, Visit
-from .policy import VisitSettings, visit_settings
+from .policy import CATALOGUE_SECTION, VisitSettings, raw_catalogue, visit_settings
 
 
 def settings_for(user) -> VisitSettings:
@@ -248,7 +249,7 @@ def entitlements_for(elder: Elder, on: date) -> dict:
     qualifies, nearly = [], []
     if catalogue is not None:
         cache: dict = {}
-        for item in catalogue.items.all():
+        for item in catalogue.items.filter(retired_on__isnull=True):
             outcome = conditions.explain(item.target_group, elder, on, _cache=cache)
             row = {"code": item.code, "name": item.name, "category": item.category, "item": item}
             if outcome.held:
@@ -256,3 +257,35 @@ def entitlements_for(elder: Elder, on: date) -> dict:
             elif len(outcome.failed()) == 1:
                 nearly.append({**row, "missing": [r["text"] for r in outcome.failed()]})
     return {"catalogue": catalogue, "qualifies": qualifies, "nearly": nearly}
+
+
+def catalogue_rows(region_code: str) -> dict:
+    """The items of the list in force at a region for the bureau's list page: each with the facts
+    its target group tests, named (never the condition's data), and whether the list is the
+    region's own or the level above's."""
+    listed = raw_catalogue(region_code)
+    row = section_row(region_code, CATALOGUE_SECTION)
+    items = [
+        {
+            "code": item["code"],
+            "name": item["name"],
+            "category": ItemCategory(item["category"]).label,
+            "content": item.get("content", ""),
+            "standard": item.get("standard", ""),
+            "target": "、".join(
+                sorted(
+                    str(conditions.FACTS[n].label)
+                    for n in conditions.facts_used(item["target_group"])
+                    if n in conditions.FACTS
+                )
+            ),
+            "bureau": isinstance(item.get("source"), dict)
+            and "service-list page" in item["source"].get("note", ""),
+        }
+        for item in listed["items"]
+    ]
+    return {
+        "title": listed["title"],
+        "items": items,
+        "own": row is not None and row.region_id == region_code,
+    }

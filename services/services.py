@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import conditions
 from core.scope import in_scope, require
 from elders.models import Elder
 from policies.models import PolicySection
 from policies.selectors import section_row
 from policies.services import save_section
 
+from . import catalogue as catalogues
 from . import rules
-from .choices import FollowUpStatus
-from .models import FollowUp, Provider, Visit, VisitStatus
+from .choices import CatalogueStatus, FollowUpStatus, ItemCategory
+from .models import Catalogue, CatalogueItem, FollowUp, Provider, Visit, VisitStatus
+from .policy import CATALOGUE_SECTION, VisitSettings, apply_catalogue, visit_settings
 from .policy import SECTION as VISITS_SECTION
-from .policy import VisitSettings, visit_settings
 
 
 @transaction.atomic
@@ -490,3 +494,174 @@ def set_visit_rule(
     except ValidationError as exc:
         messages_ = exc.message_dict.get("data", exc.messages) if hasattr(exc, "error_dict") else exc.messages
         raise ValidationError({"target_group": messages_}) from exc
+
+
+# --- the basic-service list a bureau edits (the pack's catalogue section at its region) ----------
+
+ITEM_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,19}$")
+ITEM_TEXTS = {  # field -> longest text (the model's)
+    "name": 200,
+    "content": None,
+    "standard": None,
+    "standard_unit": 30,
+    "department": 200,
+    "application_path": None,
+}
+MAX_STANDARD_LEVEL = Decimal("9999999999.99")
+
+
+def _listed(entry):
+    return entry.get("value") if isinstance(entry, dict) and "value" in entry else entry
+
+
+def _own_catalogue_section(region) -> PolicySection:
+    """The region's own catalogue section, locked; a copy of the one in force above when it has
+    none yet (titled for the region: the list of this level, covering the one above)."""
+    row = PolicySection.objects.select_for_update().filter(region=region, section=CATALOGUE_SECTION).first()
+    if row is not None:
+        return row
+    in_force = section_row(region.code, CATALOGUE_SECTION)
+    if in_force is None:
+        raise ValidationError(_("No service list is loaded: load the national pack first."))
+    data = json.loads(json.dumps(in_force.data))
+    if in_force.region_id != region.code:
+        data["title"] = {
+            "value": _("%(region)s basic elderly-care service list") % {"region": region.name},
+            "source": {"basis": "reading", "note": "The list of this level, first written on the list page."},
+        }
+    return PolicySection(region=region, section=CATALOGUE_SECTION, pack=in_force.pack, data=data)
+
+
+def _write_catalogue(row: PolicySection, region, acting_user) -> Catalogue:
+    """Saved through the policies (the section's parser validates it, with its history), then the
+    region's list rows written from it; refused while the list falls short of the one above."""
+    try:
+        save_section(row=row, acting_user=acting_user)
+    except ValidationError as exc:
+        messages_ = exc.message_dict.get("data", exc.messages) if hasattr(exc, "error_dict") else exc.messages
+        raise ValidationError({"target_group": messages_}) from exc
+    written = apply_catalogue(region=region, data=row.data, acting_user=acting_user)
+    if written.status != CatalogueStatus.PUBLISHED:
+        gaps = catalogues.gaps(written)
+        raise ValidationError(
+            {
+                "target_group": [
+                    _("%(code)s %(name)s: %(gap)s")
+                    % {"code": g["code"], "name": g["name"], "gap": rules.GAP_LABELS[g["kind"]]}
+                    for g in gaps
+                ]
+                or [_("The list could not be published.")]
+            }
+        )
+    return written
+
+
+def _item_errors(values: dict) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if values.get("category") not in ItemCategory.values:
+        errors["category"] = [_("Category: choose material help, care or caring services.")]
+    if not (values.get("name") or "").strip():
+        errors["name"] = [_("Name: give the service its name.")]
+    for field, longest in ITEM_TEXTS.items():
+        if longest and len(values.get(field) or "") > longest:
+            errors[field] = [
+                _("%(field)s: at most %(n)d characters.") % {"field": _field_label(field), "n": longest}
+            ]
+    level = values.get("standard_level")
+    if level is not None and not Decimal(0) <= level <= MAX_STANDARD_LEVEL:
+        errors["standard_level"] = [_("Standard level: a number of 0 or more.")]
+    target = values.get("target_group")
+    if not target:
+        errors["target_group"] = [_("Whom the service is for: set one condition at least.")]
+    else:
+        try:
+            conditions.validate(target, path=str(_("Whom the service is for")))
+        except ValidationError as exc:
+            errors["target_group"] = exc.messages
+    return errors
+
+
+def _field_label(field: str) -> str:
+    return str(CatalogueItem._meta.get_field(field).verbose_name)
+
+
+@transaction.atomic
+def save_catalogue_item(*, acting_user, region, code: str, values: dict, new: bool) -> Catalogue:
+    """Add an item to the list in force at the bureau's region, or change one: its category, name,
+    target group (a condition), content, standard and level, department and how to apply. Written
+    into the region's own catalogue section (a copy of the list above when it has none), the item
+    sourced as the bureau's setting with who set it and when; the list is published again at once,
+    and refused (nothing written) where it would fall short of the list above."""
+    require(acting_user, "services.change_catalogue", region=region.code)
+    code = (code or "").strip()
+    errors = _item_errors(values)
+    if not ITEM_CODE.match(code):
+        errors["code"] = [
+            _("Code: up to 20 letters, digits, '-', '_' or '.', as the list numbers its items.")
+        ]
+    if errors:
+        raise ValidationError(errors)
+    row = _own_catalogue_section(region)
+    data = json.loads(json.dumps(row.data))
+    entry = data.get("items")
+    items = list(_listed(entry) or [])
+    at = next((i for i, item in enumerate(items) if item.get("code") == code), None)
+    if new and at is not None:
+        raise ValidationError({"code": [_("The list already has an item %(code)s.") % {"code": code}]})
+    if not new and at is None:
+        raise ValidationError({"code": [_("The list has no item %(code)s.") % {"code": code}]})
+    who = acting_user.get_full_name() or acting_user.get_username()
+    item = {"code": code, "category": values["category"], "name": values["name"].strip()}
+    item["target_group"] = values["target_group"]
+    for field in ("content", "standard", "standard_unit", "department", "application_path"):
+        if (values.get(field) or "").strip():
+            item[field] = values[field].strip()
+    level = values.get("standard_level")
+    if level is not None:
+        item["standard_level"] = int(level) if level == level.to_integral_value() else str(level)
+    item["source"] = {
+        "basis": "reading",
+        "note": f"Set by the bureau on the service-list page: {who}, {timezone.localdate().isoformat()}.",
+    }
+    if at is None:
+        items.append(item)
+    else:
+        items[at] = item
+    source = entry.get("source") if isinstance(entry, dict) and "source" in entry else item["source"]
+    data["items"] = {"value": items, "source": source}
+    row.data = data
+    return _write_catalogue(row, region, acting_user)
+
+
+@transaction.atomic
+def retire_catalogue_item(*, acting_user, region, code: str) -> Catalogue:
+    """Take an item off the list in force at the bureau's region. An item the list above holds is
+    refused (a lower level's list covers it); one that service records point at stays as a retired
+    row, so the records keep it, and no elder is entitled to it any longer."""
+    require(acting_user, "services.change_catalogue", region=region.code)
+    above = catalogues.parent_catalogue(region.code)
+    kept = above.items.filter(code=code, retired_on__isnull=True).first() if above else None
+    if kept is not None:
+        raise ValidationError(
+            {
+                "code": [
+                    _("%(code)s %(name)s is on %(list)s: the list of this level must keep it.")
+                    % {"code": code, "name": kept.name, "list": above.title}
+                ]
+            }
+        )
+    row = _own_catalogue_section(region)
+    data = json.loads(json.dumps(row.data))
+    entry = data.get("items")
+    items = list(_listed(entry) or [])
+    left = [item for item in items if item.get("code") != code]
+    if len(left) == len(items):
+        raise ValidationError({"code": [_("The list has no item %(code)s.") % {"code": code}]})
+    source = (
+        entry.get("source")
+        if isinstance(entry, dict) and "source" in entry
+        else {"basis": "reading", "note": ""}
+    )
+    data["items"] = {"value": left, "source": source}
+    row.data = data
+    return _write_catalogue(row, region, acting_user)

@@ -11,4 +11,8 @@ urlpatterns = [
     path("follow-ups/", views.follow_ups, name="follow-ups"),
     path("follow-ups/<int:pk>/close/", views.close_follow_up, name="close-follow-up"),
     path("rule/", views.visit_rule, name="visit-rule"),
+    path("catalogue/", views.catalogue, name="catalogue"),
+    path("catalogue/new/", views.catalogue_item, name="catalogue-new"),
+    path("catalogue/<str:code>/", views.catalogue_item, name="catalogue-item"),
+    path("catalogue/<str:code>/retire/", views.catalogue_retire, name="catalogue-retire"),
 ]

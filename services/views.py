@@ -24,9 +24,9 @@ from regions.scope import sees_personal_data, user_region_code
 
 from . import selectors, services, workbooks
 from .choices import FollowUpStatus
-from .forms import CloseForm, VisitForm, VisitRuleForm
+from .forms import CatalogueItemForm, CloseForm, VisitForm, VisitRuleForm
 from .models import FollowUp, Visit
-from .policy import raw_visit_settings
+from .policy import raw_catalogue, raw_visit_settings
 
 PAGE_SIZE = 30
 
@@ -221,3 +221,71 @@ def visit_rule(request):
                 )
                 return redirect("services:visit-rule")
     return render(request, "services/visit_rule.html", {"form": form, "region": region})
+
+
+# --- the bureau's basic-service list --------------------------------------------------------------
+
+
+def _own_region(request) -> Region:
+    region = Region.objects.filter(code=user_region_code(request.user)).first()
+    if region is None:
+        raise PermissionDenied(_("The service list is kept for a region: this account has none."))
+    return region
+
+
+@login_required
+@permission_required("services.change_catalogue", raise_exception=True)
+def catalogue(request):
+    """The items of the list in force at the account's region, each to edit or retire."""
+    region = _own_region(request)
+    return render(
+        request, "services/catalogue.html", {"region": region, **selectors.catalogue_rows(region.code)}
+    )
+
+
+@login_required
+@permission_required("services.change_catalogue", raise_exception=True)
+def catalogue_item(request, code: str | None = None):
+    """One item of the list, added or edited in boxes (never as the pack's JSON)."""
+    region = _own_region(request)
+    item = None
+    if code is not None:
+        item = next((i for i in raw_catalogue(region.code)["items"] if i["code"] == code), None)
+        if item is None:
+            raise Http404
+    form = CatalogueItemForm(request.POST or None, item=item, as_data=request.GET.get("advanced") == "1")
+    if request.method == "POST" and form.is_valid():
+        target = form.condition(path=str(_("Whom the service is for")))
+        if not form.errors:
+            try:
+                services.save_catalogue_item(
+                    acting_user=request.user,
+                    region=region,
+                    code=code or form.cleaned_data["code"],
+                    values=form.values(target),
+                    new=code is None,
+                )
+            except ValidationError as exc:
+                form.apply_errors(exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s was saved in the list of %(region)s.")
+                    % {"name": form.cleaned_data["name"], "region": region.name},
+                )
+                return redirect("services:catalogue")
+    return render(request, "services/catalogue_item.html", {"form": form, "region": region, "item": item})
+
+
+@login_required
+@permission_required("services.change_catalogue", raise_exception=True)
+@require_POST
+def catalogue_retire(request, code: str):
+    region = _own_region(request)
+    try:
+        services.retire_catalogue_item(acting_user=request.user, region=region, code=code)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(code)s was taken off the list of %(region)s.") % {"code": code, "region": region.name})
+    return redirect("services:catalogue")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from core.pages import published_rows
@@ -117,6 +119,12 @@ def orders_for(user) -> QuerySet[RectificationOrder]:
 
 def open_orders(user) -> QuerySet[RectificationOrder]:
     return orders_for(user).filter(status__in=(OrderStatus.OPEN, OrderStatus.ANSWERED)).order_by("deadline")
+
+
+def overdue_orders(user, on: date) -> QuerySet[RectificationOrder]:
+    """Orders not rectified by their deadline (open or answered, the deadline passed), the
+    district's and the city's to chase; the nightly flag marks the same ones."""
+    return open_orders(user).filter(deadline__lt=on)
 
 
 def inspector_choices(user):

@@ -59,13 +59,17 @@ def home(request):
     ):
         raise PermissionDenied
     today = timezone.localdate()
+    # ?overdue=1: the inbox's count of orders past their deadline opens only those.
+    overdue = request.GET.get("overdue") == "1"
+    orders = selectors.overdue_orders(user, today) if overdue else selectors.open_orders(user)
     return render(
         request,
         "supervision/home.html",
         {
             "plans": selectors.plans_in_scope(user)[:20],
             "todo": selectors.my_open_inspections(user),
-            "orders": selectors.open_orders(user)[:50],
+            "orders": orders[:50],
+            "overdue_only": overdue,
             "today": today,
         },
     )
