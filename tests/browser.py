@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1920, "height": 1080}
 
 
 def require_chromium() -> None:
@@ -33,3 +35,38 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / name
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+class Steps:
+    """Counts what a person does (a click, a typed field, a choice) and how long it takes: the
+    browser tests print both for a role's main task (`-s`), for the issue's before-and-after note."""
+
+    def __init__(self, page):
+        self.page, self.count, self.started = page, 0, time.monotonic()
+
+    def click(self, selector):
+        self.count += 1
+        self.page.locator(selector).first.click()
+
+    def fill(self, selector, value):
+        self.count += 1
+        self.page.fill(selector, value)
+
+    def select(self, selector, value=None, *, label=None):
+        self.count += 1
+        if label is not None:
+            self.page.select_option(selector, label=label)
+        else:
+            self.page.select_option(selector, value)
+
+    def check(self, selector):
+        self.count += 1
+        self.page.check(selector)
+
+    def seconds(self) -> float:
+        return round(time.monotonic() - self.started, 2)
+
+    def report(self, task: str) -> str:
+        line = f"{task}: {self.count} steps, {self.seconds()} s"
+        print(line)
+        return line

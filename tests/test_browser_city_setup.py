@@ -3,44 +3,15 @@ region picker (a temporary password, changed at the first sign-in), and sets up 
 by its form and activates it (refused first while an amount is empty). Phone and desktop
 screenshots; the steps and seconds of each task are printed (`-s`) for the issue's note."""
 
-import time
-
 import pytest
 
 from policies.services import load_policy_pack
 from regions.models import StaffProfile
 from subsidies.models import Scheme
-from tests.browser import PHONE, login, screenshot
+from tests.browser import DESKTOP, PHONE, Steps, login, screenshot
 from tests.factories import CITY, LUCHENG, PASSWORD, WUMA, WUMA_GULOU, ElderFactory, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-DESKTOP = {"width": 1920, "height": 1080}
-
-
-class Steps:
-    """Counts what a person does (a click, a typed field, a choice) and how long it takes."""
-
-    def __init__(self, page):
-        self.page, self.count, self.started = page, 0, time.monotonic()
-
-    def click(self, selector):
-        self.count += 1
-        self.page.locator(selector).first.click()
-
-    def fill(self, selector, value):
-        self.count += 1
-        self.page.fill(selector, value)
-
-    def select(self, selector, value):
-        self.count += 1
-        self.page.select_option(selector, value)
-
-    def check(self, selector):
-        self.count += 1
-        self.page.check(selector)
-
-    def seconds(self) -> float:
-        return round(time.monotonic() - self.started, 2)
 
 
 def _pick_region(page, steps, picker: str, codes: list[str]) -> None:
