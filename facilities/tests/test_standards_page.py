@@ -111,3 +111,11 @@ def test_a_district_may_not_set_the_standards(city):
     district = Client()
     district.force_login(make_staff("lc", "district_officer", LUCHENG))
     assert district.get("/facilities/standards/").status_code == 403
+    assert 'data-testid="settings-standards"' not in district.get("/").content.decode()
+
+
+def test_the_bureau_finds_its_settings_pages_on_the_inbox(city):
+    inbox = city.get("/").content.decode()
+    for page in ("/subsidies/schemes/", "/visits/catalogue/", "/visits/rule/", "/facilities/standards/"):
+        assert f'href="{page}"' in inbox
+    assert 'href="/facilities/standards/"' in city.get("/facilities/").content.decode()
