@@ -49,7 +49,7 @@ from .models import (
     WaitlistEvent,
 )
 from .policy import CARE_GROUPS, METRICS, SECTION, FacilitySettings, Tier, facility_settings
-from .selectors import county_of, managed_facilities, queue
+from .selectors import county_of, current_occupant, managed_facilities, queue
 
 
 def _check_facility_scope(user, facility: Facility) -> None:
@@ -292,8 +292,6 @@ def bed_errors(bed: Bed) -> dict[str, list[str]]:
     """What is wrong with a bed as it would be saved (the admin's forms show it on the field):
     a room and a number; not taken out of use while someone lives in it; no more beds in use than
     the facility's approved beds."""
-    from .selectors import current_occupant
-
     errors: dict[str, list[str]] = {}
     if not (bed.room or "").strip():
         errors["room"] = [_("Name the room.")]
