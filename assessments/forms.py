@@ -60,14 +60,21 @@ class AssessmentForm(forms.Form):
         self.fields["second_assessor"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
 
     def sections(self):
-        """The four indicators with their item fields, for the template."""
-        return [
-            {
-                "indicator": ind,
-                "fields": [self[item_field_name(i.code)] for i in ITEMS if i.indicator == ind.code],
-            }
-            for ind in INDICATORS
-        ]
+        """The four indicators with their item fields and how many of them have a score (the
+        section navigator's counts as the page is served; static/js/assessment.js keeps them
+        current as the assessor taps)."""
+        out = []
+        for ind in INDICATORS:
+            fields = [self[item_field_name(i.code)] for i in ITEMS if i.indicator == ind.code]
+            out.append(
+                {
+                    "indicator": ind,
+                    "fields": fields,
+                    "anchor": "part-" + ind.code.replace(".", ""),
+                    "answered": sum(1 for f in fields if f.value() not in (None, "")),
+                }
+            )
+        return out
 
     def items(self) -> dict[str, int]:
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}

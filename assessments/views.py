@@ -13,12 +13,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from audit.choices import AccessAction
+from audit.services import record_access
 from core.pages import object_or_404, visible
 from eldercare.idempotency import idempotent_post
+from eldercare.pdf import pdf_response
 from elders.file_sections import file_section
 from elders.models import Elder
+from regions.scope import sees_personal_data
 
-from . import rules, selectors, services
+from . import pdf, rules, selectors, services
 from .choices import AssessmentStatus, RequestStatus
 from .forms import AssessmentForm, item_field_name
 from .instrument import ITEM_CODES, ITEMS
@@ -85,8 +89,18 @@ def _form_page(request, form, elder, save, draft=None):
                 request, _("The assessment was submitted.") if submit else _("The draft was saved.")
             )
             return redirect("assessments:detail", pk=assessment.pk)
+    # The form in parts (details, the four indicators, the adjustments), each part naming the
+    # next so the assessor goes through it part by part on a phone.
+    parts = form.sections()
+    anchors = ["part-details", *(p["anchor"] for p in parts), "part-adjustments"]
+    for index, part in enumerate(parts, start=1):
+        part["next"] = anchors[index + 1]
     context = {
         "form": form,
+        "parts": parts,
+        "first_part": anchors[1],
+        "answered": sum(p["answered"] for p in parts),
+        "item_count": len(ITEM_CODES),
         "elder": elder,
         "draft": draft,
         "live": _live(form, elder) if form.is_bound else None,
@@ -166,6 +180,29 @@ def detail(request, pk: int):
             "grade_label": rules.grade_label(assessment.grade),
         },
     )
+
+
+@login_required
+@permission_required("assessments.view_assessment", raise_exception=True)
+def report_pdf(request, pk: int):
+    """The assessment report with the signature lines, for the record page's object."""
+    assessment = get_object_or_404(selectors.assessments_in_scope(request.user), pk=pk)
+    unmasked = sees_personal_data(request.user)
+    content = pdf.report(request, assessment, unmasked=unmasked)
+    if unmasked:
+        record_access(
+            user=request.user,
+            action=AccessAction.EXPORT,
+            what=_("assessment report (PDF)"),
+            object_id=assessment.pk,
+            unmasked=True,
+            request=request,
+        )
+    name = _("Assessment report %(name)s %(on)s.pdf") % {
+        "name": assessment.elder.name,
+        "on": f"{assessment.assessed_on:%Y-%m-%d}",
+    }
+    return pdf_response(content, name, f"assessment-{assessment.pk}.pdf")
 
 
 @login_required
@@ -256,6 +293,7 @@ def edit(request, pk: int):
     title=gettext_lazy("Ability assessment (GB/T 42195-2022)"),
     template="assessments/file_section.html",
     order=30,
+    printed=pdf.file_part,
 )
 def assessments_section(request, elder) -> dict:
     today = timezone.localdate()

@@ -33,6 +33,7 @@ ASSETS = (
     "js/visit-form.js",
     "js/scoring.js",
     "js/assessment.js",
+    "js/sections.js",
     "django_htmx/htmx-2.min.js",
     "icons/icon-192.png",
     "icons/icon-512.png",

@@ -273,6 +273,8 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 SUBSIDY_DOCUMENT_MAX_MB = env.int("SUBSIDY_DOCUMENT_MAX_MB", default=10)
 # Evidence attached to a report on a plan task (督办材料): PDF or image, at most this size.
 TASK_EVIDENCE_MAX_MB = env.int("TASK_EVIDENCE_MAX_MB", default=10)
+# A TrueType font embedded in the PDFs; empty: the built-in CID font (eldercare/pdf.py).
+PDF_FONT_FILE = env.str("PDF_FONT_FILE", default="")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

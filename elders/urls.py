@@ -11,6 +11,7 @@ urlpatterns = [
     path("elders/import/", views.import_page, name="import"),
     path("elders/import/template.xlsx", views.import_template, name="import-template"),
     path("elders/<int:pk>/", views.elder_detail, name="elder-detail"),
+    path("elders/<int:pk>/file.pdf", views.elder_file_pdf, name="elder-pdf"),
     path("elders/<int:pk>/edit/", views.elder_edit, name="elder-edit"),
     path("elders/<int:pk>/status/", views.elder_status, name="elder-status"),
     path("elders/<int:pk>/contacts/new/", views.contact_add, name="contact-add"),

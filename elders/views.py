@@ -19,6 +19,7 @@ from audit.services import record_access
 from core.admin import CappedCountPaginator
 from core.pages import object_or_404
 from eldercare.idempotency import idempotent_post
+from eldercare.pdf import pdf_response
 from eldercare.spreadsheets import workbook_response
 from jobs.pages import export
 from jobs.selectors import jobs_of
@@ -26,7 +27,7 @@ from jobs.services import start_job
 from regions.scope import sees_personal_data, user_region_code
 
 from . import fields as elder_fields
-from . import selectors, services, workbooks
+from . import pdf, selectors, services, workbooks
 from .choices import Category
 from .file_sections import file_section, sections
 from .filters import registry_list
@@ -144,6 +145,26 @@ def elder_detail(request, pk: int):
 
 
 @login_required
+@permission_required("elders.view_elder", raise_exception=True)
+def elder_file_pdf(request, pk: int):
+    """The printed file (一人一档): the page's object and sections, masked as on the page; a
+    full copy is an export of personal data and is audited as one."""
+    elder = object_or_404(request, Elder.objects.select_related("residence", "hukou_region"), pk=pk)
+    unmasked = sees_personal_data(request.user)
+    content = pdf.elder_file(request, elder, unmasked=unmasked)
+    if unmasked:
+        record_access(
+            user=request.user,
+            action=AccessAction.EXPORT,
+            what=_("elder file (PDF)"),
+            object_id=elder.pk,
+            unmasked=True,
+            request=request,
+        )
+    return pdf_response(content, _("Elder file %(name)s.pdf") % {"name": elder.name}, f"elder-{elder.pk}.pdf")
+
+
+@login_required
 @permission_required("elders.add_elder", raise_exception=True)
 @idempotent_post
 def elder_create(request):
@@ -230,7 +251,11 @@ def _contacts_url(elder) -> str:
 
 
 @file_section(
-    "basic", title=gettext_lazy("Basic information"), template="elders/sections/basic.html", order=10
+    "basic",
+    title=gettext_lazy("Basic information"),
+    template="elders/sections/basic.html",
+    order=10,
+    printed=pdf.basic_part,
 )
 def basic_section(request, elder) -> dict:
     labels = dict(Category.choices)
@@ -265,6 +290,7 @@ def _display(elder, field) -> str:
     title=gettext_lazy("Contacts and guardians"),
     template="elders/sections/contacts.html",
     order=20,
+    printed=pdf.contacts_part,
 )
 def contacts_section(request, elder) -> dict:
     return {"contacts": list(elder.contacts.all())}

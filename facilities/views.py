@@ -19,7 +19,7 @@ from elders.models import Elder
 from regions.models import Region
 from regions.scope import sees_personal_data, user_region_code
 
-from . import selectors, services
+from . import pdf, selectors, services
 from .choices import OPEN_WAITLIST_STATUSES, PUBLIC_OWNERSHIPS, BedStatus, WaitlistStatus
 from .filters import FacilityFilterSet
 from .forms import AddBedsForm, AdmitForm, ApplyForm, DischargeForm, StandardsForm
@@ -260,6 +260,7 @@ def apply(request, elder_pk: int):
     title=gettext_lazy("Residence in a facility and wait-list"),
     template="facilities/file_section.html",
     order=35,
+    printed=pdf.residency_part,
 )
 def facilities_section(request, elder) -> dict:
     stays = visible(request, Residency.objects.filter(elder=elder)).select_related("facility")

@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("print/", views.printable, name="print"),
+    path("report.pdf", views.report_pdf, name="report-pdf"),
     path("report.xlsx", views.workbook, name="workbook"),
     path("unclaimed/", views.unclaimed, name="unclaimed"),
 ]

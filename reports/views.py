@@ -18,13 +18,14 @@ from audit.services import record_access
 from core.admin import CappedCountPaginator
 from core.scope import in_scope
 from eldercare.db import reads_from_replica
+from eldercare.pdf import pdf_response
 from eldercare.spreadsheets import append_row, streamed_workbook, workbook_bytes, workbook_response
 from policies.grades import LEVELS, grade_mapping
 from regions.scope import sees_personal_data, user_region_code
 from services.policy import visit_settings
 from subsidies.models import Scheme
 
-from . import selectors
+from . import pdf, selectors
 from .dashboard import dashboard_part, dashboard_parts
 from .metrics import CARDS, METRICS, SHEETS, metric_label
 
@@ -180,6 +181,18 @@ def dashboard(request):
 def printable(request):
     region, period = _region_and_period(request)
     return HttpResponse(_cached(request, "reports/printable.html", region, period))
+
+
+@login_required
+@permission_required("reports.view_monthlystat", raise_exception=True)
+@reads_from_replica
+def report_pdf(request):
+    """The month's report to print, sign and seal: the same region, month and figures as the
+    printable page."""
+    region, period = _region_and_period(request)
+    content = pdf.month_report(request, _context(request, region, period))
+    name = _("Monthly report %(name)s %(period)s.pdf") % {"name": region.name, "period": period or ""}
+    return pdf_response(content, name, f"report-{region.code}-{period or 'none'}.pdf")
 
 
 @login_required

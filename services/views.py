@@ -23,7 +23,7 @@ from jobs.pages import export
 from regions.models import Region
 from regions.scope import sees_personal_data, user_region_code
 
-from . import selectors, services, workbooks
+from . import pdf, selectors, services, workbooks
 from .choices import FollowUpStatus
 from .forms import CatalogueItemForm, CloseForm, VisitForm, VisitRuleForm
 from .models import FollowUp, Visit
@@ -173,12 +173,19 @@ def close_follow_up(request, pk: int):
     title=gettext_lazy("Basic services the elder is entitled to"),
     template="services/entitlements_section.html",
     order=25,
+    printed=pdf.entitlements_part,
 )
 def entitlements_section(request, elder) -> dict:
     return selectors.entitlements_for(elder, timezone.localdate())
 
 
-@file_section("visits", title=gettext_lazy("Caring visits"), template="services/file_section.html", order=40)
+@file_section(
+    "visits",
+    title=gettext_lazy("Caring visits"),
+    template="services/file_section.html",
+    order=40,
+    printed=pdf.visits_part,
+)
 def visits_section(request, elder) -> dict:
     return {
         "visits": list(visible(request, Visit.objects.filter(elder=elder)).select_related("visitor")[:12]),

@@ -8,6 +8,7 @@ urlpatterns = [
     path("eligible/", views.eligible, name="eligible"),
     path("apply/<int:elder_pk>/", views.apply, name="apply"),
     path("applications/", views.applications, name="applications"),
+    path("applications/<int:pk>/form.pdf", views.application_pdf, name="application-pdf"),
     path("applications/<int:pk>/resubmit/", views.resubmit, name="resubmit"),
     path("applications/<int:pk>/documents/", views.add_document, name="add-document"),
     path("entitlements/<int:pk>/payee/", views.payee_change, name="payee-change"),

@@ -15,15 +15,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from audit.choices import AccessAction
+from audit.services import record_access
 from core.pages import object_or_404, visible
 from core.periods import previous_period
+from eldercare.pdf import pdf_response
 from elders.file_sections import file_section
 from elders.models import Elder
 from elders.rules import mask_id_number
 from jobs.pages import export
 from regions.scope import sees_personal_data
 
-from . import disbursement, rules, selectors, services, workbooks
+from . import disbursement, pdf, rules, selectors, services, workbooks
 from .choices import ApplicationStatus
 from .forms import (
     RULE_KINDS,
@@ -143,6 +146,28 @@ def add_document(request, pk: int):
     else:
         messages.success(request, _("The document was added."))
     return redirect("subsidies:applications")
+
+
+@login_required
+@permission_required("subsidies.view_application", raise_exception=True)
+def application_pdf(request, pk: int):
+    """The application and approval form of an application the list or the queue shows."""
+    application = get_object_or_404(
+        selectors.applications_in_scope(request.user).select_related("entitlement"), pk=pk
+    )
+    unmasked = sees_personal_data(request.user)
+    content = pdf.application_form(request, application, unmasked=unmasked)
+    if unmasked:
+        record_access(
+            user=request.user,
+            action=AccessAction.EXPORT,
+            what=_("subsidy application form (PDF)"),
+            object_id=application.pk,
+            unmasked=True,
+            request=request,
+        )
+    name = _("Subsidy application %(name)s.pdf") % {"name": application.beneficiary}
+    return pdf_response(content, name, f"application-{application.pk}.pdf")
 
 
 @login_required
@@ -368,6 +393,7 @@ def organisation(request, kind: str, pk: int):
     title=gettext_lazy("Subsidies: eligibility and payments"),
     template="subsidies/file_section.html",
     order=27,
+    printed=pdf.file_part,
 )
 def subsidies_section(request, elder) -> dict:
     entitlements = selectors.live_cash_entitlements_of_elder(request.user, elder)

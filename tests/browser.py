@@ -70,3 +70,13 @@ class Steps:
         line = f"{task}: {self.count} steps, {self.seconds()} s"
         print(line)
         return line
+
+
+def score_assessment(page, scores: dict[str, int]) -> None:
+    """Score the assessment form part by part as an assessor does: the part's tab (the form
+    shows one part at a time, static/js/sections.js), then each of its items."""
+    for code, score in scores.items():
+        tab = page.locator(f"[data-section-nav] a[href='#part-{code[:3].replace('.', '')}']")
+        if "active" not in (tab.get_attribute("class") or ""):
+            tab.click()
+        page.check(f"input[name='item_{code.replace('.', '_')}'][value='{score}']")

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from assessments.instrument import ITEMS
-from tests.browser import PHONE, login, screenshot
+from tests.browser import PHONE, login, score_assessment, screenshot
 from tests.factories import PASSWORD, WUMA, ElderFactory, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,13 +21,13 @@ def test_assess_on_a_phone_then_confirm(live_server, browser, staff):
     login(page, live_server.url, "assessor", PASSWORD)
     page.goto(f"{live_server.url}/assessments/new/{elder.pk}/")
     page.select_option("#id_second_assessor", str(second.pk))
-    for item in ITEMS:
-        # Full marks everywhere except self-care, where bathing and dressing need help.
-        score = {"B.1.3": 1, "B.1.4": 2, "B.1.5": 2}.get(item.code, item.max_score)
-        page.check(f"input[name='item_{item.code.replace('.', '_')}'][value='{score}']")
+    # Full marks everywhere except self-care, where bathing and dressing need help.
+    help_needed = {"B.1.3": 1, "B.1.4": 2, "B.1.5": 2}
+    score_assessment(page, {item.code: help_needed.get(item.code, item.max_score) for item in ITEMS})
     page.wait_for_function("document.querySelector('[data-testid=live-total]').textContent.trim() === '83'")
     assert page.inner_text("[data-subtotal='B.1']") == "25"
     assert page.inner_text("[data-testid=live-grade]") == "轻度失能"
+    page.click("[data-section-nav] a[href='#part-adjustments']")
     page.check("#id_dementia")
     page.wait_for_function(
         "document.querySelector('[data-testid=live-grade]').textContent.trim() === '中度失能'"

@@ -30,6 +30,7 @@ def test_order_dispatch_check_in_out_confirm_and_settle_once(live_server, browse
     login(page, live_server.url, "ny-worker", PASSWORD)
     page.goto(f"{live_server.url}/elders/{elder.pk}/")
     assert "200.00" in page.inner_text("[data-testid=allowance-NY-HOME-SERVICE]")
+    page.click("[data-section-nav] a[href='#section-homecare']")  # the file's part on home services
     page.click("text=预约上门服务")
     page.select_option("#id_item", str(ny["item"].pk))
     page.select_option("#id_provider", str(ny["provider"].pk))

@@ -15,7 +15,7 @@ from assessments.instrument import ITEMS
 from assessments.models import Assessment, AssessmentRequest
 from elders.models import Elder
 from services.models import Visit
-from tests.browser import PHONE, login, screenshot
+from tests.browser import PHONE, login, score_assessment, screenshot
 from tests.factories import PASSWORD, WUMA, ElderFactory, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -92,8 +92,8 @@ def test_visit_and_assessment_recorded_offline_are_sent_once_when_the_network_re
     actx.set_offline(True)
     apage.goto(aurl)
     apage.select_option("#id_second_assessor", str(second.pk))
-    for item in ITEMS:
-        apage.check(f"input[name='item_{item.code.replace('.', '_')}'][value='{item.max_score}']")
+    score_assessment(apage, {item.code: item.max_score for item in ITEMS})
+    apage.click("[data-section-nav] a[href='#part-adjustments']")
     apage.fill("#id_risk_fall", "1")  # typed text survives the reload below
     assert apage.inner_text("[data-testid=live-total]") == "90"  # scored in the page, offline
     apage.click("[data-testid=submit]")

@@ -123,5 +123,6 @@ def test_application_climbs_the_levels_and_the_payment_reaches_the_file(live_ser
     payments = page.inner_text("[data-testid=payments]")
     assert entitlement.first_period in payments
     assert f"{payment.amount}" in payments and "JL-INSTITUTION-STAY" in payments
+    page.click("[data-section-nav] a[href='#section-subsidies']")  # the file's part on subsidies
     screenshot(page, "subsidies-elder-file-payment-phone.png")
     ctx.close()

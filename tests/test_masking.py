@@ -19,6 +19,7 @@ import openpyxl
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
+from pypdf import PdfReader
 
 from eldercare.urls import router
 from elders.rules import age_on, check_character
@@ -86,6 +87,9 @@ def secrets_of(world) -> dict[str, list[str]]:
 
 
 def _text(response) -> str:
+    if response.get("Content-Type", "") == "application/pdf":
+        # The printed documents (一人一档, the assessment report, the forms): their text.
+        return "\n".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
     if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
         book = openpyxl.load_workbook(BytesIO(response.content))
         return "\n".join(str(c.value) for s in book.worksheets for row in s.iter_rows() for c in row)
@@ -149,6 +153,7 @@ def test_no_answer_carries_a_full_id_number_or_a_birth_date(client, staff, world
     client.force_login(user)
     answers = {**api_answers(user, world), **page_answers(client, world)}
     answers["report.xlsx"] = _text(client.get("/dashboard/report.xlsx"))
+    answers["report.pdf"] = _text(client.get("/dashboard/report.pdf"))
     assert len(answers) > 20  # the walk reached the portal
     for number, forms in secrets_of(world).items():
         for where, text in answers.items():

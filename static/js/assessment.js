@@ -25,8 +25,24 @@
     return { items, conditions: { coma: flag("coma"), dementia: flag("dementia"), psychiatric: flag("psychiatric"), risk_events_30d: risk } };
   }
 
+  // The navigator's counts: items scored per indicator and of all 26, as the assessor taps.
+  const bar = document.querySelector("[data-progress-bar]");
+  const total = document.querySelector("[data-progress-total]");
+  function progress(items) {
+    const scored = Object.keys(items);
+    document.querySelectorAll("[data-progress-for]").forEach((el) => {
+      const n = scored.filter((code) => code.startsWith(el.dataset.progressFor + ".")).length;
+      const of = Number(el.dataset.of);
+      el.textContent = `${n}/${of}`;
+      el.closest("a")?.classList.toggle("done", n === of);
+    });
+    if (bar) bar.value = scored.length;
+    if (total) total.textContent = rules.text.of_items.replace("%(n)s", scored.length).replace("%(of)s", rules.items.length);
+  }
+
   function show() {
     const { items, conditions } = read();
+    progress(items);
     const r = EldercareScoring.score(rules, items, conditions);
     const t = rules.text;
     if (!r.scored && !conditions.coma) {
@@ -36,7 +52,6 @@
     panel.innerHTML = `<div class="d-flex flex-wrap gap-3 align-items-center small">`
       + Object.entries(r.subtotals).map(([code, v]) => `<span>${esc(code)}: <strong data-subtotal="${esc(code)}">${v}</strong></span>`).join("")
       + `<span>${esc(t.total)}: <strong data-testid="live-total">${r.total === null ? "—" : r.total}</strong></span>`
-      + `<span class="text-muted">${esc(t.of_items.replace("%(n)s", r.scored).replace("%(of)s", rules.items.length))}</span>`
       + (r.complete ? `<span class="badge text-bg-primary fs-6" data-testid="live-grade" data-grade="${r.grade}">${esc(rules.labels[r.grade])}</span>` : "")
       + `</div>`;
   }

@@ -12,6 +12,11 @@
       }
       return;
     }
+    // "Print": the page through the print styles (no navigation, charts kept).
+    if (event.target.closest("[data-print]")) {
+      window.print();
+      return;
+    }
     const dismiss = event.target.closest("[data-bs-dismiss=alert]");
     if (dismiss) {
       const alert = dismiss.closest(".alert");
