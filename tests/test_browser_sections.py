@@ -86,7 +86,7 @@ def test_the_assessor_fills_the_form_part_by_part_and_the_progress_reaches_26(li
     steps("submit: the record shows the grade", t)
     ctx.close()
 
-    # On a desktop the same navigator; a draft opened again counts what it holds.
+    # On a desktop the same navigator, counting as the assessor taps.
     ctx = browser.new_context(viewport=DESKTOP, locale="zh-CN", service_workers="block")
     page = ctx.new_page()
     login(page, live_server.url, "assessor", PASSWORD)

@@ -134,6 +134,9 @@ def test_the_assessment_report_has_the_26_items_by_domain_the_assessors_and_sign
     for line in ("老年人或家属（签字）", "评估员1（签字）", "评估员2（签字）"):
         assert line in text, line
     assert "鹿城评估中心" in text
+    assert AccessLog.objects.filter(
+        user=staff["assessor"], action="export", object_id=str(assessment.pk), unmasked=True
+    ).exists()
 
 
 def test_the_masked_assessment_report_has_the_masked_number(client, staff, world):

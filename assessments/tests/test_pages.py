@@ -94,3 +94,22 @@ def test_worker_requests_an_assessment_onto_the_queue(client, staff):
 def test_worker_cannot_open_the_assessor_form(client, staff):
     client.force_login(staff["community_worker"])
     assert client.get(f"/assessments/new/{ElderFactory().pk}/").status_code == 403
+
+
+def test_a_draft_opens_with_the_navigators_counts_of_what_it_holds(client, staff, second):
+    # The counts are the server's as the page is served (no script needed to see how far the
+    # draft got); static/js/assessment.js keeps them current as the assessor taps.
+    elder = ElderFactory()
+    client.force_login(staff["assessor"])
+    data = form_post(second, action="draft")
+    for code in ("B.4.4", "B.4.5", "B.2.1"):
+        del data[item_field_name(code)]
+    client.post(f"/assessments/new/{elder.pk}/", data)
+    page = client.get(f"/assessments/{Assessment.objects.get().pk}/edit/").content.decode()
+    assert 'data-progress-for="B.1" data-of="8">8/8<' in page
+    assert 'data-progress-for="B.2" data-of="4">3/4<' in page
+    assert 'data-progress-for="B.4" data-of="5">3/5<' in page
+    assert 'max="26" value="23"' in page and "已评23项，共26项" in page
+    # Every part is in the page and the navigator links to each.
+    for anchor in ("part-details", "part-B1", "part-B2", "part-B3", "part-B4", "part-adjustments"):
+        assert f'id="{anchor}" data-tab-panel' in page and f'href="#{anchor}"' in page

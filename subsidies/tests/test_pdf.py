@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from pypdf import PdfReader
 
+from audit.models import AccessLog
 from subsidies.models import Application
 from subsidies.tests.helpers import api, poor_disabled_in_institution
 from tests.browser import ARTIFACTS
@@ -75,7 +76,10 @@ def test_the_form_has_the_applicant_scheme_amount_steps_and_signature_and_seal_l
     assert "元" in text  # the amount, in yuan
     assert application.elder.id_number in text and ACCOUNT in text  # a role with the right
     # The street's step: level, decision, reviewer and opinion.
-    assert "材料齐全，同意上报" in text and "js" in text and "同意" in text
+    assert "材料齐全，同意上报" in text and "js" in text and "通过" in text
+    assert AccessLog.objects.filter(
+        user=jl["district"], object_id=str(application.pk), unmasked=True
+    ).exists()
     for line in (
         "申请人或代理人（签字）",
         "经办人（签字）",
