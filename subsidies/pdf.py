@@ -96,10 +96,9 @@ def application_form(request, application, *, unmasked: bool) -> bytes:
                 (_("Amount"), _yuan(_amount(application))),
                 (_("Claimed cost"), _yuan(application.claimed_cost)),
                 (_("Payee"), application.payee_name),
-                (
-                    _("Payee bank account"),
-                    application.payee_account if unmasked else rules.mask_account(application.payee_account),
-                ),
+                # The last four digits for every reader, as on the file page: the full account
+                # is the bank roster's, for the roles that approve rolls.
+                (_("Payee bank account"), rules.mask_account(application.payee_account)),
                 (
                     _("Submitted by"),
                     application.submitted_by.get_full_name() or application.submitted_by.get_username(),
