@@ -10,6 +10,8 @@ from eldercare import pdf
 
 
 def _value(stat, kind: str) -> str:
+    if kind == "count" and stat.value == int(stat.value):
+        return str(int(stat.value))  # a head count has no decimals
     shown = number_format(stat.value, 2)
     return f"{shown}%" if kind == "rate" else shown
 

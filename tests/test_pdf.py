@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -16,6 +17,7 @@ from pypdf import PdfReader
 from assessments.instrument import ITEMS
 from assessments.services import confirm_assessment, create_assessment
 from audit.models import AccessLog
+from eldercare import pdf
 from elders.models import ElderContact
 from reports.services import compute_month
 from reports.tests.test_reports import PERIOD
@@ -157,3 +159,30 @@ def test_the_months_report_has_the_figures_the_unit_the_date_and_the_seal(client
     assert "填报单位：温州市鹿城区" in text
     assert f"填报日期：{timezone.localdate():%Y-%m-%d}" in text
     assert "（盖章）" in text and "填表人（签字）" in text
+
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+@pytest.fixture
+def embedded_font(settings):
+    if not DEJAVU.exists():
+        pytest.skip("no TrueType font on this machine (fonts-dejavu-core)")
+    settings.PDF_FONT_FILE = str(DEJAVU)
+    pdf.font.cache_clear()
+    pdf.styles.cache_clear()
+    yield
+    settings.PDF_FONT_FILE = ""
+    pdf.font.cache_clear()
+    pdf.styles.cache_clear()
+
+
+def test_a_configured_truetype_font_is_embedded(embedded_font):
+    # PDF_FONT_FILE for readers without Asian fonts: the file is embedded (FontFile2) and the
+    # text stays extractable. (DejaVu has no Chinese: the check uses Latin text.)
+    content = pdf.render(
+        pdf.Frame(title="Elder file", unit="Lucheng", on=timezone.localdate()), [pdf.text("Wang Xiuying")]
+    )
+    assert b"/FontFile2" in content
+    text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
+    assert "Wang Xiuying" in text and "Lucheng" in text
