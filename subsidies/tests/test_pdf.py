@@ -5,29 +5,17 @@ account for everyone (as on the file page)."""
 
 from __future__ import annotations
 
-from io import BytesIO
-
 import pytest
 from django.test import Client
-from pypdf import PdfReader
 
 from audit.models import AccessLog
 from subsidies.models import Application
 from subsidies.tests.helpers import api, poor_disabled_in_institution
-from tests.browser import ARTIFACTS
 from tests.factories import make_staff
+from tests.test_pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 ACCOUNT = "6222020200112233445"
-
-
-def pdf_text(response, keep: str = "") -> str:
-    assert response.status_code == 200, response.status_code
-    assert response["Content-Type"] == "application/pdf"
-    if keep:
-        ARTIFACTS.mkdir(exist_ok=True)
-        (ARTIFACTS / keep).write_bytes(response.content)
-    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
 
 
 @pytest.fixture
