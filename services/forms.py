@@ -109,7 +109,7 @@ class CatalogueItemForm(ConditionBoxes, forms.Form):
     category = forms.ChoiceField(
         label=_("category"), choices=ItemCategory.choices, widget=forms.Select(attrs={"class": "form-select"})
     )
-    name = _text(_("name"), max_length=200)
+    name = _text(_("Service name"), max_length=200)
     content = _text(_("content"), rows=2)
     standard = _text(_("standard"), rows=2)
     standard_level = forms.DecimalField(
