@@ -73,7 +73,7 @@ def test_the_elder_file_prints_every_section_with_full_numbers_and_is_audited(cl
     elder = world["elder"]
     client.force_login(staff["community_worker"])
     page = client.get(f"/elders/{elder.pk}/").content.decode()
-    assert f'href="/elders/{elder.pk}/file.pdf"' in page
+    assert f'href="/elders/{elder.pk}/file.pdf"' in page and "data-print" in page  # 下载PDF, 打印
     text = pdf_text(client.get(f"/elders/{elder.pk}/file.pdf"), "elder-file.pdf")
     for heading in (
         "老年人档案（一人一档）",
@@ -153,6 +153,7 @@ def test_the_months_report_has_the_figures_the_unit_the_date_and_the_seal(client
     query = f"?region=330302000000&period={PERIOD}"
     page = client.get(f"/dashboard/print/{query}").content.decode()
     assert f'href="/dashboard/report.pdf{query}"'.replace("&", "&amp;") in page
+    assert "data-print" in page and "js/portal" in page  # 打印 (portal.js prints)
     text = pdf_text(client.get(f"/dashboard/report.pdf{query}"), "month-report.pdf")
     assert "鹿城区" in text and PERIOD in text
     assert "探访率" in text  # a figure of the table, by its Chinese label
