@@ -148,6 +148,11 @@ def inventory_summary(facility: Facility, beds: list[Bed]) -> dict:
     }
 
 
+def beds_out_of_use(facility: Facility) -> list[Bed]:
+    """The facility's beds taken out of use, in room order (to put back into use)."""
+    return list(Bed.objects.filter(facility=facility, active=False).order_by("room", "label", "id"))
+
+
 def rooms_of(beds: list[Bed]) -> list[dict]:
     """Beds grouped by room with each room's occupancy, for the inventory table."""
     rooms: dict[str, dict] = {}

@@ -23,7 +23,7 @@ from . import pdf, selectors, services
 from .choices import OPEN_WAITLIST_STATUSES, PUBLIC_OWNERSHIPS, BedStatus, WaitlistStatus
 from .filters import FacilityFilterSet
 from .forms import AddBedsForm, AdmitForm, ApplyForm, DischargeForm, StandardsForm
-from .models import FamilyCareBed, Residency, WaitlistEntry
+from .models import Bed, FamilyCareBed, Residency, WaitlistEntry
 from .policy import raw_facility_settings
 
 
@@ -88,6 +88,7 @@ def detail(request, pk: int):
             "rooms": selectors.rooms_of(beds),
             "free_beds": len(free_beds),
             "inventory": selectors.inventory_summary(facility, beds) if beds else None,
+            "out_of_use": selectors.beds_out_of_use(facility) if manages else [],
             "former": selectors.former_residencies(request.user, facility),
             "add_beds_form": AddBedsForm(),
             "discharge_form": DischargeForm(),
@@ -166,6 +167,25 @@ def add_beds(request, pk: int):
     else:
         messages.success(request, _("%(n)d beds were added.") % {"n": len(made)})
     return redirect("facilities:detail", pk=pk)
+
+
+@login_required
+@require_POST
+@permission_required("facilities.change_bed", raise_exception=True)
+def bed_use(request, pk: int, bed_pk: int):
+    """Take a bed of the inventory out of use, or back into use (an occupied one is refused with
+    the resident named): the operator's staff do it here, bureau staff also in the admin."""
+    facility = get_object_or_404(selectors.managed_facilities(request.user), pk=pk)
+    bed = get_object_or_404(Bed.objects.filter(facility=facility), pk=bed_pk)
+    bed.active = request.POST.get("active") == "1"
+    try:
+        services.save_bed(acting_user=request.user, bed=bed)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _errors(exc))
+    else:
+        done = _("Bed %(bed)s is in use again.") if bed.active else _("Bed %(bed)s is out of use.")
+        messages.success(request, done % {"bed": bed})
+    return redirect(reverse("facilities:detail", args=[pk]) + "#beds")
 
 
 @login_required

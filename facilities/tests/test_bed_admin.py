@@ -169,3 +169,30 @@ def test_the_facility_page_sums_up_rooms_and_beds(staff, homes):
     assert "1 张核定床位尚未编入房间" in page
     district = _admin(staff["district_officer"]).get(f"/facilities/{homes['own'].pk}/").content.decode()
     assert 'data-testid="beds-admin"' in district
+
+
+def test_the_operator_takes_a_free_bed_out_of_use_on_the_facility_page_not_an_occupied_one(staff, homes):
+    own, taken = homes["own"], homes["bed"]
+    free = Bed.objects.get(facility=own, room="101", label="2")
+    client = _admin(staff["provider_staff"])
+    page = client.get(f"/facilities/{own.pk}/").content.decode()
+    assert f'data-testid="bed-off-{free.pk}"' in page and f'data-testid="bed-off-{taken.pk}"' not in page
+    client.post(f"/facilities/{own.pk}/beds/{free.pk}/use/", {"active": "0"})
+    free.refresh_from_db()
+    assert not free.active
+    page = client.get(f"/facilities/{own.pk}/").content.decode()
+    assert "床位 101-2 已停用" in page and f'data-testid="bed-on-{free.pk}"' in page
+    # A request for the occupied bed (a page opened before she moved in) is refused, naming her.
+    refused = client.post(f"/facilities/{own.pk}/beds/{taken.pk}/use/", {"active": "0"}, follow=True)
+    assert "101-1 住着周阿婆" in refused.content.decode()
+    taken.refresh_from_db()
+    assert taken.active
+    client.post(f"/facilities/{own.pk}/beds/{free.pk}/use/", {"active": "1"})
+    free.refresh_from_db()
+    assert free.active
+    # Another operator's bed is not this account's to change.
+    other_bed = Bed.objects.get(facility=homes["other"])
+    assert (
+        client.post(f"/facilities/{homes['other'].pk}/beds/{other_bed.pk}/use/", {"active": "0"}).status_code
+        == 404
+    )
