@@ -187,3 +187,15 @@ def test_a_configured_truetype_font_is_embedded(embedded_font):
     assert b"/FontFile2" in content
     text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
     assert "Wang Xiuying" in text and "Lucheng" in text
+
+
+def test_a_name_with_markup_characters_prints_as_written(client, staff):
+    # The PDF's paragraphs take markup: the builders escape every value.
+    elder = ElderFactory(name="王<b>&amp;", address="五马街 <br/> 1 号")
+    client.force_login(staff["community_worker"])
+    response = client.get(f"/elders/{elder.pk}/file.pdf")
+    text = pdf_text(response)
+    assert "王<b>&amp;" in text and "五马街 <br/> 1 号" in text
+    # Saved under its Chinese name (RFC 6266), an ASCII name for older clients.
+    disposition = response["Content-Disposition"]
+    assert f'filename="elder-{elder.pk}.pdf"' in disposition and "filename*=UTF-8''" in disposition
