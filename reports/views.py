@@ -19,13 +19,14 @@ from core.admin import CappedCountPaginator
 from core.scope import in_scope
 from eldercare.db import reads_from_replica
 from eldercare.pdf import pdf_response
-from eldercare.spreadsheets import append_row, streamed_workbook, workbook_bytes, workbook_response
+from eldercare.spreadsheets import append_row, workbook_bytes, workbook_response
+from jobs.pages import export
 from policies.grades import LEVELS, grade_mapping
 from regions.scope import sees_personal_data, user_region_code
 from services.policy import visit_settings
 from subsidies.models import Scheme
 
-from . import pdf, selectors
+from . import pdf, selectors, workbooks
 from .dashboard import dashboard_part, dashboard_parts
 from .metrics import CARDS, METRICS, SHEETS, metric_label
 
@@ -250,21 +251,6 @@ def workbook(request):
 UNCLAIMED_PAGE = 50
 
 
-def _unclaimed_columns(unmasked: bool) -> list[tuple[str, object]]:
-    """The list's columns, the same on the page and in the workbook; personal data masked for a
-    role without the right to it."""
-    return [
-        (_("Name"), lambda e: e.name),
-        (_("Sex"), lambda e: e.get_sex_display()),
-        (_("Age"), lambda e: e.age),
-        (_("Community"), lambda e: e.residence.name),
-        (_("Economic status"), lambda e: e.get_economic_status_display()),
-        (_("Living arrangement"), lambda e: e.get_living_arrangement_display()),
-        (_("ID number"), (lambda e: e.id_number) if unmasked else (lambda e: e.masked_id_number)),
-        (_("Phone"), (lambda e: e.phone) if unmasked else (lambda e: e.masked_phone)),
-    ]
-
-
 @login_required
 @permission_required("reports.view_monthlystat", raise_exception=True)
 @reads_from_replica
@@ -279,9 +265,15 @@ def unclaimed(request):
     on = timezone.localdate()
     rows = selectors.unclaimed_elders(request.user, scheme, region, on)
     unmasked = sees_personal_data(request.user)
-    columns = _unclaimed_columns(unmasked)
+    columns = workbooks.unclaimed_columns(unmasked)
     if request.GET.get("format") == "xlsx":
-        return _unclaimed_workbook(request, scheme, region, rows, columns, unmasked)
+        return export(
+            request,
+            rows,
+            kind="reports.unclaimed",
+            params={"scheme": scheme.code, "region": region.code},
+            build=lambda: workbooks.unclaimed_export(request.user, scheme, region, rows),
+        )
     paginator = CappedCountPaginator(rows, UNCLAIMED_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     record_access(
@@ -310,24 +302,3 @@ def unclaimed(request):
             "on": on,
         },
     )
-
-
-def _unclaimed_workbook(request, scheme, region, rows, columns, unmasked: bool) -> HttpResponse:
-    written = 0
-
-    def lines():
-        nonlocal written
-        for elder in rows.iterator(chunk_size=2000):
-            written += 1
-            yield [value(elder) for _heading, value in columns]
-
-    content = streamed_workbook(_("Unclaimed"), [heading for heading, _value in columns], lines())
-    record_access(
-        user=request.user,
-        action=AccessAction.EXPORT,
-        what=_("unclaimed %(scheme)s") % {"scheme": scheme.name},
-        rows=written,
-        unmasked=unmasked,
-        request=request,
-    )
-    return workbook_response(content, f"unclaimed-{scheme.code}-{region.code}.xlsx")

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +19,7 @@ from audit.services import record_access
 from core.pages import object_or_404, visible
 from core.periods import previous_period
 from eldercare.pdf import pdf_response
+from eldercare.spreadsheets import workbook_response
 from elders.file_sections import file_section
 from elders.models import Elder
 from elders.rules import mask_id_number
@@ -319,11 +319,7 @@ def payees_workbook(request, pk: int):
     content = disbursement.payee_workbook(
         acting_user=request.user, batch=batch, search=request.GET.get("q", "").strip()
     )
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="payees-{batch.period}-{batch.scheme.code}.xlsx"'
-    return response
+    return workbook_response(content, f"payees-{batch.period}-{batch.scheme.code}.xlsx")
 
 
 @login_required
@@ -335,11 +331,7 @@ def roster(request, pk: int):
     except ValidationError as exc:
         messages.error(request, _errors(exc))
         return redirect("subsidies:batch", pk=batch.pk)
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="roster-{batch.period}-{batch.scheme.code}.xlsx"'
-    return response
+    return workbook_response(content, f"roster-{batch.period}-{batch.scheme.code}.xlsx")
 
 
 @login_required

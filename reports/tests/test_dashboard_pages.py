@@ -93,6 +93,23 @@ def test_the_export_has_chinese_headings_masks_for_the_leader_and_is_audited(cli
     assert log.rows == 2 and not log.unmasked
 
 
+def test_a_long_unclaimed_list_is_a_job_masked_for_the_leader_and_audited_on_download(client, jilin, settings):
+    settings.EXPORT_JOB_ROWS = 1
+    response = page(client, jilin["leader"], format="xlsx")
+    assert response.status_code == 302 and response["Location"].startswith("/jobs/")
+    assert not AccessLog.objects.filter(user=jilin["leader"], action="export").exists()
+    download = client.get(response["Location"] + "file.xlsx")
+    rows = list(openpyxl.load_workbook(BytesIO(download.content)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("姓名", "性别", "年龄") and len(rows) == 3
+    numbers = {r[6] for r in rows[1:]}
+    assert jilin["mine"].masked_id_number in numbers and jilin["mine"].id_number not in numbers
+    log = AccessLog.objects.get(user=jilin["leader"], action="export")
+    assert log.rows == 2 and not log.unmasked
+    # The city's account, above the leader, does not get the leader's file.
+    client.force_login(jilin["city"])
+    assert client.get(response["Location"] + "file.xlsx").status_code == 404
+
+
 def test_the_city_admin_exports_full_numbers_and_that_is_audited_as_unmasked(client, jilin):
     sheet = openpyxl.load_workbook(BytesIO(page(client, jilin["city"], format="xlsx").content)).active
     assert jilin["mine"].id_number in {r[6] for r in sheet.iter_rows(values_only=True)}
