@@ -483,6 +483,9 @@ LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=10_000)
 # An export of more rows than this runs as a background job (jobs/): a progress bar, then the
 # download; smaller ones download at once.
 EXPORT_JOB_ROWS = env.int("EXPORT_JOB_ROWS", default=5_000)
+# A registry workbook of more rows than this sent to the admin's import is checked and written
+# by a background job (the import page always uses one).
+IMPORT_JOB_ROWS = env.int("IMPORT_JOB_ROWS", default=1_000)
 # A background job's uploaded file and workbook (personal data) are deleted after this many days.
 JOB_KEEP_DAYS = env.int("JOB_KEEP_DAYS", default=7)
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -20,7 +21,7 @@ from regions.models import Region
 from regions.scope import account_prefix, sees_personal_data
 
 from . import fields as elder_fields
-from . import selectors, services
+from . import selectors, services, workbooks
 from .choices import Category
 from .models import Elder, ElderContact
 from .resources import ElderResource
@@ -176,6 +177,22 @@ class ElderAdmin(ScopedAdmin, ImportExportMixin, SimpleHistoryAdmin):
             raise
 
     # -- import / export ------------------------------------------------------------------
+
+    def import_action(self, request, **kwargs):
+        # A long file is checked and written by a worker (jobs/), past gunicorn's time-out: its
+        # page shows the progress, then the result or the error workbook, in place of the preview.
+        upload = request.FILES.get("import_file")
+        if request.method == "POST" and upload is not None and self.has_import_permission(request):
+            content = upload.read()
+            upload.seek(0)
+            try:
+                rows = len(workbooks.read_upload(content))
+            except ValidationError:
+                rows = 0  # the admin's own form says the file cannot be read
+            if rows > settings.IMPORT_JOB_ROWS:
+                job = start_job(acting_user=request.user, kind="elders.import", upload=(upload.name, content))
+                return redirect("jobs:detail", job.pk)
+        return super().import_action(request, **kwargs)
 
     def add_data_read_fail_error_to_form(self, form, e):
         # django-import-export names the Python exception (BadZipFile, ...); say it in words.

@@ -246,3 +246,16 @@ def test_a_long_admin_export_is_a_job_with_the_admins_filters(staff, settings):
     assert AccessLog.objects.filter(user=user, action="export", rows=3, what__contains="xlsx").count() == 1
     assert f"/jobs/{job.pk}/" in client.get("/jobs/").content.decode()
     assert f"/jobs/{job.pk}/" not in zh_client(staff["district_officer"]).get("/jobs/").content.decode()
+
+
+def test_a_long_file_sent_to_the_admins_import_runs_as_the_background_import(staff, settings):
+    settings.IMPORT_JOB_ROWS = 1
+    user = staff["district_officer"]
+    client = zh_client(user)
+    response = client.post("/admin/elders/elder/import/", {"format": "0", "import_file": upload([good_row(11), good_row(13)])})
+    job = Job.objects.get(owner=user, kind="elders.import")
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    assert (job.status, job.result["created"]) == ("done", 2)
+    settings.IMPORT_JOB_ROWS = 10  # a short one keeps the admin's preview
+    preview = client.post("/admin/elders/elder/import/", {"format": "0", "import_file": upload([good_row(15)])})
+    assert preview.status_code == 200 and Job.objects.count() == 1
