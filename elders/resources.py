@@ -44,7 +44,8 @@ class ChoiceWidget(widgets.Widget):
                     return code
         raise ValueError(
             _("'%(value)s' is not one of: %(codes)s.")
-            % {"value": text, "codes": ", ".join(str(c) for c, _label in self.choices)}
+            # The labels a person types (独居、空巢…), never the codes behind them.
+            % {"value": text, "codes": "、".join(str(label) for _code, label in self.choices)}
         )
 
     def render(self, value, obj=None, **kwargs):

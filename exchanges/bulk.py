@@ -226,7 +226,8 @@ def _choice_table(choices) -> tuple[list[str], list[str], str]:
         with translation.override("zh-hans"):
             texts.append(str(label))
             codes.append(code)
-    return texts, codes, ", ".join(c for c, _label in choices)
+    # The message names the labels a person types, as the row path's does, never the codes.
+    return texts, codes, "、".join(str(label) for _code, label in choices)
 
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

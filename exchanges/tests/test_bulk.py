@@ -78,6 +78,9 @@ def test_the_bulk_path_and_the_row_path_give_the_same_errors(staff):
     assert triples(bulk_errors) == triples(row_path.errors)
     assert {e["line"] for e in bulk_errors} == set(range(4, 18))  # every bad row, by its sheet line
     assert (load.rows, load.bad_rows) == (16, 14)
+    # A wrong choice is answered with the labels a person types, never the codes behind them.
+    (choice,) = [e["message"] for e in bulk_errors if e["field"] == "living_arrangement" and "独自" in e["message"]]
+    assert "独居" in choice and "alone" not in choice and "empty_nest" not in choice
     assert not Elder.objects.exists()  # nothing written before confirmation
 
 
