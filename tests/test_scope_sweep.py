@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from django.apps import apps
@@ -34,6 +35,7 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, include, path
 from django.utils import timezone
+from pypdf import PdfReader
 from rest_framework import serializers, viewsets
 from rest_framework.routers import SimpleRouter
 
@@ -501,8 +503,12 @@ def api_routes():
 
 
 def _body(resp, url: str = "") -> str:
-    """The answer's text, less the path asked for (an error page may repeat it)."""
-    text = resp.content.decode(errors="replace")
+    """The answer's text, less the path asked for (an error page may repeat it); a PDF's text
+    as a reader sees it (its streams are compressed)."""
+    if resp.get("Content-Type", "") == "application/pdf":
+        text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(resp.content)).pages)
+    else:
+        text = resp.content.decode(errors="replace")
     return text.replace(url, "") if url else text
 
 
