@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from audit.choices import AccessAction
-from audit.services import record_access
+from audit.services import record_full_copy
 from core.pages import object_or_404, visible
 from eldercare.idempotency import idempotent_post
 from eldercare.pdf import pdf_response
@@ -189,15 +188,7 @@ def report_pdf(request, pk: int):
     assessment = get_object_or_404(selectors.assessments_in_scope(request.user), pk=pk)
     unmasked = sees_personal_data(request.user)
     content = pdf.report(request, assessment, unmasked=unmasked)
-    if unmasked:
-        record_access(
-            user=request.user,
-            action=AccessAction.EXPORT,
-            what=_("assessment report (PDF)"),
-            object_id=assessment.pk,
-            unmasked=True,
-            request=request,
-        )
+    record_full_copy(request, unmasked=unmasked, what=_("assessment report (PDF)"), object_id=assessment.pk)
     name = _("Assessment report %(name)s %(on)s.pdf") % {
         "name": assessment.elder.name,
         "on": f"{assessment.assessed_on:%Y-%m-%d}",

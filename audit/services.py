@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from eldercare.clients import client_address
 from regions.scope import account_prefix
 
+from .choices import AccessAction
 from .models import AccessLog
 
 
@@ -47,6 +48,20 @@ def record_access(
     entry.full_clean(exclude=["user"], validate_unique=False, validate_constraints=False)
     entry.save()
     return entry
+
+
+def record_full_copy(request, *, unmasked: bool, what: str, object_id: str | int) -> None:
+    """A printed document (a PDF) with full ID numbers and phones is an export of personal data
+    and is logged as one; a masked copy is not."""
+    if unmasked:
+        record_access(
+            user=request.user,
+            action=AccessAction.EXPORT,
+            what=what,
+            object_id=object_id,
+            unmasked=True,
+            request=request,
+        )
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@ account's scope (`core.scope`), so that a view never narrows by hand."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -31,3 +32,14 @@ def public_page(view):
 def published_rows(queryset: QuerySet) -> QuerySet:
     """The rows of a public page: what the model's scope declaration publishes (`public=`)."""
     return published(queryset)
+
+
+def add_errors(form, exc: ValidationError | PermissionDenied) -> None:
+    """Put a service's refusal on the page's form: each field's messages beside that field (a
+    field the form does not have, and a message naming no field, at the top), and a refusal of
+    permission at the top. The one way, so a plain ValidationError never fails the page."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, list(getattr(exc, "messages", None) or [str(exc)]))

@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from audit.choices import AccessAction
-from audit.services import record_access
+from audit.services import record_access, record_full_copy
 from core.admin import CappedCountPaginator
-from core.pages import object_or_404
+from core.pages import add_errors, object_or_404
 from eldercare.idempotency import idempotent_post
 from eldercare.pdf import pdf_response
 from eldercare.spreadsheets import workbook_response
@@ -56,14 +56,6 @@ def _sort_links(params) -> dict[str, dict]:
         copy["sort"] = f"-{key}" if now == key else key
         links[key] = {"href": copy.urlencode(), "arrow": " ↑" if now == key else " ↓" if now == f"-{key}" else ""}
     return links
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -152,15 +144,7 @@ def elder_file_pdf(request, pk: int):
     elder = object_or_404(request, Elder.objects.select_related("residence", "hukou_region"), pk=pk)
     unmasked = sees_personal_data(request.user)
     content = pdf.elder_file(request, elder, unmasked=unmasked)
-    if unmasked:
-        record_access(
-            user=request.user,
-            action=AccessAction.EXPORT,
-            what=_("elder file (PDF)"),
-            object_id=elder.pk,
-            unmasked=True,
-            request=request,
-        )
+    record_full_copy(request, unmasked=unmasked, what=_("elder file (PDF)"), object_id=elder.pk)
     return pdf_response(content, _("Elder file %(name)s.pdf") % {"name": elder.name}, f"elder-{elder.pk}.pdf")
 
 
@@ -173,7 +157,7 @@ def elder_create(request):
         try:
             elder = services.register_elder(acting_user=request.user, **form.service_data())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The file of %(name)s was created.") % {"name": elder.name})
             for warning in selectors.id_number_warnings(elder.id_number):
@@ -191,7 +175,7 @@ def elder_edit(request, pk: int):
         try:
             services.update_elder(elder=elder, acting_user=request.user, **form.service_data())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The file was saved."))
             return redirect("elders:elder-detail", pk=elder.pk)
@@ -213,7 +197,7 @@ def elder_status(request, pk: int):
                 acting_user=request.user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The status was changed."))
             return redirect("elders:elder-detail", pk=elder.pk)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.pages import object_or_404, visible
+from core.pages import add_errors, object_or_404, visible
 from core.periods import current_period
 from core.scope import restrict
 from elders.file_sections import file_section
@@ -82,11 +82,8 @@ def new_order(request, elder_pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.create_order(acting_user=request.user, elder=elder, **form.cleaned_data)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
+        except (ValidationError, PermissionDenied) as exc:
+            add_errors(form, exc)
         else:
             messages.success(request, _("The order for %(name)s was created.") % {"name": elder.name})
             return redirect("elders:elder-detail", elder.pk)
@@ -328,8 +325,7 @@ def new_call(request):
                     notes=form.cleaned_data["notes"],
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("The call was recorded and assigned."))
                 return redirect("homecare:calls")
@@ -529,11 +525,7 @@ def prices(request):
             try:
                 services.set_contract_price(acting_user=request.user, **form.cleaned_data)
             except (ValidationError, PermissionDenied) as exc:
-                if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-                    for field, errors in exc.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
+                add_errors(form, exc)
             else:
                 messages.success(request, _("The price was recorded."))
                 return redirect("homecare:prices")

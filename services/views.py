@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from audit.choices import AccessAction
 from audit.services import record_access
-from core.pages import object_or_404, visible
+from core.pages import add_errors, object_or_404, visible
 from core.periods import current_period, parse_period
 from eldercare.idempotency import idempotent_post
 from elders.file_sections import file_section
@@ -95,11 +95,8 @@ def new_visit(request, elder_pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             visit = services.record_visit(acting_user=request.user, elder=elder, **form.cleaned_data)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
+        except (ValidationError, PermissionDenied) as exc:
+            add_errors(form, exc)
         else:
             messages.success(request, _("The visit to %(name)s was recorded.") % {"name": elder.name})
             opened, kept = services.visit_follow_ups(visit)

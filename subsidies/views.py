@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from audit.choices import AccessAction
-from audit.services import record_access
-from core.pages import object_or_404, visible
+from audit.services import record_full_copy
+from core.pages import add_errors, object_or_404, visible
 from core.periods import previous_period
 from eldercare.pdf import pdf_response
 from eldercare.spreadsheets import workbook_response
@@ -70,11 +69,7 @@ def apply(request, elder_pk: int):
                 acting_user=request.user, elder=elder, scheme=scheme, **form.cleaned_data
             )
         except (ValidationError, PermissionDenied) as exc:
-            if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, _errors(exc))
+            add_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -157,15 +152,7 @@ def application_pdf(request, pk: int):
     )
     unmasked = sees_personal_data(request.user)
     content = pdf.application_form(request, application, unmasked=unmasked)
-    if unmasked:
-        record_access(
-            user=request.user,
-            action=AccessAction.EXPORT,
-            what=_("subsidy application form (PDF)"),
-            object_id=application.pk,
-            unmasked=True,
-            request=request,
-        )
+    record_full_copy(request, unmasked=unmasked, what=_("subsidy application form (PDF)"), object_id=application.pk)
     name = _("Subsidy application %(name)s.pdf") % {"name": application.beneficiary}
     return pdf_response(content, name, f"application-{application.pk}.pdf")
 
@@ -420,11 +407,7 @@ def payee_change(request, pk: int):
                 reason=data["reason"],
             )
         except (ValidationError, PermissionDenied) as exc:
-            if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, _errors(exc))
+            add_errors(form, exc)
         else:
             messages.success(
                 request,
