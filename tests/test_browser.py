@@ -43,6 +43,7 @@ def test_register_find_and_open_then_another_worker_cannot(live_server, browser,
     assert number in body and "独居" in body and "低保" in body
     file_url = page.url
 
+    page.click("[data-section-nav] a[href='#section-contacts']")  # the file's part on contacts
     page.click("#section-contacts a[href$='/contacts/new/']")
     page.fill("#id_name", "周小红")
     page.select_option("#id_relation", "child")
