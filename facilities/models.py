@@ -213,8 +213,9 @@ class Residency(models.Model):
         blank=True,
         related_name="residencies",
     )
+    # A database default too: the benchmark city and bulk loaders insert residents in SQL.
     out_of_turn_reason = models.CharField(
-        _("why admitted out of the wait-list's order"), max_length=300, blank=True
+        _("why admitted out of the wait-list's order"), max_length=300, blank=True, default="", db_default=""
     )
     admitted_on = models.DateField(_("admitted on"))
     discharged_on = models.DateField(_("discharged on"), null=True, blank=True)
