@@ -157,10 +157,16 @@ def awaiting_confirmation(user) -> QuerySet[AssessmentRequest]:
     ).order_by("requested_at")
 
 
-def awaiting_my_confirmation(user) -> QuerySet[AssessmentRequest]:
-    """Requests whose submitted assessment names the user as the second assessor ("待我确认"):
-    listed among its assessors and not the one who recorded it."""
-    return awaiting_confirmation(user).filter(assessment__assessors=user).exclude(assessment__created_by=user)
+def awaiting_my_confirmation(user) -> QuerySet[Assessment]:
+    """Submitted assessments that name the user as the second assessor ("待我确认"): listed among
+    its assessors and not the one who recorded it. Read from the assessments, not the requests:
+    one recorded from the elder's file, without a request, waits for the signature too."""
+    return restrict(
+        Assessment.objects.filter(status=AssessmentStatus.SUBMITTED, assessors=user)
+        .exclude(created_by=user)
+        .select_related("elder", "elder__residence"),
+        user,
+    ).order_by("assessed_on", "pk")
 
 
 def grades_by_residence(on: date, elders: QuerySet[Elder]) -> dict[str, dict[int, int]]:

@@ -76,3 +76,27 @@ def test_a_submitted_assessment_takes_the_elder_off_the_queue_with_its_status(st
     services.confirm_assessment(acting_user=second, assessment=submitted)
     assert AssessmentRequest.objects.get().status == RequestStatus.DONE
     assert list(selectors.awaiting_confirmation(second)) == []
+
+
+def test_an_assessment_recorded_without_a_request_waits_on_the_second_assessors_inbox(staff, team):
+    first, second = team
+    elder = ElderFactory(name="无申请")
+    # Opened from the file, with no request: it still waits for the second signature.
+    submitted = services.create_assessment(
+        acting_user=first,
+        elder=elder,
+        assessed_on=TODAY,
+        reason="immediate",
+        items=FULL,
+        assessors=[first, second],
+        submit=True,
+    )
+    assert list(selectors.awaiting_my_confirmation(second)) == [submitted]
+    assert list(selectors.awaiting_my_confirmation(first)) == []  # not the one who recorded it
+    c = Client()
+    c.force_login(second)
+    assert 'data-testid="count-awaiting_my_confirmation">1<' in c.get("/").content.decode()
+    page = c.get("/assessments/due/?mine=1").content.decode()
+    assert "无申请" in page and f"/assessments/{submitted.pk}/" in page and "已评估，待确认" in page
+    services.confirm_assessment(acting_user=second, assessment=submitted)
+    assert list(selectors.awaiting_my_confirmation(second)) == []
