@@ -274,11 +274,11 @@ def _measure(target: Target, deadline: date, figures: _Figures) -> tuple[Decimal
 
 
 def _judge(
-    target: Target, figures: _Figures, on: date
+    target: Target, figures: _Figures, on: date, target_steps: list | None = None
 ) -> tuple[Decimal | None, str | None, str, list[Milestone]]:
     steps = []
     missed_step = False
-    for step in target.steps.all():
+    for step in target.steps.all() if target_steps is None else target_steps:
         figure, period = _measure(target, step.deadline, figures)
         met = (
             None if figure is None else is_met(comparison=target.comparison, target=step.value, value=figure)
@@ -336,12 +336,16 @@ def target_progress(user, region: Region, on: date) -> list[TargetProgress]:
     ).values_list("region_id", "metric", "period", "value"):
         values[(region_id, metric)][period] = value
     children: dict[str, list[str]] = {}
+    of_children = Q()
     for level in {t.each_level for t in split}:
-        children[level] = list(
+        codes = (
             restrict(Region.objects.filter(level=level, code__startswith=region.prefix), user)
             .exclude(code=region.code)
             .values_list("code", flat=True)
         )
+        children[level] = list(codes)
+        # The figures' query names the divisions by this subquery, not by thousands of codes.
+        of_children |= Q(region_id__in=codes)
 
     def divisions(target: Target) -> list[str]:
         codes = children[target.each_level]
@@ -349,7 +353,7 @@ def target_progress(user, region: Region, on: date) -> list[TargetProgress]:
 
     if split:
         for region_id, metric, period, value in MonthlyStat.objects.filter(
-            region_id__in={c for codes in children.values() for c in codes},
+            of_children,
             is_current=True,
             metric__in={t.metric for t in split},
         ).values_list("region_id", "metric", "period", "value"):
@@ -368,9 +372,10 @@ def target_progress(user, region: Region, on: date) -> list[TargetProgress]:
             codes = divisions(target)
             met = 0
             judged = 0
+            target_steps = list(target.steps.all())  # once, not once per division
             for code in codes:
                 figure, _period, status, _steps = _judge(
-                    target, _Figures(values[(code, target.metric)], computed, kind), on
+                    target, _Figures(values[(code, target.metric)], computed, kind), on, target_steps
                 )
                 judged += figure is not None
                 met += status == Progress.MET
