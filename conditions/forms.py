@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.pages import add_errors
 from regions.choices import Kind
 from regions.models import Region
 from regions.rules import pad_code
@@ -31,6 +32,19 @@ def _choices_of(fact) -> list[tuple[str, str]]:
 
 class ConditionBoxes:
     """Mixed into a forms.Form: call setup_condition() in __init__, condition() after is_valid()."""
+
+    # The service's name of the condition the boxes edit (its errors go to the data box when the
+    # condition is edited as data, else to the top of the form).
+    condition_key = "condition"
+
+    def condition_field(self, name: str) -> str | None:
+        if name == self.condition_key:
+            return "raw_condition" if self.cleaned_data.get("advanced") else None
+        return name
+
+    def apply_errors(self, exc) -> None:
+        """Put a service's refusal on these boxes (core.pages.add_errors, the one way)."""
+        add_errors(self, exc, self.condition_field)
 
     def setup_condition(self, cond: dict, *, subject: str, hidden=(), as_data: bool = False) -> None:
         self.subject = subject

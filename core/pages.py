@@ -34,12 +34,15 @@ def published_rows(queryset: QuerySet) -> QuerySet:
     return published(queryset)
 
 
-def add_errors(form, exc: ValidationError | PermissionDenied) -> None:
+def add_errors(form, exc: ValidationError | PermissionDenied, field_for=None) -> None:
     """Put a service's refusal on the page's form: each field's messages beside that field (a
     field the form does not have, and a message naming no field, at the top), and a refusal of
-    permission at the top. The one way, so a plain ValidationError never fails the page."""
+    permission at the top. The one way, so a plain ValidationError never fails the page.
+    `field_for(name)` names the form's field for a service's key where the two differ (None: the
+    top of the form)."""
     if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
+        for name, errors in exc.message_dict.items():
+            field = field_for(name) if field_for is not None else name
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, list(getattr(exc, "messages", None) or [str(exc)]))

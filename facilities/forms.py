@@ -1,5 +1,4 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -145,6 +144,3 @@ class StandardsForm(forms.Form):
     def ratio_fields(self):
         return [self[n] for n in self.ratio_names]
 
-    def apply_errors(self, exc: ValidationError) -> None:
-        for name, messages in exc.message_dict.items():
-            self.add_error(name if name in self.fields else None, messages)

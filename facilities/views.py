@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.pages import object_or_404, visible
+from core.pages import add_errors, object_or_404, visible
 from elders.file_sections import file_section
 from elders.models import Elder
 from regions.models import Region
@@ -318,7 +318,7 @@ def standards(request):
                 staffing_applies_to=form.cleaned_data["staffing_applies_to"],
             )
         except ValidationError as exc:
-            form.apply_errors(exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The standards of %(region)s were saved.") % {"region": region.name})
             return redirect("facilities:standards")

@@ -1,5 +1,4 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +53,8 @@ class VisitRuleForm(ConditionBoxes, forms.Form):
     """The visit rule a bureau sets: whom to visit (the condition's boxes), which visits count, the
     monthly target and the days a problem's follow-up is due."""
 
+    condition_key = "target_group"
+
     counted_methods = forms.MultipleChoiceField(
         label=_("Visits counted: ways of visiting"),
         choices=VisitMethod.choices,
@@ -83,12 +84,6 @@ class VisitRuleForm(ConditionBoxes, forms.Form):
             follow_up_days=settings.follow_up_days,
         )
 
-    def apply_errors(self, exc: ValidationError) -> None:
-        for name, messages in exc.message_dict.items():
-            target = name if name in self.fields else None
-            if name == "target_group":
-                target = "raw_condition" if self.cleaned_data.get("advanced") else None
-            self.add_error(target, messages)
 
 
 def _text(label, *, max_length=None, rows=None, required=False):
@@ -103,6 +98,8 @@ def _text(label, *, max_length=None, rows=None, required=False):
 class CatalogueItemForm(ConditionBoxes, forms.Form):
     """One item of the basic-service list a bureau edits: who it is for (the condition's boxes),
     what it gives, by which standard, who is responsible and how to apply."""
+
+    condition_key = "target_group"
 
     # Required by the service, whose message names the field (the form's own would not).
     code = _text(_("Item code"), max_length=20)
@@ -163,9 +160,3 @@ class CatalogueItemForm(ConditionBoxes, forms.Form):
             **{f: data.get(f, "") for f in self.TEXTS},
         }
 
-    def apply_errors(self, exc: ValidationError) -> None:
-        for name, messages in exc.message_dict.items():
-            target = name if name in self.fields else None
-            if name == "target_group":
-                target = "raw_condition" if self.cleaned_data.get("advanced") else None
-            self.add_error(target, messages)

@@ -4,7 +4,6 @@ import json
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from assessments.choices import Grade
@@ -166,6 +165,8 @@ class SchemeForm(ConditionBoxes, forms.Form):
     one holds"), the amounts, the review levels, the public notice and activation. The condition as
     data stays as the advanced fallback for shapes the boxes cannot hold (a negation, ...)."""
 
+    condition_key = "eligibility"
+
     review_levels = forms.MultipleChoiceField(
         label=_("Review levels"),
         choices=Level.choices,
@@ -253,18 +254,11 @@ class SchemeForm(ConditionBoxes, forms.Form):
             rule["cap"] = None if cap is None else str(cap)
         return rule
 
-    def apply_errors(self, exc: ValidationError) -> None:
-        """Put the service's messages on the boxes they are about."""
-        for name, messages in exc.message_dict.items():
-            if name.startswith("amount_rule."):
-                target = self.field_of_place(name.split(".", 1)[1])
-            elif name == "eligibility":
-                target = "raw_condition" if self.cleaned_data.get("advanced") else None
-            elif name == "amount_rule":
-                target = None
-            else:
-                target = name if name in self.fields else None
-            self.add_error(target, messages)
+    def condition_field(self, name: str) -> str | None:
+        """The amount rule's places go to their boxes; the rest as for every condition form."""
+        if name.startswith("amount_rule."):
+            return self.field_of_place(name.split(".", 1)[1])
+        return None if name == "amount_rule" else super().condition_field(name)
 
 
 def _place_values(rule: dict):
