@@ -22,8 +22,7 @@ from elders.models import Elder
 from elders.services import record_residency_change
 from policies.grades import LEVELS as CARE_GROUP_LABELS
 from policies.models import PolicySection
-from policies.selectors import section_row
-from policies.services import save_section
+from policies.services import bureau_source, own_section, save_section
 
 from .choices import (
     OPEN_WAITLIST_STATUSES,
@@ -785,16 +784,9 @@ def set_standards(
     if errors:
         raise ValidationError(errors)
 
-    row = PolicySection.objects.select_for_update().filter(region=region, section=SECTION).first()
-    if row is None:
-        in_force = section_row(region.code, SECTION)
-        if in_force is None:
-            raise ValidationError(_("No facilities section is loaded: load the national pack first."))
-        row = PolicySection(region=region, section=SECTION, pack=in_force.pack, data=in_force.data)
+    row = own_section(region, SECTION, missing=_("No facilities section is loaded: load the national pack first."))
     data = json.loads(json.dumps(row.data))  # a deep copy: the stored row changes only on save
-    who = acting_user.get_full_name() or acting_user.get_username()
-    note = f"Set by the bureau on the standards page: {who}, {timezone.localdate().isoformat()}."
-    bureau = {"basis": "reading", "note": note}
+    bureau = bureau_source(acting_user, "standards page")
 
     old_standards = _unsourced(data.get("standards")) or {}
     new_standards: dict[str, list[dict]] = {}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from regions.models import Region
@@ -16,7 +18,7 @@ from regions.rules import pad_code
 from .documents import PACKS_DIR, Document, parse_documents
 from .models import PolicyPack, PolicySection
 from .sections import get_spec, known_sections, parse_section
-from .selectors import invalidate
+from .selectors import invalidate, section_row
 from .sources import document_keys, iter_entries, parse_source
 
 NATIONAL = "national"
@@ -91,6 +93,28 @@ def reapply_dependents(*, region, section: str, acting_user=None, skip: tuple[st
 
 
 @transaction.atomic
+def own_section(region, section: str, *, missing: str) -> PolicySection:
+    """The section a bureau's page edits: the region's own row, locked for the change, or, when it
+    has none yet, an unsaved copy of the one in force above it (the edit starts from what
+    applies). `missing` is the message when no pack gives the section at all."""
+    row = PolicySection.objects.select_for_update().filter(region=region, section=section).first()
+    if row is not None:
+        return row
+    in_force = section_row(region.code, section)
+    if in_force is None:
+        raise ValidationError(missing)
+    return PolicySection(
+        region=region, section=section, pack=in_force.pack, data=json.loads(json.dumps(in_force.data))
+    )
+
+
+def bureau_source(acting_user, page: str) -> dict:
+    """The source of a value a bureau set on one of its pages: its own reading, with who and when
+    (a document clause is never claimed for it)."""
+    who = acting_user.get_full_name() or acting_user.get_username()
+    return {"basis": "reading", "note": f"Set by the bureau on the {page}: {who}, {timezone.localdate().isoformat()}."}
+
+
 def save_section(*, row: PolicySection, acting_user=None) -> PolicySection:
     """An edited section (the admin): validated, saved with its history, and what depends on it
     written again, so a changed grade mapping reaches the schemes and the list at once."""

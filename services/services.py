@@ -16,8 +16,7 @@ import conditions
 from core.scope import in_scope, require
 from elders.models import Elder
 from policies.models import PolicySection
-from policies.selectors import section_row
-from policies.services import save_section
+from policies.services import bureau_source, own_section, save_section
 
 from . import catalogue as catalogues
 from . import rules
@@ -467,12 +466,7 @@ def set_visit_rule(
         errors["follow_up_days"] = [_("Follow-up days: from 1 to 90.")]
     if errors:
         raise ValidationError(errors)
-    row = PolicySection.objects.select_for_update().filter(region=region, section=VISITS_SECTION).first()
-    if row is None:
-        in_force = section_row(region.code, VISITS_SECTION)
-        if in_force is None:
-            raise ValidationError(_("No visits section is loaded: load the national pack first."))
-        row = PolicySection(region=region, section=VISITS_SECTION, pack=in_force.pack, data=in_force.data)
+    row = own_section(region, VISITS_SECTION, missing=_("No visits section is loaded: load the national pack first."))
     data = json.loads(json.dumps(row.data))  # a deep copy: the stored row changes only on save
     new = {
         "target_group": target_group,
@@ -481,13 +475,12 @@ def set_visit_rule(
         "target_rate": target_rate,
         "follow_up_days": follow_up_days,
     }
-    who = acting_user.get_full_name() or acting_user.get_username()
-    note = f"Set by the bureau on the visit-rule page: {who}, {timezone.localdate().isoformat()}."
+    source = bureau_source(acting_user, "visit-rule page")
     for key, value in new.items():
         entry = data.get(key)
         old = entry.get("value") if isinstance(entry, dict) and "value" in entry else entry
         if old != value:
-            data[key] = {"value": value, "source": {"basis": "reading", "note": note}}
+            data[key] = {"value": value, "source": source}
     row.data = data
     try:
         return save_section(row=row, acting_user=acting_user)
@@ -517,19 +510,13 @@ def _listed(entry):
 def _own_catalogue_section(region) -> PolicySection:
     """The region's own catalogue section, locked; a copy of the one in force above when it has
     none yet (titled for the region: the list of this level, covering the one above)."""
-    row = PolicySection.objects.select_for_update().filter(region=region, section=CATALOGUE_SECTION).first()
-    if row is not None:
-        return row
-    in_force = section_row(region.code, CATALOGUE_SECTION)
-    if in_force is None:
-        raise ValidationError(_("No service list is loaded: load the national pack first."))
-    data = json.loads(json.dumps(in_force.data))
-    if in_force.region_id != region.code:
-        data["title"] = {
+    row = own_section(region, CATALOGUE_SECTION, missing=_("No service list is loaded: load the national pack first."))
+    if row.pk is None:  # a copy of the list above: this level's list from now on
+        row.data["title"] = {
             "value": _("%(region)s basic elderly-care service list") % {"region": region.name},
             "source": {"basis": "reading", "note": "The list of this level, first written on the list page."},
         }
-    return PolicySection(region=region, section=CATALOGUE_SECTION, pack=in_force.pack, data=data)
+    return row
 
 
 def _write_catalogue(row: PolicySection, region, acting_user) -> Catalogue:
@@ -610,7 +597,6 @@ def save_catalogue_item(*, acting_user, region, code: str, values: dict, new: bo
         raise ValidationError({"code": [_("The list already has an item %(code)s.") % {"code": code}]})
     if not new and at is None:
         raise ValidationError({"code": [_("The list has no item %(code)s.") % {"code": code}]})
-    who = acting_user.get_full_name() or acting_user.get_username()
     item = {"code": code, "category": values["category"], "name": values["name"].strip()}
     item["target_group"] = values["target_group"]
     for field in ("content", "standard", "standard_unit", "department", "application_path"):
@@ -619,10 +605,7 @@ def save_catalogue_item(*, acting_user, region, code: str, values: dict, new: bo
     level = values.get("standard_level")
     if level is not None:
         item["standard_level"] = int(level) if level == level.to_integral_value() else str(level)
-    item["source"] = {
-        "basis": "reading",
-        "note": f"Set by the bureau on the service-list page: {who}, {timezone.localdate().isoformat()}.",
-    }
+    item["source"] = bureau_source(acting_user, "service-list page")
     if at is None:
         items.append(item)
     else:
