@@ -22,7 +22,9 @@ class Job(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("asked by"), on_delete=models.CASCADE, related_name="+"
     )
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     # The language the owner reads: the worker writes the messages and headings in it.
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
     params = models.JSONField(_("parameters"), default=dict, blank=True)

@@ -34,8 +34,9 @@ def start_job(
 ) -> Job:
     """Keep what the account asked for and hand it to a worker (at once when tasks run in-process)."""
     job_kind(kind)  # an unknown kind is a programming error, refused before anything is kept
-    code = user_region_code(acting_user) or "".ljust(12, "0")
-    region = Region.objects.filter(code=code).first() or Region.objects.order_by("code").first()
+    # An account responsible for everything (a superuser) has no region: its job is a national row.
+    code = user_region_code(acting_user)
+    region = Region.objects.filter(code=code).first() if code else None
     job = Job(
         kind=kind,
         owner=acting_user,

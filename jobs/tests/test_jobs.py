@@ -47,6 +47,19 @@ def test_a_finished_job_is_not_run_again(staff):
 
 
 @pytest.mark.django_db
+def test_a_job_belongs_to_its_owners_region_and_a_superusers_to_none(staff, django_user_model):
+    job = services.start_job(acting_user=staff["district_officer"], kind="tests.counted")
+    assert job.region_id == "330302000000"
+    root = django_user_model.objects.create_superuser("root", password="x-Long-pass-2026!")
+    job = services.start_job(acting_user=root, kind="tests.counted")
+    job.refresh_from_db()
+    assert (job.region_id, job.status) == (None, "done")  # not some region picked by its code
+    client = Client()
+    client.force_login(root)
+    assert client.get(f"/jobs/{job.pk}/").status_code == 200
+
+
+@pytest.mark.django_db
 def test_an_unknown_kind_is_refused_before_anything_is_kept(staff):
     from core.registry import RegistryError
 
