@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
+from core import versions
 from core.periods import period_of
 from core.scope import restrict
 from policies.documents import from_json
@@ -19,6 +20,7 @@ from regions.models import Department, Region
 from regions.rules import candidate_ancestor_codes, is_district
 from reports.metrics import METRICS, metric_label, metric_of
 from reports.models import MonthlyStat, StatRun
+from reports.selectors import figures_version
 
 from .choices import Measure, Progress, TaskStatus
 from .models import Target, TargetUnit, Task, TaskAssignment, TaskEvidence, TaskUpdate
@@ -409,6 +411,12 @@ def document_warnings(packs: set[str], on: date) -> dict[str, list[str]]:
             if found:
                 out[key] = found
     return out
+
+
+def plan_version() -> str:
+    """The version of everything the plan's part of the dashboard reads: the targets and tasks
+    (bumped by every write of plans.services) and the stored figures they are judged on."""
+    return f"{versions.current('plans')}:{figures_version()}"
 
 
 def plan_dashboard(user, region: Region, on: date) -> dict:

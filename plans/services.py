@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from core import versions
 from core.scope import in_scope, require
 from regions.choices import DepartmentKind
 from regions.models import Department, Region, StaffProfile
@@ -141,6 +142,7 @@ def apply_targets(*, region: Region, specs: list[TargetSpec], pack: str) -> int:
         for s in specs
         for i, unit in enumerate(units[s.code])
     )
+    versions.bump("plans")
     return len(specs)
 
 
@@ -207,6 +209,7 @@ def apply_tasks(*, region: Region, specs: list[TaskSpec], pack: str) -> int:
             Target.objects.filter(region__code__startswith=region.prefix, code__in=spec.targets).update(
                 task=by_code[spec.code]
             )
+    versions.bump("plans")
     return len(specs)
 
 
@@ -325,6 +328,7 @@ def report_on_task(
     assignment.last_report_at = now
     assignment.full_clean()
     assignment.save(update_fields=["status", "completed_on", "reported_value", "last_report_at"])
+    versions.bump("plans")
     return update
 
 
@@ -336,4 +340,5 @@ def set_base_value(*, acting_user, target: Target, value: Decimal) -> Target:
     target.base_value = Decimal(value)
     target.full_clean(validate_unique=False, validate_constraints=False)
     target.save(update_fields=["base_value"])
+    versions.bump("plans")
     return target

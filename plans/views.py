@@ -19,8 +19,11 @@ from reports.dashboard import dashboard_part
 from . import selectors, services
 from .forms import ReportForm
 
-# The plan's targets for the region (with their figures) and where its tasks stand.
-dashboard_part("plan", template="plans/_dashboard.html", order=10)(selectors.plan_dashboard)
+# The plan's targets for the region (with their figures) and where its tasks stand: the same for
+# everyone who may see the region, so cached until a plan write or a statistics run.
+dashboard_part("plan", template="plans/_dashboard.html", order=10, version=selectors.plan_version)(
+    selectors.plan_dashboard
+)
 
 
 def _errors(exc: Exception) -> str:

@@ -7,17 +7,16 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Q
 
+from core import versions
 from regions.rules import candidate_ancestor_codes
 
 from .models import PolicySection
 from .sections import get_spec
 
-_CACHE_VERSION_KEY = "policies:version"
-
 
 def cache_version() -> int:
     """The current version of the policy sections; a cache key with it is stale after any write."""
-    return cache.get_or_set(_CACHE_VERSION_KEY, 1, None)
+    return versions.current("policies")
 
 
 _version = cache_version
@@ -30,10 +29,7 @@ def policies_version() -> int:
 
 def invalidate() -> None:
     """Called by every write to a policy section, so readers never see stale numbers."""
-    try:
-        cache.incr(_CACHE_VERSION_KEY)
-    except ValueError:
-        cache.set(_CACHE_VERSION_KEY, 2, None)
+    versions.bump("policies")
 
 
 def section_row(region_code: str, section: str) -> PolicySection | None:

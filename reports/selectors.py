@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
+from core import versions
 from core.periods import period_of
 from core.scope import restrict, under
 from elders.models import Elder
@@ -47,23 +49,17 @@ def by_child(user, region: Region, period: str, metric: str) -> list[tuple[Regio
     return sorted(((children[s.region_id], s) for s in stats), key=lambda pair: pair[1].value)
 
 
-_VERSION_KEY = "reports:figures-version"
-
-
 def figures_version() -> str:
     """Changes whenever stored figures may have: a statistics run finished (`figures_changed`), or
     a policy pack (its targets, the visit target rate) was loaded. Read from the cache: no query."""
     from policies.selectors import policies_version
 
-    return f"{cache.get_or_set(_VERSION_KEY, 1, None)}:{policies_version()}"
+    return f"{versions.current('figures')}:{policies_version()}"
 
 
 def figures_changed() -> None:
     """Called by the statistics job: pages cached for the figures before it are not shown again."""
-    try:
-        cache.incr(_VERSION_KEY)
-    except ValueError:
-        cache.set(_VERSION_KEY, 2, None)
+    versions.bump("figures")
 
 
 def region_with_ancestors(code: str) -> tuple[Region | None, list[Region]]:
@@ -98,19 +94,22 @@ COMMUNITY_NAMES = 10
 
 
 def community_month(user, region: Region, on) -> dict:
-    """A community's (village's) own month on the dashboard, read live: the visit target group,
-    who is visited and who is not yet (the first names, longest unvisited first), the visits by
-    method and the open follow-ups. Above a community the part is empty: sub-regions say more."""
+    """A community's (village's) own month on the dashboard, read from the live rows: the visit
+    target group, who is visited and who is not yet (the first names, longest unvisited first),
+    the visits by method and the open follow-ups. Above a community the part is empty: sub-regions say more."""
     if region.level != "village":
         return {}
     period = period_of(on)
     due = under(due_list(user, period), region.prefix)
     visits = under(visits_in_period(user, period), region.prefix)
     by_method = dict(visits.order_by().values_list("method").annotate(n=Count("id")))
-    group = under(target_group(restrict(Elder.objects.all(), user), visit_settings(region.code), on), region.prefix).count()
+    group = under(
+        target_group(restrict(Elder.objects.all(), user), visit_settings(region.code), on), region.prefix
+    ).count()
     not_visited = due.count()
     return {
         "period": period,
+        "read_at": timezone.localtime(),  # the part is cached for a minute: the page says when
         "group": group,
         "visited": group - not_visited,
         "not_visited": not_visited,

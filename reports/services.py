@@ -152,7 +152,5 @@ def compute_month(period: str, *, triggered_by: str = "", rebuild_roster: bool =
     run.revisions = len(retired)
     run.finished_at = timezone.now()
     run.save()
-    # Now for this transaction's own reads, and again once the figures are committed for everyone.
     figures_changed()
-    transaction.on_commit(figures_changed)
     return MonthResult(run=run, written=len(new_rows), revised=len(retired))

@@ -30,8 +30,11 @@ from . import pdf, selectors, workbooks
 from .dashboard import dashboard_part, dashboard_parts
 from .metrics import CARDS, METRICS, SHEETS, metric_label
 
-# A community's own month (its elders and visits, read live), in place of sub-regions it has not.
-dashboard_part("community", template="reports/_community.html", order=5)(selectors.community_month)
+# A community's own month (its elders and visits, read from the live rows at most a minute ago), in
+# place of sub-regions it has not.
+dashboard_part("community", template="reports/_community.html", order=5, seconds=60)(
+    selectors.community_month
+)
 
 
 def _region_period_ancestors(request):
@@ -168,9 +171,9 @@ def dashboard(request):
             "region": region,
             "period": period,
             "ancestors": ancestors,
-            # Parts other apps add (the plan's targets and where its tasks stand): read for each
-            # page (what the user may see of them), outside the cached figures.
-            "parts": dashboard_parts(request.user, region, timezone.localdate()),
+            # Parts other apps add (the plan's targets and where its tasks stand), outside the
+            # cached figures: each cached until its version changes or for the seconds it allows.
+            "parts": dashboard_parts(request, region, timezone.localdate()),
             "body": _cached(request, "reports/_dashboard_body.html", region, period) if period else "",
         },
     )
@@ -259,7 +262,9 @@ def unclaimed(request):
     counted (共 N 人), paged, and exported to Excel; masked for leaders, every read audited."""
     region, period = _region_and_period(request)
     schemes = list(selectors.unclaimed_schemes())
-    scheme = next((s for s in schemes if s.code == request.GET.get("scheme")), schemes[0] if schemes else None)
+    scheme = next(
+        (s for s in schemes if s.code == request.GET.get("scheme")), schemes[0] if schemes else None
+    )
     if scheme is None:
         raise Http404(_("No active subsidy scheme for elders."))
     on = timezone.localdate()
@@ -284,7 +289,11 @@ def unclaimed(request):
         unmasked=unmasked,
         request=request,
     )
-    figure = selectors.figures(request.user, region, period).get(f"subsidy_unclaimed.{scheme.code}") if period else None
+    figure = (
+        selectors.figures(request.user, region, period).get(f"subsidy_unclaimed.{scheme.code}")
+        if period
+        else None
+    )
     return render(
         request,
         "reports/unclaimed.html",

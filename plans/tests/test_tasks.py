@@ -1,18 +1,21 @@
 """Tasks: a unit's own account reports with evidence; any other account is refused; overdue once the
 deadline passes; the page of each unit's open and overdue tasks; the API; scope everywhere."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from plans.models import Task, TaskAssignment, TaskEvidence, TaskUpdate
 from plans.selectors import open_assignments, task_summary, unit_summaries
 from plans.services import report_on_task
 from regions.models import Region
-from tests.factories import api_client
+from tests.factories import LUCHENG, api_client
 
 from .conftest import PDF
 
@@ -196,3 +199,28 @@ def test_pages_and_api_need_the_permission(units, staff, client):
     assert api.get("/api/v1/task-assignments/").status_code == 403
     client.logout()
     assert client.get("/plans/").status_code == 302  # to the login page
+
+
+def test_the_dashboard_keeps_its_plan_part_until_a_unit_reports(units, media, client):
+    """The plan's part of the dashboard is the same for everyone who may see the region, so it is
+    served from the cache, but a unit's report shows on the next page."""
+    client.force_login(units["鹿城"])
+    url = f"/dashboard/?region={LUCHENG}"
+
+    def done_tasks(page: str) -> int:
+        return int(re.search(r'data-count="done">(\d+)<', page).group(1))
+
+    before = done_tasks(client.get(url).content.decode())
+    with CaptureQueriesContext(connection) as second:
+        client.get(url)
+    # Read for the second time: no target, task or assignment is read again.
+    assert not any("plans_" in q["sql"] for q in second.captured_queries)
+    # Under 鹿城区 a task is done when the district's own part of it is.
+    report_on_task(
+        acting_user=units["鹿城"],
+        assignment=part("WZ-9", "鹿城区人民政府"),
+        status="done",
+        note="已完成",
+        files=[pdf()],
+    )
+    assert done_tasks(client.get(url).content.decode()) == before + 1
