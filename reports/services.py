@@ -122,15 +122,21 @@ def compute_month(period: str, *, triggered_by: str = "", rebuild_roster: bool =
         else mark_visited(period)
     )
     figures = roll_up(village_figures(period))
-    current = {(s.region_id, s.metric): s for s in MonthlyStat.objects.filter(period=period, is_current=True)}
-    new_rows, retired = [], []
+    # The month's current figures as plain tuples: a city has tens of thousands of them, and a
+    # re-run compares them all but changes few (model instances cost more than the query).
+    current = {
+        (region, metric): (pk, num, den, revision)
+        for pk, region, metric, num, den, revision in MonthlyStat.objects.filter(
+            period=period, is_current=True
+        ).values_list("pk", "region_id", "metric", "numerator", "denominator", "revision")
+    }
+    new_rows, retired_ids = [], []
     for (region, metric), (num, den) in figures.items():
         old = current.get((region, metric))
-        if old is not None and old.numerator == num and old.denominator == den:
+        if old is not None and old[1] == num and old[2] == den:
             continue
         if old is not None:
-            old.is_current = False
-            retired.append(old)
+            retired_ids.append(old[0])
         new_rows.append(
             MonthlyStat(
                 period=period,
@@ -139,18 +145,17 @@ def compute_month(period: str, *, triggered_by: str = "", rebuild_roster: bool =
                 numerator=num,
                 denominator=den,
                 value=metric_of(metric).value(num, den),
-                revision=(old.revision + 1) if old else 1,
+                revision=(old[3] + 1) if old else 1,
                 run=run,
             )
         )
     # A few UPDATEs within the month's partition, not one statement per figure.
-    retired_ids = [s.pk for s in retired]
     for i in range(0, len(retired_ids), 10_000):
         MonthlyStat.objects.filter(period=period, pk__in=retired_ids[i : i + 10_000]).update(is_current=False)
     MonthlyStat.objects.bulk_create(new_rows, batch_size=5_000)
     run.rows_written = len(new_rows)
-    run.revisions = len(retired)
+    run.revisions = len(retired_ids)
     run.finished_at = timezone.now()
     run.save()
     figures_changed()
-    return MonthResult(run=run, written=len(new_rows), revised=len(retired))
+    return MonthResult(run=run, written=len(new_rows), revised=len(retired_ids))
