@@ -1,5 +1,9 @@
+import time
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
@@ -21,6 +25,27 @@ class DefaultLanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class IdleSessionMiddleware(SessionMiddleware):
+    """Sessions expire after SESSION_COOKIE_AGE without a request (the idle timeout), and each
+    request of a signed-in account renews that window, but writes the session at most once every
+    SESSION_RENEW_SECONDS: saving it on every request cost every page a database write and commit
+    (the session table is the one written on every click). A session thus expires between
+    SESSION_COOKIE_AGE - SESSION_RENEW_SECONDS and SESSION_COOKIE_AGE after the last request.
+    """
+
+    RENEWED = "_renewed_at"
+
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        # Only a session that holds a signed-in account: an anonymous visitor with a stale
+        # cookie must not get a session row for a timestamp.
+        if session is not None and session.accessed and session.get(SESSION_KEY):
+            now = int(time.time())
+            if session.modified or now - session.get(self.RENEWED, 0) >= settings.SESSION_RENEW_SECONDS:
+                session[self.RENEWED] = now  # marks it modified: saved, its expiry renewed
+        return super().process_response(request, response)
 
 
 class NoStoreMiddleware:

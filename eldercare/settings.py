@@ -94,7 +94,7 @@ MIDDLEWARE = [
     # Django's GZipMiddleware pads each response at random against BREACH.
     "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "eldercare.middleware.IdleSessionMiddleware",
     "eldercare.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -209,9 +209,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "inbox:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Idle sessions expire: every request renews the 30-minute window.
+# Idle sessions expire: a signed-in account's requests renew the 30-minute window, writing the
+# session at most once a minute (eldercare.middleware.IdleSessionMiddleware).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = env.int("SESSION_RENEW_SECONDS", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Lock-out after repeated failed logins (per username and IP).

@@ -121,6 +121,9 @@ class Command(BaseCommand):
         elder = Elder.objects.filter(residence_id=COMMUNITY, status="registered").order_by("pk").first()
         g = "pages"
         return [
+            # What any page of a signed-in account costs before its own work (session read and
+            # renewed, account, permissions, role): the floor under every figure below.
+            pages.figure(g, "signed-in floor: password form (leader)", users["leader"], "/accounts/password/"),
             pages.figure(
                 g, "dashboard, city", users["leader"], f"/dashboard/?region=330300000000&period={period}", 5
             ),
