@@ -175,6 +175,12 @@ class Command(BaseCommand):
             str(opts["threads"]),
             "--worker-class",
             "gthread",
+            # Idle connections stay open longer than any simulated user thinks between clicks (a
+            # proxy's keepalive_timeout does the same): with gunicorn's 2 s default the server
+            # closes a connection just as the next request is sent on it, and the client sees a
+            # reset that no real user behind the proxy would.
+            "--keep-alive",
+            "75",
             "--log-level",
             "warning",
         ]
