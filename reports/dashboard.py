@@ -56,21 +56,29 @@ def dashboard_part(
     return register
 
 
-def _render(part: DashboardPart, request, region, on: date) -> str:
-    context = part.build(request.user, region, on)
-    return render_to_string(part.template, {"part": context, "region": region}, request=request)
+def cached_html(key: str, seconds: int, render: Callable[[], str]) -> SafeString:
+    """HTML of the dashboard kept in the cache under `key` (which names the region, the language
+    and the version of what it was read from), rendered by `render` only when it is not there."""
+    key = f"{key}:{get_language()}"
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, seconds)
+    return mark_safe(html)  # noqa: S308 - our own templates, rendered by `render`
 
 
 def dashboard_parts(request, region, on: date) -> list[SafeString]:
     """Each registered part rendered for this region, in their order."""
     parts = sorted(registry["dashboard_parts"].values(), key=lambda p: (p.order, p.key))
-    out = []
-    for part in parts:
-        version = part.version() if part.version else ""
-        key = f"dashboard-part:{part.key}:{region.code}:{on}:{get_language()}:{version}"
-        html = cache.get(key)
-        if html is None:
-            html = _render(part, request, region, on)
-            cache.set(key, html, part.seconds)
-        out.append(mark_safe(html))  # noqa: S308 - our own templates, rendered above
-    return out
+    return [
+        cached_html(
+            f"dashboard-part:{part.key}:{region.code}:{on}:{part.version() if part.version else ''}",
+            part.seconds,
+            lambda part=part: render_to_string(
+                part.template,
+                {"part": part.build(request.user, region, on), "region": region},
+                request=request,
+            ),
+        )
+        for part in parts
+    ]

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -27,7 +24,7 @@ from services.policy import visit_settings
 from subsidies.models import Scheme
 
 from . import pdf, selectors, workbooks
-from .dashboard import dashboard_part, dashboard_parts
+from .dashboard import cached_html, dashboard_part, dashboard_parts
 from .metrics import CARDS, METRICS, SHEETS, metric_label
 
 # A community's own month (its elders and visits, read from the live rows at most a minute ago), in
@@ -151,12 +148,11 @@ def _cached(request, template: str, region, period) -> str:
     """The figures of a region and month rendered once per statistics run, language and pack
     version: they are the same for everyone allowed to see the region, so a leader's page costs a
     handful of indexed lookups whatever the size of the city."""
-    key = f"dashboard:{template}:{region.code}:{period}:{get_language()}:{selectors.figures_version()}"
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string(template, _context(request, region, period), request=request)
-        cache.set(key, html, BODY_SECONDS)
-    return mark_safe(html)  # noqa: S308 - our own template, rendered above
+    return cached_html(
+        f"dashboard:{template}:{region.code}:{period}:{selectors.figures_version()}",
+        BODY_SECONDS,
+        lambda: render_to_string(template, _context(request, region, period), request=request),
+    )
 
 
 @login_required
