@@ -13,7 +13,7 @@ class EldercareConfig(AppConfig):
         from django.db import models
         from rest_framework.serializers import ModelSerializer
 
-        from . import drf, schema  # noqa: F401 - schema registers the OpenAPI extensions
+        from . import auth, drf, schema  # noqa: F401 - schema registers the OpenAPI extensions
         from .tokens import revoke_on_lockout
 
         # Every model serializer's dates get the portal's range check (serializers declaring their
@@ -24,3 +24,6 @@ class EldercareConfig(AppConfig):
         # django-axes announces a lock-out only through this signal: a locked-out account's
         # API tokens are revoked with it.
         user_locked_out.connect(revoke_on_lockout, dispatch_uid="eldercare.revoke_on_lockout")
+
+        # A cached permission set is dropped whenever who holds which permission changes.
+        auth.connect()

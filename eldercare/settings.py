@@ -192,7 +192,8 @@ SESSION_ENGINE = env.str(
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend with each account's permissions cached until they change (eldercare/auth.py).
+    "eldercare.auth.CachedPermissionsBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

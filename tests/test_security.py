@@ -129,3 +129,23 @@ def test_schema_and_docs_need_a_login(client, staff):
     client.force_login(staff["leader"])
     assert client.get("/api/schema/").status_code == 200
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_permissions_are_read_once_and_a_revoked_right_is_refused_on_the_next_page(client, staff):
+    from django.contrib.auth.models import Group, Permission
+
+    client.force_login(staff["leader"])
+    assert client.get("/dashboard/").status_code == 200
+    with CaptureQueriesContext(connection) as second:
+        assert client.get("/dashboard/").status_code == 200
+    assert not any("auth_permission" in q["sql"] for q in second.captured_queries)
+
+    # The bureau takes the dashboard away from leaders: the very next page refuses it.
+    Group.objects.get(name="leader").permissions.remove(Permission.objects.get(codename="view_monthlystat"))
+    assert client.get("/dashboard/").status_code == 403
+
+    # And an account moved to a role without it loses it the same way.
+    client.force_login(staff["city_admin"])
+    assert client.get("/dashboard/").status_code == 200
+    staff["city_admin"].groups.set(Group.objects.filter(name="leader"))
+    assert client.get("/dashboard/").status_code == 403

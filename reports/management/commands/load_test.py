@@ -91,7 +91,7 @@ class Command(BaseCommand):
         def session(user) -> str:
             store = engine()
             store[SESSION_KEY] = str(user.pk)
-            store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            store[BACKEND_SESSION_KEY] = "eldercare.auth.CachedPermissionsBackend"
             store[HASH_SESSION_KEY] = user.get_session_auth_hash()
             store.create()
             return store.session_key
