@@ -155,12 +155,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # PostgreSQL compiles a query to machine code once its estimated cost passes jit_above_cost;
+    # the monthly job's and the reports' grouped queries all do, and each paid about half a
+    # second of compiling to save less (docs/operations.md). DATABASE_JIT=on restores it.
+    if not env.bool("DATABASE_JIT", default=False):
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 # A streaming replica for the heavy reads (dashboard, reports, exports, API lists): see
 # eldercare/db.py for what goes there and when it falls back to the primary.
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    if "options" in DATABASES["default"].get("OPTIONS", {}):
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("options", DATABASES["default"]["OPTIONS"]["options"])
     # A dead standby must not hold a page for long: fail fast, read from the primary.
     DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
         "REPLICA_CONNECT_TIMEOUT", default=2

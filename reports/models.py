@@ -73,8 +73,19 @@ class VisitRoster(models.Model):
     """The frozen list of a month's visit target group: a closed month reproduces exactly."""
 
     period = models.CharField(_("period"), max_length=7)
+    # A month's list is written in one INSERT ... SELECT from the registry (reports.services
+    # .freeze_roster), as many rows as the target group has members: every index and check on
+    # the table is paid once a row. So the foreign key is kept by the ORM (an elder's deletion
+    # still cascades) and not checked again by the database, and one unique index (elder, period)
+    # both keeps an elder once a month and finds an elder's entries. The readers (the monthly
+    # figures, the late-visit flags) read a whole month's partition, so no other index is needed.
     elder = models.ForeignKey(
-        "elders.Elder", verbose_name=_("elder"), on_delete=models.CASCADE, related_name="+"
+        "elders.Elder",
+        verbose_name=_("elder"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     residence_code = models.CharField(_("residence code"), max_length=12)
     visited = models.BooleanField(_("visited (counted)"), default=False)
@@ -82,8 +93,7 @@ class VisitRoster(models.Model):
     class Meta:
         verbose_name = _("visit roster entry")
         verbose_name_plural = _("visit roster")
-        constraints = [models.UniqueConstraint(fields=["period", "elder"], name="roster_period_elder")]
-        indexes = [models.Index(fields=["period", "residence_code"], name="roster_period_region_idx")]
+        constraints = [models.UniqueConstraint(fields=["elder", "period"], name="roster_elder_period")]
 
     def __str__(self) -> str:
         return f"{self.period} {self.elder_id}"

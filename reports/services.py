@@ -59,6 +59,9 @@ def freeze_roster(period: str, *, rebuild: bool = False) -> tuple[int, bool]:
                 roster_visited=Exists(_counted_in_month(settings, start, end)),
             )
             .values_list("roster_elder", "roster_residence", "roster_visited")
+            # No order: the registry's default (newest first) made PostgreSQL walk the primary key
+            # backwards, fetching the city's elders one by one instead of scanning them.
+            .order_by()
         )
         sql, params = members.query.sql_with_params()
         with connection.cursor() as cursor:
