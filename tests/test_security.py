@@ -140,9 +140,13 @@ def test_permissions_are_read_once_and_a_revoked_right_is_refused_on_the_next_pa
         assert client.get("/dashboard/").status_code == 200
     assert not any("auth_permission" in q["sql"] for q in second.captured_queries)
 
-    # The bureau takes the dashboard away from leaders: the very next page refuses it.
+    assert 'href="/dashboard/"' in client.get("/accounts/password/").content.decode()
+
+    # The bureau takes the dashboard away from leaders: the very next page refuses it, and the
+    # menu (kept per set of permissions) no longer offers it.
     Group.objects.get(name="leader").permissions.remove(Permission.objects.get(codename="view_monthlystat"))
     assert client.get("/dashboard/").status_code == 403
+    assert 'href="/dashboard/"' not in client.get("/accounts/password/").content.decode()
 
     # And an account moved to a role without it loses it the same way.
     client.force_login(staff["city_admin"])
