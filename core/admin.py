@@ -14,13 +14,8 @@ from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from .scope import allows, is_declared, restrict
-
-admin.site.site_header = _("Basic elderly-care service portal")
-admin.site.site_title = _("Elderly-care portal")
-admin.site.index_title = _("Administration")
 
 
 class CappedCountPaginator(Paginator):

@@ -46,7 +46,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "eldercare.error_pages.csrf_failure"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.admin_site.PortalAdminConfig",  # django.contrib.admin with the portal's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -240,3 +240,17 @@ def test_service_refuses_escalation_whatever_calls_it(staff, root):
             acting_user=staff["street_officer"],
         )
     assert StaffProfile.objects.filter(user__username="w2").count() == 0
+
+
+def test_the_admin_lists_the_models_of_the_accounts_permissions_as_they_are_now(staff):
+    from django.contrib.auth.models import Group, Permission
+
+    client = as_user(staff["street_officer"])
+    assert 'href="/admin/elders/elder/"' in client.get("/admin/").content.decode()
+    group = Group.objects.get(name="street_officer")
+    group.permissions.remove(
+        *Permission.objects.filter(content_type__app_label="elders", content_type__model="elder")
+    )
+    page = client.get("/admin/").content.decode()
+    assert 'href="/admin/elders/elder/"' not in page
+    assert client.get("/admin/elders/elder/").status_code == 403
