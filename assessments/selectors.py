@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from core.scope import restrict
@@ -169,13 +169,23 @@ def awaiting_my_confirmation(user) -> QuerySet[Assessment]:
     ).order_by("assessed_on", "pk")
 
 
-def grades_by_residence(on: date, elders: QuerySet[Elder]) -> dict[str, dict[int, int]]:
-    """Village code -> grade -> number of the given elders with that current grade.
+def _of_elder(q: Q) -> Q:
+    """A condition on Elder as a condition on a result's elder (lookups prefixed with `elder__`)."""
+    children = [_of_elder(c) if isinstance(c, Q) else (f"elder__{c[0]}", c[1]) for c in q.children]
+    return Q(*children, _connector=q.connector, _negated=q.negated)
+
+
+def grades_by_residence(on: date, elders: Q) -> dict[str, dict[int, int]]:
+    """Village code -> grade -> number of the elders meeting the condition `elders` (on Elder's
+    fields) with that current grade.
 
     The same rule as `grade_expression`, counted from the results' side: a city has far
-    fewer valid results than elders, so this scans results instead of asking every elder.
+    fewer valid results than elders, so this scans results instead of asking every elder. The
+    condition is asked of the elder joined for the village (not as `elder IN (...)`, which
+    PostgreSQL answered by a second lookup of every result's elder: 2.5 s of the figure's 2.7 s
+    at 2,000,000 elders).
     """
-    from django.db.models import Count, Q
+    from django.db.models import Count
 
     own_valid = Assessment.objects.filter(
         status=AssessmentStatus.CONFIRMED, assessed_on__lte=on, valid_until__gte=on
@@ -185,7 +195,8 @@ def grades_by_residence(on: date, elders: QuerySet[Elder]) -> dict[str, dict[int
         Q(assessed_on__gt=OuterRef("assessed_on"))
         | Q(assessed_on=OuterRef("assessed_on"), pk__gt=OuterRef("pk"))
     )
-    own = own_valid.filter(elder__in=elders.values("pk")).filter(
+    among = _of_elder(elders)
+    own = own_valid.filter(among).filter(
         ~Exists(newer_own),
         ~Exists(rec_valid.filter(elder=OuterRef("elder"), assessed_on__gt=OuterRef("assessed_on"))),
     )
@@ -193,7 +204,7 @@ def grades_by_residence(on: date, elders: QuerySet[Elder]) -> dict[str, dict[int
         Q(assessed_on__gt=OuterRef("assessed_on"))
         | Q(assessed_on=OuterRef("assessed_on"), pk__gt=OuterRef("pk"))
     )
-    rec = rec_valid.filter(elder__in=elders.values("pk")).filter(
+    rec = rec_valid.filter(among).filter(
         ~Exists(newer_rec),
         ~Exists(own_valid.filter(elder=OuterRef("elder"), assessed_on__gte=OuterRef("assessed_on"))),
     )

@@ -188,11 +188,14 @@ def village_figures(period: str) -> dict[str, Figures]:
 # --- what the functions share: the month and the elders registered at its end ------------------
 
 
+def registered_q(last: date) -> Q:
+    """Registered (在册) at the end of a day: a later death or move does not take an elder out."""
+    return Q(registered_on__lte=last) & (Q(status="registered") | Q(status_date__gt=last))
+
+
 def registered_at(last: date) -> QuerySet[Elder]:
-    """Elders registered (在册) at the end of a day: a later death or move does not remove them."""
-    return Elder.objects.filter(registered_on__lte=last).filter(
-        Q(status="registered") | Q(status_date__gt=last)
-    )
+    """Elders registered (在册) at the end of a day."""
+    return Elder.objects.filter(registered_q(last))
 
 
 def _by_village(queryset: QuerySet, field_name: str, **aggregates: Any) -> dict[str, dict]:
@@ -245,12 +248,14 @@ class Month:
         return out
 
 
-def _assessed_share(month: Month, elders: QuerySet[Elder]) -> Figures:
-    """Per village: of these elders, those with a valid ability result at the month's end."""
-    graded = grades_by_residence(month.last, elders)
+def _assessed_share(month: Month, elders: Q) -> Figures:
+    """Per village: of the registered elders meeting `elders`, those with a valid ability result
+    at the month's end."""
+    among = registered_q(month.last) & elders
+    graded = grades_by_residence(month.last, among)
     return {
         code: (sum(graded.get(code, {}).values()), row["n"])
-        for code, row in _by_village(elders, "residence_id", n=Count("id")).items()
+        for code, row in _by_village(Elder.objects.filter(among), "residence_id", n=Count("id")).items()
     }
 
 
@@ -400,7 +405,7 @@ def registered_elders(month: Month) -> Figures:
 )
 def assessment_coverage(month: Month) -> dict[str, Figures]:
     out: dict[str, Figures] = defaultdict(dict)
-    grades = grades_by_residence(month.last, month.registered)
+    grades = grades_by_residence(month.last, registered_q(month.last))
     mappings: dict[str, GradeMapping] = {}
     for code, row in month.registered_by_village.items():
         counts = grades.get(code, {})
@@ -649,7 +654,7 @@ def family_care_beds(month: Month) -> Figures:
     card="coverage",
 )
 def residents_assessed(month: Month) -> Figures:
-    return _assessed_share(month, month.registered.filter(pk__in=residents_at(month.last).values("pk")))
+    return _assessed_share(month, Q(pk__in=residents_at(month.last).values("pk")))
 
 
 # --- subsidies ----------------------------------------------------------------------------------
@@ -737,7 +742,7 @@ def subsidy_unclaimed(month: Month) -> dict[str, Figures]:
     card="coverage",
 )
 def recipients_assessed(month: Month) -> Figures:
-    recipients = month.registered.filter(
+    recipients = Q(
         pk__in=Entitlement.objects.filter(first_period__lte=month.period)
         .exclude(status="stopped", last_period__lt=month.period)
         .exclude(status="suspended")

@@ -23,9 +23,8 @@ from eldercare.benchmarking import Figure, Pages, median_ms, median_rolled_back_
 from elders.models import Elder
 from facilities.management.commands.benchmark_facilities import RAW_FACILITIES, RAW_GRADES
 from facilities.selectors import standards_report
-from reports.benchmark import bench_scheme, ensure_city
+from reports.benchmark import bench_scheme, empty_month_roster, ensure_city
 from reports.management.commands.benchmark_reports import cross_check, raw_aggregates
-from reports.models import VisitRoster
 from reports.services import compute_month
 from services.management.commands.benchmark_visits import RAW as RAW_DUE
 from services.models import Visit
@@ -217,7 +216,7 @@ class Command(BaseCommand):
         raw_ms = median_ms(lambda: raw_aggregates(period), repeat)
 
         def first_run():
-            VisitRoster.objects.filter(period=period).delete()
+            empty_month_roster(period)
             t = time.perf_counter()
             compute_month(period, triggered_by="benchmark", rebuild_roster=True)
             return (time.perf_counter() - t) * 1000

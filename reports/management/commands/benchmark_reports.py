@@ -14,7 +14,7 @@ from core.periods import period_bounds, previous_period
 from eldercare.benchmarking import median_ms
 from elders.models import Elder
 from facilities.models import Facility
-from reports.benchmark import bench_scheme, ensure_city
+from reports.benchmark import bench_scheme, empty_month_roster, ensure_city
 from reports.models import VisitRoster
 from reports.services import compute_month
 from subsidies.models import Entitlement
@@ -38,6 +38,9 @@ _UNCLAIMED = """
               AND t.scheme_id = (SELECT id FROM subsidies_scheme WHERE code = '{scheme}') AND t.status <> 'stopped')
         GROUP BY 1"""
 RAW = {
+    # The registry is read through an OFFSET 0 fence where PostgreSQL would otherwise walk the
+    # residence index to feed the grouping in order: at 2,000,000 elders that plan took the
+    # visit rate 17.4 s instead of 5.7 s, and the baseline must be the fastest plain SQL.
     "visit rate": f"""
         SELECT e.residence_id, count(*), count(*) FILTER (WHERE EXISTS (
             SELECT 1 FROM services_visit v WHERE v.elder_id = e.id AND v.visited_at >= %(start)s
@@ -45,10 +48,11 @@ RAW = {
             count(*) FILTER (WHERE e.living_arrangement = 'alone'), count(*) FILTER (WHERE e.living_arrangement = 'empty_nest'),
             count(*) FILTER (WHERE e.is_left_behind), count(*) FILTER (WHERE e.disability_grade IN (1, 2)),
             count(*) FILTER (WHERE e.is_family_planning_special)
-        FROM elders_elder e
-        WHERE {_REGISTERED} AND e.residence_id LIKE '3303%%'
-          AND (e.living_arrangement IN ('alone', 'empty_nest') OR e.is_left_behind OR e.disability_grade IN (1, 2)
-               OR e.is_family_planning_special OR {_GRADE} >= 3)
+        FROM (SELECT * FROM elders_elder e
+              WHERE {_REGISTERED} AND e.residence_id LIKE '3303%%'
+                AND (e.living_arrangement IN ('alone', 'empty_nest') OR e.is_left_behind OR e.disability_grade IN (1, 2)
+                     OR e.is_family_planning_special OR {_GRADE} >= 3)
+              OFFSET 0) e
         GROUP BY 1""",
     "visits by method/outcome": """
         SELECT e.residence_id, v.method, v.outcome, count(*) FROM services_visit v
@@ -75,10 +79,12 @@ RAW = {
               AND r.admitted_on <= %(last)s AND (r.discharged_on IS NULL OR r.discharged_on > %(last)s))
         GROUP BY 1""",
     "recipients assessed": f"""
-        SELECT e.residence_id, count(*) FILTER (WHERE {_GRADED}), count(*) FROM elders_elder e
-        WHERE {_REGISTERED} AND EXISTS (SELECT 1 FROM subsidies_entitlement t WHERE t.elder_id = e.id
-              AND t.first_period <= %(period)s AND t.status <> 'suspended'
-              AND NOT (t.status = 'stopped' AND t.last_period < %(period)s))
+        SELECT e.residence_id, count(*) FILTER (WHERE {_GRADED}), count(*)
+        FROM (SELECT * FROM elders_elder e
+              WHERE {_REGISTERED} AND EXISTS (SELECT 1 FROM subsidies_entitlement t WHERE t.elder_id = e.id
+                    AND t.first_period <= %(period)s AND t.status <> 'suspended'
+                    AND NOT (t.status = 'stopped' AND t.last_period < %(period)s))
+              OFFSET 0) e
         GROUP BY 1""",
     "facilities": """
         SELECT region_id, kind, ownership, star, count(*), sum(beds), sum(nursing_beds) FROM facilities_facility
@@ -202,7 +208,7 @@ class Command(BaseCommand):
         )
         bench_scheme(first)  # the city's own allowance, paid in the month
         raw_ms = median_ms(lambda: raw_aggregates(period), repeat)
-        VisitRoster.objects.filter(period=period).delete()
+        empty_month_roster(period)
         t = time.perf_counter()
         compute_month(period, triggered_by="benchmark", rebuild_roster=True)
         first_ms = (time.perf_counter() - t) * 1000
