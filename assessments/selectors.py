@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from core.scope import restrict
@@ -170,8 +170,18 @@ def awaiting_my_confirmation(user) -> QuerySet[Assessment]:
 
 
 def _of_elder(q: Q) -> Q:
-    """A condition on Elder as a condition on a result's elder (lookups prefixed with `elder__`)."""
-    children = [_of_elder(c) if isinstance(c, Q) else (f"elder__{c[0]}", c[1]) for c in q.children]
+    """A condition on Elder as a condition on a result's elder (lookups prefixed with `elder__`).
+
+    Only field lookups can be moved: an expression, or an F() naming another of the elder's
+    fields, would silently keep pointing at the result's own columns, so those are refused."""
+    children = []
+    for child in q.children:
+        if isinstance(child, Q):
+            children.append(_of_elder(child))
+        elif isinstance(child, tuple) and not isinstance(child[1], F):
+            children.append((f"elder__{child[0]}", child[1]))
+        else:
+            raise TypeError(f"grades_by_residence takes field lookups on Elder, not {child!r}")
     return Q(*children, _connector=q.connector, _negated=q.negated)
 
 
