@@ -254,3 +254,26 @@ def test_the_admin_lists_the_models_of_the_accounts_permissions_as_they_are_now(
     page = client.get("/admin/").content.decode()
     assert 'href="/admin/elders/elder/"' not in page
     assert client.get("/admin/elders/elder/").status_code == 403
+
+
+def test_the_admin_sidebar_is_rendered_once_and_marks_the_page_it_is_on(staff):
+    from django.contrib.auth.models import Group, Permission
+
+    client = as_user(staff["street_officer"])
+    client.get("/admin/elders/elder/")
+    again = client.get("/admin/elders/elder/")
+    assert "admin/app_list.html" not in [t.name for t in again.templates]  # the kept sidebar
+    sidebar = again.content.decode().split('id="nav-sidebar"')[1].split("</nav>")[0]
+    assert 'class="model-elder current-model"' in sidebar
+    assert 'href="/admin/elders/elder/" aria-current="page"' in sidebar
+    other = client.get("/admin/services/visit/").content.decode().split('id="nav-sidebar"')[1]
+    assert 'class="model-visit current-model"' in other
+    assert 'class="model-elder"' in other and 'aria-current="page">' in other
+    assert 'href="/admin/elders/elder/" aria-current' not in other
+    # A right taken away leaves the sidebar on the next page.
+    Group.objects.get(name="street_officer").permissions.remove(
+        *Permission.objects.filter(content_type__app_label="services", content_type__model="followup")
+    )
+    after = client.get("/admin/services/visit/").content.decode().split('id="nav-sidebar"')[1]
+    assert 'href="/admin/services/followup/"' in other
+    assert 'href="/admin/services/followup/"' not in after
