@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -36,8 +37,13 @@ def _recognised_valid(on: date):
     ).order_by("-assessed_on", "-id")
 
 
+@lru_cache(maxsize=8)
 def grade_expression(on: date):
     """The newest confirmed, still valid result on a date, own or recognised, as one expression.
+
+    Built once per date and process (building it is about 1.5 ms of Python, a good part of a
+    list page): Django copies an expression as it resolves it into a query, so one instance
+    serves every query of the day.
 
     An expired result does not count; a department's recognised result counts when no own
     assessment is newer (mutual recognition instead of a duplicate assessment). Two

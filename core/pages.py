@@ -1,11 +1,14 @@
-"""The one page helper of the worker views: the object of a page, or a list, within the asking
-account's scope (`core.scope`), so that a view never narrows by hand."""
+"""The page helpers of the worker views: the object of a page, or a list, within the asking
+account's scope (`core.scope`), so that a view never narrows by hand; the links of a list's rows."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from .scope import published, restrict
 
@@ -19,6 +22,17 @@ def object_or_404(request, queryset: QuerySet, action: str = "view", **lookup) -
     """The page's object, or 404 when it does not exist or is outside the account's scope (the
     same answer, so a page never tells which)."""
     return get_object_or_404(restrict(queryset, request.user, action), **lookup)
+
+
+_ANY_PK = 987654321987  # a key no table reaches, replaced by each row's own
+
+
+def row_urls(name: str) -> Callable[[int], str]:
+    """`url(pk)` for the view `name` taking one primary key: reversed once per list, not once per
+    row (a reverse costs some tens of microseconds; a list of 30 rows with two links each is
+    60 of them)."""
+    pattern, marker = reverse(name, args=[_ANY_PK]), str(_ANY_PK)
+    return lambda pk: pattern.replace(marker, str(pk))
 
 
 def public_page(view):

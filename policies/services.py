@@ -19,6 +19,7 @@ from .documents import PACKS_DIR, Document, parse_documents
 from .models import PolicyPack, PolicySection
 from .sections import get_spec, known_sections, parse_section
 from .selectors import invalidate, section_row
+from .signals import sections_changed
 from .sources import document_keys, iter_entries, parse_source
 
 NATIONAL = "national"
@@ -124,6 +125,7 @@ def save_section(*, row: PolicySection, acting_user=None) -> PolicySection:
     row.save()
     reapply_dependents(region=row.region, section=row.section, acting_user=acting_user)
     transaction.on_commit(invalidate)
+    sections_changed.send(sender=PolicySection, region=row.region, sections=[row.section])
     return row
 
 
@@ -205,4 +207,5 @@ def load_policy_pack(
         for section in sections:
             reapply_dependents(region=region, section=section, acting_user=acting_user, skip=tuple(sections))
         transaction.on_commit(invalidate)
+        sections_changed.send(sender=PolicySection, region=region, sections=sorted(sections))
     return PackLoadResult(pack=pack, region=region, sections=sorted(sections))

@@ -8,6 +8,9 @@ data).
 
 from __future__ import annotations
 
+from django.core.cache import cache
+
+from core import versions
 from core.scope import Principal, forget, principal, principal_resolver
 
 from .choices import Role
@@ -25,20 +28,39 @@ __all__ = [
 ]
 
 
+# Who an account is changes when its profile or a region is saved (each bumps this version:
+# regions.signals), so the answer is kept in the cache between requests instead of a query on every
+# page. SECONDS bounds how long an answer is kept even without a save, so that a write made behind
+# the ORM's back (raw SQL, a queryset update elsewhere) is seen within it.
+VERSION = "principals"
+SECONDS = 300
+
+
 @principal_resolver
 def resolve(user) -> Principal:
+    key = f"principal:{versions.current(VERSION)}:{user.pk}"
+    found = cache.get(key)
+    if found is None:
+        found = _load(user.pk)
+        cache.set(key, found, SECONDS)
+    prefix, role, region_code, profile, ancestors = found
+    # A new Principal per request: what it learns during one (its bindings) stays in that request.
+    return Principal(prefix=prefix, role=role, region_code=region_code, profile=profile, ancestors=ancestors)
+
+
+def _load(user_id: int) -> tuple:
     from .models import StaffProfile
 
-    profile = StaffProfile.objects.select_related("region").filter(user_id=user.pk).first()
+    profile = StaffProfile.objects.select_related("region").filter(user_id=user_id).first()
     if profile is None:
-        return Principal(prefix=None)
-    return Principal(
-        prefix=profile.region.prefix,
-        role=profile.role,
-        region_code=profile.region.code,
-        profile=profile,
-        ancestors=tuple(candidate_ancestor_codes(profile.region.code)),
-    )
+        return (None, None, None, None, ())
+    code = profile.region.code
+    return (profile.region.prefix, profile.role, code, profile, tuple(candidate_ancestor_codes(code)))
+
+
+def principals_changed(**kwargs) -> None:
+    """A profile or a region was saved or deleted: every account's scope is read afresh."""
+    versions.bump(VERSION)
 
 
 def account_prefix(user) -> str | None:

@@ -28,6 +28,7 @@ from .choices import Level, Role
 from .models import AccountAction, AccountEvent, Department, Region, StaffProfile
 from .roles import ADMIN_ROLES, ROLE_LEVEL_ERROR, ROLE_LEVELS
 from .rules import kind_of_town, kind_of_village, pad_code
+from .scope import principals_changed
 
 DATA_DIR = Path(settings.BASE_DIR) / "data" / "regions"
 
@@ -406,7 +407,8 @@ def reset_lockout(*, user, acting_user) -> int:
 
 def password_changed(*, user) -> None:
     """The owner chose a password of their own: a temporary one no longer has to be changed."""
-    StaffProfile.objects.filter(user=user, must_change_password=True).update(must_change_password=False)
+    if StaffProfile.objects.filter(user=user, must_change_password=True).update(must_change_password=False):
+        principals_changed()  # the cached profile carries the flag
 
 
 def ensure_departments(units: list[tuple[str, str, str]]) -> dict[tuple[str, str], Department]:

@@ -110,9 +110,7 @@ class VisitViewSet(
             parse_period(period)
         except ValueError as exc:
             raise exceptions.ValidationError({"period": str(exc)}) from exc
-        page = selectors.mark_risks(
-            list(self.paginate_queryset(selectors.due_list(request.user, period))), period
-        )
+        page = self.paginate_queryset(selectors.due_list(request.user, period))
         return self.get_paginated_response(DueRowSerializer(page, many=True).data)
 
 

@@ -54,29 +54,35 @@ def target_group(queryset: QuerySet[Elder], settings: VisitSettings, on: date) -
 def due_list(user, period: str) -> QuerySet[Elder]:
     """Target-group elders in the user's region with no counted visit in the period.
 
-    Longest-unvisited first (never visited at the top), in one query. The current month is read
-    from each elder's stored visit status (`due_from_status`), a past month from the visits
-    (`due_from_visits`): both give the same list for the current month.
+    Longest-unvisited first (never visited at the top), in one query that also carries each row's
+    risk facts (`risk_marks`). The current month is read from each elder's stored visit status
+    (`due_from_status`), a past month from the visits (`due_from_visits`): both give the same list
+    for the current month.
     """
-    _first, _last, _start, end = period_bounds(period)
-    return due_from_status(user, period) if end > timezone.now() else due_from_visits(user, period)
-
-
-def _due_elders(user, period: str) -> QuerySet[Elder]:
-    _first, last, _start, _end = period_bounds(period)
+    _first, last, _start, end = period_bounds(period)
     on = min(last, timezone.localdate())
-    return target_group(restrict(Elder.objects.select_related("residence"), user), settings_for(user), on)
+    due = due_from_status(user, period) if end > timezone.now() else due_from_visits(user, period)
+    return with_risk_facts(due, on)
+
+
+def _registered(user, on: date) -> QuerySet[Elder]:
+    return restrict(Elder.objects.select_related("residence"), user).filter(
+        status="registered", registered_on__lte=on
+    )
 
 
 def due_from_status(user, period: str) -> QuerySet[Elder]:
     """The due list of the current month from the stored `VisitStatus`: one index walked in the
-    list's order, so the first page of a whole city costs what a community's does. The
-    target-group condition is still applied as written, so an elder who left the group today is
-    not listed. No visit can lie in the future, so "not visited this month" is "last counted visit
-    before the month began"."""
-    _first, _last, start, _end = period_bounds(period)
+    list's order, so the first page of a whole city costs what a community's does.
+
+    Membership of the target group is the stored flag, not the condition asked again: the registry
+    and the ability results re-check it as they are saved (services.signals), a changed pack or
+    visit rule re-checks every file once committed, and the nightly refresh moves it with ages and
+    expiring results. No visit can lie in the future, so "not visited this month" is "last counted
+    visit before the month began"."""
+    _first, last, start, _end = period_bounds(period)
     return (
-        _due_elders(user, period)
+        _registered(user, min(last, timezone.localdate()))
         .filter(visit_status__in_target_group=True)
         .filter(Q(visit_status__last_counted_at__lt=start) | Q(visit_status__last_counted_at__isnull=True))
         .annotate(
@@ -103,43 +109,29 @@ def due_counts_by_residence(on: date) -> dict[str, int]:
 
 def due_from_visits(user, period: str) -> QuerySet[Elder]:
     """The due list of any month from the visits themselves (a past month cannot use the stored
-    status: that describes today)."""
-    _first, _last, start, end = period_bounds(period)
-    visited = counted_visits(settings_for(user), start, end).filter(elder=OuterRef("pk"))
+    status: that describes today, so the target-group condition is asked as of the month's end)."""
+    _first, last, start, end = period_bounds(period)
+    settings = settings_for(user)
+    on = min(last, timezone.localdate())
+    visited = counted_visits(settings, start, end).filter(elder=OuterRef("pk"))
     last_visit = Visit.objects.filter(elder=OuterRef("pk"), visited_at__lt=end).order_by("-visited_at")
-    # Only what the order needs is computed for every due elder; the page's risk facts
-    # are fetched for its rows alone (mark_risks).
     return (
-        _due_elders(user, period)
+        conditions.filter_queryset(_registered(user, on), settings.target_group, on)
         .filter(~Exists(visited))
-        .annotate(last_visit_at=Subquery(last_visit.values("visited_at")[:1]))
+        .annotate(
+            last_visit_at=Subquery(last_visit.values("visited_at")[:1]),
+            last_outcome=Subquery(last_visit.values("outcome")[:1]),
+        )
         .order_by(F("last_visit_at").asc(nulls_first=True), "id")
     )
 
 
-def mark_risks(rows: list[Elder], period: str) -> list[Elder]:
-    """Add the facts behind the risk marks to a page of due elders, in one query."""
-    if not rows:
-        return rows
-    _first, last, _start, end = period_bounds(period)
-    on = min(last, timezone.localdate())
-    facts = Elder.objects.filter(pk__in=[e.pk for e in rows]).annotate(
-        is_high_age=ExpressionWrapper(high_age_q(on), output_field=BooleanField()),
-    )
-    stored = all(hasattr(e, "last_outcome") for e in rows)  # the current month's list carries it
-    if not stored:
-        last_visit = Visit.objects.filter(elder=OuterRef("pk"), visited_at__lt=end).order_by("-visited_at")
-        facts = facts.annotate(last_outcome=Subquery(last_visit.values("outcome")[:1]))
-    facts = conditions.with_fact(facts, "ability_grade", on, as_name="current_grade")
-    fields = ["pk", "is_high_age", "current_grade", *([] if stored else ["last_outcome"])]
-    by_pk = {f["pk"]: f for f in facts.values(*fields)}
-    for elder in rows:
-        found = by_pk.get(elder.pk, {})
-        if not stored:
-            elder.last_outcome = found.get("last_outcome")
-        elder.is_high_age = found.get("is_high_age", False)
-        elder.current_grade = found.get("current_grade")
-    return rows
+def with_risk_facts(due: QuerySet[Elder], on: date) -> QuerySet[Elder]:
+    """The facts behind the risk marks as columns of the due list's own query. PostgreSQL works
+    them out for the rows a page or a batch fetches alone (an expensive column is computed after
+    the ORDER BY ... LIMIT), and a count leaves them out."""
+    due = due.annotate(is_high_age=ExpressionWrapper(high_age_q(on), output_field=BooleanField()))
+    return conditions.with_fact(due, "ability_grade", on, as_name="current_grade")
 
 
 def risk_marks(elder: Elder) -> list[str]:

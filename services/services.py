@@ -184,10 +184,11 @@ def note_target_groups(elders: models.QuerySet[Elder], on: date | None = None) -
     return out
 
 
-def _cities() -> list[str]:
+def _cities(under: str = "") -> list[str]:
+    """The 4-digit codes of the cities that have files, those under a region's prefix alone."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT DISTINCT substr(residence_id, 1, 4) FROM elders_elder")
-        return sorted(r[0] for r in cursor.fetchall())
+        return sorted(r[0] for r in cursor.fetchall() if r[0].startswith(under[:4]))
 
 
 _LAST_VISITS = """
@@ -215,13 +216,15 @@ WHERE NOT {status}.in_target_group
 """
 
 
-def refresh_visit_status(*, on: date | None = None, visits: bool = True) -> dict[str, int]:
+def refresh_visit_status(*, on: date | None = None, visits: bool = True, under: str = "") -> dict[str, int]:
     """Re-derive every elder's stored visit status, set-based, one city at a time: membership of
     the target group as of `on` (which moves with ages, assessments expiring and pack changes), and
     (with `visits`) the last and last counted visit from the visits themselves, so a bulk load or a
-    changed counting rule is caught up. Only rows that change are written.
+    changed counting rule is caught up. Only rows that change are written. `under` (a region's
+    code prefix) limits it to the cities of that region.
 
-    The nightly job runs it; the visit service and the registry keep it current in between."""
+    The nightly job runs it, and a changed pack or visit rule once committed (services.signals);
+    the visit service and the registry keep it current in between."""
     from .selectors import target_group
 
     on = on or timezone.localdate()
@@ -233,7 +236,7 @@ def refresh_visit_status(*, on: date | None = None, visits: bool = True) -> dict
     }
     out = {"joined": 0, "left": 0, "visits": 0}
     with transaction.atomic(), connection.cursor() as cursor:
-        for city in _cities():
+        for city in _cities(under):
             settings = city_visit_settings(city)
             if visits:
                 methods, outcomes = settings.counted_methods or ("",), settings.counted_outcomes or ("",)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -58,10 +60,7 @@ def due(request):
             build=lambda: workbooks.due_export(request.user, due, period, region),
         )
     rows = list(due[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
-    selectors.mark_risks(rows[:PAGE_SIZE], period)
-    items = [
-        {"elder": e, "risks": [workbooks.RISK_LABELS[m] for m in selectors.risk_marks(e)]} for e in rows[:PAGE_SIZE]
-    ]
+    items = workbooks.due_rows(rows[:PAGE_SIZE])
     if unmasked and any(e.phone for e in rows[:PAGE_SIZE]):
         # The call buttons carry the full numbers.
         record_access(
@@ -77,6 +76,7 @@ def due(request):
         "services/due.html",
         {
             "rows": items,
+            "back": quote(request.get_full_path()),  # each row's visit form returns here
             "period": period,
             "page": page,
             "has_next": len(rows) > PAGE_SIZE,
@@ -292,5 +292,8 @@ def catalogue_retire(request, code: str):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("%(code)s was taken off the list of %(region)s.") % {"code": code, "region": region.name})
+        messages.success(
+            request,
+            _("%(code)s was taken off the list of %(region)s.") % {"code": code, "region": region.name},
+        )
     return redirect("services:catalogue")

@@ -138,3 +138,30 @@ def test_inactive_account_sees_nothing(wenzhou):
     user.save()
     user = get_user_model().objects.get(pk=user.pk)
     assert restrict(Elder.objects.all(), user).count() == 0
+
+
+def test_who_an_account_is_is_read_once_and_a_moved_account_sees_its_new_region_on_the_next_page(
+    wenzhou,
+):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    make_staff("mover", "community_worker", WUMA_GULOU)
+    ElderFactory(name="鼓楼老人", residence_id=WUMA_GULOU)
+    ElderFactory(name="墨池老人", residence_id=WUMA_MOCHI)
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="mover"))
+    assert "鼓楼老人" in client.get("/elders/").content.decode()
+    with CaptureQueriesContext(connection) as page:
+        second = client.get("/elders/").content.decode()
+    assert "鼓楼老人" in second and "墨池老人" not in second
+    # The role and region come from the cache on every page after the first.
+    assert not [q for q in page.captured_queries if "regions_staffprofile" in q["sql"]]
+
+    from regions.services import create_staff
+
+    # Moved to another community (the password, and so the session, unchanged).
+    create_staff(username="mover", role="community_worker", region_code=WUMA_MOCHI, password=None)
+    moved = client.get("/elders/").content.decode()
+    assert "墨池老人" in moved and "鼓楼老人" not in moved

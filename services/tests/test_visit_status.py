@@ -51,9 +51,47 @@ def test_an_elder_joins_and_leaves_the_group_as_their_file_changes(staff):
     elder.living_arrangement = "alone"
     elder.save()
     assert [e.pk for e in due_list(worker, now_period())] == [elder.pk]
-    # Leaving the group shows at once too, even before anything re-checks the stored flag.
+    elder.living_arrangement = "with_children"
+    elder.save()
+    assert not list(due_list(worker, now_period()))  # leaving shows at once too
+
+
+def test_the_list_reads_the_stored_flag_and_the_refresh_moves_it(staff):
+    worker = staff["community_worker"]
+    elder = ElderFactory(living_arrangement="alone", registered_on=LONG_AGO)
+    # A change that bypassed the registry's services (a raw UPDATE) is not seen by the list
+    # until the files are re-checked: the list reads the stored membership, not the condition.
     type(elder).objects.filter(pk=elder.pk).update(living_arrangement="with_children")
+    assert [e.pk for e in due_list(worker, now_period())] == [elder.pk]
+    assert refresh_visit_status(visits=False, under=elder.residence_id[:6])["left"] == 1
     assert not list(due_list(worker, now_period()))
+
+
+def test_a_changed_visit_rule_re_checks_the_files_of_its_cities_once_committed(
+    staff, django_capture_on_commit_callbacks
+):
+    from policies.services import load_policy_pack
+    from regions.models import Region
+    from services.services import set_visit_rule
+    from tests.factories import CITY
+
+    load_policy_pack(name="national")
+    load_policy_pack(name="wenzhou", region_code="3303")
+    worker, city_admin = staff["community_worker"], staff["city_admin"]
+    alone = ElderFactory(living_arrangement="alone", registered_on=LONG_AGO)
+    ElderFactory(living_arrangement="with_children", registered_on=LONG_AGO)
+    assert [e.pk for e in due_list(worker, now_period())] == [alone.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        set_visit_rule(
+            acting_user=city_admin,
+            region=Region.objects.get(code=CITY),
+            target_group={"fact": "living_arrangement", "op": "in", "value": ["alone", "with_children"]},
+            counted_methods=["home", "phone"],
+            counted_outcomes=["normal", "problem"],
+            target_rate=90,
+            follow_up_days=7,
+        )
+    assert len(due_list(worker, now_period())) == 2  # the refresh ran after the commit
 
 
 def test_the_refresh_catches_up_bulk_loaded_visits_and_membership(staff):
