@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,12 +12,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from audit.choices import AccessAction
 from audit.services import record_access
 from core.admin import ScopedAdmin
-from core.scope import restrict
 from eldercare.spreadsheets import SafeXLSX
 from jobs.pages import is_long
 from jobs.services import start_job
 from regions.models import Region
-from regions.scope import account_prefix, sees_personal_data
+from regions.scope import sees_personal_data
+from regions.selectors import district_choices
 
 from . import fields as elder_fields
 from . import selectors, services, workbooks
@@ -28,22 +27,13 @@ from .resources import ElderResource
 
 
 class RegionFilter(admin.SimpleListFilter):
-    """The districts in the user's scope, and the streets of the district chosen (or of the
-    chosen street's district): a city's two hundred streets are not all links on every page."""
+    """The districts in the user's scope and the streets of the chosen one (regions.selectors)."""
 
     title = _("region")
     parameter_name = "region"
 
     def lookups(self, request, model_admin):
-        # A county's or a street's code starts with the county's six digits.
-        county = (self.value() or "")[:6]
-        wanted = Q(level="county")
-        if county:
-            wanted |= Q(level="town", code__startswith=county)
-        if len(account_prefix(request.user) or "") >= 6:
-            wanted |= Q(level="town")  # one district's streets (or one street): few enough to list
-        regions = restrict(Region.objects.filter(wanted), request.user).order_by("code")
-        return [(r.code, f"{'— ' if r.level == 'town' else ''}{r.name}") for r in regions]
+        return district_choices(request.user, self.value() or "")
 
     def queryset(self, request, queryset):
         if not self.value():

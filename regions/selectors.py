@@ -5,13 +5,16 @@ from __future__ import annotations
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from core import versions
 from core.scope import restrict
 
+from . import scope
 from .models import AccountEvent, Region
-from .scope import user_region_code
+from .scope import account_prefix, user_region_code
 
 
 def locked_out_q(username_ref) -> Exists:
@@ -67,3 +70,27 @@ def region_children(user, parent: str | None) -> list[dict]:
         {"code": code, "name": name, "level": level}
         for code, name, level in regions.order_by("code").values_list("code", "name", "level")
     ]
+
+
+def district_choices(user, chosen: str = "") -> list[tuple[str, str]]:
+    """The districts in the user's scope, and the streets of the chosen region's district (all of
+    them when the account is one district's or one street's): a city's two hundred streets are not
+    all links on every admin page. Kept under the accounts' version, which every region save bumps,
+    like who the account is: these are the same rows on every page of the admin's lists."""
+    county = chosen[:6]  # a county's or a street's code starts with the county's six digits
+    key = f"district-choices:{versions.current(scope.VERSION)}:{user.pk}:{county}"
+    found = cache.get(key)
+    if found is None:
+        wanted = Q(level="county")
+        if county:
+            wanted |= Q(level="town", code__startswith=county)
+        if len(account_prefix(user) or "") >= 6:
+            wanted |= Q(level="town")  # one district's streets (or one street): few enough to list
+        regions = (
+            restrict(Region.objects.filter(wanted), user)
+            .order_by("code")
+            .values_list("code", "name", "level")
+        )
+        found = [(code, f"{'— ' if level == 'town' else ''}{name}") for code, name, level in regions]
+        cache.set(key, found, scope.SECONDS)
+    return found

@@ -89,3 +89,25 @@ def test_the_schema_states_the_cursor_and_the_capped_count(staff):
     assert {"page", "page_size", "cursor"} <= params
     page = schema["components"]["schemas"]["PaginatedElderList"]["properties"]
     assert {"count", "count_capped", "next", "previous", "results"} <= set(page)
+
+
+def test_a_list_over_the_cap_is_not_counted_again_and_one_under_it_always_is(staff, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.LIST_COUNT_CAP = 5
+    ElderFactory.create_batch(6, living_arrangement="alone")
+    ElderFactory.create_batch(2, living_arrangement="empty_nest")
+    client = api(staff["city_admin"])
+
+    def page(query):
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(f"/api/v1/elders/?page_size=2&{query}").json()
+        counted = sum(1 for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(*)"))
+        return body["count"], body["count_capped"], counted
+
+    assert page("living_arrangement=alone") == (6, True, 1)
+    assert page("living_arrangement=alone") == (6, True, 0)  # remembered as over the cap
+    assert page("living_arrangement=empty_nest") == (2, False, 1)  # other filters, its own count
+    ElderFactory(living_arrangement="empty_nest")
+    assert page("living_arrangement=empty_nest") == (3, False, 1)  # under the cap: counted afresh

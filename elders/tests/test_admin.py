@@ -123,3 +123,20 @@ def test_leader_would_see_masked_numbers_in_list_display(rf, staff, spread):
     assert "masked_id_number" in model_admin.get_list_display(request)
     request.user = staff["city_admin"]
     assert "id_number" in model_admin.get_list_display(request)
+
+
+def test_the_region_filter_lists_the_scope_once_and_a_renamed_district_at_once(client, staff, spread):
+    from regions.models import Region
+
+    client.force_login(staff["district_officer"])
+    with CaptureQueriesContext(connection) as first:
+        page = client.get(LIST).content.decode()
+    assert "鹿城区" in page and "— 五马街道" in page and "龙湾区" not in page  # its district, its streets
+    with CaptureQueriesContext(connection) as second:
+        client.get(LIST)
+    reads = [q for q in second.captured_queries if 'FROM "regions_region"' in q["sql"]]
+    assert len(second.captured_queries) < len(first.captured_queries) and not reads, reads
+    street = Region.objects.get(code="330302006000")
+    street.name = "五马新街道"
+    street.save()
+    assert "— 五马新街道" in client.get(LIST).content.decode()
