@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import pytest
 from django.contrib import admin
-from django.contrib.admin.templatetags.admin_list import items_for_result
+from django.contrib.admin.templatetags.admin_list import admin_list_filter, items_for_result
 from django.contrib.auth import get_user_model
 from django.test import Client, RequestFactory
 from django.urls import resolve
 from django.utils import timezone
 
-from eldercare.templatetags.admin_rows import _rows
+from eldercare.templatetags.admin_rows import _rows, list_filters
 from elders.models import Elder
 from services.models import Visit
 from services.services import record_visit
@@ -100,3 +100,23 @@ def test_the_rows_checkbox_is_the_one_django_renders(world):
     model_admin = admin.site._registry[Elder]
     for elder in Elder.objects.all():
         assert model_admin.action_checkbox(elder) == admin.ModelAdmin.action_checkbox(model_admin, elder)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_every_admin_lists_filters_are_written_as_django_writes_them(world, language):
+    from django.utils import translation
+
+    compared = 0
+    with translation.override(language):
+        for model in admin.site._registry:
+            cl = _changelist(model, world)
+            if not cl.has_filters:
+                continue
+            # As listed, and with an entry of each filter taken (selected, and kept by the others).
+            taken = [list(spec.choices(cl))[-1]["query_string"] for spec in cl.filter_specs]
+            for query in ("", *taken):
+                cl = _changelist(model, world, query)
+                django_html = "".join(admin_list_filter(cl, spec) for spec in cl.filter_specs)
+                assert list_filters(cl) == django_html, (model._meta.label, query)
+                compared += 1
+    assert compared >= 10

@@ -14,12 +14,15 @@ relations) is left to Django's `result_list`.
 from __future__ import annotations
 
 import datetime
+import functools
 import html
+import os
 from collections.abc import Callable
 
 from django import template
 from django.contrib.admin.templatetags.admin_list import (
     ResultList,
+    admin_list_filter,
     result_headers,
     result_hidden_fields,
     result_list,
@@ -29,8 +32,11 @@ from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.contrib.admin.utils import display_for_field, display_for_value, quote
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
+from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
+from django.utils.encoding import iri_to_uri
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from core.admin import ScopedAdmin
 
@@ -184,3 +190,44 @@ def result_rows_tag(parser, token):
     return InclusionAdminNode(
         parser, token, func=result_rows, template_name="change_list_results.html", takes_context=False
     )
+
+
+_FILTER_TEMPLATE = "admin/filter.html"
+
+
+@functools.cache
+def _own_filter_template() -> bool:
+    """Whether admin/filter.html is Django's own (a project's override is rendered as written)."""
+    import django.contrib.admin
+
+    origin = get_template(_FILTER_TEMPLATE).origin.name
+    return origin.startswith(os.path.dirname(django.contrib.admin.__file__))
+
+
+def _filter_html(title, choices: list[dict]) -> str:
+    """What Django's admin/filter.html writes for one filter, written directly: its loop over the
+    choices was a tenth of the admin elder list's templates."""
+    by = gettext(" By %(filter_title)s ") % {"filter_title": _escape(title)}
+    selected = {True: ' class="selected"', False: ""}
+    items = "".join(
+        f"\n    <li{selected[bool(choice['selected'])]}>"
+        f'\n    <a href="{_escape(iri_to_uri(choice["query_string"]))}">{_escape(choice["display"])}</a></li>\n  '
+        for choice in choices
+    )
+    return (
+        f'\n<details data-filter-title="{_escape(title)}" open>\n  <summary>\n    {by}\n  </summary>\n'
+        f"  <ul>\n  {items}\n  </ul>\n</details>\n"
+    )
+
+
+@register.simple_tag
+def list_filters(cl) -> str:
+    """Every filter of the list, as `{% for spec in cl.filter_specs %}{% admin_list_filter cl spec %}`
+    writes them (tests/test_admin_rows.py compares the two)."""
+    parts = []
+    for spec in cl.filter_specs:
+        if spec.template == _FILTER_TEMPLATE and _own_filter_template():
+            parts.append(_filter_html(spec.title, list(spec.choices(cl))))
+        else:
+            parts.append(admin_list_filter(cl, spec))
+    return mark_safe("".join(parts))
