@@ -87,7 +87,31 @@ def alias_grade(queryset: QuerySet[Elder], on: date) -> QuerySet[Elder]:
     return queryset.alias(ability_grade=grade_expression(on))
 
 
+# Moved on by every save or delete of an assessment or a recognised result in this process
+# (assessments.apps): a grade remembered on an elder instance is never read back once this
+# process has written one. Another process's write is as unseen by an instance already loaded as
+# a change to the elder's own columns.
+_writes = [0]
+
+
+def grades_written(**kwargs) -> None:
+    _writes[0] += 1
+
+
 def current_grade(elder: Elder, on: date) -> CurrentGrade | None:
+    """The grade that counts for the elder on a date, kept on the instance: the elder file's
+    sections (entitlements, subsidies, facilities, the conditions they explain) each ask for it,
+    which was four pairs of queries on one page."""
+    written, remembered = elder.__dict__.get("_current_grades", (None, {}))
+    if written != _writes[0]:
+        remembered = {}
+        elder.__dict__["_current_grades"] = (_writes[0], remembered)
+    if on not in remembered:
+        remembered[on] = _current_grade(elder, on)
+    return remembered[on]
+
+
+def _current_grade(elder: Elder, on: date) -> CurrentGrade | None:
     own = (
         Assessment.objects.filter(
             elder=elder, status=AssessmentStatus.CONFIRMED, assessed_on__lte=on, valid_until__gte=on

@@ -314,3 +314,25 @@ def test_due_list_has_expiring_and_expired_once_each_in_one_query(team, staff, d
     # Scope: the city sees them, another district does not.
     assert selectors.due_list(make_staff("lw", "district_officer", LONGWAN), TODAY).count() == 0
     assert selectors.due_list(make_staff("city2", "city_admin", CITY), TODAY).count() == 2
+
+
+def test_the_current_grade_is_read_once_per_elder_and_again_after_a_new_result(
+    team, staff, django_assert_num_queries
+):
+    first, second = team
+    elder = ElderFactory(residence_id=WUMA_MOCHI)
+    assess(first, second, elder, items={**FULL, "B.1.1": 0})  # 86: grade 1
+    assert selectors.current_grade(elder, TODAY).grade == 1
+    with django_assert_num_queries(0):  # the file's other sections ask again: no query
+        assert selectors.current_grade(elder, TODAY).grade == 1
+    services.record_recognised_result(
+        acting_user=staff["street_officer"],
+        elder=elder,
+        source="disability",
+        assessed_on=TODAY,
+        grade=3,
+        valid_until=TODAY + timedelta(days=360),
+        document="残联 2026-18",
+    )
+    found = selectors.current_grade(elder, TODAY)  # the same instance: the new result counts
+    assert (found.grade, found.source) == (3, "disability")
