@@ -14,14 +14,22 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 
-def median_ms(fn: Callable[[], object], repeat: int) -> float:
-    fn()  # warm caches and connections
+def samples_ms(fn: Callable[[], object], repeat: int) -> list[float]:
     samples = []
     for _ in range(repeat):
         start = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
+    return samples
+
+
+def median_ms(fn: Callable[[], object], repeat: int) -> float:
+    fn()  # warm caches and connections
+    return statistics.median(samples_ms(fn, repeat))
+
+
+# A page's figure and its baseline are timed in this many alternating blocks (Pages.figure).
+ROUNDS = 3
 
 
 class _Rollback(Exception):
@@ -94,31 +102,40 @@ class Pages:
         self.repeat = repeat
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
         self.anon = Client()
-        self._trivial: float | None = None
 
     def client(self, user) -> Client:
         c = Client()
         c.force_login(user)
         return c
 
-    def get(self, client: Client, url: str) -> tuple[float, int]:
+    def figure(self, group: str, label: str, client: Client, url: str, goal: float | None = None) -> Figure:
+        """The page's median time next to the login form's, measured in alternating blocks
+        (ROUNDS of each, the login form first): this machine's speed drifts over a run by as much
+        as the pages differ, so a baseline measured once at the start is not the same run's."""
+
         def call():
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
+
+        def login():
+            self.anon.get("/accounts/login/")
 
         call()
         with CaptureQueriesContext(connection) as queries:
             call()
         count = len(queries.captured_queries)  # read now: the log is a window that later requests clear
-        return median_ms(call, self.repeat), count
-
-    @property
-    def trivial_ms(self) -> float:
-        """The login form, measured once per run: what any page costs before it does any work."""
-        if self._trivial is None:
-            self._trivial = median_ms(lambda: self.anon.get("/accounts/login/"), max(self.repeat, 15))
-        return self._trivial
-
-    def figure(self, group: str, label: str, client: Client, url: str, goal: float | None = None) -> Figure:
-        ms, queries = self.get(client, url)
-        return Figure(group, label, ms, "trivial page (login form)", self.trivial_ms, goal, queries)
+        login()
+        per_round = -(-self.repeat // ROUNDS)
+        pages, baseline = [], []
+        for _ in range(ROUNDS):
+            baseline += samples_ms(login, max(per_round, 5))
+            pages += samples_ms(call, per_round)
+        return Figure(
+            group,
+            label,
+            statistics.median(pages),
+            "trivial page (login form)",
+            statistics.median(baseline),
+            goal,
+            count,
+        )

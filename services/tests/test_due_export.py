@@ -26,6 +26,8 @@ def test_the_worker_calls_from_the_due_list_and_that_read_is_audited(client, sta
     client.force_login(staff["community_worker"])
     page = client.get("/visits/due/").content.decode()
     assert 'href="tel:13812340000"' in page
+    assert 'aria-label="拨打 待访0 的电话"' in page  # a screen reader says whom the button calls
+    assert f'data-elder="{due[0].pk}"' in page
     assert AccessLog.objects.filter(user=staff["community_worker"], action="list_read", unmasked=True).exists()
 
 
