@@ -34,8 +34,11 @@ def test_register_find_and_open_then_another_worker_cannot(live_server, browser,
     assert "周阿婆" in page.inner_text("[data-testid=elder-name]")
 
     page.goto(live_server.url + "/elders/")
-    page.fill("#id_q", "周阿")
-    page.keyboard.press("Enter")
+    # Typing searches by itself (htmx, after a pause): wait for that answer to be in place, so the
+    # click is not on the list it is replacing (Enter as well sent a second search that could).
+    with page.expect_response(lambda response: "q=" in response.url):
+        page.fill("#id_q", "周阿")
+    page.wait_for_url(re.compile(r".*/elders/\?.*q="))  # htmx puts the search in the address once swapped
     page.wait_for_selector("#elder-rows >> text=周阿婆")
     page.click("#elder-rows >> text=周阿婆")  # (the send queue's panel names her too)
     page.wait_for_url(re.compile(r".*/elders/\d+/$"))
