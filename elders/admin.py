@@ -95,6 +95,19 @@ class ElderAdmin(ScopedAdmin, ImportExportMixin, SimpleHistoryAdmin):
         "phone",
     )
     list_select_related = ("residence",)
+    # The columns above (age from the birth date, masked numbers from the numbers), the name of
+    # the row's checkbox and the community's name.
+    list_fields = (
+        "name",
+        "sex",
+        "birth_date",
+        "residence__name",
+        "living_arrangement",
+        "economic_status",
+        "status",
+        "id_number",
+        "phone",
+    )
     list_filter = (
         RegionFilter,
         CategoryFilter,

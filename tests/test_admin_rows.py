@@ -120,3 +120,82 @@ def test_every_admin_lists_filters_are_written_as_django_writes_them(world, lang
                 assert list_filters(cl) == django_html, (model._meta.label, query)
                 compared += 1
     assert compared >= 10
+
+
+def _page(user, model, query=""):
+    """The change list page's response, whose context the comparisons below render again."""
+    client = Client()
+    client.force_login(user)
+    response = client.get(f"/admin/{model._meta.app_label}/{model._meta.model_name}/{query}")
+    assert response.status_code == 200, (model._meta.label, query)
+    return response
+
+
+def _render(response, source: str) -> str:
+    from django.template import RequestContext, Template
+
+    template = Template("{% load admin_list admin_rows %}" + source)
+    return template.render(RequestContext(response.wsgi_request, response.context_data))
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_every_admin_lists_table_and_action_bar_are_written_as_django_writes_them(world, language):
+    from django.contrib.admin.templatetags.admin_list import result_list
+    from django.template.loader import get_template
+    from django.utils import translation
+
+    from eldercare.templatetags.admin_rows import results_table
+
+    django_table = get_template("admin/change_list_results.html")
+    tables, bars = [], []
+    with translation.override(language):
+        for model in admin.site._registry:
+            if not model._default_manager.exists():
+                continue
+            # Listed, sorted by one column and by two (the headers' sort links and priorities).
+            for query in ("", "?o=2", "?o=-3.2"):
+                response = _page(world, model, query)
+                data = response.context_data
+                cl = data["cl"]
+                written = results_table(cl)
+                if written:
+                    assert written == django_table.render(result_list(cl)), (model._meta.label, query)
+                    tables.append(model._meta.label)
+                if data.get("action_form") and cl.show_admin_actions:
+                    bar = _render(response, "{% action_bar %}")
+                    assert bar and bar == _render(response, "{% admin_actions %}"), (model._meta.label, query)
+                    bars.append(model._meta.label)
+    assert {"elders.Elder", "services.Visit", "regions.Region"} <= set(tables)
+    assert "elders.Elder" in bars and len(set(bars)) >= 5
+
+
+def test_the_elder_lists_pages_link_each_page_and_say_more_than_the_cap(world, settings):
+    ElderFactory.create_batch(5)  # 8 elders, 2 a page
+    model_admin = admin.site._registry[Elder]
+    settings.LIST_COUNT_CAP = 5
+    original = model_admin.list_per_page
+    model_admin.list_per_page = 2
+    try:
+        page = _page(world, Elder, "?p=2&status__exact=registered").content.decode()
+    finally:
+        model_admin.list_per_page = original
+    paginator = re.search(r'<p class="paginator">(.*?)</p>', page, re.S).group(1)
+    assert '<span class="this-page">2</span>' in paginator
+    assert '<a href="?p=1&amp;status__exact=registered">1</a>' in paginator
+    assert "超过5" in paginator and "老年人" in paginator
+    assert 'class="showall"' in paginator  # 8 rows: few enough to show on one page
+
+
+def test_the_elder_lists_queries_do_not_grow_with_its_rows(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            _page(world, Elder)
+        return len(queries.captured_queries)
+
+    count()  # the first page fills the caches a list reads (the districts of its filter)
+    few = count()
+    ElderFactory.create_batch(6)  # list_fields names all the page reads: no query per row
+    assert count() == few

@@ -19,7 +19,9 @@ import html
 import os
 from collections.abc import Callable
 
+import django.contrib.admin
 from django import template
+from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import (
     ResultList,
     admin_list_filter,
@@ -30,13 +32,17 @@ from django.contrib.admin.templatetags.admin_list import (
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.contrib.admin.utils import display_for_field, display_for_value, quote
+from django.contrib.admin.views.main import ALL_VAR, PAGE_VAR
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.core.signals import setting_changed
 from django.db import models
-from django.template.loader import get_template
+from django.dispatch import receiver
+from django.template.loader import select_template
 from django.urls import NoReverseMatch, reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext
 
 from core.admin import ScopedAdmin
 
@@ -193,15 +199,26 @@ def result_rows_tag(parser, token):
 
 
 _FILTER_TEMPLATE = "admin/filter.html"
+_ADMIN_DIR = os.path.dirname(django.contrib.admin.__file__)
 
 
 @functools.cache
-def _own_filter_template() -> bool:
-    """Whether admin/filter.html is Django's own (a project's override is rendered as written)."""
-    import django.contrib.admin
+def _djangos(*names: str) -> bool:
+    """Whether the template these names find first is Django's own admin template (a project's
+    override, of the whole admin or of one app or model, is rendered as written)."""
+    return select_template(list(names)).origin.name.startswith(_ADMIN_DIR)
 
-    origin = get_template(_FILTER_TEMPLATE).origin.name
-    return origin.startswith(os.path.dirname(django.contrib.admin.__file__))
+
+@receiver(setting_changed)
+def _forget_templates(setting, **kwargs):
+    if setting == "TEMPLATES":
+        _djangos.cache_clear()
+
+
+def _names(opts, name: str) -> tuple[str, ...]:
+    """The templates an admin inclusion tag looks for, as InclusionAdminNode.render lists them."""
+    app = opts.app_label.lower()
+    return (f"admin/{app}/{opts.model_name}/{name}", f"admin/{app}/{name}", f"admin/{name}")
 
 
 def _filter_html(title, choices: list[dict]) -> str:
@@ -226,8 +243,155 @@ def list_filters(cl) -> str:
     writes them (tests/test_admin_rows.py compares the two)."""
     parts = []
     for spec in cl.filter_specs:
-        if spec.template == _FILTER_TEMPLATE and _own_filter_template():
+        if spec.template == _FILTER_TEMPLATE and _djangos(_FILTER_TEMPLATE):
             parts.append(_filter_html(spec.title, list(spec.choices(cl))))
         else:
             parts.append(admin_list_filter(cl, spec))
     return mark_safe("".join(parts))
+
+
+def _text(value) -> str:
+    """`{{ value|capfirst }}` as the template writes it: escaped unless marked safe."""
+    shown = str(capfirst(value))
+    return shown if hasattr(value, "__html__") else html.escape(shown)
+
+
+def _header_html(header: dict, num_sorted_fields: int) -> str:
+    """One column header as admin/change_list_results.html writes it."""
+    sorting = ""
+    if header["sortable"] and header["sort_priority"] > 0:
+        priority = ""
+        if num_sorted_fields > 1:
+            title = _escape(
+                gettext("Sorting priority: %(priority_number)s")
+                % {"priority_number": header["sort_priority"]}
+            )
+            priority = f'<span class="sortpriority" title="{title}">{header["sort_priority"]}</span>'
+        direction = "ascending" if header["ascending"] else "descending"
+        sorting = (
+            '\n       <div class="sortoptions">'
+            f'\n         <a class="sortremove" href="{_escape(header["url_remove"])}" title="{_escape(gettext("Remove from sorting"))}"></a>'
+            f"\n         {priority}"
+            f'\n         <a href="{_escape(header["url_toggle"])}" class="toggle {direction}" title="{_escape(gettext("Toggle sorting"))}"></a>'
+            "\n       </div>\n   "
+        )
+    if header["sortable"]:
+        text = f'<a href="{_escape(header["url_primary"])}">{_text(header["text"])}</a>'
+    else:
+        text = f"<span>{_text(header['text'])}</span>"
+    return (
+        f'\n<th scope="col"{_escape(header["class_attrib"])}>\n   {sorting}'
+        f'\n   <div class="text">{text}</div>\n   <div class="clear"></div>\n</th>'
+    )
+
+
+@register.simple_tag
+def results_table(cl) -> str:
+    """The list's table as Django's admin/change_list_results.html writes it, for a list whose rows
+    `_rows` builds and whose template is Django's; "" otherwise, and the page falls back to
+    `{% result_rows cl %}` (tests/test_admin_rows.py compares the two). The template's loops were
+    a tenth of the admin elder list."""
+    if not _djangos(*_names(cl.opts, "change_list_results.html")):
+        return ""
+    rows = _rows(cl)
+    if rows is None:
+        return ""
+    parts = ["\n\n"]
+    if rows:
+        headers = list(result_headers(cl))
+        num_sorted = sum(1 for h in headers if h["sortable"] and h["sorted"])
+        parts.append('\n<div class="results">\n<table id="result_list">\n<thead>\n<tr>\n')
+        parts.extend(_header_html(h, num_sorted) for h in headers)
+        parts.append("\n</tr>\n</thead>\n<tbody>\n")
+        parts.extend(f"\n\n<tr>{row[0]}</tr>\n" for row in rows)
+        parts.append("\n</tbody>\n</table>\n</div>\n")
+    parts.append("\n")
+    return mark_safe("".join(parts))
+
+
+@functools.lru_cache(maxsize=256)
+def _action_fields(choices: tuple[tuple[str, str], ...], language: str | None) -> str:
+    """The fields of Django's ActionForm with these choices, as admin/actions.html writes them
+    (the select through the form widget templates was most of the action bar). The form is
+    unbound, so its HTML depends on nothing else."""
+    form = helpers.ActionForm(auto_id=None)
+    form.fields["action"].choices = choices
+    return "".join(f"<label>{_escape(f.label)} {f}</label>" if f.label else str(f) for f in form)
+
+
+@register.simple_tag(takes_context=True)
+def action_bar(context) -> str:
+    """The action bar as Django's `{% admin_actions %}` writes it with Django's admin/actions.html
+    and ActionForm; "" otherwise, and the page falls back to `{% admin_actions %}`
+    (tests/test_admin_rows.py compares the two)."""
+    form, cl = context["action_form"], context["cl"]
+    if type(form) is not helpers.ActionForm or not _djangos(*_names(context["opts"], "actions.html")):
+        return ""
+    context["action_index"] = context.get("action_index", -1) + 1  # as admin_actions counts them
+    choices = tuple((str(value), str(label)) for value, label in form.fields["action"].choices)
+    counter = ""
+    if context.get("actions_selection_counter"):
+        shown = len(cl.result_list)
+        counter = (
+            f'\n        <span class="action-counter" data-actions-icnt="{shown}">'
+            f"{_escape(context.get('selection_note', ''))}</span>\n        "
+        )
+        if cl.result_count != shown:
+            select_all = gettext("Select all %(total_count)s %(module_name)s") % {
+                "total_count": cl.result_count,
+                "module_name": _escape(context.get("module_name", "")),
+            }
+            counter += (
+                f'\n        <span class="all hidden">{_escape(context.get("selection_note_all", ""))}</span>'
+                '\n        <span class="question hidden">'
+                '\n            <a role="button" href="#" title="'
+                f'{_escape(gettext("Click here to select the objects across all pages"))}">{select_all}</a>'
+                "\n        </span>"
+                f'\n        <span class="clear hidden"><a role="button" href="#">{_escape(gettext("Clear selection"))}</a></span>'
+                "\n        "
+            )
+        counter += "\n    "
+    return mark_safe(
+        '\n<div class="actions">\n  \n    \n    '
+        + _action_fields(choices, get_language())
+        + '\n    \n    \n    <button type="submit" class="button" title="'
+        + _escape(gettext("Run the selected action"))
+        + f'" name="index" value="{context["action_index"] or 0}">{_escape(gettext("Go"))}</button>'
+        + "\n    \n    \n    "
+        + counter
+        + "\n    \n  \n</div>\n"
+    )
+
+
+@register.simple_tag
+def list_pagination(cl) -> str:
+    """The list's page links and its count, as Django's `{% pagination cl %}` writes them, with the
+    count of a list past LIST_COUNT_CAP shown as "more than" the cap (the paginator stops counting
+    there, core.admin.CappedCountPaginator)."""
+    required = (not cl.show_all or not cl.can_show_all) and cl.multi_page
+    links = []
+    if required:
+        last = cl.paginator.num_pages
+        for i in cl.paginator.get_elided_page_range(cl.page_num):
+            if i == cl.paginator.ELLIPSIS:
+                links.append(f"{_escape(i)} ")
+            elif i == cl.page_num:
+                links.append(f'<span class="this-page">{i}</span> ')
+            else:
+                end = ' class="end"' if i == last else ""
+                links.append(f'<a href="{_escape(cl.get_query_string({PAGE_VAR: i}))}"{end}>{i}</a> ')
+    if cl.count_capped:
+        count = _escape(gettext("more than %(cap)s") % {"cap": cl.count_cap})
+    else:
+        count = str(cl.result_count)
+    name = cl.opts.verbose_name if cl.result_count == 1 else cl.opts.verbose_name_plural
+    show_all = ""
+    if cl.can_show_all and not cl.show_all and cl.multi_page:
+        show_all = f'<a href="{_escape(cl.get_query_string({ALL_VAR: ""}))}" class="showall">{_escape(gettext("Show all"))}</a>'
+    save = ""
+    if getattr(cl, "formset", None) and cl.result_count:
+        save = f'<input type="submit" name="_save" class="default" value="{_escape(gettext("Save"))}">'
+    pages = "\n    ".join(links)
+    return mark_safe(
+        f'\n<p class="paginator">\n{pages}\n{count}\n{_escape(name)}\n{show_all}\n{save}\n</p>\n'
+    )
