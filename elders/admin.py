@@ -117,7 +117,10 @@ class ElderAdmin(ScopedAdmin, ImportExportMixin, SimpleHistoryAdmin):
         AgeBandFilter,
     )
     search_fields = ("name",)  # the real search is selectors.search, below
-    search_help_text = _("Name (from its start), full ID number or its first digits, or phone.")
+    search_help_text = _(
+        "Any part of a name or its pinyin initials, a full ID number or its first digits, a phone "
+        "number or its last four digits."
+    )
     ordering = ("-id",)
     list_per_page = 50
     readonly_fields = (*elder_fields.DERIVED, *elder_fields.RECORD)

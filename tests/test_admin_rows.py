@@ -147,13 +147,14 @@ def test_every_admin_lists_table_and_action_bar_are_written_as_django_writes_the
     from eldercare.templatetags.admin_rows import results_table
 
     django_table = get_template("admin/change_list_results.html")
-    tables, bars = [], []
+    tables, bars, searches = [], [], []
     with translation.override(language):
         for model in admin.site._registry:
             if not model._default_manager.exists():
                 continue
-            # Listed, sorted by one column and by two (the headers' sort links and priorities).
-            for query in ("", "?o=2", "?o=-3.2"):
+            # Listed, sorted by one column and by two (the headers' sort links and priorities),
+            # searched with the list's other parameters kept.
+            for query in ("", "?o=2", "?o=-3.2", "?q=%3Cb%3E&o=1"):
                 response = _page(world, model, query)
                 data = response.context_data
                 cl = data["cl"]
@@ -165,7 +166,15 @@ def test_every_admin_lists_table_and_action_bar_are_written_as_django_writes_the
                     bar = _render(response, "{% action_bar %}")
                     assert bar and bar == _render(response, "{% admin_actions %}"), (model._meta.label, query)
                     bars.append(model._meta.label)
+                if cl.search_fields:
+                    search = _render(response, "{% search_bar cl %}")
+                    assert search and search == _render(response, "{% search_form cl %}"), (
+                        model._meta.label,
+                        query,
+                    )
+                    searches.append(model._meta.label)
     assert {"elders.Elder", "services.Visit", "regions.Region"} <= set(tables)
+    assert "elders.Elder" in searches and len(set(searches)) >= 5
     assert "elders.Elder" in bars and len(set(bars)) >= 5
 
 
@@ -199,3 +208,20 @@ def test_the_elder_lists_queries_do_not_grow_with_its_rows(world):
     few = count()
     ElderFactory.create_batch(6)  # list_fields names all the page reads: no query per row
     assert count() == few
+
+
+def test_a_list_past_the_count_cap_says_more_than_the_cap_wherever_it_counts(world, settings):
+    settings.LIST_COUNT_CAP = 2  # 3 elders: the paginator stops counting at 3, one past the cap
+    model_admin = admin.site._registry[Elder]
+    original = model_admin.list_per_page
+    model_admin.list_per_page = 1
+    try:
+        page = _page(world, Elder).content.decode()
+    finally:
+        model_admin.list_per_page = original
+    search = re.search(r'<span class="small quiet">(.*?)</span>', page, re.S).group(1)
+    assert "超过2 条结果" in search
+    paginator = re.search(r'<p class="paginator">(.*?)</p>', page, re.S).group(1)
+    assert "超过2" in paginator
+    assert "选中了 超过2 个" in page and "选中所有的 超过2 个 老年人" in page
+    assert not re.search(r"\b3 (条结果|个)", page)  # never the paginator's cap + 1 as a count

@@ -32,17 +32,18 @@ from django.contrib.admin.templatetags.admin_list import (
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.contrib.admin.utils import display_for_field, display_for_value, quote
-from django.contrib.admin.views.main import ALL_VAR, PAGE_VAR
+from django.contrib.admin.views.main import ALL_VAR, IS_FACETS_VAR, IS_POPUP_VAR, PAGE_VAR, SEARCH_VAR
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.core.signals import setting_changed
 from django.db import models
 from django.dispatch import receiver
 from django.template.loader import select_template
+from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from core.admin import ScopedAdmin
 
@@ -337,12 +338,19 @@ def action_bar(context) -> str:
             f"{_escape(context.get('selection_note', ''))}</span>\n        "
         )
         if cl.result_count != shown:
+            total, note_all = cl.result_count, context.get("selection_note_all", "")
+            if getattr(cl, "count_capped", False):
+                # The count stopped at the cap: the whole list is more than it, never cap + 1.
+                total = _more_than(cl)
+                note_all = ngettext(
+                    "%(total_count)s selected", "All %(total_count)s selected", cl.result_count
+                ) % {"total_count": total}
             select_all = gettext("Select all %(total_count)s %(module_name)s") % {
-                "total_count": cl.result_count,
+                "total_count": total,
                 "module_name": _escape(context.get("module_name", "")),
             }
             counter += (
-                f'\n        <span class="all hidden">{_escape(context.get("selection_note_all", ""))}</span>'
+                f'\n        <span class="all hidden">{_escape(note_all)}</span>'
                 '\n        <span class="question hidden">'
                 '\n            <a role="button" href="#" title="'
                 f'{_escape(gettext("Click here to select the objects across all pages"))}">{select_all}</a>'
@@ -380,10 +388,7 @@ def list_pagination(cl) -> str:
             else:
                 end = ' class="end"' if i == last else ""
                 links.append(f'<a href="{_escape(cl.get_query_string({PAGE_VAR: i}))}"{end}>{i}</a> ')
-    if cl.count_capped:
-        count = _escape(gettext("more than %(cap)s") % {"cap": cl.count_cap})
-    else:
-        count = str(cl.result_count)
+    count = _more_than(cl) if cl.count_capped else str(cl.result_count)
     name = cl.opts.verbose_name if cl.result_count == 1 else cl.opts.verbose_name_plural
     show_all = ""
     if cl.can_show_all and not cl.show_all and cl.multi_page:
@@ -394,4 +399,49 @@ def list_pagination(cl) -> str:
     pages = "\n    ".join(links)
     return mark_safe(
         f'\n<p class="paginator">\n{pages}\n{count}\n{_escape(name)}\n{show_all}\n{save}\n</p>\n'
+    )
+
+
+def _more_than(cl) -> str:
+    return _escape(gettext("more than %(cap)s") % {"cap": cl.count_cap})
+
+
+@register.simple_tag
+def search_bar(cl) -> str:
+    """The search form as Django's admin/search_form.html writes it, with the count of a list past
+    LIST_COUNT_CAP shown as "more than" the cap; "" where a project template overrides it or the
+    list has no search, and the page falls back to `{% search_form cl %}`."""
+    if not cl.search_fields or not _djangos(*_names(cl.opts, "search_form.html")):
+        return ""
+    described = ' aria-describedby="searchbar_helptext"' if cl.search_help_text else ""
+    counted = ""
+    if cl.result_count != cl.full_result_count:  # as search_form's show_result_count
+        shown = _more_than(cl) if getattr(cl, "count_capped", False) else cl.result_count
+        results = ngettext("%(counter)s result", "%(counter)s results", cl.result_count) % {"counter": shown}
+        query = ""
+        if cl.is_popup:
+            query = f"{IS_POPUP_VAR}=1" + ("&" if cl.add_facets else "")
+        if cl.add_facets:
+            query += IS_FACETS_VAR
+        if cl.show_full_result_count:
+            label = gettext("%(full_result_count)s total") % {"full_result_count": cl.full_result_count}
+        else:
+            label = gettext("Show all")
+        counted = f'\n    <span class="small quiet">{_escape(results)} (<a href="?{query}">{_escape(label)}</a>)</span>\n'
+    hidden = "".join(
+        f'\n    <input type="hidden" name="{_escape(name)}" value="{_escape(value)}">\n'
+        if name != SEARCH_VAR
+        else "\n    \n"
+        for name, value in cl.params.items()
+    )
+    help_text = ""
+    if cl.search_help_text:
+        help_text = f'\n<br class="clear">\n<div class="help" id="searchbar_helptext">{_escape(cl.search_help_text)}</div>\n'
+    return mark_safe(
+        '\n\n<div id="toolbar"><form id="changelist-search" method="get" role="search">'
+        "\n<div><!-- DIV needed for valid HTML -->"
+        f'\n<label for="searchbar"><img src="{_escape(static("admin/img/search.svg"))}" alt="Search"></label>'
+        f'\n<input type="text" size="40" name="{SEARCH_VAR}" value="{_escape(cl.query)}" id="searchbar"{described}>'
+        f'\n<input type="submit" value="{_escape(gettext("Search"))}">\n'
+        f"{counted}\n{hidden}\n</div>\n{help_text}\n</form></div>\n\n"
     )
