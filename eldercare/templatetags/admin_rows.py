@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 import django.contrib.admin
 from django import template
+from django.conf import settings
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import (
     ResultList,
@@ -91,6 +92,15 @@ def _column(cl, name: str) -> Cell | None:
             except TypeError:  # list-like choices, which Django hashes first
                 return None
             return lambda obj: (labels.get(_blank(getattr(obj, field.attname)), empty), nowrap)
+        if isinstance(field, models.CharField | models.TextField) and not isinstance(field, models.URLField):
+            # display_for_field of text: the empty value for an empty one, else the text itself.
+            def text(obj):
+                value = _blank(getattr(obj, field.attname))
+                if value in field.empty_values:
+                    return empty, False
+                return (value if type(value) is str else display_for_value(value, empty)), False
+
+            return text
         return lambda obj: (display_for_field(_blank(getattr(obj, field.attname)), field, empty), nowrap)
     if name == "action_checkbox" and getattr(type(admin), name, None) is ScopedAdmin.action_checkbox:
         checkbox = admin.action_checkboxes()
@@ -114,8 +124,17 @@ def _column(cl, name: str) -> Cell | None:
     else:
         return None  # a lookup across relations (a__b)
 
+    plain_ints = not settings.USE_THOUSAND_SEPARATOR  # number_format then writes an int as str does
+
     def cell(obj):
         value = _blank(read(obj))
+        if not boolean:
+            # display_for_value's answers for the usual values, without its chain of tests and
+            # number_format's three format lookups per number.
+            if type(value) is str:
+                return (value or empty), False
+            if type(value) is int and plain_ints:
+                return str(value), False
         return display_for_value(value, empty, boolean), isinstance(value, datetime.date | datetime.time)
 
     return cell
