@@ -26,6 +26,8 @@ from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import (
     ResultList,
     admin_list_filter,
+    pagination,
+    paginator_number,
     result_headers,
     result_hidden_fields,
     result_list,
@@ -33,7 +35,7 @@ from django.contrib.admin.templatetags.admin_list import (
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.contrib.admin.utils import display_for_field, display_for_value, quote
-from django.contrib.admin.views.main import ALL_VAR, IS_FACETS_VAR, IS_POPUP_VAR, PAGE_VAR, SEARCH_VAR
+from django.contrib.admin.views.main import IS_FACETS_VAR, IS_POPUP_VAR, SEARCH_VAR
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.core.signals import setting_changed
 from django.db import models
@@ -358,7 +360,7 @@ def action_bar(context) -> str:
         )
         if cl.result_count != shown:
             total, note_all = cl.result_count, context.get("selection_note_all", "")
-            if getattr(cl, "count_capped", False):
+            if _capped(cl):
                 # The count stopped at the cap: the whole list is more than it, never cap + 1.
                 total = _more_than(cl)
                 note_all = ngettext(
@@ -390,39 +392,36 @@ def action_bar(context) -> str:
     )
 
 
-@register.simple_tag
-def list_pagination(cl) -> str:
-    """The list's page links and its count, as Django's `{% pagination cl %}` writes them, with the
-    count of a list past LIST_COUNT_CAP shown as "more than" the cap (the paginator stops counting
-    there, core.admin.CappedCountPaginator)."""
-    required = (not cl.show_all or not cl.can_show_all) and cl.multi_page
-    links = []
-    if required:
-        last = cl.paginator.num_pages
-        for i in cl.paginator.get_elided_page_range(cl.page_num):
-            if i == cl.paginator.ELLIPSIS:
-                links.append(f"{_escape(i)} ")
-            elif i == cl.page_num:
-                links.append(f'<span class="this-page">{i}</span> ')
-            else:
-                end = ' class="end"' if i == last else ""
-                links.append(f'<a href="{_escape(cl.get_query_string({PAGE_VAR: i}))}"{end}>{i}</a> ')
-    count = _more_than(cl) if cl.count_capped else str(cl.result_count)
-    name = cl.opts.verbose_name if cl.result_count == 1 else cl.opts.verbose_name_plural
-    show_all = ""
-    if cl.can_show_all and not cl.show_all and cl.multi_page:
-        show_all = f'<a href="{_escape(cl.get_query_string({ALL_VAR: ""}))}" class="showall">{_escape(gettext("Show all"))}</a>'
-    save = ""
-    if getattr(cl, "formset", None) and cl.result_count:
-        save = f'<input type="submit" name="_save" class="default" value="{_escape(gettext("Save"))}">'
-    pages = "\n    ".join(links)
-    return mark_safe(
-        f'\n<p class="paginator">\n{pages}\n{count}\n{_escape(name)}\n{show_all}\n{save}\n</p>\n'
-    )
+def _capped(cl) -> bool:
+    """Whether the list's paginator stopped counting at LIST_COUNT_CAP (core.admin.CappedChangeList;
+    a change list of another base never is)."""
+    return getattr(cl, "count_capped", False)
 
 
 def _more_than(cl) -> str:
     return _escape(gettext("more than %(cap)s") % {"cap": cl.count_cap})
+
+
+@register.simple_tag
+def list_pagination(cl) -> str:
+    """The list's page links and its count, as Django's `{% pagination cl %}` writes them (its own
+    context and page links), with the count of a list past LIST_COUNT_CAP shown as "more than" the
+    cap (the paginator stops counting there, core.admin.CappedCountPaginator)."""
+    data = pagination(cl)
+    pages = "\n    ".join(str(paginator_number(cl, i)) for i in data["page_range"])
+    count = _more_than(cl) if _capped(cl) else str(cl.result_count)
+    name = cl.opts.verbose_name if cl.result_count == 1 else cl.opts.verbose_name_plural
+    show_all = ""
+    if data["show_all_url"]:
+        show_all = (
+            f'<a href="{_escape(data["show_all_url"])}" class="showall">{_escape(gettext("Show all"))}</a>'
+        )
+    save = ""
+    if getattr(cl, "formset", None) and cl.result_count:
+        save = f'<input type="submit" name="_save" class="default" value="{_escape(gettext("Save"))}">'
+    return mark_safe(
+        f'\n<p class="paginator">\n{pages}\n{count}\n{_escape(name)}\n{show_all}\n{save}\n</p>\n'
+    )
 
 
 @register.simple_tag
@@ -435,7 +434,7 @@ def search_bar(cl) -> str:
     described = ' aria-describedby="searchbar_helptext"' if cl.search_help_text else ""
     counted = ""
     if cl.result_count != cl.full_result_count:  # as search_form's show_result_count
-        shown = _more_than(cl) if getattr(cl, "count_capped", False) else cl.result_count
+        shown = _more_than(cl) if _capped(cl) else cl.result_count
         results = ngettext("%(counter)s result", "%(counter)s results", cl.result_count) % {"counter": shown}
         query = ""
         if cl.is_popup:
